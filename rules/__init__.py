@@ -1,0 +1,44 @@
+"""The built-in rules, registered explicitly. Third-party packs use the `sftlint.rules`
+entry-point group."""
+
+from sftlint.rule import Rule
+from sftlint.rules.assistant_replies import ChecklistReply, DegenerateRepetition, ReplyLength
+from sftlint.rules.content_hygiene import UnfilledPlaceholder, UntrimmedContent
+from sftlint.rules.file_format import (
+    BlankLine,
+    CrlfLineEnding,
+    DuplicateKey,
+    InvalidJson,
+    InvalidUtf8,
+    MissingFinalNewline,
+    NotAnObject,
+    NotJsonLines,
+    Utf8Bom,
+)
+from sftlint.rules.imperative_reply import ImperativeReply
+from sftlint.rules.record_schema import SchemaViolation
+from sftlint.rules.structure import (
+    EmptyContent,
+    MalformedMessage,
+    MissingMessages,
+    NoAssistantReply,
+    RoleOrder,
+    UnexpectedKey,
+    UnknownRole,
+)
+from sftlint.rules.system_prompt import (
+    SystemPromptDrift,
+    SystemPromptInconsistent,
+    SystemPromptMismatch,
+)
+from sftlint.rules.user_turns import FormalUserTurn, UserTooLong, UserTooShort
+
+RULES: tuple[type[Rule], ...] = (
+    Utf8Bom, MissingFinalNewline, InvalidUtf8, CrlfLineEnding, BlankLine, InvalidJson,
+    DuplicateKey, NotAnObject, NotJsonLines,
+    MissingMessages, MalformedMessage, UnknownRole, RoleOrder, EmptyContent, UnexpectedKey,
+    NoAssistantReply, UnfilledPlaceholder, UntrimmedContent, SchemaViolation,
+    SystemPromptMismatch, SystemPromptInconsistent, SystemPromptDrift,
+    UserTooLong, UserTooShort, FormalUserTurn,
+    ImperativeReply, ChecklistReply, ReplyLength, DegenerateRepetition,
+)

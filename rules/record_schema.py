@@ -1,0 +1,65 @@
+"""S010: the project's own JSON Schema for a record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Any
+
+from sftlint.config import ConfigError
+from sftlint.findings import Finding
+from sftlint.records import Record, escape_pointer
+from sftlint.rule import RecordRule
+
+
+class SchemaViolation(RecordRule):
+    """The record violates the project's own JSON Schema.
+
+    ## What it does
+    Validates each record against the schema named by `record-schema` (any draft that
+    `jsonschema` knows), for the fields your project adds: ids, metadata, categories.
+    Runs only when `record-schema` is set. The message gives the JSON pointer of the
+    offending value and the schema's complaint.
+
+    ## Why it matters for training
+    Pipelines downstream (filters, samplers, the category balance) rely on those fields.
+
+    ## Example
+    ```text
+    record-schema requires "meta": {"source": string}; the record has "meta": {}
+    ```
+
+    ## Use instead
+    ```text
+    add the field the schema requires, or change the schema
+    ```
+    """
+
+    code = "S010"
+    name = "schema-violation"
+
+    @cached_property
+    def validator(self) -> Any:
+        import jsonschema
+        import orjson
+
+        path = self.config.resolve(self.config.record_schema or "")
+        try:
+            with open(path, "rb") as f:
+                schema = orjson.loads(f.read())
+            cls = jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"record-schema: cannot load {path}: {exc}") from None
+        except jsonschema.SchemaError as exc:
+            raise ConfigError(f"record-schema: {path} is not a valid schema: "
+                              f"{exc.message}") from None
+        return cls(schema)
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        if not self.config.record_schema:
+            return
+        for error in self.validator.iter_errors(record.source.value):
+            pointer = "".join("/" + escape_pointer(str(p)) for p in error.absolute_path)
+            yield self.at(record, pointer or None,
+                          f"schema: {pointer or '/'}: {error.message}")

@@ -1,0 +1,284 @@
+"""S rules: the conversation's structure (messages, roles, order, keys)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import Field
+
+from sftlint.config import StrictModel
+from sftlint.findings import Finding, Severity
+from sftlint.records import ROLES, Record
+from sftlint.rule import RecordRule
+
+SYSTEM_OK = '{"role": "system", "content": "你是一位耐心的陪伴者。"}'
+
+
+class _ProblemRule(RecordRule):
+    """Reports the structural problems the normalizer found, for this rule's code."""
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        for problem in record.problems:
+            if problem.code == self.code:
+                yield self.at(record, problem.pointer, problem.message)
+
+
+class MissingMessages(_ProblemRule):
+    """The record has no list of messages.
+
+    ## What it does
+    Flags a record without its conversation: no `messages` list (or `conversations` for
+    sharegpt, `instruction`/`output` for alpaca, the key set by `[tool.sftlint.mapping]`).
+
+    ## Why it matters for training
+    Without a message list there is nothing to train on; trainers either crash or skip it.
+
+    ## Example
+    ```jsonl
+    {"mesages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "你好呀。"}, {"role": "assistant", "content": "你好，今天过得怎么样？"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "你好呀。"}, {"role": "assistant", "content": "你好，今天过得怎么样？"}]}
+    ```
+    """
+
+    code = "S001"
+    name = "missing-messages"
+
+
+class MalformedMessage(_ProblemRule):
+    """A message lacks `role` or `content`, or they are not strings.
+
+    ## What it does
+    Flags a message that is not an object, misses its role or content key, or holds a
+    non-string there (a list of content parts, `null`).
+
+    ## Why it matters for training
+    Chat templates index `message['content']` as text; anything else crashes the
+    template or renders `None` into the prompt.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "text": "你好呀。"}, {"role": "assistant", "content": "你好，今天过得怎么样？"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "你好呀。"}, {"role": "assistant", "content": "你好，今天过得怎么样？"}]}
+    ```
+    """
+
+    code = "S002"
+    name = "malformed-message"
+
+
+class UnknownRole(RecordRule):
+    """A role other than system, user or assistant.
+
+    ## What it does
+    Flags a message whose role (after `[tool.sftlint.mapping] roles`) is none of
+    `system`, `user`, `assistant`.
+
+    ## Why it matters for training
+    The chat template has no rendering for it, or renders it as something the model
+    never sees at inference.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "human", "content": "你好呀。"}, {"role": "assistant", "content": "你好，今天过得怎么样？"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "你好呀。"}, {"role": "assistant", "content": "你好，今天过得怎么样？"}]}
+    ```
+    """
+
+    code = "S003"
+    name = "unknown-role"
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        for m in record.messages:
+            if m.role not in ROLES:
+                yield self.at(record, m.pointer.rsplit("/", 1)[0] or None,
+                              f'unknown role "{m.raw_role}" (expected system, user or '
+                              "assistant; map it in [tool.sftlint.mapping] roles)")
+                return  # one per record: the rest is usually the same role again
+
+
+class RoleOrder(RecordRule):
+    """Roles do not follow `system, user, assistant (, user, assistant)*`.
+
+    ## What it does
+    Checks the order of roles: one system message first (unless `require-system = false`),
+    then turns that alternate user, assistant, starting with user. A missing system
+    message is reported here. Unknown roles are left to S003, and a conversation that
+    ends on a user turn to S007.
+
+    ## Why it matters for training
+    Chat templates assume alternation; two user turns in a row render as a conversation
+    the model will never see, and a missing system prompt trains a different model from
+    the one served with one.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "assistant", "content": "您好，今天过得怎么样？"}, {"role": "user", "content": "还行吧。"}, {"role": "assistant", "content": "还行就好，想聊点什么吗？"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "还行吧。"}, {"role": "assistant", "content": "还行就好，想聊点什么吗？"}]}
+    ```
+
+    ## Options
+    - `require-system` (default `true`): a conversation must start with a system message.
+    """
+
+    code = "S004"
+    name = "role-order"
+
+    class Options(StrictModel):
+        require_system: bool = True
+
+    options: Options
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        msgs = [m for m in record.messages if m.role in ROLES]
+        if not msgs:
+            return
+        if msgs[0].role != "system":
+            if self.options.require_system:
+                yield self.at(record, msgs[0].pointer.rsplit("/", 1)[0] or None,
+                              f"conversation starts with {msgs[0].role}, not system "
+                              "(no system prompt)")
+        else:
+            msgs = msgs[1:]
+        expected = "user"
+        for m in msgs:
+            if m.role != expected:
+                yield self.at(record, m.pointer.rsplit("/", 1)[0] or None,
+                              f"expected a {expected} turn here, found {m.role}")
+                return
+            expected = "assistant" if expected == "user" else "user"
+
+
+class EmptyContent(RecordRule):
+    """Empty or whitespace-only content.
+
+    ## What it does
+    Flags a message whose content is empty or only whitespace.
+
+    ## Why it matters for training
+    An empty assistant turn teaches the model to say nothing; an empty user turn is a
+    conversation nobody has.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "你好呀。"}, {"role": "assistant", "content": " "}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "你好呀。"}, {"role": "assistant", "content": "你好，今天过得怎么样？"}]}
+    ```
+    """
+
+    code = "S005"
+    name = "empty-content"
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        for m in record.messages:
+            if not m.content or m.content.isspace():
+                yield self.at(record, m.pointer, f"{m.role} message is empty")
+
+
+class UnexpectedKey(RecordRule):
+    """Keys outside the record's schema.
+
+    ## What it does
+    Flags keys the shape does not define, at the top level and in messages: a typo such
+    as `mesages` or `conent` is found here. The category field and the keys listed in
+    `allow` are accepted. Reported once per record, listing every unexpected key.
+
+    ## Why it matters for training
+    A misspelled key is silently ignored by the trainer: the field you meant to set
+    (a weight, the messages themselves) does nothing.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "你好呀。"}, {"role": "assistant", "content": "你好，今天过得怎么样？", "wieght": 1}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "你好呀。"}, {"role": "assistant", "content": "你好，今天过得怎么样？", "weight": 1}]}
+    ```
+
+    ## Options
+    - `allow` (default `[]`): extra keys your data carries on purpose (`id`, `meta`, ...).
+    """
+
+    code = "S006"
+    name = "unexpected-key"
+    severity = Severity.WARNING
+
+    class Options(StrictModel):
+        allow: list[str] = Field(default_factory=list)
+
+    options: Options
+
+    def __init__(self, options: StrictModel, config: object) -> None:
+        super().__init__(options, config)  # type: ignore[arg-type]
+        allowed = set(self.options.allow)
+        categories = self.config.categories
+        if categories and categories.field:
+            allowed.add(categories.field.split(".")[0])
+        self.allowed = frozenset(allowed)
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        if not record.extra_keys:
+            return
+        keys = [(p, k) for p, k in record.extra_keys if k not in self.allowed]
+        if keys:
+            names = ", ".join(sorted({f'"{k}"' for _, k in keys}))
+            pointer, key = keys[0]
+            yield self.at(record, f"{pointer}/{key}".replace("~", "~0"),
+                          f"unexpected key(s) {names} (a typo? allow them with "
+                          "[tool.sftlint.rules.S006] allow)")
+
+
+class NoAssistantReply(RecordRule):
+    """The conversation does not end with an assistant turn.
+
+    ## What it does
+    Flags a conversation whose last message is not from the assistant.
+
+    ## Why it matters for training
+    With loss on assistant tokens only, trailing user turns teach nothing, and a record
+    without any assistant turn contributes no gradient at all.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "你好呀。"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "你好呀。"}, {"role": "assistant", "content": "你好，今天过得怎么样？"}]}
+    ```
+    """
+
+    code = "S007"
+    name = "no-assistant-reply"
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        if record.problems and not record.messages:
+            return  # nothing was read: S001/S002 already say why
+        if not record.messages:
+            yield self.at(record, None, "conversation has no messages")
+        elif record.messages[-1].role != "assistant":
+            last = record.messages[-1]
+            yield self.at(record, last.pointer.rsplit("/", 1)[0] or None,
+                          f"conversation ends with a {last.role} turn, not an assistant reply")

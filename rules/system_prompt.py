@@ -1,0 +1,207 @@
+"""P rules: the system prompt is the same, verbatim, in training data and at inference."""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from sftlint.config import ConfigError
+from sftlint.findings import Finding
+from sftlint.records import Record, Row
+from sftlint.rule import DatasetRule, ProjectRule, RecordRule, Scope
+
+
+def describe_difference(actual: str, expected: str) -> str:
+    """Where two prompts first differ, as `at char N: "x" vs "y"` (actual vs expected)."""
+    n = 0
+    for a, b in zip(actual, expected, strict=False):
+        if a != b:
+            break
+        n += 1
+    a_part = actual[n:n + 8]
+    e_part = expected[n:n + 8]
+    if n == len(actual) == len(expected):
+        return "identical"
+    if n == len(expected):
+        return f"has {len(actual) - n} extra character(s) at the end: {a_part!r}"
+    if n == len(actual):
+        return f"is missing {len(expected) - n} character(s) at the end: {e_part!r}"
+    return f'differs at char {n + 1}: "{a_part}" vs "{e_part}"'
+
+
+class SystemPromptMismatch(RecordRule):
+    """The system prompt is not verbatim the configured one.
+
+    ## What it does
+    Compares every system message with `system-prompt` (or the text of
+    `system-prompt-file`, without its final newline) character by character, and says
+    where they first differ: a full-width comma, a trailing space, an old version.
+
+    ## Why it matters for training
+    A model fine-tuned under one prompt and served under another behaves like a
+    different model; near-identical prompts are the hardest to notice by eye.
+
+    ## Config
+    ```toml
+    system-prompt = "你是一位耐心的陪伴者。"
+    ```
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者"}, {"role": "user", "content": "你好呀。"}, {"role": "assistant", "content": "你好，今天过得怎么样？"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "你好呀。"}, {"role": "assistant", "content": "你好，今天过得怎么样？"}]}
+    ```
+    """
+
+    code = "P001"
+    name = "system-prompt-mismatch"
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        expected = self.expected
+        if expected is None:
+            return
+        for m in record.messages:
+            if m.role == "system" and m.content != expected:
+                yield self.at(record, m.pointer, "system prompt "
+                              + describe_difference(m.content, expected))
+
+    @property
+    def expected(self) -> str | None:
+        if not hasattr(self, "_expected"):
+            self._expected = self.config.prompt()
+        return self._expected
+
+
+class SystemPromptInconsistent(DatasetRule):
+    """No prompt is configured and the records disagree on the system prompt.
+
+    ## What it does
+    When neither `system-prompt` nor `system-prompt-file` is set, takes the most common
+    system prompt of the dataset as the reference and flags every record whose system
+    prompt differs from it, saying where.
+
+    ## Why it matters for training
+    Mixed prompts split what the model learns between them; at inference only one is used.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "你好呀。"}, {"role": "assistant", "content": "你好，今天过得怎么样？"}]}
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "下雨了。"}, {"role": "assistant", "content": "下雨天适合泡杯热茶，您那边冷吗？"}]}
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者"}, {"role": "user", "content": "有点闷。"}, {"role": "assistant", "content": "闷的时候，想聊点什么吗？"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "你好呀。"}, {"role": "assistant", "content": "你好，今天过得怎么样？"}]}
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "下雨了。"}, {"role": "assistant", "content": "下雨天适合泡杯热茶，您那边冷吗？"}]}
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "有点闷。"}, {"role": "assistant", "content": "闷的时候，想聊点什么吗？"}]}
+    ```
+    """
+
+    code = "P002"
+    name = "system-prompt-inconsistent"
+    scope = Scope.LINE  # reported per record, once the whole dataset is seen
+
+    def __init__(self, options: object, config: object) -> None:
+        super().__init__(options, config)  # type: ignore[arg-type]
+        self.counts: Counter[str] = Counter()
+        self.where: dict[str, list[tuple[str, int]]] = {}
+
+    def observe(self, row: Row) -> None:
+        prompt = row.system()
+        if prompt is None:
+            return
+        self.counts[prompt] += 1
+        self.where.setdefault(prompt, []).append((row.path, row.line))
+
+    def finish(self, dataset: str) -> Iterator[Finding]:
+        if len(self.counts) < 2 or self.config.system_prompt is not None \
+                or self.config.system_prompt_file is not None:
+            return
+        reference, count = self.counts.most_common(1)[0]
+        for prompt, places in self.where.items():
+            if prompt == reference:
+                continue
+            detail = describe_difference(prompt, reference)
+            for path, line in places:
+                yield self.finding(path, line, None,
+                                   f"system prompt {detail} (reference: the majority prompt, "
+                                   f"{count} records)")
+
+
+def read_prompt_source(spec: str, root: str) -> tuple[str, str, int, int]:
+    """(path, prompt, line, column) from `file.txt` or `module.py:NAME` (read by AST)."""
+    file_part, _, name = spec.rpartition(":")
+    if not name.isidentifier():  # a plain text file (or a Windows drive letter)
+        file_part, name = spec, ""
+    path = Path(file_part) if Path(file_part).is_absolute() else Path(root) / file_part
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"inference-prompt-sources: cannot read {path}: {exc}") from None
+    if not name:
+        return str(path), text.removesuffix("\n"), 1, 1
+    try:
+        tree = ast.parse(text, filename=str(path))
+    except SyntaxError as exc:
+        raise ConfigError(f"inference-prompt-sources: {path}:{exc.lineno}: "
+                          f"cannot parse: {exc.msg}") from None
+    for node in ast.walk(tree):
+        value = None
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            value = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) \
+                and node.target.id == name:
+            value = node.value
+        if value is not None:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                return str(path), value.value, value.lineno, value.col_offset + 1
+            raise ConfigError(f"inference-prompt-sources: {path}:{node.lineno}: {name} is "
+                              "not a string constant")
+    raise ConfigError(f"inference-prompt-sources: {path}: no assignment to {name}")
+
+
+class SystemPromptDrift(ProjectRule):
+    """The configured prompt differs from the one used at inference.
+
+    ## What it does
+    Reads each entry of `inference-prompt-sources`: a text file (its content, without the
+    final newline) or `file.py:NAME`, a string constant assigned to `NAME` in a Python file,
+    found by parsing the file (it is never run). Each must equal the configured prompt.
+
+    ## Why it matters for training
+    The serving code keeps its own copy of the prompt; when someone edits one copy, the
+    model is served under a prompt it was never trained with.
+
+    ## Example
+    ```text
+    system-prompt = "你是一位耐心的陪伴者。"
+    verify_lora.py: SYSTEM_PROMPT = "你是一位耐心的陪伴者"
+    ```
+
+    ## Use instead
+    ```text
+    verify_lora.py: SYSTEM_PROMPT = "你是一位耐心的陪伴者。"
+    ```
+    """
+
+    code = "P003"
+    name = "system-prompt-drift"
+
+    def check(self) -> Iterator[Finding]:
+        expected = self.config.prompt()
+        if expected is None:
+            return
+        for spec in self.config.inference_prompt_sources:
+            path, prompt, line, col = read_prompt_source(spec, self.config.root)
+            if prompt != expected:
+                yield self.finding(path, line, col,
+                                   "inference prompt " + describe_difference(prompt, expected)
+                                   + " (compared with the configured system-prompt)")

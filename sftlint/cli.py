@@ -1,0 +1,152 @@
+"""The command line. It turns findings into output and an exit code, nothing else."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from sftlint import __version__
+from sftlint.config import Config, ConfigError, load_config
+from sftlint.reader import InputError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UsageError(Exception):
+    """A bad argument: one line, exit code 2."""
+
+
+def one_line_errors(func: F) -> F:
+    """Known failures become one line on stderr and exit code 2, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ConfigError, InputError, UsageError) as exc:
+            click.echo(f"sftlint: error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        except BrokenPipeError:  # `sftlint check | head`: the reader left, so stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_FINDINGS)
+        except KeyboardInterrupt:
+            click.echo("sftlint: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug: still one line, unless the user asks for more
+            if os.environ.get("SFTLINT_DEBUG"):
+                raise
+            click.echo(f"sftlint: internal error: {type(exc).__name__}: {exc} "
+                       "(set SFTLINT_DEBUG=1 for a traceback and please report it)", err=True)
+            sys.exit(EXIT_USAGE)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def split_codes(values: tuple[str, ...]) -> list[str]:
+    return [c.strip() for v in values for c in v.split(",") if c.strip()]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sftlint")
+def cli() -> None:
+    """Lint and gate supervised fine-tuning (SFT) chat data."""
+
+
+def _load(config_file: str | None) -> Config:
+    config, _ = load_config(config_file)
+    return config
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "output_format", default="text",
+              type=click.Choice(["text", "json", "github", "sarif", "junit"]),
+              help="Output format.")
+@click.option("--select", multiple=True, help="Comma-separated codes, prefixes or names to run.")
+@click.option("--ignore", multiple=True, help="Comma-separated codes, prefixes or names to skip.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes (F001 F002 F004 F005 S009).")
+@click.option("--statistics", is_flag=True, help="Show counts by rule instead of findings.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found.")
+@click.option("--config", "config_file", type=click.Path(), help="Config file to use.")
+@click.option("--no-dataset", is_flag=True,
+              help="Skip dataset-scope rules (for hooks that see only some files).")
+@click.option("--jobs", type=click.IntRange(1, 256), default=None,
+              help="Worker processes for large files (default: one per core).")
+@one_line_errors
+def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
+          ignore: tuple[str, ...], fix: bool, statistics: bool, exit_zero: bool,
+          config_file: str | None, no_dataset: bool, jobs: int | None) -> None:
+    """Check SFT data files (JSON Lines or JSON arrays) or directories of them."""
+    from sftlint.engine import Linter
+    from sftlint.fixer import fix_files
+    from sftlint.registry import check_selectors, select_rules
+    from sftlint.reporters import Summary, get_reporter
+    from sftlint.reporters.text import statistics_table
+
+    config = _load(config_file)
+    selected = split_codes(select) or config.select
+    ignored = config.ignore + split_codes(ignore)
+    check_selectors(list(selected or []) + ignored, "command line")
+    targets = list(paths) or [config.resolve(p) for p in config.paths]
+    linter = Linter(config, select_rules(selected, ignored), dataset_rules=not no_dataset,
+                    jobs=jobs)
+    result = linter.check(targets)
+    fixed = 0
+    if fix:
+        fixable = [f for f in result.findings if f.fixable]
+        if fixable and fix_files(fixable):
+            fixed = len(fixable)
+            result = linter.check(targets)
+    summary = Summary(result.files, result.records, result.findings, fixed=fixed)
+    out = click.get_text_stream("stdout")
+    if statistics and output_format == "text":
+        if result.findings:
+            click.echo(statistics_table(result.findings))
+    else:
+        reporter = get_reporter(output_format, out, color=out.isatty())
+        reporter.start()
+        by_path: dict[str, list] = {}
+        for f in result.findings:
+            by_path.setdefault(f.path, []).append(f)
+        for path, findings in by_path.items():
+            reporter.file(path, findings)
+        reporter.finish(summary)
+    if summary.errors and not exit_zero:
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command("rules")
+@one_line_errors
+def list_rules() -> None:
+    """List every rule: code, name, default severity, fixable."""
+    from sftlint.registry import all_rules
+
+    for rule in all_rules():
+        fix = "fixable" if rule.fixable else ""
+        click.echo(f"{rule.code}  {rule.name:<30} {rule.scope.value:<8} "
+                   f"{rule.severity.value:<8} {fix}".rstrip())
+
+
+@cli.command("rule")
+@click.argument("code")
+@one_line_errors
+def explain_rule(code: str) -> None:
+    """Explain one rule (by code or name)."""
+    from sftlint.registry import rule_by_key
+
+    rule = rule_by_key(code)
+    if rule is None:
+        raise UsageError(f"unknown rule '{code}'; `sftlint rules` lists them")
+    fix = ", fixable" if rule.fixable else ""
+    click.echo(f"# {rule.code} {rule.name} ({rule.scope.value}, {rule.severity.value}{fix})\n")
+    click.echo(rule.doc())
+
+
+def main() -> None:
+    cli(prog_name="sftlint")

@@ -1,0 +1,207 @@
+"""The engine: paths -> datasets -> files -> reader -> records -> rules -> findings.
+
+Large JSON Lines files are split into newline-aligned byte ranges, one per core; each
+worker reads and checks its own range (shipping lines from a parent to workers costs
+more than it saves) and sends back findings and, when dataset rules run, compact rows.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import orjson
+
+from sftlint.config import Config
+from sftlint.findings import Finding
+from sftlint.reader import (
+    BOM,
+    InputError,
+    SourceFacts,
+    chunk_bounds,
+    iter_data_files,
+    open_bytes,
+    read_file,
+    read_jsonl,
+)
+from sftlint.records import BUILTIN_SHAPES, Record, Row, Shape, detect_shape, mapping_shape, normalize
+from sftlint.registry import instantiate
+from sftlint.rule import DatasetRule, FileRule, ProjectRule, RecordRule, Rule
+
+PARALLEL_MIN_BYTES = 4 << 20
+
+
+@dataclass
+class Dataset:
+    """Files whose records dataset rules see together: a directory given as one, or a file."""
+
+    name: str
+    files: list[str]
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    records: int = 0
+
+
+def display_path(path: str) -> str:
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def collect_datasets(paths: list[str], exclude: list[str]) -> list[Dataset]:
+    datasets = []
+    for path in paths:
+        if os.path.isdir(path):
+            datasets.append(Dataset(display_path(path), list(iter_data_files(path, exclude))))
+        elif os.path.exists(path):
+            datasets.append(Dataset(display_path(path), [path]))
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    return datasets
+
+
+def merge_facts(parts: list[SourceFacts]) -> SourceFacts:
+    """One file's facts from the facts of its consecutive chunks."""
+    merged = parts[0]
+    for part in parts[1:]:
+        merged.crlf += part.crlf
+        merged.blank += part.blank
+        merged.undecodable += part.undecodable
+        merged.json_errors += part.json_errors
+        merged.duplicate_keys += part.duplicate_keys
+        merged.non_objects += part.non_objects
+        merged.lines += part.lines
+        merged.records += part.records
+        merged.unterminated_last_line = part.unterminated_last_line
+    return merged
+
+
+class Linter:
+    def __init__(self, config: Config, rules: list[type[Rule]], *, dataset_rules: bool = True,
+                 jobs: int | None = None) -> None:
+        self.config = config
+        self.rule_classes = [r for r in rules if dataset_rules or not issubclass(r, DatasetRule)]
+        active = instantiate(self.rule_classes, config)
+        self.file_rules = [r for r in active if isinstance(r, FileRule)]
+        self.record_rules = [r for r in active if isinstance(r, RecordRule)]
+        self.project_rules = [r for r in active if isinstance(r, ProjectRule)]
+        self.want_rows = any(issubclass(r, DatasetRule) for r in self.rule_classes)
+        self.jobs = jobs or os.cpu_count() or 1
+        categories = config.categories
+        self.category_field = categories.field if categories else None
+        mapping = config.mapping
+        self.fixed_shape: Shape | None = None
+        if mapping is not None:
+            self.fixed_shape = mapping_shape(mapping.messages, mapping.role, mapping.content,
+                                             dict(mapping.roles))
+        elif config.format != "auto":
+            self.fixed_shape = BUILTIN_SHAPES[config.format]
+        self.accept_lists = mapping is not None and mapping.messages == ""
+
+    def check(self, paths: list[str]) -> CheckResult:
+        result = CheckResult()
+        for dataset in collect_datasets(paths, self.config.exclude):
+            dataset_rules = [r for r in instantiate(self.rule_classes, self.config)
+                             if isinstance(r, DatasetRule)]
+            for path in dataset.files:
+                facts, findings, rows = self.lint_file(path)
+                result.files += 1
+                result.records += facts.records
+                result.findings += findings
+                for rule in dataset_rules:
+                    rule.observe_file(facts)
+                    for row in rows:
+                        rule.observe(row)
+            for rule in dataset_rules:
+                result.findings += rule.finish(dataset.name)
+        for project_rule in self.project_rules:
+            result.findings += project_rule.check()
+        result.findings.sort(key=Finding.sort_key)
+        return result
+
+    def shape_for(self, first: object) -> Shape:
+        return self.fixed_shape or detect_shape(first)
+
+    def lint_file(self, path: str) -> tuple[SourceFacts, list[Finding], list[Row]]:
+        display = display_path(path)
+        data = open_bytes(path)
+        first = _first_record(data) if path.endswith(".jsonl") else None
+        if (self.jobs > 1 and len(data) >= PARALLEL_MIN_BYTES and first is not None):
+            parts = self._lint_parallel(display, path, data, self.shape_for(first))
+            facts = merge_facts([p[0] for p in parts])
+            findings = [f for p in parts for f in p[1]]
+            rows = [r for p in parts for r in p[2]]
+        else:
+            facts, raws = read_file(display, data, self.accept_lists)
+            shape = self.shape_for(raws[0].value if raws else None)
+            findings, rows = self.lint_records(display, raws, shape)
+        for rule in self.file_rules:
+            findings += rule.check(facts)
+        return facts, findings, rows
+
+    def lint_records(self, display: str, raws: list, shape: Shape
+                     ) -> tuple[list[Finding], list[Row]]:
+        findings: list[Finding] = []
+        rows: list[Row] = []
+        add = findings.extend
+        rules = self.record_rules
+        want_rows = self.want_rows
+        category_field = self.category_field
+        for raw in raws:
+            record: Record = normalize(raw, display, shape, category_field)
+            for rule in rules:
+                add(rule.check(record))
+            if want_rows:
+                rows.append(record.row())
+        return findings, rows
+
+    def lint_range(self, display: str, path: str, start: int, end: int, shape: Shape
+                   ) -> tuple[SourceFacts, list[Finding], list[Row]]:
+        data = open_bytes(path)
+        facts, raws = read_jsonl(display, data, start, end, self.accept_lists)
+        findings, rows = self.lint_records(display, raws, shape)
+        return facts, findings, rows
+
+    def _lint_parallel(self, display: str, path: str, data: object, shape: Shape
+                       ) -> list[tuple[SourceFacts, list[Finding], list[Row]]]:
+        global _WORKER_LINTER
+        bounds = chunk_bounds(data, self.jobs)  # type: ignore[arg-type]
+        _WORKER_LINTER = self  # inherited by forked workers, so the rules are not pickled
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(len(bounds)) as pool:
+            return pool.starmap(_lint_chunk, [(display, path, a, b, shape) for a, b in bounds])
+
+
+_WORKER_LINTER: Linter | None = None
+
+
+def _lint_chunk(display: str, path: str, start: int, end: int, shape: Shape
+                ) -> tuple[SourceFacts, list[Finding], list[Row]]:
+    assert _WORKER_LINTER is not None
+    return _WORKER_LINTER.lint_range(display, path, start, end, shape)
+
+
+def _first_record(data: object) -> object | None:
+    """The first line's JSON value, or None when it does not parse (then read serially)."""
+    buf = data  # bytes or mmap
+    end = buf.find(b"\n", 0, 1 << 24)  # type: ignore[attr-defined]
+    first = bytes(buf[: end if end != -1 else len(buf)])  # type: ignore[index]
+    try:
+        return orjson.loads(first.removeprefix(BOM))
+    except orjson.JSONDecodeError:
+        return None
+
+
+def iter_records(path: str, config: Config) -> Iterator[Record]:
+    """Every record of one file, normalized (for the trainer and stats)."""
+    linter = Linter(config, [])
+    data = open_bytes(path)
+    facts, raws = read_file(display_path(path), data, linter.accept_lists)
+    shape = linter.shape_for(raws[0].value if raws else None)
+    for raw in raws:
+        yield normalize(raw, display_path(path), shape, linter.category_field)

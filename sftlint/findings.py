@@ -1,0 +1,55 @@
+"""Findings: what a rule reports, and the edits that fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace bytes [start, end) of the original file with `replacement`."""
+
+    start: int
+    end: int
+    replacement: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    path: str
+    line: int | None
+    column: int | None
+    pointer: str | None
+    message: str
+    edits: tuple[Edit, ...] = ()
+    # Hash of the record's canonical content: a baseline key that survives reordering.
+    record_key: str | None = None
+
+    @property
+    def fixable(self) -> bool:
+        return bool(self.edits)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line or 0, self.column or 0, self.code)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "pointer": self.pointer,
+            "message": self.message,
+            "fixable": self.fixable,
+        }

@@ -1,0 +1,54 @@
+"""Reporters turn findings into output. Each is one module behind one small interface."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from sftlint.findings import Finding
+
+
+@dataclass
+class Summary:
+    files: int
+    records: int
+    findings: list[Finding]
+    fixed: int = 0
+    hidden_by_baseline: int = 0
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity.value == "error")
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+
+class Reporter:
+    """start() once, file() for each file with findings (sorted), finish() once."""
+
+    def __init__(self, out: TextIO, color: bool = False) -> None:
+        self.out = out
+        self.color = color
+
+    def start(self) -> None:
+        pass
+
+    def file(self, path: str, findings: list[Finding]) -> None:
+        pass
+
+    def finish(self, summary: Summary) -> None:
+        pass
+
+
+def get_reporter(name: str, out: TextIO, color: bool = False) -> Reporter:
+    from importlib import import_module
+
+    module = import_module(f"sftlint.reporters.{REPORTERS[name]}")
+    return module.REPORTER(out, color)  # type: ignore[no-any-return]
+
+
+REPORTERS = {"text": "text", "json": "json_report", "github": "github", "sarif": "sarif",
+             "junit": "junit"}
