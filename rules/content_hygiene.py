@@ -12,7 +12,7 @@ from sftlint.rule import RecordRule, byte_span
 
 _PLACEHOLDER = re.compile(
     r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}"  # {{name}}
-    r"|(?<![{$\\])\{[A-Za-z_][A-Za-z0-9_]*\}(?!\})"  # {author} (not ${x}, not {{x}})
+    r"|(?<![{$\\])\{[A-Za-z_][A-Za-z0-9_]+\}(?!\})"  # {author}; not ${x}, {{x}} or a set {x}
     r"|<[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*>"  # <PLACEHOLDER>, <USER_NAME>
     r"|\[(?:PLACEHOLDER|NAME|INSERT[ _][A-Z ]+)\]"
 )

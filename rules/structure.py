@@ -145,7 +145,9 @@ class RoleOrder(RecordRule):
     options: Options
 
     def check(self, record: Record) -> Iterator[Finding]:
-        msgs = [m for m in record.messages if m.role in ROLES]
+        if record.problems or any(m.role not in ROLES for m in record.messages):
+            return  # an unreadable message or unknown role (S001-S003) leaves no order to judge
+        msgs = record.messages
         if not msgs:
             return
         if msgs[0].role != "system":
@@ -238,8 +240,8 @@ class UnexpectedKey(RecordRule):
         self.allowed = frozenset(allowed)
 
     def check(self, record: Record) -> Iterator[Finding]:
-        if not record.extra_keys:
-            return
+        if not record.extra_keys or any(p.code == "S001" for p in record.problems):
+            return  # S001 already names the misspelled message key
         keys = [(p, k) for p, k in record.extra_keys if k not in self.allowed]
         if keys:
             names = ", ".join(sorted({f'"{k}"' for _, k in keys}))

@@ -104,7 +104,7 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
             fixed = len(fixable)
             result = linter.check(targets)
     summary = Summary(result.files, result.records, result.findings, fixed=fixed)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if statistics and output_format == "text":
         if result.findings:
             click.echo(statistics_table(result.findings))

@@ -208,7 +208,8 @@ def _normalize_list(value: Any, shape: Shape, messages: list[Message],
             return
         items = value.get(shape.messages)
         if items is None:
-            problems.append(Problem("S001", None, f'no "{shape.messages}" list'))
+            problems.append(Problem("S001", None, f'no "{shape.messages}" list'
+                                    + _did_you_mean(shape.messages, value)))
             return
         if not isinstance(items, list):
             problems.append(Problem("S001", base, f'"{shape.messages}" is {_type_name(items)}, '
@@ -235,6 +236,13 @@ def _normalize_list(value: Any, shape: Shape, messages: list[Message],
         messages.append(Message(roles.get(role, role), content, ptr + content_token, role))
         if len(item) > 2:
             extra.extend((ptr, k) for k in item if k not in shape.message_keys)
+
+
+def _did_you_mean(key: str, value: dict[str, Any]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, [k for k in value if isinstance(k, str)], n=1)
+    return f' (found "{close[0]}": a typo?)' if close else ""
 
 
 def _malformed(i: int, role_key: str, role: Any, content_key: str, content: Any) -> str:

@@ -1,0 +1,80 @@
+"""Bad input: one clear line and the right exit code, never a traceback, nothing lost."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import chat, jsonl
+
+
+def sftlint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sftlint", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=120)
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1
+    for word in words:
+        assert word in proc.stderr
+
+
+def test_missing_path(in_tmp: Path) -> None:
+    assert_one_line_error(sftlint("check", "nope.jsonl", cwd=in_tmp), "nope.jsonl",
+                          "no such file")
+
+
+def test_binary_file(in_tmp: Path) -> None:
+    (in_tmp / "model.jsonl").write_bytes(b"\x00\x01\x02PK\x03\x04" * 100)
+    assert_one_line_error(sftlint("check", "model.jsonl", cwd=in_tmp), "binary file")
+
+
+def test_broken_config(in_tmp: Path) -> None:
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("a", "b")]))
+    (in_tmp / "sftlint.toml").write_text("paths = [")
+    assert_one_line_error(sftlint("check", "d.jsonl", cwd=in_tmp), "sftlint.toml", "TOML")
+
+
+def test_empty_file_is_zero_records(in_tmp: Path) -> None:
+    (in_tmp / "empty.jsonl").write_bytes(b"")
+    proc = sftlint("check", "empty.jsonl", cwd=in_tmp)
+    assert proc.returncode == 0 and "0 record(s)" in proc.stdout
+
+
+def test_deep_nesting_is_invalid_json_not_a_crash(in_tmp: Path) -> None:
+    (in_tmp / "deep.jsonl").write_bytes(b"[" * 200_000 + b"]" * 200_000 + b"\n"
+                                         + jsonl([chat("a", "b")]))
+    proc = sftlint("check", "deep.jsonl", "--select", "F,S", cwd=in_tmp)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "deep.jsonl:1:" in proc.stdout and "F006" in proc.stdout
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_huge_line(in_tmp: Path, suffix: str) -> None:
+    big = chat("啊" * 10_000_000, "b")  # 30 MB of UTF-8 on one line
+    data = jsonl([big])
+    (in_tmp / f"big{suffix}").write_bytes(data)
+    proc = sftlint("check", f"big{suffix}", "--select", "F,S,U001", cwd=in_tmp)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr
+    assert "U001" in proc.stdout and "10000000 characters" in proc.stdout
+    assert (in_tmp / f"big{suffix}").read_bytes() == data
+
+
+def test_torch_is_never_needed(in_tmp: Path) -> None:
+    """The linter must run with the training stack unimportable."""
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("睡不着。", "你应该早点睡。")]))
+    blocker = in_tmp / "blocker"
+    blocker.mkdir()
+    for name in ("torch", "transformers", "peft", "trl", "accelerate"):
+        (blocker / f"{name}.py").write_text(f"raise ImportError('{name} is blocked')\n")
+    env_code = (f"import sys; sys.path.insert(0, {str(blocker)!r}); "
+                "from sftlint.cli import main; sys.argv = ['sftlint', 'check', 'd.jsonl']; main()")
+    proc = subprocess.run([sys.executable, "-c", env_code], cwd=in_tmp, text=True,
+                          capture_output=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert "A001" in proc.stdout
