@@ -1,0 +1,1 @@
+"""The gated LoRA trainer (needs the `train` extra: torch, transformers, peft, trl)."""
