@@ -1,7 +1,6 @@
 """The built-in rules, registered explicitly. Third-party packs use the `sftlint.rules`
 entry-point group."""
 
-from sftlint.rule import Rule
 from sftlint.rules.assistant_replies import ChecklistReply, DegenerateRepetition, ReplyLength
 from sftlint.rules.content_hygiene import UnfilledPlaceholder, UntrimmedContent
 from sftlint.rules.file_format import (
@@ -32,6 +31,8 @@ from sftlint.rules.system_prompt import (
     SystemPromptMismatch,
 )
 from sftlint.rules.user_turns import FormalUserTurn, UserTooLong, UserTooShort
+
+from sftlint.rule import Rule
 
 RULES: tuple[type[Rule], ...] = (
     Utf8Bom, MissingFinalNewline, InvalidUtf8, CrlfLineEnding, BlankLine, InvalidJson,

@@ -135,6 +135,18 @@ class SystemPromptInconsistent(DatasetRule):
                                    f"{count} records)")
 
 
+def _assigned_value(node: ast.AST, name: str) -> ast.expr | None:
+    """The value `node` assigns to `name` (`NAME = ...` or `NAME: str = ...`), if it does."""
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, ast.AnnAssign):
+        targets = [node.target]
+    else:
+        return None
+    hit = any(isinstance(t, ast.Name) and t.id == name for t in targets)
+    return node.value if hit else None
+
+
 def read_prompt_source(spec: str, root: str) -> tuple[str, str, int, int]:
     """(path, prompt, line, column) from `file.txt` or `module.py:NAME` (read by AST)."""
     file_part, _, name = spec.rpartition(":")
@@ -153,17 +165,11 @@ def read_prompt_source(spec: str, root: str) -> tuple[str, str, int, int]:
         raise ConfigError(f"inference-prompt-sources: {path}:{exc.lineno}: "
                           f"cannot parse: {exc.msg}") from None
     for node in ast.walk(tree):
-        value = None
-        if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == name for t in node.targets):
-            value = node.value
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) \
-                and node.target.id == name:
-            value = node.value
+        value = _assigned_value(node, name)
         if value is not None:
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 return str(path), value.value, value.lineno, value.col_offset + 1
-            raise ConfigError(f"inference-prompt-sources: {path}:{node.lineno}: {name} is "
+            raise ConfigError(f"inference-prompt-sources: {path}:{value.lineno}: {name} is "
                               "not a string constant")
     raise ConfigError(f"inference-prompt-sources: {path}: no assignment to {name}")
 

@@ -122,15 +122,31 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
 
 
 @cli.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown"]),
+              default="text", help="markdown: the table the README carries.")
 @one_line_errors
-def list_rules() -> None:
+def list_rules(output_format: str) -> None:
     """List every rule: code, name, default severity, fixable."""
     from sftlint.registry import all_rules
 
+    if output_format == "markdown":
+        click.echo(rules_markdown())
+        return
     for rule in all_rules():
         fix = "fixable" if rule.fixable else ""
         click.echo(f"{rule.code}  {rule.name:<30} {rule.scope.value:<8} "
                    f"{rule.severity.value:<8} {fix}".rstrip())
+
+
+def rules_markdown() -> str:
+    from sftlint.registry import all_rules
+
+    lines = ["| code | name | scope | severity | fix | what |", "|---|---|---|---|---|---|"]
+    for r in all_rules():
+        fix = "yes" if r.fixable else ""
+        lines.append(f"| {r.code} | {r.name} | {r.scope.value} | {r.severity.value} | {fix} | "
+                     f"{r.summary()} |")
+    return "\n".join(lines)
 
 
 @cli.command("rule")

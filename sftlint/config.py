@@ -30,13 +30,16 @@ class StrictModel(BaseModel):
                               frozen=True)
 
 
+def _default_roles() -> dict[Literal["system", "user", "assistant"], list[str]]:
+    return {"system": ["system"], "user": ["user"], "assistant": ["assistant"]}
+
+
 class MappingConfig(StrictModel):
     messages: str = "messages"
     role: str = "role"
     content: str = "content"
     roles: dict[Literal["system", "user", "assistant"], list[str]] = Field(
-        default_factory=lambda: {"system": ["system"], "user": ["user"],
-                                 "assistant": ["assistant"]})
+        default_factory=_default_roles)
 
 
 class CategoriesConfig(StrictModel):
@@ -91,8 +94,8 @@ class Config(StrictModel):
     mapping: MappingConfig | None = None
     categories: CategoriesConfig | None = None
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    tokens: TokensConfig = Field(default_factory=TokensConfig)
-    train: TrainConfig = Field(default_factory=TrainConfig)
+    tokens: TokensConfig = Field(default_factory=lambda: TokensConfig())
+    train: TrainConfig = Field(default_factory=lambda: TrainConfig())
     # Where the config file lives: relative paths in it resolve from here (not a key).
     root: str = Field(default=".", exclude=True)
 
@@ -171,7 +174,7 @@ def load_config(explicit: str | None = None, cwd: Path | None = None) -> tuple[C
     else:
         found = find_config_file((cwd or Path.cwd()).resolve())
         if found is None:
-            return Config(), None
+            return Config.model_validate({}), None
         path, is_pyproject = found
     data = _load_toml(path)
     if is_pyproject:

@@ -7,6 +7,7 @@ more than it saves) and sends back findings and, when dataset rules run, compact
 
 from __future__ import annotations
 
+import mmap
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -26,7 +27,15 @@ from sftlint.reader import (
     read_file,
     read_jsonl,
 )
-from sftlint.records import BUILTIN_SHAPES, Record, Row, Shape, detect_shape, mapping_shape, normalize
+from sftlint.records import (
+    BUILTIN_SHAPES,
+    Record,
+    Row,
+    Shape,
+    detect_shape,
+    mapping_shape,
+    normalize,
+)
 from sftlint.registry import instantiate
 from sftlint.rule import DatasetRule, FileRule, ProjectRule, RecordRule, Rule
 
@@ -98,7 +107,7 @@ class Linter:
         self.fixed_shape: Shape | None = None
         if mapping is not None:
             self.fixed_shape = mapping_shape(mapping.messages, mapping.role, mapping.content,
-                                             dict(mapping.roles))
+                                             {str(k): v for k, v in mapping.roles.items()})
         elif config.format != "auto":
             self.fixed_shape = BUILTIN_SHAPES[config.format]
         self.accept_lists = mapping is not None and mapping.messages == ""
@@ -167,10 +176,10 @@ class Linter:
         findings, rows = self.lint_records(display, raws, shape)
         return facts, findings, rows
 
-    def _lint_parallel(self, display: str, path: str, data: object, shape: Shape
+    def _lint_parallel(self, display: str, path: str, data: bytes | mmap.mmap, shape: Shape
                        ) -> list[tuple[SourceFacts, list[Finding], list[Row]]]:
         global _WORKER_LINTER
-        bounds = chunk_bounds(data, self.jobs)  # type: ignore[arg-type]
+        bounds = chunk_bounds(data, self.jobs)
         _WORKER_LINTER = self  # inherited by forked workers, so the rules are not pickled
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(len(bounds)) as pool:
@@ -186,11 +195,10 @@ def _lint_chunk(display: str, path: str, start: int, end: int, shape: Shape
     return _WORKER_LINTER.lint_range(display, path, start, end, shape)
 
 
-def _first_record(data: object) -> object | None:
+def _first_record(data: bytes | mmap.mmap) -> object | None:
     """The first line's JSON value, or None when it does not parse (then read serially)."""
-    buf = data  # bytes or mmap
-    end = buf.find(b"\n", 0, 1 << 24)  # type: ignore[attr-defined]
-    first = bytes(buf[: end if end != -1 else len(buf)])  # type: ignore[index]
+    end = data.find(b"\n", 0, 1 << 24)
+    first = bytes(data[: end if end != -1 else len(data)])
     try:
         return orjson.loads(first.removeprefix(BOM))
     except orjson.JSONDecodeError:

@@ -81,6 +81,12 @@ def open_bytes(path: str) -> bytes | mmap.mmap:
     return data
 
 
+def count_newlines(data: bytes | mmap.mmap, start: int, end: int) -> int:
+    """Newlines in data[start:end]; mmap has no count(), so count block by block."""
+    block = 1 << 26
+    return sum(data[a:min(a + block, end)].count(b"\n") for a in range(start, end, block))
+
+
 def chunk_bounds(data: bytes | mmap.mmap, parts: int) -> list[tuple[int, int]]:
     """Split into `parts` newline-aligned byte ranges."""
     size = len(data)
@@ -158,7 +164,7 @@ def read_jsonl(
     end = len(data) if end is None else end
     facts = SourceFacts(path=path, size=len(data))
     records: list[RawRecord] = []
-    line = data.count(b"\n", 0, start) + 1 if start else 1
+    line = count_newlines(data, 0, start) + 1 if start else 1
     pos = start
     if start == 0 and data[:3] == BOM:
         facts.bom = True
@@ -197,7 +203,7 @@ def read_jsonl(
                     facts.non_objects.append((line, _type_name(value), raw))
         pos = next_pos
         line += 1
-    facts.lines = line - 1 - (data.count(b"\n", 0, start) if start else 0)
+    facts.lines = line - (count_newlines(data, 0, start) + 1 if start else 1)
     facts.records = len(records)
     return facts, records
 
@@ -326,7 +332,8 @@ def read_file(
     first_line = facts.blank[0][0] + 1 if facts.blank and facts.blank[0][0] == 1 else 1
     if first_bad and first_bad <= first_line and looks_like_one_document(data):
         facts, records = read_json_document(path, data, accept_lists)
-        facts.single_document = "array" if bytes(data).lstrip(BOM).lstrip()[:1] == b"[" else "object"
+        opener = bytes(data).removeprefix(BOM).lstrip()[:1]
+        facts.single_document = "array" if opener == b"[" else "object"
     return facts, records
 
 

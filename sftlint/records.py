@@ -50,7 +50,8 @@ SHAREGPT = Shape(
     top_keys=frozenset({"conversations", "system", "tools"}),
     message_keys=frozenset({"from", "value"}),
 )
-ALPACA = Shape("alpaca", top_keys=frozenset({"instruction", "input", "output", "system", "history"}))
+ALPACA = Shape("alpaca",
+               top_keys=frozenset({"instruction", "input", "output", "system", "history"}))
 XTUNER = Shape("xtuner", messages="conversation",
                top_keys=frozenset({"conversation"}),
                message_keys=frozenset({"system", "input", "output"}))

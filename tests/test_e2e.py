@@ -48,7 +48,8 @@ def test_pre_commit_hooks_fail_then_pass(tmp_path: Path) -> None:
     git(repo, "config", "user.name", "t")
     (repo / "sftlint.toml").write_text('paths = ["data"]\n')
     bad = repo / "data" / "chat.jsonl"
-    bad.write_bytes(jsonl([chat("睡不着。", "你应该早点睡。"), chat("想家了。", "想家是很正常的。")]))
+    lecture = chat("睡不着。", "你应该早点睡。")
+    bad.write_bytes(jsonl([lecture, chat("想家了。", "想家是很正常的。")]))
     git(repo, "add", ".")
     env = {**os.environ, "PRE_COMMIT_HOME": str(Path.home() / ".cache" / "sftlint-pre-commit")}
     pre_commit = installed("pre-commit")

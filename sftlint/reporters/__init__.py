@@ -47,7 +47,8 @@ def get_reporter(name: str, out: TextIO, color: bool = False) -> Reporter:
     from importlib import import_module
 
     module = import_module(f"sftlint.reporters.{REPORTERS[name]}")
-    return module.REPORTER(out, color)  # type: ignore[no-any-return]
+    reporter: Reporter = module.REPORTER(out, color)
+    return reporter
 
 
 REPORTERS = {"text": "text", "json": "json_report", "github": "github", "sarif": "sarif",
