@@ -2,7 +2,14 @@
 entry-point group."""
 
 from sftlint.rules.assistant_replies import ChecklistReply, DegenerateRepetition, ReplyLength
+from sftlint.rules.categories import (
+    CategoryImbalance,
+    MissingCategory,
+    RecordCount,
+    UnknownCategory,
+)
 from sftlint.rules.content_hygiene import UnfilledPlaceholder, UntrimmedContent
+from sftlint.rules.duplicates import ExactDuplicate, NearDuplicate, ReusedReply
 from sftlint.rules.file_format import (
     BlankLine,
     CrlfLineEnding,
@@ -42,4 +49,6 @@ RULES: tuple[type[Rule], ...] = (
     SystemPromptMismatch, SystemPromptInconsistent, SystemPromptDrift,
     UserTooLong, UserTooShort, FormalUserTurn,
     ImperativeReply, ChecklistReply, ReplyLength, DegenerateRepetition,
+    ExactDuplicate, NearDuplicate, ReusedReply,
+    CategoryImbalance, MissingCategory, UnknownCategory, RecordCount,
 )

@@ -1,0 +1,203 @@
+"""D rules: the same sample, or nearly the same, more than once in a dataset."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+from pydantic import Field
+
+from sftlint.config import StrictModel
+from sftlint.dedup import find_near_duplicates, normalize_text
+from sftlint.findings import Finding, Severity
+from sftlint.records import Row
+from sftlint.rule import DatasetRule
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _place(path: str, line: int, here: str) -> str:
+    return f"line {line}" if path == here else f"{path}:{line}"
+
+
+def sample_text(row: Row) -> str:
+    """What two samples must share to be duplicates: the user and assistant text."""
+    return normalize_text(row.text("user")) + "\n" + normalize_text(row.text("assistant"))
+
+
+class ExactDuplicate(DatasetRule):
+    """Same user and assistant text as an earlier record.
+
+    ## What it does
+    Compares the user and assistant text of every record (case and runs of whitespace
+    ignored; the system prompt is not compared) with all earlier records of the dataset,
+    across its files, and names the earlier record.
+
+    ## Why it matters for training
+    A duplicated sample is trained on twice per epoch: the model memorizes it, and an
+    evaluation split that shares it overstates quality.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "有点想家了。"}, {"role": "assistant", "content": "想家是很正常的。最想念家里的什么呢？"}]}
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "有点想家了。"}, {"role": "assistant", "content": "想家是很正常的。最想念家里的什么呢？"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "有点想家了。"}, {"role": "assistant", "content": "想家是很正常的。最想念家里的什么呢？"}]}
+    ```
+    """
+
+    code = "D001"
+    name = "exact-duplicate"
+
+    def __init__(self, options: StrictModel, config: object) -> None:
+        super().__init__(options, config)  # type: ignore[arg-type]
+        self.first: dict[bytes, tuple[str, int]] = {}
+        self.found: list[Finding] = []
+
+    def observe(self, row: Row) -> None:
+        key = _digest(sample_text(row))
+        earlier = self.first.setdefault(key, (row.path, row.line))
+        if earlier != (row.path, row.line):
+            self.found.append(self.at_row(
+                row, f"same user and assistant text as {_place(*earlier, row.path)}"))
+
+    def finish(self, dataset: str) -> Iterator[Finding]:
+        yield from self.found
+
+
+class NearDuplicate(DatasetRule):
+    """User and assistant text nearly the same as an earlier record.
+
+    ## What it does
+    Finds records whose user + "\\n" + assistant text has a rapidfuzz ratio of at least
+    `threshold` (0-100) with an earlier record, and names the most similar one with the
+    score. Exact duplicates are left to D001. Large datasets are searched with MinHash
+    LSH over character 3-grams and every candidate is verified exactly; see
+    docs/benchmarks.md for the measured recall against an exhaustive comparison.
+
+    ## Why it matters for training
+    Near-copies (one word changed, a typo fixed) weigh a sample several times over, and
+    they are what template-driven generation produces most.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "有点想家了。"}, {"role": "assistant", "content": "想家是很正常的。最想念家里的什么呢？是饭菜的味道吗？"}]}
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "有点想家了。"}, {"role": "assistant", "content": "想家是很正常的。最想念家里的什么呢？是饭菜的味道吧？"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "有点想家了。"}, {"role": "assistant", "content": "想家是很正常的。最想念家里的什么呢？是饭菜的味道吗？"}]}
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "今天降温了。"}, {"role": "assistant", "content": "降温了可得多穿点，您那边冷不冷？"}]}
+    ```
+
+    ## Options
+    - `threshold` (default 90): the rapidfuzz ratio at or above which two samples count.
+    """
+
+    code = "D002"
+    name = "near-duplicate"
+    severity = Severity.WARNING
+
+    class Options(StrictModel):
+        threshold: float = Field(90, gt=0, le=100)
+
+    options: Options
+
+    def __init__(self, options: StrictModel, config: object) -> None:
+        super().__init__(options, config)  # type: ignore[arg-type]
+        self.seen: set[bytes] = set()
+        self.texts: list[str] = []
+        self.rows: list[Row] = []
+
+    def observe(self, row: Row) -> None:
+        text = sample_text(row)
+        key = _digest(text)
+        if key in self.seen:
+            return  # an exact duplicate: D001's finding
+        self.seen.add(key)
+        self.texts.append(text)
+        self.rows.append(Row(row.path, row.line, (), None))  # the place, not the text again
+
+    def finish(self, dataset: str) -> Iterator[Finding]:
+        best: dict[int, tuple[float, int]] = {}
+        for i, j, score in find_near_duplicates(self.texts, self.options.threshold):
+            if j not in best or score > best[j][0]:
+                best[j] = (score, i)
+        for j, (score, i) in sorted(best.items()):
+            other, row = self.rows[i], self.rows[j]
+            yield self.finding(row.path, row.line, 1,
+                               f"near-duplicate of {_place(other.path, other.line, row.path)} "
+                               f"(similarity {score:.0f}, threshold "
+                               f"{self.options.threshold:g})")
+
+
+class ReusedReply(DatasetRule):
+    """One assistant reply used for several different user turns.
+
+    ## What it does
+    Groups records by their assistant text and reports a reply given to `min-count` or more
+    different user turns, once, listing the lines.
+
+    ## Why it matters for training
+    A stock reply for any input teaches the model to ignore what it was told: the canned
+    "我理解你的感受" that users notice at once.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "有点想家了。"}, {"role": "assistant", "content": "我理解您的感受，能多说说吗？"}]}
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "今天降温了。"}, {"role": "assistant", "content": "我理解您的感受，能多说说吗？"}]}
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "膝盖又疼了。"}, {"role": "assistant", "content": "我理解您的感受，能多说说吗？"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "有点想家了。"}, {"role": "assistant", "content": "想家是很正常的。最想念家里的什么呢？"}]}
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "今天降温了。"}, {"role": "assistant", "content": "降温了可得多穿点，您那边冷不冷？"}]}
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "膝盖又疼了。"}, {"role": "assistant", "content": "膝盖疼起来走路都难，疼了多久了？"}]}
+    ```
+
+    ## Options
+    - `min-count` (default 3): different user turns that make a reply "reused".
+    """
+
+    code = "D003"
+    name = "reused-reply"
+    severity = Severity.WARNING
+
+    class Options(StrictModel):
+        min_count: int = Field(3, ge=2)
+
+    options: Options
+    MAX_LISTED = 10
+
+    def __init__(self, options: StrictModel, config: object) -> None:
+        super().__init__(options, config)  # type: ignore[arg-type]
+        self.users: dict[bytes, set[bytes]] = {}
+        self.places: dict[bytes, list[tuple[str, int]]] = {}
+
+    def observe(self, row: Row) -> None:
+        reply = normalize_text(row.text("assistant"))
+        if not reply:
+            return
+        key = _digest(reply)
+        self.users.setdefault(key, set()).add(_digest(normalize_text(row.text("user"))))
+        places = self.places.setdefault(key, [])
+        if len(places) < self.MAX_LISTED:
+            places.append((row.path, row.line))
+
+    def finish(self, dataset: str) -> Iterator[Finding]:
+        for key, users in self.users.items():
+            if len(users) >= self.options.min_count:
+                places = self.places[key]
+                path, line = places[0]
+                listed = ", ".join(_place(p, n, path) for p, n in places)
+                more = "" if len(places) < self.MAX_LISTED else ", ..."
+                yield self.finding(path, line, 1,
+                                   f"same assistant reply for {len(users)} different user "
+                                   f"turns: {listed}{more}")

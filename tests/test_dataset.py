@@ -1,0 +1,75 @@
+"""Dataset scope: directories as datasets, cross-file duplicates, near-duplicate recall,
+and the parallel reader giving the same findings as the serial one."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from sftlint.rules.duplicates import sample_text
+
+from sftlint.dedup import EXHAUSTIVE_MAX, exhaustive_pairs, find_near_duplicates
+from sftlint.records import Row
+from tests.conftest import REPO, chat, jsonl, lint
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate  # noqa: E402
+
+
+def test_duplicates_across_files_of_a_directory(in_tmp: Path) -> None:
+    (in_tmp / "data").mkdir()
+    (in_tmp / "data" / "a.jsonl").write_bytes(jsonl([chat("有点想家了。", "想家是很正常的。")]))
+    (in_tmp / "data" / "b.jsonl").write_bytes(jsonl([chat("今天降温了。", "多穿点。"),
+                                                     chat("有点想家了。", "想家是很正常的。")]))
+    findings = lint(["data"], select=["D001"])
+    assert [(f.path, f.line, f.code) for f in findings] == [("data/b.jsonl", 2, "D001")]
+    assert "data/a.jsonl:1" in findings[0].message
+    # files given one by one are separate datasets
+    assert lint(["data/a.jsonl", "data/b.jsonl"], select=["D001"]) == []
+
+
+def rows_of(records: list[dict]) -> list[str]:
+    return [sample_text(Row("x", i, tuple((m["role"], m["content"]) for m in r["messages"]),
+                            None)) for i, r in enumerate(records)]
+
+
+def test_near_duplicate_recall_against_exhaustive() -> None:
+    records, planted = generate(EXHAUSTIVE_MAX + 1500, near_dup_share=0.03, seed=7)
+    texts = rows_of(records)
+    unique = list(dict.fromkeys(texts))  # the rule searches distinct texts only
+    truth = {(i, j) for i, j, _ in exhaustive_pairs(unique, 90)}
+    found = {(i, j) for i, j, _ in find_near_duplicates(unique, 90)}
+    assert len(unique) > EXHAUSTIVE_MAX  # so the LSH path ran
+    assert len(truth) >= 100
+    recall = len(truth & found) / len(truth)
+    assert recall >= 0.99, recall
+    assert found <= truth  # every reported pair is verified exactly
+
+
+def test_planted_near_duplicates_are_reported(in_tmp: Path) -> None:
+    records, planted = generate(EXHAUSTIVE_MAX + 1000, near_dup_share=0.02, seed=3)
+    (in_tmp / "big.jsonl").write_bytes(jsonl(records))
+    reported = {f.line for f in lint(["big.jsonl"], select=["D001", "D002"])}
+    texts = rows_of(records)
+    from rapidfuzz import fuzz
+    should = {j + 1 for i, j in planted if texts[i] != texts[j]
+              and fuzz.ratio(texts[i], texts[j]) >= 90}
+    assert len(should) > 30
+    assert len(should & reported) / len(should) >= 0.99
+
+
+def test_parallel_equals_serial(in_tmp: Path, monkeypatch) -> None:
+    import sftlint.engine as engine
+
+    records, _ = generate(3000, seed=5)
+    data = jsonl(records).splitlines(keepends=True)
+    data[10] = b'{"broken": \n'
+    data[2000] = b"\n"
+    data[2500] = json.dumps(chat("睡不着。", "你应该早点睡。"), ensure_ascii=False).encode() + b"\n"
+    (in_tmp / "d.jsonl").write_bytes(b"".join(data))
+    monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 1)
+    serial = lint(["d.jsonl"], jobs=1)
+    parallel = lint(["d.jsonl"], jobs=2)
+    assert [f.to_dict() for f in serial] == [f.to_dict() for f in parallel]
+    assert {"F006", "F005", "A001", "D001", "D002"} <= {f.code for f in serial}
