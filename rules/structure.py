@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from pydantic import Field
 
 from sftlint.config import StrictModel
 from sftlint.findings import Finding, Severity
-from sftlint.records import ROLES, Record
+from sftlint.records import ROLES, Record, escape_pointer
 from sftlint.rule import RecordRule
 
 SYSTEM_OK = '{"role": "system", "content": "你是一位耐心的陪伴者。"}'
@@ -197,12 +198,14 @@ class EmptyContent(RecordRule):
 
 
 class UnexpectedKey(RecordRule):
-    """Keys outside the record's schema.
+    """Keys outside the record's schema that look like typos of schema keys.
 
     ## What it does
-    Flags keys the shape does not define, at the top level and in messages: a typo such
-    as `mesages` or `conent` is found here. The category field and the keys listed in
-    `allow` are accepted. Reported once per record, listing every unexpected key.
+    Flags keys the shape does not define, at the top level and in messages, when they are
+    close to a key it does define: `mesages`, `conent`, `wieght`. Other extra keys (ids,
+    metadata such as `emotion` or `annotation`) are left alone unless `strict = true`, which
+    flags every key outside the schema. The category field and the keys listed in `allow`
+    are accepted. Reported once per record, listing the keys.
 
     ## Why it matters for training
     A misspelled key is silently ignored by the trainer: the field you meant to set
@@ -219,6 +222,7 @@ class UnexpectedKey(RecordRule):
     ```
 
     ## Options
+    - `strict` (default `false`): flag every key outside the schema, not only likely typos.
     - `allow` (default `[]`): extra keys your data carries on purpose (`id`, `meta`, ...).
     """
 
@@ -227,6 +231,7 @@ class UnexpectedKey(RecordRule):
     severity = Severity.WARNING
 
     class Options(StrictModel):
+        strict: bool = False
         allow: list[str] = Field(default_factory=list)
 
     options: Options
@@ -242,13 +247,26 @@ class UnexpectedKey(RecordRule):
     def check(self, record: Record) -> Iterator[Finding]:
         if not record.extra_keys or any(p.code == "S001" for p in record.problems):
             return  # S001 already names the misspelled message key
-        keys = [(p, k) for p, k in record.extra_keys if k not in self.allowed]
-        if keys:
-            names = ", ".join(sorted({f'"{k}"' for _, k in keys}))
-            pointer, key = keys[0]
-            yield self.at(record, f"{pointer}/{key}".replace("~", "~0"),
-                          f"unexpected key(s) {names} (a typo? allow them with "
-                          "[tool.sftlint.rules.S006] allow)")
+        shape = record.shape
+        keys = [(p, k, self._typo_of(k, shape.message_keys if p else shape.top_keys))
+                for p, k in record.extra_keys
+                if k not in self.allowed]
+        keys = [(p, k, t) for p, k, t in keys if t or self.options.strict]
+        if not keys:
+            return
+        names = ", ".join(f'"{k}"' + (f' (for "{t}"?)' if t else "") for _, k, t in keys)
+        pointer, key, _ = keys[0]
+        yield self.at(record, f"{pointer}/{escape_pointer(key)}",
+                      f"unexpected key(s) {names}; allow extra keys with "
+                      "[tool.sftlint.rules.S006] allow")
+
+    @staticmethod
+    @cache
+    def _typo_of(key: str, known: frozenset[str]) -> str | None:
+        import difflib
+
+        close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
+        return close[0] if close else None
 
 
 class NoAssistantReply(RecordRule):

@@ -107,11 +107,18 @@ def _type_name(value: Any) -> str:
 
 
 def _count_keys(value: Any) -> int:
-    if isinstance(value, dict):
-        return len(value) + sum(_count_keys(v) for v in value.values())
-    if isinstance(value, list):
-        return sum(_count_keys(v) for v in value)
-    return 0
+    """Keys in all objects nested in `value`."""
+    count = 0
+    stack = [value]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        if type(item) is dict:
+            count += len(item)
+            push(v for v in item.values() if type(v) in (dict, list))
+        elif type(item) is list:
+            push(v for v in item if type(v) in (dict, list))
+    return count
 
 
 def find_duplicate_key(raw: bytes, value: Any) -> str | None:
