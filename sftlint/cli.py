@@ -58,6 +58,18 @@ def cli() -> None:
     """Lint and gate supervised fine-tuning (SFT) chat data."""
 
 
+def progress_printer() -> Callable[[str], None] | None:
+    """A one-line progress display on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(message: str) -> None:
+        sys.stderr.write(f"\r\033[K{message}" if message else "\r\033[K")
+        sys.stderr.flush()
+
+    return show
+
+
 def _load(config_file: str | None) -> Config:
     config, _ = load_config(config_file)
     return config
@@ -78,11 +90,17 @@ def _load(config_file: str | None) -> Config:
               help="Skip dataset-scope rules (for hooks that see only some files).")
 @click.option("--jobs", type=click.IntRange(1, 256), default=None,
               help="Worker processes for large files (default: one per core).")
+@click.option("--baseline", "baseline_file", type=click.Path(),
+              help="Hide the findings recorded in this baseline; report only new ones.")
+@click.option("--write-baseline", "write_baseline_file", type=click.Path(),
+              help="Record the current findings as the baseline and exit 0.")
 @one_line_errors
 def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
           ignore: tuple[str, ...], fix: bool, statistics: bool, exit_zero: bool,
-          config_file: str | None, no_dataset: bool, jobs: int | None) -> None:
+          config_file: str | None, no_dataset: bool, jobs: int | None,
+          baseline_file: str | None, write_baseline_file: str | None) -> None:
     """Check SFT data files (JSON Lines or JSON arrays) or directories of them."""
+    from sftlint.baseline import apply_baseline, read_baseline, write_baseline
     from sftlint.engine import Linter
     from sftlint.fixer import fix_files
     from sftlint.registry import check_selectors, select_rules
@@ -96,14 +114,25 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
     targets = list(paths) or [config.resolve(p) for p in config.paths]
     linter = Linter(config, select_rules(selected, ignored), dataset_rules=not no_dataset,
                     jobs=jobs)
-    result = linter.check(targets)
+    baseline = baseline_file or (config.resolve(config.baseline) if config.baseline else None)
+    known = read_baseline(baseline) if baseline and not write_baseline_file else None
+    result = linter.check(targets, progress=progress_printer())
     fixed = 0
     if fix:
         fixable = [f for f in result.findings if f.fixable]
         if fixable and fix_files(fixable):
             fixed = len(fixable)
             result = linter.check(targets)
-    summary = Summary(result.files, result.records, result.findings, fixed=fixed)
+    if write_baseline_file:
+        write_baseline(write_baseline_file, result.findings)
+        click.echo(f"Wrote {len(result.findings)} finding(s) to the baseline "
+                   f"{write_baseline_file}.")
+        return
+    hidden = 0
+    if known is not None:
+        result.findings, hidden = apply_baseline(result.findings, known)
+    summary = Summary(result.files, result.records, result.findings, paths=result.paths,
+                      fixed=fixed, hidden_by_baseline=hidden)
     out = sys.stdout
     if statistics and output_format == "text":
         if result.findings:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import mmap
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import orjson
@@ -55,6 +55,7 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     records: int = 0
+    paths: list[str] = field(default_factory=list)
 
 
 def display_path(path: str) -> str:
@@ -112,14 +113,19 @@ class Linter:
             self.fixed_shape = BUILTIN_SHAPES[config.format]
         self.accept_lists = mapping is not None and mapping.messages == ""
 
-    def check(self, paths: list[str]) -> CheckResult:
+    def check(self, paths: list[str], progress: Callable[[str], None] | None = None
+              ) -> CheckResult:
+        """Lint `paths`; `progress` (if given) is told what is happening, for a status line."""
         result = CheckResult()
+        say = progress or (lambda message: None)
         for dataset in collect_datasets(paths, self.config.exclude):
             dataset_rules = [r for r in instantiate(self.rule_classes, self.config)
                              if isinstance(r, DatasetRule)]
-            for path in dataset.files:
+            for n, path in enumerate(dataset.files, 1):
+                say(f"sftlint: reading {display_path(path)} ({n}/{len(dataset.files)})")
                 facts, findings, rows = self.lint_file(path)
                 result.files += 1
+                result.paths.append(facts.path)
                 result.records += facts.records
                 result.findings += findings
                 for rule in dataset_rules:
@@ -127,7 +133,9 @@ class Linter:
                     for row in rows:
                         rule.observe(row)
             for rule in dataset_rules:
+                say(f"sftlint: {rule.code} {rule.name} over {dataset.name}")
                 result.findings += rule.finish(dataset.name)
+        say("")
         for project_rule in self.project_rules:
             result.findings += project_rule.check()
         result.findings.sort(key=Finding.sort_key)

@@ -13,6 +13,7 @@ class Summary:
     files: int
     records: int
     findings: list[Finding]
+    paths: list[str] = field(default_factory=list)  # every file checked
     fixed: int = 0
     hidden_by_baseline: int = 0
     extra: dict[str, object] = field(default_factory=dict)

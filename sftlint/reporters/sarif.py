@@ -1,0 +1,73 @@
+"""`--format sarif`: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers."""
+
+from __future__ import annotations
+
+import json
+
+from sftlint import __version__
+from sftlint.findings import Finding
+from sftlint.registry import all_rules
+from sftlint.reporters import Reporter, Summary
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVEL = {"error": "error", "warning": "warning"}
+
+
+def sarif_log(findings: list[Finding]) -> dict[str, object]:
+    rules = list(all_rules())
+    index = {r.code: i for i, r in enumerate(rules)}
+    descriptors = [{
+        "id": r.code,
+        "name": r.name,
+        "shortDescription": {"text": r.summary()},
+        "fullDescription": {"text": r.summary()},
+        "help": {"text": r.doc(), "markdown": r.doc()},
+        "defaultConfiguration": {"level": LEVEL[r.severity.value]},
+        "properties": {"scope": r.scope.value, "fixable": r.fixable},
+    } for r in rules]
+    results = []
+    for f in findings:
+        location: dict[str, object] = {"artifactLocation": {"uri": f.path.replace("\\", "/")}}
+        if f.line is not None:
+            region: dict[str, int] = {"startLine": f.line}
+            if f.column is not None:
+                region["startColumn"] = f.column
+            location["region"] = region
+        result: dict[str, object] = {
+            "ruleId": f.code,
+            "level": LEVEL[f.severity.value],
+            "message": {"text": f.message},
+            "locations": [{"physicalLocation": location}],
+        }
+        if f.code in index:
+            result["ruleIndex"] = index[f.code]
+        if f.record_key:
+            result["partialFingerprints"] = {"sftlintRecord/v1": f"{f.code}:{f.record_key}"}
+        if f.pointer:
+            result["properties"] = {"pointer": f.pointer}
+        results.append(result)
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "sftlint", "version": __version__,
+                                "informationUri": "https://github.com/sftlint/sftlint",
+                                "rules": descriptors}},
+            "results": results,
+        }],
+    }
+
+
+class SarifReporter(Reporter):
+    def start(self) -> None:
+        self.findings: list[Finding] = []
+
+    def file(self, path: str, findings: list[Finding]) -> None:
+        self.findings.extend(findings)
+
+    def finish(self, summary: Summary) -> None:
+        json.dump(sarif_log(self.findings), self.out, ensure_ascii=False, indent=2)
+        self.out.write("\n")
+
+
+REPORTER = SarifReporter
