@@ -27,11 +27,9 @@ def write_baseline(path: str, findings: list[Finding]) -> None:
             "findings": [{"key": k, "count": n} for k, n in sorted(counts.items())]}
     text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
     try:
-        with open(path, "a"):
-            pass
+        write_atomically(path, text.encode())
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write baseline: {exc.strerror}") from None
-    write_atomically(path, text.encode())
 
 
 def read_baseline(path: str) -> Counter[str]:

@@ -167,6 +167,37 @@ def list_rules(output_format: str) -> None:
                    f"{rule.severity.value:<8} {fix}".rstrip())
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--html", "html_file", type=click.Path(), help="Also write an HTML report here.")
+@click.option("--config", "config_file", type=click.Path(), help="Config file to use.")
+@one_line_errors
+def stats(paths: tuple[str, ...], html_file: str | None, config_file: str | None) -> None:
+    """Counts, length distributions, categories, duplicates and findings of a dataset."""
+    from sftlint.engine import Linter
+    from sftlint.registry import select_rules
+    from sftlint.stats import compute_stats, render_table
+
+    config = _load(config_file)
+    targets = list(paths) or [config.resolve(p) for p in config.paths]
+    check_result = Linter(config, select_rules(config.select, config.ignore)).check(
+        targets, progress=progress_printer())
+    tokenizer = None
+    if config.tokens.tokenizer:
+        from sftlint.tokens import load_tokenizer
+
+        tokenizer = load_tokenizer(config.resolve(config.tokens.tokenizer))
+    result = compute_stats(targets, config, check_result, tokenizer)
+    click.echo(render_table(result))
+    if html_file:
+        from sftlint.fixer import write_atomically
+        from sftlint.stats_html import render_html
+
+        title = ", ".join(paths) or ", ".join(config.paths)
+        write_atomically(html_file, render_html(result, title).encode("utf-8"))
+        click.echo(f"\nWrote {html_file}")
+
+
 def rules_markdown() -> str:
     from sftlint.registry import all_rules
 

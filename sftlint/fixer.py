@@ -34,7 +34,12 @@ def apply_edits(data: bytes, edits: list[Edit]) -> bytes:
 def write_atomically(path: str, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename over it: never half a file."""
     folder = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode & 0o7777
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:  # a new file: the usual mode under the current umask
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".sftlint-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
