@@ -96,7 +96,8 @@ def compute_stats(paths: list[str], config: Config, check: CheckResult,
 
 def render_table(stats: DatasetStats) -> str:
     lines = [f"records      {stats.records} in {stats.files} file(s)",
-             "user turns   " + ", ".join(f"{n} turn(s): {c}" for n, c in sorted(stats.turns.items())),
+             "user turns   " + ", ".join(f"{n} turn(s): {c}"
+                                       for n, c in sorted(stats.turns.items())),
              "",
              f"{'length':<22}{'p50':>7}{'p90':>7}{'p99':>7}{'max':>8}"]
     rows = [("user (chars)", stats.user_chars), ("assistant (chars)", stats.assistant_chars)]
