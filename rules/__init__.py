@@ -37,6 +37,12 @@ from sftlint.rules.system_prompt import (
     SystemPromptInconsistent,
     SystemPromptMismatch,
 )
+from sftlint.rules.token_length import (
+    EndOfTurnTruncated,
+    ExceedsMaxLength,
+    NoTrainableTokens,
+    TemplateInjectedSystem,
+)
 from sftlint.rules.user_turns import FormalUserTurn, UserTooLong, UserTooShort
 
 from sftlint.rule import Rule
@@ -51,4 +57,5 @@ RULES: tuple[type[Rule], ...] = (
     ImperativeReply, ChecklistReply, ReplyLength, DegenerateRepetition,
     ExactDuplicate, NearDuplicate, ReusedReply,
     CategoryImbalance, MissingCategory, UnknownCategory, RecordCount,
+    ExceedsMaxLength, NoTrainableTokens, TemplateInjectedSystem, EndOfTurnTruncated,
 )

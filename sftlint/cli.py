@@ -184,7 +184,7 @@ def stats(paths: tuple[str, ...], html_file: str | None, config_file: str | None
         targets, progress=progress_printer())
     tokenizer = None
     if config.tokens.tokenizer:
-        from sftlint.tokens import load_tokenizer
+        from sftlint.trainer.data import load_tokenizer
 
         tokenizer = load_tokenizer(config.resolve(config.tokens.tokenizer))
     result = compute_stats(targets, config, check_result, tokenizer)
@@ -196,6 +196,127 @@ def stats(paths: tuple[str, ...], html_file: str | None, config_file: str | None
         title = ", ".join(paths) or ", ".join(config.paths)
         write_atomically(html_file, render_html(result, title).encode("utf-8"))
         click.echo(f"\nWrote {html_file}")
+
+
+TOKEN_RULES = ["T001", "T002", "T003", "T004"]
+
+
+@cli.command()
+@click.argument("data", nargs=-1, type=click.Path())
+@click.option("--model", help="Local base model directory ([train] model).")
+@click.option("--output", help="Where the adapter and receipt go ([train] output).")
+@click.option("--epochs", type=float)
+@click.option("--max-steps", type=int, help="Stop after N optimizer steps (overrides epochs).")
+@click.option("--learning-rate", type=float)
+@click.option("--batch-size", type=int)
+@click.option("--lora-r", type=int)
+@click.option("--seed", type=int)
+@click.option("--dry-run", is_flag=True, help="Gate, tokenize and mask; train nothing.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              help="Dry-run output.")
+@click.option("--config", "config_file", type=click.Path(), help="Config file to use.")
+@one_line_errors
+def train(data: tuple[str, ...], model: str | None, output: str | None, epochs: float | None,
+          max_steps: int | None, learning_rate: float | None, batch_size: int | None,
+          lora_r: int | None, seed: int | None, dry_run: bool, output_format: str,
+          config_file: str | None) -> None:
+    """Gate DATA with every check, then fine-tune a LoRA adapter on it."""
+    from sftlint.config import TokensConfig
+    from sftlint.engine import Linter, collect_datasets, iter_records
+    from sftlint.registry import select_rules
+    from sftlint.reporters import Summary
+    from sftlint.reporters.text import TextReporter
+    from sftlint.trainer.train import TrainSettings
+
+    config = _load(config_file)
+    t = config.train
+    model = model or (config.resolve(t.model) if t.model else None)
+    output = output or (config.resolve(t.output) if t.output else None)
+    if not model:
+        raise UsageError("no base model: pass --model DIR or set [tool.sftlint.train] model")
+    if not output and not dry_run:
+        raise UsageError("no output directory: pass --output DIR or set [tool.sftlint.train] "
+                         "output")
+    tokenizer_dir = config.resolve(config.tokens.tokenizer) if config.tokens.tokenizer else model
+    gate_config = config.model_copy(update={"tokens": TokensConfig(
+        tokenizer=os.path.abspath(tokenizer_dir), max_length=config.tokens.max_length)})
+    targets = list(data) or [config.resolve(p) for p in config.paths]
+    rules = select_rules(config.select, config.ignore)
+    rules += [r for r in select_rules(TOKEN_RULES, config.ignore) if r not in rules]
+    result = Linter(gate_config, rules).check(targets, progress=progress_printer())
+    summary = Summary(result.files, result.records, result.findings, paths=result.paths)
+    if summary.errors:
+        reporter = TextReporter(sys.stderr)
+        by_path: dict[str, list] = {}
+        for f in result.findings:
+            by_path.setdefault(f.path, []).append(f)
+        for path, findings in by_path.items():
+            reporter.file(path, findings)
+        reporter.finish(summary)
+        click.echo(f"sftlint: refusing to train: {summary.errors} error-level finding(s); "
+                   "fix them and run again (nothing was written)", err=True)
+        sys.exit(EXIT_FINDINGS)
+    files = [f for ds in collect_datasets(targets, config.exclude) for f in ds.files]
+    records = [r for f in files for r in iter_records(f, config)]
+    settings = TrainSettings(
+        model=model, output=output or "", epochs=epochs or t.epochs,
+        max_steps=max_steps if max_steps is not None else t.max_steps,
+        learning_rate=learning_rate or t.learning_rate, batch_size=batch_size or t.batch_size,
+        gradient_accumulation_steps=t.gradient_accumulation_steps, lora_r=lora_r or t.lora_r,
+        lora_alpha=t.lora_alpha, lora_dropout=t.lora_dropout,
+        seed=seed if seed is not None else t.seed, logging_steps=t.logging_steps,
+        max_length=config.tokens.max_length)
+    if dry_run:
+        from sftlint.trainer.dry_run import dry_run_json, dry_run_text
+
+        show = dry_run_json if output_format == "json" else dry_run_text
+        click.echo(show(records, tokenizer_dir, settings.max_length))
+        return
+    from sftlint.trainer.train import train as run_training
+
+    counts: dict[str, int] = {}
+    for r in records:
+        counts[r.source_path] = counts.get(r.source_path, 0) + 1
+    receipt = run_training(records, settings, files=counts, system_prompt=config.prompt()
+                           or _majority_prompt(records), findings=result.findings,
+                           log=lambda line: click.echo(line, err=True))
+    click.echo(f"Trained {settings.output}; receipt {receipt}")
+
+
+def _majority_prompt(records: list) -> str | None:
+    from collections import Counter
+
+    prompts = Counter(m.content for r in records for m in r.messages[:1] if m.role == "system")
+    return prompts.most_common(1)[0][0] if prompts else None
+
+
+@cli.command()
+@click.option("--adapter", required=True, type=click.Path(), help="Output of `sftlint train`.")
+@click.argument("message", required=False)
+@click.option("--max-new-tokens", type=int, default=128)
+@one_line_errors
+def chat(adapter: str, message: str | None, max_new_tokens: int) -> None:
+    """Reply with a trained adapter, under the system prompt recorded in its receipt."""
+    from sftlint.trainer.chat import load_chat_model, reply
+
+    model, tokenizer, system_prompt = load_chat_model(adapter)
+    if message is not None:
+        click.echo(reply(model, tokenizer, [{"role": "user", "content": message}],
+                         system_prompt, max_new_tokens))
+        return
+    history: list[dict[str, str]] = []
+    click.echo("sftlint chat: an empty line or Ctrl-D ends the conversation.", err=True)
+    while True:
+        try:
+            text = input("you> ").strip()
+        except EOFError:
+            break
+        if not text:
+            break
+        history.append({"role": "user", "content": text})
+        answer = reply(model, tokenizer, history, system_prompt, max_new_tokens)
+        history.append({"role": "assistant", "content": answer})
+        click.echo(f"bot> {answer}")
 
 
 def rules_markdown() -> str:

@@ -220,4 +220,6 @@ def iter_records(path: str, config: Config) -> Iterator[Record]:
     facts, raws = read_file(display_path(path), data, linter.accept_lists)
     shape = linter.shape_for(raws[0].value if raws else None)
     for raw in raws:
-        yield normalize(raw, display_path(path), shape, linter.category_field)
+        record = normalize(raw, display_path(path), shape, linter.category_field)
+        record.source_path = os.path.abspath(path)
+        yield record

@@ -112,6 +112,7 @@ class Record:
     problems: list[Problem]
     extra_keys: list[tuple[str, str]]  # (pointer of the containing object, key)
     category: str | None = None
+    source_path: str = ""  # the file as opened (path is as displayed)
 
     @property
     def line(self) -> int:

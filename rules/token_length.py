@@ -1,0 +1,194 @@
+"""T rules: the record as the training chat template renders and truncates it.
+
+They run only when `[tokens] tokenizer` names a local model directory, and need the
+train extra (transformers) for the tokenizer; the rest of sftlint never imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sftlint.trainer.data import (
+    Encoded,
+    TemplateError,
+    chat_messages,
+    encode,
+    injected_system_prompt,
+    load_tokenizer,
+)
+
+from sftlint.findings import Finding, Severity
+from sftlint.records import Record
+from sftlint.rule import RecordRule
+
+
+class _TokenRule(RecordRule):
+    """Shared: the tokenizer from the config, and one encoding per record."""
+
+    def tokenizer(self) -> Any | None:
+        path = self.config.tokens.tokenizer
+        return load_tokenizer(self.config.resolve(path)) if path else None
+
+    def encoded(self, record: Record) -> Encoded | None:
+        tokenizer = self.tokenizer()
+        messages = chat_messages(record)
+        if tokenizer is None or not messages or record.problems:
+            return None
+        key = (id(record.source), id(tokenizer), self.config.tokens.max_length)
+        if _last_encoding[0] == key:  # T001-T004 see the same record one after another
+            return _last_encoding[1]
+        try:
+            result: Encoded | None = encode(tokenizer, messages, self.config.tokens.max_length)
+        except TemplateError:
+            result = None
+        except Exception:  # a template that raises on this conversation (roles, order)
+            result = None
+        _last_encoding[:] = [key, result]
+        return result
+
+
+_last_encoding: list[Any] = [None, None]
+
+
+class ExceedsMaxLength(_TokenRule):
+    """Tokenized with the training chat template, the record is longer than `max-length`.
+
+    ## What it does
+    Renders the record with the tokenizer's chat template (as `sftlint train` does) and
+    counts tokens; flags records over `[tokens] max-length` with how many tokens are cut.
+
+    ## Why it matters for training
+    The trainer truncates silently: the end of the conversation, usually the last reply,
+    is never learned.
+
+    ## Example
+    ```text
+    a 900-token conversation with max-length = 512
+    ```
+
+    ## Use instead
+    ```text
+    shorten the conversation, split it, or raise max-length
+    ```
+    """
+
+    code = "T001"
+    name = "exceeds-max-length"
+    severity = Severity.WARNING
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        enc = self.encoded(record)
+        if enc is not None and enc.truncated:
+            limit = self.config.tokens.max_length
+            yield self.at(record, None, f"record is {enc.full_length} tokens (max-length "
+                                        f"{limit}): {enc.full_length - limit} are cut")
+
+
+class NoTrainableTokens(_TokenRule):
+    """After truncation no assistant token is left: the sample teaches nothing.
+
+    ## What it does
+    Flags records whose assistant tokens all lie past `max-length`, so every label is
+    masked.
+
+    ## Why it matters for training
+    The record costs compute and contributes no gradient; with loss averaged per batch it
+    can even produce NaN losses.
+
+    ## Example
+    ```text
+    a 700-token user turn and its reply, with max-length = 512
+    ```
+
+    ## Use instead
+    ```text
+    shorten the user turn or raise max-length
+    ```
+    """
+
+    code = "T002"
+    name = "no-trainable-tokens"
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        enc = self.encoded(record)
+        if enc is not None and enc.trainable_tokens == 0:
+            yield self.at(record, None, f"no assistant token within max-length "
+                                        f"{self.config.tokens.max_length} "
+                                        f"({enc.full_length} tokens): nothing to learn")
+
+
+class TemplateInjectedSystem(_TokenRule):
+    """The chat template adds a system prompt the record does not have.
+
+    ## What it does
+    Renders a conversation without a system message and checks whether the template puts
+    one in (Qwen2.5's templates add "You are a helpful assistant."); flags each record
+    without a system message when it does.
+
+    ## Why it matters for training
+    The model is trained under a prompt nobody chose, and served under whatever the
+    serving code sends instead.
+
+    ## Example
+    ```text
+    a record without a system turn, and a template that injects a default one
+    ```
+
+    ## Use instead
+    ```text
+    give every record the system prompt you serve with
+    ```
+    """
+
+    code = "T003"
+    name = "template-injected-system"
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        tokenizer = self.tokenizer()
+        if tokenizer is None or not record.messages or record.problems:
+            return
+        if any(m.role == "system" for m in record.messages):
+            return
+        injected = injected_system_prompt(tokenizer)
+        if injected:
+            yield self.at(record, None, f'chat template adds a system prompt the record does '
+                                        f'not have: "{injected[:60]}"')
+
+
+class EndOfTurnTruncated(_TokenRule):
+    """Truncation cuts an assistant turn's end-of-turn token.
+
+    ## What it does
+    Flags records where `max-length` falls inside an assistant turn, so its end-of-turn
+    token (`<|im_end|>`, `</s>`) is cut while part of the reply is kept.
+
+    ## Why it matters for training
+    The model learns the reply but never where it stops, and rambles at inference.
+
+    ## Example
+    ```text
+    a reply whose last tokens lie past max-length
+    ```
+
+    ## Use instead
+    ```text
+    shorten the reply or raise max-length
+    ```
+    """
+
+    code = "T004"
+    name = "end-of-turn-truncated"
+    severity = Severity.WARNING
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        enc = self.encoded(record)
+        if enc is None or not enc.truncated:
+            return
+        limit = self.config.tokens.max_length
+        for start, end in enc.assistant_spans:
+            if start < limit < end:
+                yield self.at(record, None, f"max-length {limit} cuts an assistant turn at "
+                                            f"token {limit - start} of {end - start}: its "
+                                            "end-of-turn token is lost")
+                return

@@ -1,0 +1,75 @@
+"""The receipt: ties an adapter to the exact data, system prompt, lint result and settings."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from collections import Counter
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from sftlint.findings import Finding
+
+RECEIPT_NAME = "sftlint-receipt.json"
+
+
+def sha256_of(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for package in ("torch", "transformers", "peft", "trl", "sftlint"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def lint_summary(findings: list[Finding]) -> dict[str, Any]:
+    return {
+        "errors": sum(1 for f in findings if f.severity.value == "error"),
+        "warnings": sum(1 for f in findings if f.severity.value == "warning"),
+        "by_code": dict(sorted(Counter(f.code for f in findings).items())),
+    }
+
+
+def build_receipt(*, files: dict[str, int], system_prompt: str | None,
+                  findings: list[Finding], settings: dict[str, Any],
+                  loss_curve: list[dict[str, float]]) -> dict[str, Any]:
+    return {
+        "data": [{"path": path, "sha256": sha256_of(path), "records": n}
+                 for path, n in files.items()],
+        "system_prompt": system_prompt,
+        "lint": lint_summary(findings),
+        "config": settings,
+        "versions": versions(),
+        "loss_curve": loss_curve,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def write_receipt(output_dir: str, receipt: dict[str, Any]) -> Path:
+    path = Path(output_dir) / RECEIPT_NAME
+    path.write_text(json.dumps(receipt, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def read_receipt(adapter_dir: str) -> dict[str, Any]:
+    path = Path(adapter_dir) / RECEIPT_NAME
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        from sftlint.config import ConfigError
+
+        raise ConfigError(f"{path}: no receipt; was this adapter trained by "
+                          "`sftlint train`?") from None
+    return data
