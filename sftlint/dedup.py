@@ -76,9 +76,9 @@ def minhash_signatures(texts: Sequence[str], num_perm: int, n: int, seed: int = 
         mixed = (hashes ^ (hashes >> np.uint64(29))) * mult
         bin_of = (mixed >> np.uint64(64 - bits)).astype(np.int64)
         value = ((mixed >> np.uint64(32 - bits)) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-        table = np.full(len(chunk) * bins, empty, dtype=np.uint32)
-        np.minimum.at(table, owner * bins + bin_of, value)
-        table = table.reshape(len(chunk), bins)
+        flat = np.full(len(chunk) * bins, empty, dtype=np.uint32)
+        np.minimum.at(flat, owner * bins + bin_of, value)
+        table = flat.reshape(len(chunk), bins)
         out[start:start + len(chunk)] = _densify(table, empty)[:, :num_perm]
     return out
 
