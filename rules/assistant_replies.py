@@ -113,6 +113,19 @@ class ReplyLength(RecordRule):
                                       f"assistant turn is {n} characters (max {hi})")
 
 
+_TANDEM = re.compile(r"(.{4,80}?)\1{2,}", re.S)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def loop_coverage(text: str) -> float:
+    """Share of `text` inside runs where one unit (4-80 characters, with a letter in it: not
+    a rule of dashes or indentation) repeats three or more times in a row: the signature
+    of a generation loop."""
+    covered = sum(m.end() - m.start() for m in _TANDEM.finditer(text)
+                  if _LETTER.search(m.group(1)))
+    return covered / len(text) if text else 0.0
+
+
 def repeated_share(text: str, n: int) -> float:
     """Share of character n-grams in `text` that repeat an earlier one."""
     total = len(text) - n + 1
@@ -127,8 +140,11 @@ class DegenerateRepetition(RecordRule):
 
     ## What it does
     Measures the share of character n-grams (`n`, default 4) in a turn that repeat an
-    earlier one, and flags turns of at least `min-chars` characters where it reaches
-    `threshold` (default 0.5): "Eat a banana! Eat a banana! Eat a banana!".
+    earlier one; where it reaches `threshold` (default 0.5) in a turn of at least
+    `min-chars` characters, confirms that the repeats are a loop: one unit said three or
+    more times in a row, covering at least `min-loop-share` (default 0.3) of the turn, as in
+    "Eat a banana! Eat a banana! Eat a banana!". Code and JSON repeat n-grams too (keys,
+    indentation) without looping, and are not flagged.
 
     ## Why it matters for training
     Such turns are usually generation failures; trained on, they teach the model the
@@ -145,7 +161,8 @@ class DegenerateRepetition(RecordRule):
     ```
 
     ## Options
-    - `n` (default 4), `threshold` (default 0.5), `min-chars` (default 20)
+    - `n` (default 4), `threshold` (default 0.5), `min-chars` (default 20),
+      `min-loop-share` (default 0.3)
     """
 
     code = "A004"
@@ -155,6 +172,7 @@ class DegenerateRepetition(RecordRule):
         n: int = Field(4, ge=1)
         threshold: float = Field(0.5, gt=0, le=1)
         min_chars: int = Field(20, ge=1)
+        min_loop_share: float = Field(0.3, ge=0, le=1)
 
     options: Options
 
@@ -163,7 +181,7 @@ class DegenerateRepetition(RecordRule):
         for m in record.messages:
             if m.role != "system" and len(m.content) >= o.min_chars:
                 share = repeated_share(m.content, o.n)
-                if share >= o.threshold:
+                if share >= o.threshold and loop_coverage(m.content) >= o.min_loop_share:
                     yield self.at(record, m.pointer,
                                   f"{m.role} turn repeats itself ({share:.0%} of its "
                                   f"{o.n}-grams are repeats)")

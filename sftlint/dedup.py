@@ -10,7 +10,8 @@ from collections.abc import Sequence
 import numpy as np
 
 _SPACE = re.compile(r"\s+")
-EXHAUSTIVE_MAX = 3000  # below this, rapidfuzz's cdist over all pairs is faster than LSH
+EXHAUSTIVE_MAX = 3000  # below this, rapidfuzz's cdist over all pairs is faster than LSH...
+EXHAUSTIVE_WORK = 5e9  # ...unless the texts are long: pairs x length^2 / 64 (bit-parallel)
 
 
 def normalize_text(text: str) -> str:
@@ -147,7 +148,9 @@ def lsh_parameters(threshold: float) -> tuple[int, int, int]:
 def find_near_duplicates(texts: Sequence[str], threshold: float
                          ) -> list[tuple[int, int, float]]:
     """Pairs (i < j, score) with rapidfuzz ratio >= threshold."""
-    if len(texts) <= EXHAUSTIVE_MAX:
+    mean_length = sum(map(len, texts)) / max(len(texts), 1)
+    if (len(texts) <= EXHAUSTIVE_MAX
+            and len(texts) ** 2 * mean_length ** 2 / 64 <= EXHAUSTIVE_WORK):
         return exhaustive_pairs(texts, threshold)
     from rapidfuzz import fuzz
 
