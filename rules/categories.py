@@ -32,8 +32,7 @@ def category_of(row: Row, categories: CategoriesConfig) -> str | None:
     if categories.field:
         return row.category
     if categories.keywords:
-        return infer_category(row.text("user") + "\n" + row.text("assistant"),
-                              categories.keywords)
+        return infer_category(row.user + "\n" + row.assistant, categories.keywords)
     return None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 
 from pydantic import Field
@@ -14,17 +13,25 @@ from sftlint.records import Row
 from sftlint.rule import DatasetRule
 
 
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-
 def _place(path: str, line: int, here: str) -> str:
     return f"line {line}" if path == here else f"{path}:{line}"
 
 
+_last: list[object] = [None, ("", "")]
+
+
+def normalized_turns(row: Row) -> tuple[str, str]:
+    """The row's user and assistant text, normalized. D001-D003 observe the same row one
+    after another, so the last result is kept."""
+    if _last[0] is not row:
+        _last[:] = [row, (normalize_text(row.user), normalize_text(row.assistant))]
+    return _last[1]  # type: ignore[return-value]
+
+
 def sample_text(row: Row) -> str:
     """What two samples must share to be duplicates: the user and assistant text."""
-    return normalize_text(row.text("user")) + "\n" + normalize_text(row.text("assistant"))
+    user, assistant = normalized_turns(row)
+    return user + "\n" + assistant
 
 
 class ExactDuplicate(DatasetRule):
@@ -56,12 +63,12 @@ class ExactDuplicate(DatasetRule):
 
     def __init__(self, options: StrictModel, config: object) -> None:
         super().__init__(options, config)  # type: ignore[arg-type]
-        self.first: dict[bytes, tuple[str, int]] = {}
+        self.first: dict[int, tuple[str, int]] = {}
         self.found: list[Finding] = []
 
     def observe(self, row: Row) -> None:
-        key = _digest(sample_text(row))
-        earlier = self.first.setdefault(key, (row.path, row.line))
+        # a 64-bit hash as the key: a collision among a million samples has odds ~1e-8
+        earlier = self.first.setdefault(hash(sample_text(row)), (row.path, row.line))
         if earlier != (row.path, row.line):
             self.found.append(self.at_row(
                 row, f"same user and assistant text as {_place(*earlier, row.path)}"))
@@ -111,18 +118,18 @@ class NearDuplicate(DatasetRule):
 
     def __init__(self, options: StrictModel, config: object) -> None:
         super().__init__(options, config)  # type: ignore[arg-type]
-        self.seen: set[bytes] = set()
+        self.seen: set[int] = set()
         self.texts: list[str] = []
-        self.rows: list[Row] = []
+        self.places: list[tuple[str, int]] = []
 
     def observe(self, row: Row) -> None:
         text = sample_text(row)
-        key = _digest(text)
+        key = hash(text)
         if key in self.seen:
             return  # an exact duplicate: D001's finding
         self.seen.add(key)
         self.texts.append(text)
-        self.rows.append(Row(row.path, row.line, (), None))  # the place, not the text again
+        self.places.append((row.path, row.line))
 
     def finish(self, dataset: str) -> Iterator[Finding]:
         best: dict[int, tuple[float, int]] = {}
@@ -130,9 +137,9 @@ class NearDuplicate(DatasetRule):
             if j not in best or score > best[j][0]:
                 best[j] = (score, i)
         for j, (score, i) in sorted(best.items()):
-            other, row = self.rows[i], self.rows[j]
-            yield self.finding(row.path, row.line, 1,
-                               f"near-duplicate of {_place(other.path, other.line, row.path)} "
+            (path, line), (other_path, other_line) = self.places[j], self.places[i]
+            yield self.finding(path, line, 1,
+                               f"near-duplicate of {_place(other_path, other_line, path)} "
                                f"(similarity {score:.0f}, threshold "
                                f"{self.options.threshold:g})")
 
@@ -178,15 +185,15 @@ class ReusedReply(DatasetRule):
 
     def __init__(self, options: StrictModel, config: object) -> None:
         super().__init__(options, config)  # type: ignore[arg-type]
-        self.users: dict[bytes, set[bytes]] = {}
-        self.places: dict[bytes, list[tuple[str, int]]] = {}
+        self.users: dict[int, set[int]] = {}
+        self.places: dict[int, list[tuple[str, int]]] = {}
 
     def observe(self, row: Row) -> None:
-        reply = normalize_text(row.text("assistant"))
+        user, reply = normalized_turns(row)
         if not reply:
             return
-        key = _digest(reply)
-        self.users.setdefault(key, set()).add(_digest(normalize_text(row.text("user"))))
+        key = hash(reply)
+        self.users.setdefault(key, set()).add(hash(user))
         places = self.places.setdefault(key, [])
         if len(places) < self.MAX_LISTED:
             places.append((row.path, row.line))

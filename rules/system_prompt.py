@@ -114,7 +114,7 @@ class SystemPromptInconsistent(DatasetRule):
         self.where: dict[str, list[tuple[str, int]]] = {}
 
     def observe(self, row: Row) -> None:
-        prompt = row.system()
+        prompt = row.system
         if prompt is None:
             return
         self.counts[prompt] += 1

@@ -130,8 +130,10 @@ class Linter:
                 result.findings += findings
                 for rule in dataset_rules:
                     rule.observe_file(facts)
-                    for row in rows:
+                for row in rows:  # row-major: rules may share work on the row in hand
+                    for rule in dataset_rules:
                         rule.observe(row)
+                del rows
             for rule in dataset_rules:
                 say(f"sftlint: {rule.code} {rule.name} over {dataset.name}")
                 result.findings += rule.finish(dataset.name)

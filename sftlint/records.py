@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -122,29 +123,30 @@ class Record:
         return conversation_key((m.role, m.content) for m in self.messages)
 
     def row(self) -> Row:
-        return Row(self.path, self.source.line, tuple((m.role, m.content) for m in self.messages),
+        system = next((m.content for m in self.messages if m.role == "system"), None)
+        return Row(self.path, self.source.line,
+                   sys.intern(system) if system is not None else None,
+                   "\n".join(m.content for m in self.messages if m.role == "user"),
+                   "\n".join(m.content for m in self.messages if m.role == "assistant"),
                    self.category)
 
 
 class Row(NamedTuple):
-    """The compact view of a record that dataset rules observe (cheap to ship between processes)."""
+    """The compact view of a record that dataset rules observe (cheap to ship between
+    processes): its place, system prompt (interned: usually one string for all), and its
+    user and assistant turns, each joined with newlines."""
 
     path: str
     line: int
-    messages: tuple[tuple[str, str], ...]
+    system: str | None
+    user: str
+    assistant: str
     category: str | None
 
-    def text(self, role: str) -> str:
-        return "\n".join(c for r, c in self.messages if r == role)
-
-    def system(self) -> str | None:
-        for r, c in self.messages:
-            if r == "system":
-                return c
-        return None
-
     def key(self) -> str:
-        return conversation_key(self.messages)
+        turns = [("system", self.system or ""), ("user", self.user),
+                 ("assistant", self.assistant)]
+        return conversation_key(turns)
 
 
 def conversation_key(messages: Iterable[tuple[str, str]]) -> str:

@@ -58,8 +58,8 @@ def compute_stats(paths: list[str], config: Config, check: CheckResult,
             for record in iter_records(path, config):
                 stats.records += 1
                 row = record.row()
-                users = [c for r, c in row.messages if r == "user"]
-                replies = [c for r, c in row.messages if r == "assistant"]
+                users = [m.content for m in record.messages if m.role == "user"]
+                replies = [m.content for m in record.messages if m.role == "assistant"]
                 stats.turns[len(users)] += 1
                 stats.user_chars.values.extend(len(u) for u in users)
                 stats.assistant_chars.values.extend(len(a) for a in replies)

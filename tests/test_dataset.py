@@ -30,8 +30,12 @@ def test_duplicates_across_files_of_a_directory(in_tmp: Path) -> None:
 
 
 def rows_of(records: list[dict]) -> list[str]:
-    return [sample_text(Row("x", i, tuple((m["role"], m["content"]) for m in r["messages"]),
-                            None)) for i, r in enumerate(records)]
+    def row(i: int, r: dict) -> Row:
+        turns = {role: "\n".join(m["content"] for m in r["messages"] if m["role"] == role)
+                 for role in ("user", "assistant")}
+        return Row("x", i, None, turns["user"], turns["assistant"], None)
+
+    return [sample_text(row(i, r)) for i, r in enumerate(records)]
 
 
 def test_near_duplicate_recall_against_exhaustive() -> None:
