@@ -22,6 +22,7 @@ from sftlint.reader import (
     InputError,
     SourceFacts,
     chunk_bounds,
+    count_newlines,
     iter_data_files,
     open_bytes,
     read_file,
@@ -40,6 +41,7 @@ from sftlint.registry import instantiate
 from sftlint.rule import DatasetRule, FileRule, ProjectRule, RecordRule, Rule
 
 PARALLEL_MIN_BYTES = 4 << 20
+CHUNK_BYTES = 8 << 20
 
 
 @dataclass
@@ -121,19 +123,21 @@ class Linter:
         for dataset in collect_datasets(paths, self.config.exclude):
             dataset_rules = [r for r in instantiate(self.rule_classes, self.config)
                              if isinstance(r, DatasetRule)]
+
+            def observe(rows: list[Row]) -> None:
+                for row in rows:  # row-major: rules may share work on the row in hand
+                    for rule in dataset_rules:
+                        rule.observe(row)
+
             for n, path in enumerate(dataset.files, 1):
                 say(f"sftlint: reading {display_path(path)} ({n}/{len(dataset.files)})")
-                facts, findings, rows = self.lint_file(path)
+                facts, findings = self.lint_file(path, observe)
                 result.files += 1
                 result.paths.append(facts.path)
                 result.records += facts.records
                 result.findings += findings
                 for rule in dataset_rules:
                     rule.observe_file(facts)
-                for row in rows:  # row-major: rules may share work on the row in hand
-                    for rule in dataset_rules:
-                        rule.observe(row)
-                del rows
             for rule in dataset_rules:
                 say(f"sftlint: {rule.code} {rule.name} over {dataset.name}")
                 result.findings += rule.finish(dataset.name)
@@ -146,22 +150,30 @@ class Linter:
     def shape_for(self, first: object) -> Shape:
         return self.fixed_shape or detect_shape(first)
 
-    def lint_file(self, path: str) -> tuple[SourceFacts, list[Finding], list[Row]]:
+    def lint_file(self, path: str, on_rows: Callable[[list[Row]], None]
+                  ) -> tuple[SourceFacts, list[Finding]]:
+        """Lint one file; its rows (for dataset rules) go to `on_rows`, in file order,
+        chunk by chunk, so a large file's rows are never all in memory at once."""
         display = display_path(path)
         data = open_bytes(path)
         first = _first_record(data) if path.endswith(".jsonl") else None
+        findings: list[Finding] = []
         if (self.jobs > 1 and len(data) >= PARALLEL_MIN_BYTES and first is not None):
-            parts = self._lint_parallel(display, path, data, self.shape_for(first))
-            facts = merge_facts([p[0] for p in parts])
-            findings = [f for p in parts for f in p[1]]
-            rows = [r for p in parts for r in p[2]]
+            parts = []
+            for part_facts, part_findings, rows in self._lint_parallel(
+                    display, path, data, self.shape_for(first)):
+                parts.append(part_facts)
+                findings += part_findings
+                on_rows(rows)
+            facts = merge_facts(parts)
         else:
             facts, raws = read_file(display, data, self.accept_lists)
             shape = self.shape_for(raws[0].value if raws else None)
             findings, rows = self.lint_records(display, raws, shape)
+            on_rows(rows)
         for rule in self.file_rules:
             findings += rule.check(facts)
-        return facts, findings, rows
+        return facts, findings
 
     def lint_records(self, display: str, raws: list, shape: Shape
                      ) -> tuple[list[Finding], list[Row]]:
@@ -179,30 +191,38 @@ class Linter:
                 rows.append(record.row())
         return findings, rows
 
-    def lint_range(self, display: str, path: str, start: int, end: int, shape: Shape
-                   ) -> tuple[SourceFacts, list[Finding], list[Row]]:
+    def lint_range(self, display: str, path: str, start: int, end: int, first_line: int,
+                   shape: Shape) -> tuple[SourceFacts, list[Finding], list[Row]]:
         data = open_bytes(path)
-        facts, raws = read_jsonl(display, data, start, end, self.accept_lists)
+        facts, raws = read_jsonl(display, data, start, end, self.accept_lists, first_line)
         findings, rows = self.lint_records(display, raws, shape)
         return facts, findings, rows
 
     def _lint_parallel(self, display: str, path: str, data: bytes | mmap.mmap, shape: Shape
-                       ) -> list[tuple[SourceFacts, list[Finding], list[Row]]]:
+                       ) -> Iterator[tuple[SourceFacts, list[Finding], list[Row]]]:
+        """Chunk results in file order. More chunks than workers: the parent observes one
+        chunk's rows while the workers read the next ones, and holds only a few at once."""
         global _WORKER_LINTER
-        bounds = chunk_bounds(data, self.jobs)
+        chunks = max(self.jobs, min(self.jobs * 8, len(data) // CHUNK_BYTES))
+        bounds = chunk_bounds(data, chunks)
+        first_lines = [1]
+        for a, b in bounds[:-1]:
+            first_lines.append(first_lines[-1] + count_newlines(data, a, b))
         _WORKER_LINTER = self  # inherited by forked workers, so the rules are not pickled
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(len(bounds)) as pool:
-            return pool.starmap(_lint_chunk, [(display, path, a, b, shape) for a, b in bounds])
+        tasks = [(display, path, a, b, line, shape)
+                 for (a, b), line in zip(bounds, first_lines, strict=True)]
+        with ctx.Pool(self.jobs) as pool:
+            yield from pool.imap(_lint_chunk, tasks)
 
 
 _WORKER_LINTER: Linter | None = None
 
 
-def _lint_chunk(display: str, path: str, start: int, end: int, shape: Shape
+def _lint_chunk(task: tuple[str, str, int, int, int, Shape]
                 ) -> tuple[SourceFacts, list[Finding], list[Row]]:
     assert _WORKER_LINTER is not None
-    return _WORKER_LINTER.lint_range(display, path, start, end, shape)
+    return _WORKER_LINTER.lint_range(*task)
 
 
 def _first_record(data: bytes | mmap.mmap) -> object | None:

@@ -177,6 +177,7 @@ def read_jsonl(
     start: int = 0,
     end: int | None = None,
     accept_lists: bool = False,
+    first_line: int | None = None,
 ) -> tuple[SourceFacts, list[RawRecord]]:
     """Read the JSON Lines in bytes [start, end) of `data`.
 
@@ -185,7 +186,9 @@ def read_jsonl(
     end = len(data) if end is None else end
     facts = SourceFacts(path=path, size=len(data))
     records: list[RawRecord] = []
-    line = count_newlines(data, 0, start) + 1 if start else 1
+    if first_line is None:
+        first_line = count_newlines(data, 0, start) + 1 if start else 1
+    line = first_line
     pos = start
     if start == 0 and data[:3] == BOM:
         facts.bom = True
@@ -224,7 +227,7 @@ def read_jsonl(
                     facts.non_objects.append((line, _type_name(value), raw))
         pos = next_pos
         line += 1
-    facts.lines = line - (count_newlines(data, 0, start) + 1 if start else 1)
+    facts.lines = line - first_line
     facts.records = len(records)
     return facts, records
 

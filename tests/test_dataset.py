@@ -73,6 +73,7 @@ def test_parallel_equals_serial(in_tmp: Path, monkeypatch) -> None:
     data[2500] = json.dumps(chat("睡不着。", "你应该早点睡。"), ensure_ascii=False).encode() + b"\n"
     (in_tmp / "d.jsonl").write_bytes(b"".join(data))
     monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(engine, "CHUNK_BYTES", 100_000)  # several chunks per worker
     serial = lint(["d.jsonl"], jobs=1)
     parallel = lint(["d.jsonl"], jobs=2)
     assert [f.to_dict() for f in serial] == [f.to_dict() for f in parallel]
