@@ -119,7 +119,7 @@ def _densify(table: np.ndarray, empty: np.uint32) -> np.ndarray:
     return np.where(filled, table, borrowed)
 
 
-MAX_BUCKET = 12
+MAX_BUCKET = 50
 
 
 def lsh_candidates(keys: np.ndarray) -> np.ndarray:
@@ -141,16 +141,18 @@ def lsh_candidates(keys: np.ndarray) -> np.ndarray:
         new_bucket = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))
         bucket = np.cumsum(new_bucket) - 1
         size = np.bincount(bucket)[bucket]
-        small = size <= MAX_BUCKET
+        keep = (size > 1) & (size <= MAX_BUCKET)  # most records are alone in their bucket
+        order, bucket = order[keep], bucket[keep]
         for d in range(1, MAX_BUCKET):
-            same = (bucket[d:] == bucket[:-d]) & small[d:]
+            same = bucket[d:] == bucket[:-d]
             if not same.any():
                 break
             a, c = order[:-d][same], order[d:][same]
             found.append(np.minimum(a, c).astype(np.int64) * n + np.maximum(a, c))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(found))
+    codes = np.sort(np.concatenate(found))  # sort + neighbours: faster than np.unique's hash
+    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
     return np.stack([codes // n, codes % n], axis=1)
 
 
@@ -172,15 +174,20 @@ def find_near_duplicates(texts: Sequence[str], threshold: float
     if (len(texts) <= EXHAUSTIVE_MAX
             and len(texts) ** 2 * mean_length ** 2 / 64 <= EXHAUSTIVE_WORK):
         return exhaustive_pairs(texts, threshold)
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, process
 
     bands, rows, n = lsh_parameters(threshold)
-    pairs = []
-    ratio = fuzz.ratio
-    for i, j in lsh_candidates(band_keys(texts, bands, rows, n)).tolist():
-        score = ratio(texts[i], texts[j], score_cutoff=threshold)
-        if score:
-            pairs.append((i, j, score))
+    candidates = lsh_candidates(band_keys(texts, bands, rows, n))
+    pairs: list[tuple[int, int, float]] = []
+    step = 1 << 20  # verify a million candidate pairs at a time, on every core
+    for start in range(0, len(candidates), step):
+        block = candidates[start:start + step]
+        left = [texts[i] for i in block[:, 0].tolist()]
+        right = [texts[j] for j in block[:, 1].tolist()]
+        scores = process.cpdist(left, right, scorer=fuzz.ratio, score_cutoff=threshold,
+                                workers=-1)
+        hits = np.flatnonzero(scores)
+        pairs += [(int(block[k, 0]), int(block[k, 1]), float(scores[k])) for k in hits]
     return pairs
 
 
