@@ -1,7 +1,8 @@
 """Near-duplicate recall of sftlint's search against an exhaustive rapidfuzz comparison.
 
     python benchmarks/bench_recall.py --records 20000
-    python benchmarks/bench_recall.py --file ../shared/realdata/eldercare-agent/eldercare_15000_dialogues_part1-11.jsonl --limit 10000 --config sftlint.toml
+    python benchmarks/bench_recall.py --config eldercare.toml \
+        --file ../shared/realdata/eldercare-agent/eldercare_15000_dialogues_part1-11.jsonl
 
 Generated data has planted near-duplicates (1-5 edited characters); a real file is read
 with the given config (a mapping for its shape). Exhaustive: every pair by
@@ -17,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate  # noqa: E402
+from sftlint.rules.duplicates import sample_text  # noqa: E402
 
 from sftlint import dedup  # noqa: E402
 from sftlint.config import load_config  # noqa: E402
 from sftlint.engine import iter_records  # noqa: E402
 from sftlint.records import Row  # noqa: E402
-from sftlint.rules.duplicates import sample_text  # noqa: E402
 
 
 def main() -> None:

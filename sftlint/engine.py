@@ -124,9 +124,9 @@ class Linter:
             dataset_rules = [r for r in instantiate(self.rule_classes, self.config)
                              if isinstance(r, DatasetRule)]
 
-            def observe(rows: list[Row]) -> None:
+            def observe(rows: list[Row], rules: list[DatasetRule] = dataset_rules) -> None:
                 for row in rows:  # row-major: rules may share work on the row in hand
-                    for rule in dataset_rules:
+                    for rule in rules:
                         rule.observe(row)
 
             for n, path in enumerate(dataset.files, 1):
