@@ -105,11 +105,14 @@ class UserTooShort(RecordRule):
                                                      f"(min {limit})")
 
 
-# Cheap pre-filter: only turns that contain one of these go to jieba.
-_FORMAL_HINT = re.compile(r"您好|请问|咨询|请|(?m:^\s*(?:\d{1,2}[.、)）]|[-*•]\s))")
+_REQUEST_VERBS = {"给出", "列出", "分析", "提供", "说明", "总结", "解释", "介绍", "描述", "阐述"}
+# Cheap pre-filter: only turns where a whole marker appears as characters go to jieba,
+# which then decides whether they are words (您好 vs 您/好像, 咨询 vs 咨询师).
+_FORMAL_HINT = re.compile(
+    r"您好|请问|咨询|请.{0,12}?(?:" + "|".join(sorted(_REQUEST_VERBS)) + ")"
+    r"|(?m:^\s*(?:\d{1,2}[.、)）]|[-*•]\s))", re.S)
 _LIST_LINE = re.compile(r"(?m)^\s*(?:\d{1,2}[.、)）]|[（(]\d{1,2}[)）]|[-*•]\s)")
 _FORMAL_WORDS = {"您好", "请问", "咨询"}
-_REQUEST_VERBS = {"给出", "列出", "分析", "提供", "说明", "总结", "解释", "介绍", "描述", "阐述"}
 
 
 def formal_marker(text: str) -> str | None:
