@@ -7,3 +7,16 @@ from tests.conftest import REPO
 def test_readme_rule_table_is_current() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert rules_markdown() in readme, "regenerate with `sftlint rules --format markdown`"
+
+
+def test_readme_tour_shows_real_output(monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from sftlint.cli import cli
+
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(cli, ["check", "--config", "examples/sftlint.toml",
+                                      "examples/dirty.jsonl"])
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert result.exit_code == 1
+    assert result.stdout in readme, "update the README's quick tour"
