@@ -12,6 +12,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 import orjson
 
@@ -130,8 +131,9 @@ class Linter:
                         rule.observe(row)
 
             for n, path in enumerate(dataset.files, 1):
-                say(f"sftlint: reading {display_path(path)} ({n}/{len(dataset.files)})")
-                facts, findings = self.lint_file(path, observe)
+                label = f"sftlint: file {n}/{len(dataset.files)} {display_path(path)}"
+                say(label)
+                facts, findings = self.lint_file(path, observe, partial(_bar, say, label))
                 result.files += 1
                 result.paths.append(facts.path)
                 result.records += facts.records
@@ -150,7 +152,8 @@ class Linter:
     def shape_for(self, first: object) -> Shape:
         return self.fixed_shape or detect_shape(first)
 
-    def lint_file(self, path: str, on_rows: Callable[[list[Row]], None]
+    def lint_file(self, path: str, on_rows: Callable[[list[Row]], None],
+                  on_progress: Callable[[int, int], None] | None = None
                   ) -> tuple[SourceFacts, list[Finding]]:
         """Lint one file; its rows (for dataset rules) go to `on_rows`, in file order,
         chunk by chunk, so a large file's rows are never all in memory at once."""
@@ -160,11 +163,13 @@ class Linter:
         findings: list[Finding] = []
         if (self.jobs > 1 and len(data) >= PARALLEL_MIN_BYTES and first is not None):
             parts = []
-            for part_facts, part_findings, rows in self._lint_parallel(
+            for part_facts, part_findings, rows, chunks in self._lint_parallel(
                     display, path, data, self.shape_for(first)):
                 parts.append(part_facts)
                 findings += part_findings
                 on_rows(rows)
+                if on_progress:
+                    on_progress(len(parts), chunks)
             facts = merge_facts(parts)
         else:
             facts, raws = read_file(display, data, self.accept_lists)
@@ -199,8 +204,8 @@ class Linter:
         return facts, findings, rows
 
     def _lint_parallel(self, display: str, path: str, data: bytes | mmap.mmap, shape: Shape
-                       ) -> Iterator[tuple[SourceFacts, list[Finding], list[Row]]]:
-        """Chunk results in file order. More chunks than workers: the parent observes one
+                       ) -> Iterator[tuple[SourceFacts, list[Finding], list[Row], int]]:
+        """Chunk results in file order, each with the number of chunks. More chunks than workers: the parent observes one
         chunk's rows while the workers read the next ones, and holds only a few at once."""
         global _WORKER_LINTER
         chunks = max(self.jobs, min(self.jobs * 8, len(data) // CHUNK_BYTES))
@@ -213,7 +218,12 @@ class Linter:
         tasks = [(display, path, a, b, line, shape)
                  for (a, b), line in zip(bounds, first_lines, strict=True)]
         with ctx.Pool(self.jobs) as pool:
-            yield from pool.imap(_lint_chunk, tasks)
+            for result in pool.imap(_lint_chunk, tasks):
+                yield (*result, len(tasks))
+
+
+def _bar(say: Callable[[str], None], label: str, done: int, total: int) -> None:
+    say(f"{label} [{'#' * (20 * done // total):<20}] {100 * done // total}%")
 
 
 _WORKER_LINTER: Linter | None = None
