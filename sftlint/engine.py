@@ -205,8 +205,10 @@ class Linter:
 
     def _lint_parallel(self, display: str, path: str, data: bytes | mmap.mmap, shape: Shape
                        ) -> Iterator[tuple[SourceFacts, list[Finding], list[Row], int]]:
-        """Chunk results in file order, each with the number of chunks. More chunks than workers: the parent observes one
-        chunk's rows while the workers read the next ones, and holds only a few at once."""
+        """Chunk results in file order, each with the number of chunks.
+
+        More chunks than workers: the parent observes one chunk's rows while the workers
+        read the next ones, and holds only a few at once."""
         global _WORKER_LINTER
         chunks = max(self.jobs, min(self.jobs * 8, len(data) // CHUNK_BYTES))
         bounds = chunk_bounds(data, chunks)

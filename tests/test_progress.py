@@ -33,7 +33,8 @@ def run_with_tty_stderr(args: list[str], cwd: Path) -> tuple[str, str]:
 
 
 def test_progress_on_a_terminal_only(in_tmp: Path) -> None:
-    records = [chat(f"第{i}天，有点想家了。", f"想家是很正常的，第{i}次聊这个。") for i in range(200)]
+    records = [chat(f"第{i}天，有点想家了。", f"想家是很正常的，第{i}次聊这个。")
+               for i in range(200)]
     (in_tmp / "d.jsonl").write_bytes(jsonl(records))
     args = [sys.executable, "-m", "sftlint", "check", "d.jsonl", "--format", "json",
             "--exit-zero"]
