@@ -3,6 +3,7 @@ and the token rules."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from pathlib import Path
@@ -18,7 +19,11 @@ from sftlint.trainer.data import IGNORE_INDEX, encode, load_tokenizer  # noqa: E
 
 from sftlint.cli import cli  # noqa: E402
 from tests.conftest import SYSTEM, chat, jsonl  # noqa: E402
-from tests.tiny_model import CHATML_DEFAULT_SYSTEM, build_tiny_model  # noqa: E402
+from tests.tiny_model import (  # noqa: E402
+    CHATML_DEFAULT_SYSTEM,
+    CHATML_GENERATION,
+    build_tiny_model,
+)
 
 pytestmark = pytest.mark.train
 torch.set_num_threads(1)
@@ -82,6 +87,20 @@ def test_masks_match_an_independent_computation(tiny_model: Path) -> None:
     full = encode(tokenizer, multi, max_length=1000)
     cut = encode(tokenizer, multi, max_length=len(full.input_ids) - 5)
     assert cut.truncated and cut.labels == full.labels[: len(full.input_ids) - 5]
+
+
+def test_generation_markers_give_the_same_masks(tiny_model: Path) -> None:
+    from sftlint.trainer.data import has_generation_markers
+
+    plain = load_tokenizer(str(tiny_model))
+    marked = copy.deepcopy(plain)
+    marked.chat_template = CHATML_GENERATION
+    assert has_generation_markers(marked) and not has_generation_markers(plain)
+    multi = chat(*PAIRS[0])["messages"] + [{"role": "user", "content": PAIRS[1][0]},
+                                          {"role": "assistant", "content": PAIRS[1][1]}]
+    a, b = encode(plain, multi, 1000), encode(marked, multi, 1000)
+    assert a.input_ids == b.input_ids and a.labels == b.labels
+    assert a.assistant_spans == b.assistant_spans
 
 
 def test_gate_refuses_dirty_data_and_writes_nothing(tiny_model: Path, in_tmp: Path) -> None:
@@ -161,3 +180,33 @@ def test_token_rules(tiny_model: Path, injecting_model: Path, in_tmp: Path) -> N
     items = json.loads(out)
     assert [(i["code"], i["line"]) for i in items] == [("T003", 1)]
     assert "You are a helpful assistant." in items[0]["message"]
+
+
+def test_runs_under_accelerate_launch(tiny_model: Path, in_tmp: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    (in_tmp / "d.jsonl").write_bytes(jsonl(RECORDS))
+    launcher = shutil.which("accelerate", path=str(Path(sys.executable).parent))
+    assert launcher, "accelerate is part of the train extra"
+    proc = subprocess.run(
+        [launcher, "launch", "--cpu", "--num_processes", "1", "--num_machines", "1",
+         "--mixed_precision", "no", "--dynamo_backend", "no", "-m", "sftlint", "train",
+         "d.jsonl", "--model", str(tiny_model), "--output", "out", "--max-steps", "2"],
+        cwd=in_tmp, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    receipt = json.loads((in_tmp / "out" / "sftlint-receipt.json").read_text())
+    assert [p["step"] for p in receipt["loss_curve"]] == [1, 2]
+    assert "{'loss'" not in proc.stdout  # the trainer's own log dicts are not printed
+
+
+def test_interactive_chat(tiny_model: Path, in_tmp: Path) -> None:
+    (in_tmp / "d.jsonl").write_bytes(jsonl(RECORDS))
+    assert run(["train", "d.jsonl", "--model", str(tiny_model), "--output", "out",
+                "--max-steps", "2"])[0] == 0
+    result = CliRunner().invoke(cli, ["chat", "--adapter", "out", "--max-new-tokens", "5"],
+                                input="有点想家了。\n今天降温了。\n\n")
+    assert result.exit_code == 0
+    assert result.stdout.count("bot> ") == 2

@@ -41,3 +41,11 @@ def build_tiny_model(out: Path, texts: list[str], template: str = CHATML) -> Pat
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     return out
+
+# The same ChatML with trl's {% generation %} markers around what the assistant says.
+CHATML_GENERATION = (
+    "{% for message in messages %}{% if message['role'] == 'assistant' %}"
+    "{{ '<|im_start|>assistant\\n' }}{% generation %}{{ message['content'] + '<|im_end|>' }}"
+    "{% endgeneration %}{{ '\\n' }}{% else %}{{ '<|im_start|>' + message['role'] + '\\n' + "
+    "message['content'] + '<|im_end|>' + '\\n' }}{% endif %}{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}")

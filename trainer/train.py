@@ -57,7 +57,7 @@ def train(records: list[Any], settings: TrainSettings, *, files: dict[str, int],
     import torch
     from datasets import Dataset
     from peft import LoraConfig
-    from transformers import AutoModelForCausalLM, TrainerCallback, set_seed
+    from transformers import AutoModelForCausalLM, PrinterCallback, TrainerCallback, set_seed
     from trl import SFTConfig, SFTTrainer
 
     model_dir = str(Path(settings.model).resolve())
@@ -107,6 +107,7 @@ def train(records: list[Any], settings: TrainSettings, *, files: dict[str, int],
 
     trainer = SFTTrainer(model=model, args=args, train_dataset=dataset,
                          processing_class=tokenizer, peft_config=lora, callbacks=[LossLog()])
+    trainer.remove_callback(PrinterCallback)  # LossLog prints the steps, on stderr
     trainer.train()
     trainer.save_model(settings.output)
     if not trainer.is_world_process_zero():
