@@ -1,0 +1,30 @@
+"""The built wheel installs one top-level package, `sftlint`, with rules and trainer inside."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+
+@pytest.mark.e2e
+def test_wheel_has_one_top_level_package(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w",
+                    str(tmp_path), str(REPO)], check=True, capture_output=True, timeout=600)
+    wheel = next(tmp_path.glob("sftlint-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert top == {"sftlint"}
+    assert "sftlint/rules/imperative_reply.py" in names
+    assert "sftlint/trainer/data.py" in names
+    metadata = zipfile.ZipFile(wheel).read(
+        next(n for n in names if n.endswith("METADATA"))).decode()
+    requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist")]
+    core = [r for r in requires if "extra ==" not in r]
+    assert not any("torch" in r or "transformers" in r for r in core)
+    assert any("torch>=2.4" in r and 'extra == "train"' in r for r in requires)
