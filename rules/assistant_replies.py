@@ -179,9 +179,16 @@ class DegenerateRepetition(RecordRule):
     def check(self, record: Record) -> Iterator[Finding]:
         o = self.options
         for m in record.messages:
-            if m.role != "system" and len(m.content) >= o.min_chars:
-                share = repeated_share(m.content, o.n)
-                if share >= o.threshold and loop_coverage(m.content) >= o.min_loop_share:
+            text = m.content
+            if m.role != "system" and len(text) >= o.min_chars:
+                # Each first occurrence of a character starts or ends a new n-gram, so there
+                # are at least (distinct characters - n + 1) distinct n-grams: when that is
+                # already too many for the threshold, skip the full count.
+                grams = len(text) - o.n + 1
+                if len(set(text)) - o.n + 1 > grams * (1 - o.threshold):
+                    continue
+                share = repeated_share(text, o.n)
+                if share >= o.threshold and loop_coverage(text) >= o.min_loop_share:
                     yield self.at(record, m.pointer,
                                   f"{m.role} turn repeats itself ({share:.0%} of its "
                                   f"{o.n}-grams are repeats)")
