@@ -236,6 +236,7 @@ class RecordCount(DatasetRule):
     code = "B004"
     name = "record-count"
     scope = Scope.DATASET
+    needs_turns = False
 
     def __init__(self, options: StrictModel, config: object) -> None:
         super().__init__(options, config)  # type: ignore[arg-type]

@@ -107,6 +107,7 @@ class SystemPromptInconsistent(DatasetRule):
     code = "P002"
     name = "system-prompt-inconsistent"
     scope = Scope.LINE  # reported per record, once the whole dataset is seen
+    needs_turns = False
 
     def __init__(self, options: object, config: object) -> None:
         super().__init__(options, config)  # type: ignore[arg-type]

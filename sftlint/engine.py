@@ -103,7 +103,9 @@ class Linter:
         self.file_rules = [r for r in active if isinstance(r, FileRule)]
         self.record_rules = [r for r in active if isinstance(r, RecordRule)]
         self.project_rules = [r for r in active if isinstance(r, ProjectRule)]
-        self.want_rows = any(issubclass(r, DatasetRule) for r in self.rule_classes)
+        dataset_classes = [r for r in self.rule_classes if issubclass(r, DatasetRule)]
+        self.want_rows = bool(dataset_classes)
+        self.row_turns = any(r.needs_turns for r in dataset_classes)
         self.jobs = jobs or os.cpu_count() or 1
         categories = config.categories
         self.category_field = categories.field if categories else None
@@ -186,14 +188,14 @@ class Linter:
         rows: list[Row] = []
         add = findings.extend
         rules = self.record_rules
-        want_rows = self.want_rows
+        want_rows, turns = self.want_rows, self.row_turns
         category_field = self.category_field
         for raw in raws:
             record: Record = normalize(raw, display, shape, category_field)
             for rule in rules:
                 add(rule.check(record))
             if want_rows:
-                rows.append(record.row())
+                rows.append(record.row(turns))
         return findings, rows
 
     def lint_range(self, display: str, path: str, start: int, end: int, first_line: int,

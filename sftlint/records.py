@@ -122,8 +122,14 @@ class Record:
     def key(self) -> str:
         return conversation_key((m.role, m.content) for m in self.messages)
 
-    def row(self) -> Row:
+    def row(self, turns: bool = True) -> Row:
+        """The record as dataset rules see it; without `turns`, the user and assistant
+        text is left empty (rules that need only the system prompt ship less)."""
         system = next((m.content for m in self.messages if m.role == "system"), None)
+        if not turns:
+            return Row(self.path, self.source.line,
+                       sys.intern(system) if system is not None else None, "", "",
+                       self.category)
         return Row(self.path, self.source.line,
                    sys.intern(system) if system is not None else None,
                    "\n".join(m.content for m in self.messages if m.role == "user"),

@@ -102,6 +102,7 @@ class DatasetRule(Rule):
     """Observes rows one by one (bounded, typed state), then reports once."""
 
     scope = Scope.DATASET
+    needs_turns: ClassVar[bool] = True  # False: rows need no user/assistant text
 
     def observe_file(self, facts: SourceFacts) -> None:
         """Called once per file of the dataset, before its rows."""
