@@ -104,7 +104,7 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
     from sftlint.engine import Linter
     from sftlint.fixer import fix_files
     from sftlint.registry import check_selectors, select_rules
-    from sftlint.reporters import Summary, get_reporter
+    from sftlint.reporters import Summary, emit, get_reporter
     from sftlint.reporters.text import statistics_table
 
     config = _load(config_file)
@@ -138,14 +138,7 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
         if result.findings:
             click.echo(statistics_table(result.findings))
     else:
-        reporter = get_reporter(output_format, out, color=out.isatty())
-        reporter.start()
-        by_path: dict[str, list] = {}
-        for f in result.findings:
-            by_path.setdefault(f.path, []).append(f)
-        for path, findings in by_path.items():
-            reporter.file(path, findings)
-        reporter.finish(summary)
+        emit(get_reporter(output_format, out, color=out.isatty()), summary)
     if summary.errors and not exit_zero:
         sys.exit(EXIT_FINDINGS)
 
@@ -224,7 +217,7 @@ def train(data: tuple[str, ...], model: str | None, output: str | None, epochs: 
     from sftlint.config import TokensConfig
     from sftlint.engine import Linter, collect_datasets, iter_records
     from sftlint.registry import select_rules
-    from sftlint.reporters import Summary
+    from sftlint.reporters import Summary, emit
     from sftlint.reporters.text import TextReporter
     from sftlint.trainer.train import TrainSettings
 
@@ -246,13 +239,7 @@ def train(data: tuple[str, ...], model: str | None, output: str | None, epochs: 
     result = Linter(gate_config, rules).check(targets, progress=progress_printer())
     summary = Summary(result.files, result.records, result.findings, paths=result.paths)
     if summary.errors:
-        reporter = TextReporter(sys.stderr)
-        by_path: dict[str, list] = {}
-        for f in result.findings:
-            by_path.setdefault(f.path, []).append(f)
-        for path, findings in by_path.items():
-            reporter.file(path, findings)
-        reporter.finish(summary)
+        emit(TextReporter(sys.stderr), summary)
         click.echo(f"sftlint: refusing to train: {summary.errors} error-level finding(s); "
                    "fix them and run again (nothing was written)", err=True)
         sys.exit(EXIT_FINDINGS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,6 @@ class TrainSettings:
     seed: int = 42
     logging_steps: int = 1
     max_length: int = 512
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -115,10 +114,8 @@ def train(records: list[Any], settings: TrainSettings, *, files: dict[str, int],
     tokenizer.save_pretrained(settings.output)
     receipt = build_receipt(
         files=files, system_prompt=system_prompt, findings=findings,
-        settings={**{k: v for k, v in vars(settings).items() if k != "extra"},
-                  "model": model_dir, "output": os.path.abspath(settings.output),
+        settings={**vars(settings), "model": model_dir, "output": os.path.abspath(settings.output),
                   "lora_target_modules": "all-linear", "bf16": bf16, "device":
-                  "cpu" if use_cpu else "cuda", "trained_records": len(rows),
-                  **settings.extra},
+                  "cpu" if use_cpu else "cuda", "trained_records": len(rows)},
         loss_curve=loss_curve)
     return write_receipt(settings.output, receipt)

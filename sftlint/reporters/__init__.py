@@ -44,6 +44,17 @@ class Reporter:
         pass
 
 
+def emit(reporter: Reporter, summary: Summary) -> None:
+    """Drive a reporter through the summary's findings (already sorted), file by file."""
+    reporter.start()
+    by_path: dict[str, list[Finding]] = {}
+    for f in summary.findings:
+        by_path.setdefault(f.path, []).append(f)
+    for path, findings in by_path.items():
+        reporter.file(path, findings)
+    reporter.finish(summary)
+
+
 def get_reporter(name: str, out: TextIO, color: bool = False) -> Reporter:
     from importlib import import_module
 
