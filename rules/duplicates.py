@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 
 from pydantic import Field
@@ -15,6 +16,25 @@ from sftlint.rule import DatasetRule
 
 def _place(path: str, line: int, here: str) -> str:
     return f"line {line}" if path == here else f"{path}:{line}"
+
+
+class Places:
+    """(path, line) of many records as one int each: a million tuples would cost ~100 MB."""
+
+    SHIFT = 40
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.ids: dict[str, int] = {}
+
+    def encode(self, path: str, line: int) -> int:
+        index = self.ids.setdefault(path, len(self.ids))
+        if index == len(self.paths):
+            self.paths.append(path)
+        return (index << self.SHIFT) | line
+
+    def decode(self, code: int) -> tuple[str, int]:
+        return self.paths[code >> self.SHIFT], code & ((1 << self.SHIFT) - 1)
 
 
 _last: list[object] = [None, ("", "")]
@@ -63,15 +83,17 @@ class ExactDuplicate(DatasetRule):
 
     def __init__(self, options: StrictModel, config: object) -> None:
         super().__init__(options, config)  # type: ignore[arg-type]
-        self.first: dict[int, tuple[str, int]] = {}
+        self.places = Places()
+        self.first: dict[int, int] = {}
         self.found: list[Finding] = []
 
     def observe(self, row: Row) -> None:
         # a 64-bit hash as the key: a collision among a million samples has odds ~1e-8
-        earlier = self.first.setdefault(hash(sample_text(row)), (row.path, row.line))
-        if earlier != (row.path, row.line):
-            self.found.append(self.at_row(
-                row, f"same user and assistant text as {_place(*earlier, row.path)}"))
+        here = self.places.encode(row.path, row.line)
+        earlier = self.first.setdefault(hash(sample_text(row)), here)
+        if earlier != here:
+            where = _place(*self.places.decode(earlier), row.path)
+            self.found.append(self.at_row(row, f"same user and assistant text as {where}"))
 
     def finish(self, dataset: str) -> Iterator[Finding]:
         yield from self.found
@@ -120,7 +142,8 @@ class NearDuplicate(DatasetRule):
         super().__init__(options, config)  # type: ignore[arg-type]
         self.seen: set[int] = set()
         self.texts: list[str] = []
-        self.places: list[tuple[str, int]] = []
+        self.places = Places()
+        self.codes = array("q")
 
     def observe(self, row: Row) -> None:
         text = sample_text(row)
@@ -129,7 +152,7 @@ class NearDuplicate(DatasetRule):
             return  # an exact duplicate: D001's finding
         self.seen.add(key)
         self.texts.append(text)
-        self.places.append((row.path, row.line))
+        self.codes.append(self.places.encode(row.path, row.line))
 
     def finish(self, dataset: str) -> Iterator[Finding]:
         best: dict[int, tuple[float, int]] = {}
@@ -137,7 +160,8 @@ class NearDuplicate(DatasetRule):
             if j not in best or score > best[j][0]:
                 best[j] = (score, i)
         for j, (score, i) in sorted(best.items()):
-            (path, line), (other_path, other_line) = self.places[j], self.places[i]
+            path, line = self.places.decode(self.codes[j])
+            other_path, other_line = self.places.decode(self.codes[i])
             yield self.finding(path, line, 1,
                                f"near-duplicate of {_place(other_path, other_line, path)} "
                                f"(similarity {score:.0f}, threshold "
@@ -185,6 +209,9 @@ class ReusedReply(DatasetRule):
 
     def __init__(self, options: StrictModel, config: object) -> None:
         super().__init__(options, config)  # type: ignore[arg-type]
+        # Most replies occur once: keep (first user, first place) for them, and the sets
+        # and lists only for replies seen twice (a million sets would cost ~200 MB).
+        self.first: dict[int, tuple[int, str, int]] = {}
         self.users: dict[int, set[int]] = {}
         self.places: dict[int, list[tuple[str, int]]] = {}
 
@@ -192,9 +219,12 @@ class ReusedReply(DatasetRule):
         user, reply = normalized_turns(row)
         if not reply:
             return
-        key = hash(reply)
-        self.users.setdefault(key, set()).add(hash(user))
-        places = self.places.setdefault(key, [])
+        key, user_key = hash(reply), hash(user)
+        first = self.first.setdefault(key, (user_key, row.path, row.line))
+        if first[1:] == (row.path, row.line):
+            return
+        self.users.setdefault(key, {first[0]}).add(user_key)
+        places = self.places.setdefault(key, [first[1:]])
         if len(places) < self.MAX_LISTED:
             places.append((row.path, row.line))
 
