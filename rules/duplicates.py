@@ -88,6 +88,8 @@ class ExactDuplicate(DatasetRule):
         self.found: list[Finding] = []
 
     def observe(self, row: Row) -> None:
+        if not row.user and not row.assistant:
+            return  # nothing was read from it (S001/S002 say why): not a duplicate of anything
         # a 64-bit hash as the key: a collision among a million samples has odds ~1e-8
         here = self.places.encode(row.path, row.line)
         earlier = self.first.setdefault(hash(sample_text(row)), here)
@@ -146,6 +148,8 @@ class NearDuplicate(DatasetRule):
         self.codes = array("q")
 
     def observe(self, row: Row) -> None:
+        if not row.user and not row.assistant:
+            return
         text = sample_text(row)
         key = hash(text)
         if key in self.seen:
