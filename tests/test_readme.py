@@ -20,3 +20,16 @@ def test_readme_tour_shows_real_output(monkeypatch) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert result.exit_code == 1
     assert result.stdout in readme, "update the README's quick tour"
+
+
+def test_readme_config_examples_are_valid() -> None:
+    import re
+
+    from sftlint.config import parse_config, tomllib
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if "[tool.sftlint" in b]
+    assert len(blocks) >= 3
+    for block in blocks:
+        data = tomllib.loads(block)["tool"]["sftlint"]
+        parse_config(data, "README", str(REPO))
