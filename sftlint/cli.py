@@ -123,6 +123,9 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
         if fixable and fix_files(fixable):
             fixed = len(fixable)
             result = linter.check(targets)
+    if result.files == 0:
+        click.echo(f"sftlint: warning: no .jsonl or .json files in {', '.join(targets)}",
+                   err=True)
     if write_baseline_file:
         write_baseline(write_baseline_file, result.findings)
         click.echo(f"Wrote {len(result.findings)} finding(s) to the baseline "

@@ -133,3 +133,10 @@ def test_rules_and_rule(in_tmp: Path) -> None:
     code, out, _ = run(["rule", "imperative-reply"])
     assert code == 0 and "## Why it matters for training" in out and "你应该" in out
     assert run(["rule", "Z123"])[0] == 2
+
+
+def test_no_data_files_warns(in_tmp: Path) -> None:
+    (in_tmp / "empty").mkdir()
+    result = CliRunner().invoke(cli, ["check", "empty"])
+    assert result.exit_code == 0
+    assert "no .jsonl or .json files in empty" in result.stderr
