@@ -183,7 +183,7 @@ def stats(paths: tuple[str, ...], html_file: str | None, config_file: str | None
         from sftlint.trainer.data import load_tokenizer
 
         tokenizer = load_tokenizer(config.resolve(config.tokens.tokenizer))
-    result = compute_stats(targets, config, check_result, tokenizer)
+    result = compute_stats(targets, config, check_result, tokenizer, progress_printer())
     click.echo(render_table(result))
     if html_file:
         from sftlint.fixer import write_atomically

@@ -97,7 +97,7 @@ class Message:
 
 @dataclass(slots=True)
 class Problem:
-    """A structural defect found while normalizing (S001/S002/F008)."""
+    """A structural defect found while normalizing (S001/S002)."""
 
     code: str
     pointer: str | None
@@ -214,7 +214,7 @@ def _normalize_list(value: Any, shape: Shape, messages: list[Message],
     else:
         base = "/" + escape_pointer(shape.messages)
         if not isinstance(value, dict):
-            problems.append(Problem("F008", None, f"record is {_type_name(value)}, not an object"))
+            problems.append(Problem("S001", None, f"record is {_type_name(value)}, not an object"))
             return
         items = value.get(shape.messages)
         if items is None:
@@ -267,7 +267,7 @@ def _malformed(i: int, role_key: str, role: Any, content_key: str, content: Any)
 
 def _normalize_alpaca(value: Any, messages: list[Message], problems: list[Problem]) -> None:
     if not isinstance(value, dict):
-        problems.append(Problem("F008", None, f"record is {_type_name(value)}, not an object"))
+        problems.append(Problem("S001", None, f"record is {_type_name(value)}, not an object"))
         return
     for key in ("instruction", "output"):
         if key not in value:
@@ -300,7 +300,7 @@ def _normalize_alpaca(value: Any, messages: list[Message], problems: list[Proble
 def _normalize_xtuner(value: Any, messages: list[Message], problems: list[Problem],
                       extra: list[tuple[str, str]]) -> None:
     if not isinstance(value, dict):
-        problems.append(Problem("F008", None, f"record is {_type_name(value)}, not an object"))
+        problems.append(Problem("S001", None, f"record is {_type_name(value)}, not an object"))
         return
     turns = value.get("conversation")
     if not isinstance(turns, list):

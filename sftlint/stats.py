@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,12 +49,15 @@ class DatasetStats:
 
 
 def compute_stats(paths: list[str], config: Config, check: CheckResult,
-                  tokenizer: object | None = None) -> DatasetStats:
+                  tokenizer: object | None = None,
+                  progress: Callable[[str], None] | None = None) -> DatasetStats:
     stats = DatasetStats()
+    say = progress or (lambda message: None)
     texts: list[str] = []
     places: list[str] = []
     for dataset in collect_datasets(paths, config.exclude):
         for path in dataset.files:
+            say(f"sftlint stats: reading {path}")
             stats.files += 1
             for record in iter_records(path, config):
                 stats.records += 1
@@ -80,6 +84,7 @@ def compute_stats(paths: list[str], config: Config, check: CheckResult,
         elif names:
             known = sum(stats.categories[n] for n in names)
             stats.category_targets = {n: known / len(names) for n in names}
+    say(f"sftlint stats: duplicate clusters among {len(texts)} records")
     exact: dict[str, int] = {}
     pairs = []
     for i, text in enumerate(texts):
@@ -91,6 +96,7 @@ def compute_stats(paths: list[str], config: Config, check: CheckResult,
     pairs += [(unique[i], unique[j], s) for i, j, s in near]
     stats.duplicate_clusters = [[places[i] for i in group] for group in clusters(pairs)]
     stats.findings = Counter((f.code, f.name, f.severity.value) for f in check.findings)
+    say("")
     return stats
 
 
