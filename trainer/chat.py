@@ -13,8 +13,10 @@ from sftlint.config import ConfigError
 
 def load_chat_model(adapter_dir: str) -> tuple[Any, Any, str | None]:
     """(model, tokenizer, system prompt) from an adapter directory and its receipt."""
+    from sftlint.trainer.data import load_tokenizer, quiet_libraries
+
+    quiet_libraries()
     from peft import PeftModel
-    from sftlint.trainer.data import load_tokenizer
     from transformers import AutoModelForCausalLM
 
     receipt = read_receipt(adapter_dir)

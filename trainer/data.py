@@ -41,6 +41,25 @@ class Encoded:
         return sum(1 for label in self.labels if label != IGNORE_INDEX)
 
 
+def quiet_libraries() -> None:
+    """Keep the libraries' progress bars and deprecation chatter out of sftlint's output:
+    sftlint prints its own progress (per-step loss lines)."""
+    import warnings
+
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    warnings.filterwarnings("ignore", category=FutureWarning, module=r"(transformers|trl|peft)")
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"(transformers|trl|peft)")
+    try:
+        import datasets
+
+        datasets.disable_progress_bars()
+    except ImportError:  # only the trainer needs datasets
+        pass
+
+
 @cache
 def load_tokenizer(path: str) -> Any:
     """A tokenizer from a local directory only (no hub), never running remote code."""

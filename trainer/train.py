@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sftlint.trainer.data import Encoded, chat_messages, encode, load_tokenizer
+from sftlint.trainer.data import (
+    Encoded,
+    chat_messages,
+    encode,
+    load_tokenizer,
+    quiet_libraries,
+)
 from sftlint.trainer.receipt import build_receipt, write_receipt
 
 from sftlint.config import ConfigError
@@ -59,6 +65,7 @@ def train(records: list[Any], settings: TrainSettings, *, files: dict[str, int],
     from transformers import AutoModelForCausalLM, PrinterCallback, TrainerCallback, set_seed
     from trl import SFTConfig, SFTTrainer
 
+    quiet_libraries()
     model_dir = str(Path(settings.model).resolve())
     if not Path(model_dir).is_dir():
         raise ConfigError(f"--model {settings.model}: not a local model directory")
