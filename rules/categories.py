@@ -29,7 +29,8 @@ def infer_category(text: str, keywords: dict[str, list[str]]) -> str | None:
 
 
 def category_of(row: Row, categories: CategoriesConfig) -> str | None:
-    if categories.field:
+    """The record's category: its field, else (with keywords) inferred from its text."""
+    if row.category is not None:
         return row.category
     if categories.keywords:
         return infer_category(row.user + "\n" + row.assistant, categories.keywords)
@@ -126,8 +127,8 @@ class MissingCategory(RecordRule):
 
     ## What it does
     With `[categories] field` set, flags records where that field (a dotted path such as
-    `meta.category`) is absent or not a string. Not used when categories are inferred
-    from keywords.
+    `meta.category`) is absent or not a string. Not used when `keywords` are configured:
+    then a record without the field has its category inferred from its text.
 
     ## Why it matters for training
     A record without a category escapes the balance check and every per-category filter.
@@ -155,7 +156,8 @@ class MissingCategory(RecordRule):
 
     def check(self, record: Record) -> Iterator[Finding]:
         categories = self.config.categories
-        if categories and categories.field and record.category is None:
+        if categories and categories.field and not categories.keywords \
+                and record.category is None:
             yield self.at(record, None, f'record has no category ("{categories.field}")')
 
 
