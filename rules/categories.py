@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from sftlint.chinese import words
-from sftlint.config import CategoriesConfig, StrictModel
+from sftlint.config import CategoriesConfig, Config, StrictModel
 from sftlint.findings import Finding
 from sftlint.reader import SourceFacts
 from sftlint.records import Record, Row
@@ -78,8 +78,8 @@ class CategoryImbalance(DatasetRule):
     code = "B001"
     name = "category-imbalance"
 
-    def __init__(self, options: StrictModel, config: object) -> None:
-        super().__init__(options, config)  # type: ignore[arg-type]
+    def __init__(self, options: StrictModel, config: Config) -> None:
+        super().__init__(options, config)
         self.counts: Counter[str] = Counter()
 
     def observe(self, row: Row) -> None:
@@ -240,8 +240,8 @@ class RecordCount(DatasetRule):
     scope = Scope.DATASET
     needs_turns = False
 
-    def __init__(self, options: StrictModel, config: object) -> None:
-        super().__init__(options, config)  # type: ignore[arg-type]
+    def __init__(self, options: StrictModel, config: Config) -> None:
+        super().__init__(options, config)
         self.files: list[SourceFacts] = []
 
     def observe_file(self, facts: SourceFacts) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from sftlint.config import StrictModel
+from sftlint.config import Config, StrictModel
 from sftlint.dedup import find_near_duplicates, normalize_text
 from sftlint.findings import Finding, Severity
 from sftlint.records import Row
@@ -37,15 +37,17 @@ class Places:
         return self.paths[code >> self.SHIFT], code & ((1 << self.SHIFT) - 1)
 
 
-_last: list[object] = [None, ("", "")]
+_last_row: list[Row] = []
+_last_turns: list[tuple[str, str]] = []
 
 
 def normalized_turns(row: Row) -> tuple[str, str]:
     """The row's user and assistant text, normalized. D001-D003 observe the same row one
     after another, so the last result is kept."""
-    if _last[0] is not row:
-        _last[:] = [row, (normalize_text(row.user), normalize_text(row.assistant))]
-    return _last[1]  # type: ignore[return-value]
+    if not _last_row or _last_row[0] is not row:
+        _last_row[:] = [row]
+        _last_turns[:] = [(normalize_text(row.user), normalize_text(row.assistant))]
+    return _last_turns[0]
 
 
 def sample_text(row: Row) -> str:
@@ -81,8 +83,8 @@ class ExactDuplicate(DatasetRule):
     code = "D001"
     name = "exact-duplicate"
 
-    def __init__(self, options: StrictModel, config: object) -> None:
-        super().__init__(options, config)  # type: ignore[arg-type]
+    def __init__(self, options: StrictModel, config: Config) -> None:
+        super().__init__(options, config)
         self.places = Places()
         self.first: dict[int, int] = {}
         self.found: list[Finding] = []
@@ -140,8 +142,8 @@ class NearDuplicate(DatasetRule):
 
     options: Options
 
-    def __init__(self, options: StrictModel, config: object) -> None:
-        super().__init__(options, config)  # type: ignore[arg-type]
+    def __init__(self, options: StrictModel, config: Config) -> None:
+        super().__init__(options, config)
         self.seen: set[int] = set()
         self.texts: list[str] = []
         self.places = Places()
@@ -211,8 +213,8 @@ class ReusedReply(DatasetRule):
     options: Options
     MAX_LISTED = 10
 
-    def __init__(self, options: StrictModel, config: object) -> None:
-        super().__init__(options, config)  # type: ignore[arg-type]
+    def __init__(self, options: StrictModel, config: Config) -> None:
+        super().__init__(options, config)
         # Most replies occur once: keep (first user, first place) for them, and the sets
         # and lists only for replies seen twice (a million sets would cost ~200 MB).
         self.first: dict[int, tuple[int, str, int]] = {}

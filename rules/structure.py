@@ -7,7 +7,7 @@ from functools import cache
 
 from pydantic import Field
 
-from sftlint.config import StrictModel
+from sftlint.config import Config, StrictModel
 from sftlint.findings import Finding, Severity
 from sftlint.records import ROLES, Record, escape_pointer
 from sftlint.rule import RecordRule
@@ -236,8 +236,8 @@ class UnexpectedKey(RecordRule):
 
     options: Options
 
-    def __init__(self, options: StrictModel, config: object) -> None:
-        super().__init__(options, config)  # type: ignore[arg-type]
+    def __init__(self, options: StrictModel, config: Config) -> None:
+        super().__init__(options, config)
         allowed = set(self.options.allow)
         categories = self.config.categories
         if categories and categories.field:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import ast
 from collections import Counter
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
 
-from sftlint.config import ConfigError
+from sftlint.config import Config, ConfigError, StrictModel
 from sftlint.findings import Finding
 from sftlint.records import Record, Row
 from sftlint.rule import DatasetRule, ProjectRule, RecordRule, Scope
@@ -71,11 +72,9 @@ class SystemPromptMismatch(RecordRule):
                 yield self.at(record, m.pointer, "system prompt "
                               + describe_difference(m.content, expected))
 
-    @property
+    @cached_property
     def expected(self) -> str | None:
-        if not hasattr(self, "_expected"):
-            self._expected = self.config.prompt()
-        return self._expected
+        return self.config.prompt()  # read once: the file may be large and is on a hot path
 
 
 class SystemPromptInconsistent(DatasetRule):
@@ -109,8 +108,8 @@ class SystemPromptInconsistent(DatasetRule):
     scope = Scope.LINE  # reported per record, once the whole dataset is seen
     needs_turns = False
 
-    def __init__(self, options: object, config: object) -> None:
-        super().__init__(options, config)  # type: ignore[arg-type]
+    def __init__(self, options: StrictModel, config: Config) -> None:
+        super().__init__(options, config)
         self.counts: Counter[str] = Counter()
         self.where: dict[str, list[tuple[str, int]]] = {}
 

@@ -330,14 +330,20 @@ def _normalize_xtuner(value: Any, messages: list[Message], problems: list[Proble
 _STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')
 _SCALAR = re.compile(r'[^,\]}\s]+')
 _NESTED = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
-_WS = re.compile(r"\s*")
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    """The position of the first non-whitespace character at or after `pos`."""
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
 
 
 def value_span(text: str, pointer: str) -> tuple[int, int] | None:
     """Character span of the value at `pointer` in the JSON `text`, or None."""
     import json
 
-    pos = _WS.match(text, 0).end()  # type: ignore[union-attr]
+    pos = _skip_ws(text, 0)
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
     for token in tokens:
         if pos >= len(text):
@@ -346,17 +352,17 @@ def value_span(text: str, pointer: str) -> tuple[int, int] | None:
         if opener == "{":
             pos += 1
             while True:
-                pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+                pos = _skip_ws(text, pos)
                 m = _STRING.match(text, pos)
                 if m is None:
                     return None
                 key = json.loads(m.group())
-                pos = _WS.match(text, m.end()).end() + 1  # type: ignore[union-attr]
-                pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+                pos = _skip_ws(text, m.end()) + 1  # past the colon
+                pos = _skip_ws(text, pos)
                 if key == token:
                     break
                 pos = _skip_value(text, pos)
-                pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+                pos = _skip_ws(text, pos)
                 if text[pos:pos + 1] != ",":
                     return None
                 pos += 1
@@ -365,13 +371,13 @@ def value_span(text: str, pointer: str) -> tuple[int, int] | None:
                 return None
             pos += 1
             for _ in range(int(token)):
-                pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+                pos = _skip_ws(text, pos)
                 pos = _skip_value(text, pos)
-                pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+                pos = _skip_ws(text, pos)
                 if text[pos:pos + 1] != ",":
                     return None
                 pos += 1
-            pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+            pos = _skip_ws(text, pos)
         else:
             return None
     return pos, _skip_value(text, pos)
