@@ -43,10 +43,10 @@ class SchemaViolation(RecordRule):
         import jsonschema
         import orjson
 
-        path = self.config.resolve(self.config.record_schema or "")
+        path, data = self.config.read_project_file("record-schema",
+                                                   self.config.record_schema or "")
         try:
-            with open(path, "rb") as f:
-                schema = orjson.loads(f.read())
+            schema = orjson.loads(data)
             cls = jsonschema.validators.validator_for(schema)
             cls.check_schema(schema)
         except (OSError, ValueError) as exc:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import ast
+import json
 from collections import Counter
 from collections.abc import Iterator
 from functools import cached_property
-from pathlib import Path
 
 from sftlint.config import Config, ConfigError, StrictModel
 from sftlint.findings import Finding
 from sftlint.records import Record, Row
 from sftlint.rule import DatasetRule, ProjectRule, RecordRule, Scope
+
+WINDOW = 8  # characters quoted from each side: enough to see the change, never a whole file
 
 
 def describe_difference(actual: str, expected: str) -> str:
@@ -21,15 +23,18 @@ def describe_difference(actual: str, expected: str) -> str:
         if a != b:
             break
         n += 1
-    a_part = actual[n:n + 8]
-    e_part = expected[n:n + 8]
+    a_part = actual[n:n + WINDOW]
+    e_part = expected[n:n + WINDOW]
     if n == len(actual) == len(expected):
         return "identical"
     if n == len(expected):
         return f"has {len(actual) - n} extra character(s) at the end: {a_part!r}"
     if n == len(actual):
         return f"is missing {len(expected) - n} character(s) at the end: {e_part!r}"
-    return f'differs at char {n + 1}: "{a_part}" vs "{e_part}"'
+    def quote(part: str) -> str:  # escaped: a newline in a prompt keeps the message one line
+        return json.dumps(part, ensure_ascii=False)
+
+    return f"differs at char {n + 1}: {quote(a_part)} vs {quote(e_part)}"
 
 
 class SystemPromptMismatch(RecordRule):
@@ -147,18 +152,18 @@ def _assigned_value(node: ast.AST, name: str) -> ast.expr | None:
     return node.value if hit else None
 
 
-def read_prompt_source(spec: str, root: str) -> tuple[str, str, int, int]:
-    """(path, prompt, line, column) from `file.txt` or `module.py:NAME` (read by AST)."""
+def read_prompt_source(spec: str, config: Config) -> tuple[str, str, int, int]:
+    """(path, prompt, line, column) from `file.txt` or `module.py:NAME` (read by AST).
+
+    The file must be a small regular file inside the project (`Config.read_project_text`).
+    """
     file_part, _, name = spec.rpartition(":")
     if not name.isidentifier():  # a plain text file (or a Windows drive letter)
         file_part, name = spec, ""
-    path = Path(file_part) if Path(file_part).is_absolute() else Path(root) / file_part
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"inference-prompt-sources: cannot read {path}: {exc}") from None
+    _, text = config.read_project_text("inference-prompt-sources", file_part)
+    path = config.resolve(file_part)
     if not name:
-        return str(path), text.removesuffix("\n"), 1, 1
+        return path, text.removesuffix("\n"), 1, 1
     try:
         tree = ast.parse(text, filename=str(path))
     except SyntaxError as exc:
@@ -206,7 +211,7 @@ class SystemPromptDrift(ProjectRule):
         if expected is None:
             return
         for spec in self.config.inference_prompt_sources:
-            path, prompt, line, col = read_prompt_source(spec, self.config.root)
+            path, prompt, line, col = read_prompt_source(spec, self.config)
             if prompt != expected:
                 yield self.finding(path, line, col,
                                    "inference prompt " + describe_difference(prompt, expected)

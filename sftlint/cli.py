@@ -114,7 +114,7 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
     targets = list(paths) or [config.resolve(p) for p in config.paths]
     linter = Linter(config, select_rules(selected, ignored), dataset_rules=not no_dataset,
                     jobs=jobs)
-    baseline = baseline_file or (config.resolve(config.baseline) if config.baseline else None)
+    baseline = baseline_file or config.baseline_path()
     known = read_baseline(baseline) if baseline and not write_baseline_file else None
     result = linter.check(targets, progress=progress_printer())
     fixed = 0

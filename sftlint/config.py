@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import stat
 import sys
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -19,6 +22,16 @@ class ConfigError(Exception):
     """A broken or unknown setting: reported on one line, exit code 2."""
 
 
+# Upper bounds that no real setting reaches: an absurd value is a typo, not a wish.
+MAX_COUNT = 1_000_000_000  # records, category counts, steps
+MAX_CHARS = 1_000_000  # character limits of turns
+MAX_TOKENS = 1 << 20  # token lengths
+# Files the config names and sftlint reads must be regular files inside the project, no
+# larger than this: a pull request that edits the config must not make CI print a secret.
+MAX_SOURCE_BYTES = 1 << 20  # system-prompt-file, inference-prompt-sources, record-schema
+MAX_BASELINE_BYTES = 256 << 20
+
+
 def kebab(name: str) -> str:
     return name.replace("_", "-")
 
@@ -26,8 +39,9 @@ def kebab(name: str) -> str:
 class StrictModel(BaseModel):
     """Kebab-case keys as in ruff; an unknown key is an error that names it."""
 
+    # strict: `max-chars = "50"` or `= true` is an error, not silently coerced.
     model_config = ConfigDict(extra="forbid", alias_generator=kebab, populate_by_name=True,
-                              frozen=True)
+                              frozen=True, strict=True, allow_inf_nan=False)
 
 
 def _default_roles() -> dict[Literal["system", "user", "assistant"], list[str]]:
@@ -45,8 +59,8 @@ class MappingConfig(StrictModel):
 class CategoriesConfig(StrictModel):
     field: str | None = None
     names: list[str] = Field(default_factory=list)
-    expected: dict[str, int] | None = None
-    tolerance: float = Field(0.2, ge=0)
+    expected: dict[str, Annotated[int, Field(ge=0, le=MAX_COUNT)]] | None = None
+    tolerance: float = Field(0.2, ge=0, le=10)
     # Per-category keyword lists, matched on jieba tokens when the data has no category field.
     keywords: dict[str, list[str]] | None = None
 
@@ -60,22 +74,22 @@ class CategoriesConfig(StrictModel):
 
 class TokensConfig(StrictModel):
     tokenizer: str | None = None
-    max_length: int = Field(512, gt=0)
+    max_length: int = Field(512, gt=0, le=MAX_TOKENS)
 
 
 class TrainConfig(StrictModel):
     model: str | None = None
     output: str | None = None
-    epochs: float = Field(3.0, gt=0)
-    max_steps: int = -1
-    learning_rate: float = Field(2e-4, gt=0)
-    batch_size: int = Field(4, gt=0)
-    gradient_accumulation_steps: int = Field(1, gt=0)
-    lora_r: int = Field(16, gt=0)
-    lora_alpha: int = Field(32, gt=0)
+    epochs: float = Field(3.0, gt=0, le=10_000)
+    max_steps: int = Field(-1, ge=-1, le=MAX_COUNT)
+    learning_rate: float = Field(2e-4, gt=0, le=1)
+    batch_size: int = Field(4, gt=0, le=65_536)
+    gradient_accumulation_steps: int = Field(1, gt=0, le=65_536)
+    lora_r: int = Field(16, gt=0, le=65_536)
+    lora_alpha: int = Field(32, gt=0, le=65_536)
     lora_dropout: float = Field(0.05, ge=0, lt=1)
-    seed: int = 42
-    logging_steps: int = Field(1, gt=0)
+    seed: int = Field(42, ge=0, le=2**32 - 1)
+    logging_steps: int = Field(1, gt=0, le=MAX_COUNT)
 
 
 class Config(StrictModel):
@@ -88,7 +102,7 @@ class Config(StrictModel):
     inference_prompt_sources: list[str] = Field(default_factory=list)
     record_schema: str | None = None
     bom: Literal["forbid", "require"] = "forbid"
-    expected_records: int | None = Field(None, ge=0)
+    expected_records: int | None = Field(None, ge=0, le=MAX_COUNT)
     format: Literal["messages", "sharegpt", "alpaca", "xtuner", "auto"] = "auto"
     baseline: str | None = None
     mapping: MappingConfig | None = None
@@ -98,6 +112,8 @@ class Config(StrictModel):
     train: TrainConfig = Field(default_factory=lambda: TrainConfig())
     # Where the config file lives: relative paths in it resolve from here (not a key).
     root: str = Field(default=".", exclude=True)
+    # The config file, for error messages (not a key).
+    source: str = Field(default="config", exclude=True)
 
     @model_validator(mode="after")
     def _one_prompt_source(self) -> Config:
@@ -112,30 +128,163 @@ class Config(StrictModel):
         """The configured system prompt, read from its file if need be."""
         if self.system_prompt_file is None:
             return self.system_prompt
-        path = self.resolve(self.system_prompt_file)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"system-prompt-file: cannot read {path}: {exc}") from exc
+        _, text = self.read_project_text("system-prompt-file", self.system_prompt_file)
         return text.removesuffix("\n")
 
+    def baseline_path(self) -> str | None:
+        """The configured baseline file, checked as `project_file` checks it."""
+        if self.baseline is None:
+            return None
+        return self.project_file("baseline", self.baseline, MAX_BASELINE_BYTES)
 
-def _format_error(exc: ValidationError, source: str) -> str:
+    def project_file(self, key: str, value: str, limit: int = MAX_SOURCE_BYTES) -> str:
+        """The real path of the file `value` names; a one-line error unless it is inside the
+        project (the config's folder, symlinks followed) and, where it exists, a regular
+        file of at most `limit` bytes. Its content is never quoted in errors."""
+        root = os.path.realpath(self.root)
+        real = os.path.realpath(self.resolve(value))
+        where = f"{self.source}: {key}: {json.dumps(value, ensure_ascii=False)}"
+        try:
+            inside = os.path.commonpath([root, real]) == root
+        except ValueError:  # another drive
+            inside = False
+        if not inside:
+            raise ConfigError(f"{where} is outside the project folder {root} (symlinks "
+                              "followed); use a file inside it")
+        try:
+            st = os.stat(real)
+        except FileNotFoundError:
+            return real
+        except OSError as exc:
+            raise ConfigError(f"{where}: cannot read: {exc.strerror or exc}") from None
+        self._check_regular(where, st, limit)
+        return real
+
+    @staticmethod
+    def _check_regular(where: str, st: os.stat_result, limit: int) -> None:
+        if not stat.S_ISREG(st.st_mode):
+            raise ConfigError(f"{where} is not a regular file; name a text file in the project")
+        if st.st_size > limit:
+            raise ConfigError(f"{where} is {st.st_size} bytes, over the limit of {limit}; "
+                              "name a smaller file")
+
+    def read_project_file(self, key: str, value: str,
+                          limit: int = MAX_SOURCE_BYTES) -> tuple[str, bytes]:
+        """(real path, bytes) of a file inside the project, as `project_file` checks it."""
+        real = self.project_file(key, value, limit)
+        where = f"{self.source}: {key}: {json.dumps(value, ensure_ascii=False)}"
+        # O_NONBLOCK: a FIFO swapped in after the check must not hang the open.
+        flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                 | getattr(os, "O_BINARY", 0))
+        try:
+            fd = os.open(real, flags)
+        except FileNotFoundError:
+            raise ConfigError(f"{where}: no such file") from None
+        except OSError as exc:
+            raise ConfigError(f"{where}: cannot read: {exc.strerror or exc}") from None
+        with os.fdopen(fd, "rb") as f:
+            self._check_regular(where, os.fstat(f.fileno()), limit)
+            data = f.read(limit + 1)
+        if len(data) > limit:
+            raise ConfigError(f"{where} is over the limit of {limit} bytes; name a smaller file")
+        return real, data
+
+    def read_project_text(self, key: str, value: str,
+                          limit: int = MAX_SOURCE_BYTES) -> tuple[str, str]:
+        """(real path, text) of a UTF-8 file inside the project."""
+        real, data = self.read_project_file(key, value, limit)
+        try:
+            return real, data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{self.source}: {key}: {json.dumps(value, ensure_ascii=False)} "
+                              f"is not UTF-8 (byte {exc.start}); save it as UTF-8") from None
+
+
+_EXPECTED = {
+    "int_type": "an integer", "int_parsing": "an integer", "int_from_float": "an integer",
+    "float_type": "a number", "float_parsing": "a number", "finite_number": "a finite number",
+    "string_type": "a string", "bool_type": "true or false", "list_type": "an array",
+    "dict_type": "a table", "model_type": "a table", "model_attributes_type": "a table",
+}
+_BOUNDS = {"greater_than": ("gt", ">"), "greater_than_equal": ("ge", ">="),
+           "less_than": ("lt", "<"), "less_than_equal": ("le", "<=")}
+
+
+def toml_value(value: Any) -> str:
+    """A value as it looks in TOML, cut short: `"50"`, `true`, `inf`, `an array`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, float) and value != value:
+        text = "nan"
+    elif isinstance(value, float) and value in (float("inf"), float("-inf")):
+        text = "inf" if value > 0 else "-inf"
+    elif isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _key_path(parts: list[Any]) -> str:
+    out = ""
+    for p in parts:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            name = p if re.fullmatch(r"[A-Za-z0-9_-]+", str(p)) else json.dumps(p)
+            out += f".{name}" if out else str(name)
+    return out
+
+
+def _format_error(exc: ValidationError, source: str, table: str = "",
+                  data: Any = None) -> str:
+    """`path: [table] key.path: what was wrong, got VALUE` for the first error."""
     err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]) or "(top)"
-    if err["type"] == "extra_forbidden":
-        return f"{source}: unknown key '{where}'"
-    return f"{source}: {where}: {err['msg']}"
+    parts = list(err["loc"])
+    is_key = bool(parts) and parts[-1] == "[key]"
+    if is_key:
+        parts.pop()
+    # A sub-table (`[categories]`, `expected = {...}` inline) names its own section.
+    if len(parts) > 1 and isinstance(data, dict) and isinstance(data.get(parts[0]), dict):
+        table = f"{table}.{parts[0]}" if table else str(parts[0])
+        parts = parts[1:]
+    where = f"{source}: " + (f"[{table}] " if table else "")
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return f"{where}unknown key '{_key_path(parts)}'"
+    key = _key_path(parts[:-1] if is_key else parts)
+    where += f"{key}: " if key else ""
+    if is_key:
+        expected = str(ctx.get("expected", "")).replace("'", '"')
+        return f"{where}unknown key {toml_value(value)}: expected {expected}"
+    if kind in _EXPECTED:
+        what = f"expected {_EXPECTED[kind]}, got {toml_value(value)}"
+        if kind == "int_type" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            what += f" (write {parts[-1]} = {value.strip()}, without quotes)"
+        return where + what
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", '"')
+        return f"{where}expected {expected}, got {toml_value(value)}"
+    if kind in _BOUNDS:
+        name, sign = _BOUNDS[kind]
+        return f"{where}must be {sign} {ctx.get(name)}, got {toml_value(value)}"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return where + msg[:1].lower() + msg[1:]
 
 
-def parse_config(data: dict[str, Any], source: str, root: str) -> Config:
+def parse_config(data: dict[str, Any], source: str, root: str, table: str = "") -> Config:
+    """Validate `data` (the `[tool.sftlint]` table, named `table` in messages)."""
     try:
-        config = Config.model_validate({**data, "root": root})
+        config = Config.model_validate({**data, "root": root, "source": source})
     except ValidationError as exc:
-        raise ConfigError(_format_error(exc, source)) from None
+        raise ConfigError(_format_error(exc, source, table, data)) from None
     from sftlint.registry import validate_rule_options
 
-    validate_rule_options(config, source)
+    validate_rule_options(config, source, table)
     return config
 
 
@@ -145,6 +294,9 @@ def _load_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 (byte {exc.start}); save the config as "
+                          "UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
@@ -179,4 +331,5 @@ def load_config(explicit: str | None = None, cwd: Path | None = None) -> tuple[C
     data = _load_toml(path)
     if is_pyproject:
         data = data.get("tool", {}).get("sftlint", {})
-    return parse_config(data, str(path), str(path.resolve().parent)), path
+    return parse_config(data, str(path), str(path.resolve().parent),
+                        "tool.sftlint" if is_pyproject else ""), path

@@ -54,15 +54,18 @@ def rule_options(rule: type[Rule], config: Config) -> StrictModel:
     return rule.Options.model_validate(raw)
 
 
-def validate_rule_options(config: Config, source: str) -> None:
+def validate_rule_options(config: Config, source: str, table: str = "") -> None:
+    """Each `[rules.KEY]` table against its rule's strict `Options` (`table` prefixes it)."""
     for key, values in config.rules.items():
+        section = f"{table}.rules.{key}" if table else f"rules.{key}"
         rule = rule_by_key(key)
         if rule is None:
-            raise ConfigError(f"{source}: rules.{key}: unknown rule code or name")
+            raise ConfigError(f"{source}: [{section}] unknown rule code or name; "
+                              "`sftlint rules` lists them")
         try:
             rule.Options.model_validate(values)
         except ValidationError as exc:
-            raise ConfigError(_format_error(exc, f"{source}: rules.{key}")) from None
+            raise ConfigError(_format_error(exc, source, section, values)) from None
     check_selectors(list(config.select or []) + list(config.ignore), source)
 
 

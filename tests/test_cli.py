@@ -114,8 +114,8 @@ def test_config_errors_name_the_key(in_tmp: Path) -> None:
     (in_tmp / "d.jsonl").write_bytes(jsonl(CLEAN))
     cases = {
         'selct = ["A"]\n': "unknown key 'selct'",
-        '[rules.U001]\nmax-char = 3\n': "rules.U001: unknown key 'max-char'",
-        '[rules.Q999]\nx = 1\n': "rules.Q999: unknown rule code or name",
+        '[rules.U001]\nmax-char = 3\n': "[rules.U001] unknown key 'max-char'",
+        '[rules.Q999]\nx = 1\n': "[rules.Q999] unknown rule code or name",
         'bom = "maybe"\n': "bom",
         'select = [\n': "invalid TOML",
         '[rules.U001]\nmax-chars = "many"\n': "max-chars",
