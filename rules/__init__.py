@@ -9,6 +9,7 @@ from sftlint.rules.categories import (
     UnknownCategory,
 )
 from sftlint.rules.content_hygiene import UnfilledPlaceholder, UntrimmedContent
+from sftlint.rules.control_tokens import ControlTokenInContent
 from sftlint.rules.duplicates import ExactDuplicate, NearDuplicate, ReusedReply
 from sftlint.rules.file_format import (
     BlankLine,
@@ -22,6 +23,8 @@ from sftlint.rules.file_format import (
     Utf8Bom,
 )
 from sftlint.rules.imperative_reply import ImperativeReply
+from sftlint.rules.language_mismatch import LanguageMismatch
+from sftlint.rules.pii import PiiEmail, PiiNationalId, PiiPaymentCard, PiiPhone
 from sftlint.rules.record_schema import SchemaViolation
 from sftlint.rules.structure import (
     EmptyContent,
@@ -51,11 +54,12 @@ RULES: tuple[type[Rule], ...] = (
     Utf8Bom, MissingFinalNewline, InvalidUtf8, CrlfLineEnding, BlankLine, InvalidJson,
     DuplicateKey, NotAnObject, NotJsonLines,
     MissingMessages, MalformedMessage, UnknownRole, RoleOrder, EmptyContent, UnexpectedKey,
-    NoAssistantReply, UnfilledPlaceholder, UntrimmedContent, SchemaViolation,
+    NoAssistantReply, UnfilledPlaceholder, UntrimmedContent, SchemaViolation, ControlTokenInContent,
     SystemPromptMismatch, SystemPromptInconsistent, SystemPromptDrift,
     UserTooLong, UserTooShort, FormalUserTurn,
-    ImperativeReply, ChecklistReply, ReplyLength, DegenerateRepetition,
+    ImperativeReply, ChecklistReply, ReplyLength, DegenerateRepetition, LanguageMismatch,
     ExactDuplicate, NearDuplicate, ReusedReply,
     CategoryImbalance, MissingCategory, UnknownCategory, RecordCount,
     ExceedsMaxLength, NoTrainableTokens, TemplateInjectedSystem, EndOfTurnTruncated,
+    PiiEmail, PiiPhone, PiiNationalId, PiiPaymentCard,
 )

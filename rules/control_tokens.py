@@ -1,0 +1,60 @@
+"""S011: chat-template control tokens inside content."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from sftlint.findings import Finding
+from sftlint.records import Record
+from sftlint.rule import RecordRule
+
+# The turn markers of the common chat templates (ChatML/Qwen, Llama 2 and 3, Mistral, Gemma,
+# Phi-3, DeepSeek, GPT-OSS harmony). `<s>` alone is left out: it is HTML strikethrough too.
+CONTROL_TOKENS = (
+    "<|im_start|>", "<|im_end|>", "<|im_sep|>", "<|endoftext|>", "<|eot_id|>",
+    "<|start_header_id|>", "<|end_header_id|>", "<|begin_of_text|>", "<|end_of_text|>",
+    "<|eom_id|>", "<|user|>", "<|assistant|>", "<|system|>", "<|end|>",
+    "[INST]", "[/INST]", "<<SYS>>", "<</SYS>>", "</s>", "<start_of_turn>", "<end_of_turn>",
+    "<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>", "<｜User｜>", "<｜Assistant｜>",
+    "<|start|>", "<|message|>", "<|channel|>", "<|return|>", "<|call|>",
+)
+_PATTERN = re.compile("|".join(re.escape(t) for t in CONTROL_TOKENS))
+
+
+class ControlTokenInContent(RecordRule):
+    """Content holds chat-template control tokens.
+
+    ## What it does
+    Flags content that contains a turn marker of a common chat template (`<|im_start|>`,
+    `<|im_end|>`, `<|endoftext|>`, `<|eot_id|>`, `<|start_header_id|>`, `[INST]`, `</s>`,
+    `<start_of_turn>`, ...). `<s>` alone is not flagged, since HTML uses it.
+
+    ## Why it matters for training
+    The chat template wraps each turn in these tokens. One inside the content splits the
+    rendered sample into turns that are not in the data, and the model learns to end or
+    start turns in the middle of a reply.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "今天有点闷。"}, {"role": "assistant", "content": "闷的时候出去走走挺好。<|im_end|>"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "今天有点闷。"}, {"role": "assistant", "content": "闷的时候出去走走挺好，要不要一起想想去哪儿？"}]}
+    ```
+    """
+
+    code = "S011"
+    name = "control-token-in-content"
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        for m in record.messages:
+            text = m.content
+            if "<" in text or "[" in text:  # every token starts with one of these
+                found = _PATTERN.search(text)
+                if found:
+                    yield self.at(record, m.pointer, f'control token "{found.group()}" in '
+                                                     f"{m.role} content; remove it or escape "
+                                                     "it as plain text")

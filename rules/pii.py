@@ -1,0 +1,211 @@
+"""I001-I004: personal data in content (e-mail, phone, national ID, payment card).
+
+ID and card numbers are validated by their checksums, so random digit runs (order numbers,
+timestamps) are not flagged; only the first match per message and rule is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from sftlint.findings import Finding, Severity
+from sftlint.records import Record
+from sftlint.rule import RecordRule
+
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})"
+                    r"(?![\w-])")
+# RFC 2606 / 6761 names that never belong to anyone: documentation examples, not PII.
+_RESERVED_DOMAINS = ("example.com", "example.org", "example.net", "localhost")
+_RESERVED_TLDS = (".example", ".test", ".invalid", ".localhost")
+_CN_MOBILE = re.compile(r"(?<![\d.])(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![\d.])")
+_E164 = re.compile(r"(?<![\w+])\+[1-9](?:[ -]?\d){7,14}(?![\d.])")
+_CN_ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
+_CARD = re.compile(r"(?<![\d.-])([2-6]\d{3}(?:[ -]?\d){9,15})(?![\d.])")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def _mask(text: str) -> str:
+    """Enough of a match to find it, not enough to leak it into a CI log."""
+    return text[:3] + "*" * max(len(text) - 5, 1) + text[-2:] if len(text) > 6 else "***"
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def valid_cn_id(number: str) -> bool:
+    """A PRC resident ID: a plausible region and birth date, and the ISO 7064 MOD 11-2 check."""
+    if len(number) != 18 or number[0] not in "12345678":
+        return False
+    year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
+    if not (1900 <= year <= 2099 and 1 <= month <= 12 and 1 <= day <= 31):
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == number[17].upper()
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+class _PiiRule(RecordRule):
+    """Shared: report the first match per message, masked."""
+
+    what = ""
+
+    def matches(self, text: str) -> Iterator[str]:
+        raise NotImplementedError
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        for m in record.messages:
+            for found in self.matches(m.content):
+                yield self.at(record, m.pointer, f"{self.what} in {m.role} turn "
+                                                 f'("{_mask(found)}"); remove or replace it')
+                break
+
+
+class PiiEmail(_PiiRule):
+    """An e-mail address in content.
+
+    ## What it does
+    Flags e-mail addresses in any message. Documentation domains that belong to nobody
+    (`example.com`, `example.org`, `example.net`, `*.example`, `*.test`, `*.invalid`,
+    `localhost`) are not flagged.
+
+    ## Why it matters for training
+    A model trained on real addresses can repeat them to anyone; scraped and logged chats
+    carry them more often than people expect.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "我儿子的邮箱是 wang.lei1987@qq.com，你帮我记着。"}, {"role": "assistant", "content": "好的，我记下了。"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "我儿子的邮箱是 someone@example.com，你帮我记着。"}, {"role": "assistant", "content": "好的，我记下了。"}]}
+    ```
+    """
+
+    code = "I001"
+    name = "pii-email"
+    severity = Severity.WARNING
+    what = "e-mail address"
+
+    def matches(self, text: str) -> Iterator[str]:
+        if "@" not in text:
+            return
+        for match in _EMAIL.finditer(text):
+            domain = match.group(1).lower()
+            if domain in _RESERVED_DOMAINS or domain.endswith(_RESERVED_TLDS) or any(
+                    domain.endswith("." + d) for d in _RESERVED_DOMAINS):
+                continue
+            yield match.group()
+
+
+class PiiPhone(_PiiRule):
+    """A phone number in content.
+
+    ## What it does
+    Flags mainland China mobile numbers (`1[3-9]` and 9 more digits, optionally with a `+86`
+    prefix and spaces or dashes as `138-1234-5678`) and international numbers written in
+    E.164 form (`+` and 8 to 15 digits). Digit runs inside longer numbers are not flagged.
+
+    ## Why it matters for training
+    Phone numbers identify people; a model that memorizes them can leak them.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "我闺女电话是13912345678，有事你找她。"}, {"role": "assistant", "content": "好的，有您闺女照应真好。"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "我闺女电话在本子上记着呢，有事你找她。"}, {"role": "assistant", "content": "好的，有您闺女照应真好。"}]}
+    ```
+    """
+
+    code = "I002"
+    name = "pii-phone"
+    severity = Severity.WARNING
+    what = "phone number"
+
+    def matches(self, text: str) -> Iterator[str]:
+        for match in _CN_MOBILE.finditer(text):
+            yield match.group()
+        if "+" in text:
+            for match in _E164.finditer(text):
+                yield match.group()
+
+
+class PiiNationalId(_PiiRule):
+    """A national ID number whose checksum is valid.
+
+    ## What it does
+    Flags 18-character PRC resident ID numbers with a plausible region digit and birth date
+    whose last character is the ISO 7064 MOD 11-2 check of the first 17. Random 18-digit runs
+    fail the check ten times in eleven, and are not flagged.
+
+    ## Why it matters for training
+    An ID number is the key to a person's records; it must never be in training data.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "我身份证号是11010519491231002X，挂号要用。"}, {"role": "assistant", "content": "好的，挂号那天我提醒您带上证件。"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "挂号要用身份证，我带着呢。"}, {"role": "assistant", "content": "带着就好，到了窗口给他们看一下就行。"}]}
+    ```
+    """
+
+    code = "I003"
+    name = "pii-national-id"
+    what = "national ID number"
+
+    def matches(self, text: str) -> Iterator[str]:
+        for match in _CN_ID.finditer(text):
+            if valid_cn_id(match.group(1)):
+                yield match.group(1)
+
+
+class PiiPaymentCard(_PiiRule):
+    """A 13-19 digit card number that passes the Luhn check.
+
+    ## What it does
+    Flags runs of 13 to 19 digits (spaces or dashes between them allowed, as in
+    `4111 1111 1111 1111`) that start with 2-6, as card numbers do, and pass the Luhn check.
+    A number that is a valid national ID (I003) is not also reported here.
+
+    ## Why it matters for training
+    Card numbers in training data are a leak waiting to be generated.
+
+    ## Example
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "我的卡号是 6222 0212 3456 7894，帮我记着。"}, {"role": "assistant", "content": "好的，我帮您记在心里了。"}]}
+    ```
+
+    ## Use instead
+    ```jsonl
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "我的银行卡号记不住，怎么办？"}, {"role": "assistant", "content": "记不住很正常，咱们可以把它抄在家里的本子上。"}]}
+    ```
+    """
+
+    code = "I004"
+    name = "pii-payment-card"
+    what = "payment card number"
+
+    def matches(self, text: str) -> Iterator[str]:
+        for match in _CARD.finditer(text):
+            digits = _digits(match.group(1))
+            if 13 <= len(digits) <= 19 and luhn_valid(digits) and not valid_cn_id(digits):
+                yield match.group(1)
