@@ -5,16 +5,93 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from sftlint.config import StrictModel
+from sftlint.config import MAX_CHARS, StrictModel
 from sftlint.findings import Finding, Severity
 from sftlint.records import Record
 from sftlint.rule import RecordRule
 
-_LIST_ITEM = re.compile(
-    r"(?m)^[ \t]*(?:\d{1,2}[.、)）](?!\d)|[（(]\d{1,2}[)）]|[-*•·●][ \t]|[一二三四五六七八九十]、"
-    r"|第[一二三四五六七八九十]+[，,、：:])")
+# A line that starts with a list marker: 1. / 2、 / （3） / ① / - / • / ✔ / 一、 / 第一， / A. / # heading
+_LIST_LINE = re.compile(
+    r"(?m)^[ \t]*(?:[*_>]{1,2}[ \t]*)?(?:\d{1,2}[.、．)）:：](?![\d.:：])|[（(]\d{1,2}[)）]|[①-⑳]"
+    r"|[-*+][ \t]|[•·●▪◆◇■□★☆✔✓✅➤►▶→][ \t]?|[一二三四五六七八九十]{1,2}[、.．]"
+    r"|第[一二三四五六七八九十]+(?:步|点|条)?[，,、：:.．]|[A-Ha-h][.)）][ \t]|#{1,6}[ \t]|(?:Step|步骤)[ \t]*\d)")
+# A key: value line ("爷爷：王德顺", "早上：降压药一片"): three or more in a row make a list.
+_KEY_VALUE_LINE = re.compile(r"(?m)^[ \t]*[^\s：:，,。！？!?]{1,8}[：:][ \t]*\S[^\n]{0,40}$")
+# Numbered items inside a sentence, after a colon, a stop, a semicolon or a comma:
+# "建议您：1.按时服药；2.保持低盐饮食；3.…", "一是少吃盐，二是别熬夜", "第一，…第二，…", "①…②…".
+_INLINE_ITEM = re.compile(
+    r"(?:(?:^|(?<=[：:；;，,。.！!？?\s]))(?:(?P<arabic>\d{1,2})[.、．)）](?![\d%])|[（(](?P<paren>\d{1,2})[)）]"
+    r"|(?P<han>[一二三四五六七八九十])(?:是|、)(?![一二三四五六七八九十])"
+    r"|第(?P<ordinal>[一二三四五六七八九十])(?:步|点|条|个方面)?[，,、：:])|(?P<circled>[①-⑳]))")
+_HAN_DIGITS = "一二三四五六七八九十"
+# Steps in prose: 首先…其次…(最后), 先…然后…最后…; First… Second… Finally…
+_STEP_FIRST = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:首先|第一步|先)(?=[，,]?)")
+_STEP_SECOND = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次|然后|接着|再次|第二步)")
+_STEP_NEXT = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次)[，,]")
+_STEP_LAST = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:最后|第三步)")
+_EN_FIRST = re.compile(r"(?:^|(?<=[.!?:]\s))First(?:ly)?,", re.M)
+_EN_NEXT = re.compile(r"(?:^|(?<=[.!?]\s))(?:Second(?:ly)?|Next|Then),", re.M)
+_EN_LAST = re.compile(r"(?:^|(?<=[.!?]\s))(?:Third(?:ly)?|Finally|Lastly),", re.M)
+# After a colon, three or more short items split by semicolons: "日程是：周一理发；周三复查；…"
+_SEMICOLON_LIST = re.compile(r"[：:][^；;。.!?！？\n]{1,30}(?:[；;][^；;。!?！？\n]{1,30}){2,}")
+
+
+def _number(m: re.Match[str]) -> int:
+    for group in ("arabic", "paren"):
+        if m.group(group):
+            return int(m.group(group))
+    if m.group("circled"):
+        return ord(m.group("circled")) - ord("①") + 1
+    han = m.group("han") or m.group("ordinal")
+    return _HAN_DIGITS.index(han) + 1
+
+
+def _inline_run(text: str) -> int:
+    """The longest run of items numbered 1, 2, 3... in order, each with some text."""
+    best = run = 0
+    expected = 1
+    last_end = -1
+    for m in _INLINE_ITEM.finditer(text):
+        n = _number(m)
+        if n == 1:
+            run, expected, last_end = 1, 2, m.end()
+        elif n == expected and m.start() - last_end >= 2:
+            run, expected, last_end = run + 1, expected + 1, m.end()
+        else:
+            continue
+        best = max(best, run)
+    return best if best >= 2 else 0
+
+
+def _key_value_run(text: str) -> int:
+    """The longest run of consecutive key: value lines (3 or more count)."""
+    best = run = 0
+    for line in text.split("\n"):
+        run = run + 1 if _KEY_VALUE_LINE.fullmatch(line) else 0
+        best = max(best, run)
+    return best if best >= 3 else 0
+
+
+def checklist_items(text: str) -> int:
+    """How many items `text` lists, in whatever layout: list lines, key: value lines,
+    numbered items in a sentence, or steps (首先…其次…最后); 0 when it is prose."""
+    counts = [0]
+    if "\n" in text:
+        counts.append(len(_LIST_LINE.findall(text)))
+        counts.append(_key_value_run(text))
+    counts.append(_inline_run(text))
+    if _STEP_FIRST.search(text):
+        nexts = len(_STEP_SECOND.findall(text))
+        if _STEP_NEXT.search(text) or (nexts and _STEP_LAST.search(text)):
+            counts.append(1 + nexts + len(_STEP_LAST.findall(text)))
+    if _EN_FIRST.search(text) and _EN_NEXT.search(text):
+        counts.append(1 + len(_EN_NEXT.findall(text)) + len(_EN_LAST.findall(text)))
+    m = _SEMICOLON_LIST.search(text)
+    if m:
+        counts.append(m.group().count("；") + m.group().count(";") + 1)
+    return max(counts)
 
 
 class ChecklistReply(RecordRule):
@@ -46,15 +123,15 @@ class ChecklistReply(RecordRule):
     name = "checklist-reply"
 
     class Options(StrictModel):
-        min_items: int = Field(2, ge=1)
+        min_items: int = Field(2, ge=1, le=1000)
 
     options: Options
 
     def check(self, record: Record) -> Iterator[Finding]:
         need = self.options.min_items
         for m in record.messages:
-            if m.role == "assistant" and "\n" in m.content:
-                items = len(_LIST_ITEM.findall(m.content))
+            if m.role == "assistant":
+                items = checklist_items(m.content)
                 if items >= need:
                     yield self.at(record, m.pointer,
                                   f"assistant turn is a checklist ({items} list items); "
@@ -92,8 +169,15 @@ class ReplyLength(RecordRule):
     severity = Severity.WARNING
 
     class Options(StrictModel):
-        min_chars: int = Field(4, ge=0)
-        max_chars: int = Field(500, gt=0)
+        min_chars: int = Field(4, ge=0, le=MAX_CHARS)
+        max_chars: int = Field(500, gt=0, le=MAX_CHARS)
+
+        @model_validator(mode="after")
+        def _min_below_max(self) -> ReplyLength.Options:
+            if self.min_chars > self.max_chars:
+                raise ValueError(f"min-chars ({self.min_chars}) is above max-chars "
+                                 f"({self.max_chars}); lower min-chars or raise max-chars")
+            return self
 
     options: Options
 
@@ -169,9 +253,9 @@ class DegenerateRepetition(RecordRule):
     name = "degenerate-repetition"
 
     class Options(StrictModel):
-        n: int = Field(4, ge=1)
+        n: int = Field(4, ge=1, le=100)
         threshold: float = Field(0.5, gt=0, le=1)
-        min_chars: int = Field(20, ge=1)
+        min_chars: int = Field(20, ge=1, le=MAX_CHARS)
         min_loop_share: float = Field(0.3, ge=0, le=1)
 
     options: Options

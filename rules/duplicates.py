@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from sftlint.config import Config, StrictModel
+from sftlint.config import MAX_COUNT, Config, StrictModel
 from sftlint.dedup import find_near_duplicates, normalize_text
 from sftlint.findings import Finding, Severity
 from sftlint.records import Row
@@ -208,7 +208,7 @@ class ReusedReply(DatasetRule):
     severity = Severity.WARNING
 
     class Options(StrictModel):
-        min_count: int = Field(3, ge=2)
+        min_count: int = Field(3, ge=2, le=MAX_COUNT)
 
     options: Options
     MAX_LISTED = 10

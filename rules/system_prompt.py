@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import cached_property
 
-from sftlint.config import Config, ConfigError, StrictModel
+from sftlint.config import Config, ConfigError, StrictModel, split_prompt_source
 from sftlint.findings import Finding
 from sftlint.records import Record, Row
 from sftlint.rule import DatasetRule, ProjectRule, RecordRule, Scope
@@ -157,9 +157,7 @@ def read_prompt_source(spec: str, config: Config) -> tuple[str, str, int, int]:
 
     The file must be a small regular file inside the project (`Config.read_project_text`).
     """
-    file_part, _, name = spec.rpartition(":")
-    if not name.isidentifier():  # a plain text file (or a Windows drive letter)
-        file_part, name = spec, ""
+    file_part, name = split_prompt_source(spec)
     _, text = config.read_project_text("inference-prompt-sources", file_part)
     path = config.resolve(file_part)
     if not name:

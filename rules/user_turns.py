@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from sftlint.chinese import cjk_share, words
-from sftlint.config import StrictModel
+from sftlint.config import MAX_CHARS, StrictModel
 from sftlint.findings import Finding, Severity
 from sftlint.records import Record
 from sftlint.rule import RecordRule
@@ -46,7 +46,7 @@ class UserTooLong(RecordRule):
     severity = Severity.WARNING
 
     class Options(StrictModel):
-        max_chars: int = Field(50, gt=0)
+        max_chars: int = Field(50, gt=0, le=MAX_CHARS)
         cjk_only: bool = True
 
     options: Options
@@ -91,7 +91,7 @@ class UserTooShort(RecordRule):
     severity = Severity.WARNING
 
     class Options(StrictModel):
-        min_chars: int = Field(2, ge=0)
+        min_chars: int = Field(2, ge=0, le=MAX_CHARS)
 
     options: Options
 

@@ -32,6 +32,14 @@ MAX_SOURCE_BYTES = 1 << 20  # system-prompt-file, inference-prompt-sources, reco
 MAX_BASELINE_BYTES = 256 << 20
 
 
+def split_prompt_source(spec: str) -> tuple[str, str]:
+    """(file, NAME) of an inference prompt source `file.py:NAME`; NAME is "" for a text file."""
+    file_part, _, name = spec.rpartition(":")
+    if not name.isidentifier():  # a plain text file (or a Windows drive letter)
+        return spec, ""
+    return file_part, name
+
+
 def kebab(name: str) -> str:
     return name.replace("_", "-")
 
@@ -199,6 +207,16 @@ class Config(StrictModel):
             raise ConfigError(f"{self.source}: {key}: {json.dumps(value, ensure_ascii=False)} "
                               f"is not UTF-8 (byte {exc.start}); save it as UTF-8") from None
 
+    def check_project_files(self) -> None:
+        """Every file the config reads content from is contained (checked again on reading)."""
+        if self.system_prompt_file is not None:
+            self.project_file("system-prompt-file", self.system_prompt_file)
+        for spec in self.inference_prompt_sources:
+            self.project_file("inference-prompt-sources", split_prompt_source(spec)[0])
+        if self.record_schema:
+            self.project_file("record-schema", self.record_schema)
+        self.baseline_path()
+
 
 _EXPECTED = {
     "int_type": "an integer", "int_parsing": "an integer", "int_from_float": "an integer",
@@ -285,6 +303,7 @@ def parse_config(data: dict[str, Any], source: str, root: str, table: str = "") 
     from sftlint.registry import validate_rule_options
 
     validate_rule_options(config, source, table)
+    config.check_project_files()
     return config
 
 

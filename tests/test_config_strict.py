@@ -1,0 +1,151 @@
+"""Config values are strict: a wrong type, an infinite number, an absurd size or a minimum
+above its maximum is a one-line error naming the key (exit 2), never silently coerced."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pydantic import ValidationError
+
+from sftlint.cli import cli
+from sftlint.config import load_config, parse_config, tomllib
+from sftlint.registry import all_rules
+from tests.conftest import REPO, chat, jsonl
+
+
+@pytest.fixture
+def project(in_tmp: Path) -> Path:
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("最近老睡不好。", "睡不好挺磨人的，有心事吗？")]))
+    return in_tmp
+
+
+def check(project: Path, text: str, name: str = "sftlint.toml") -> tuple[int, str]:
+    (project / name).write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "d.jsonl"])
+    return result.exit_code, result.stdout + result.stderr
+
+
+def assert_one_line(code: int, out: str, *words: str) -> None:
+    assert code == 2, out
+    assert out.count("\n") == 1 and "Traceback" not in out and "internal error" not in out, out
+    for word in words:
+        assert word in out, out
+
+
+def test_config_not_utf8(project: Path) -> None:
+    (project / "sftlint.toml").write_bytes('system-prompt = "你好"\n'.encode("gbk"))
+    result = CliRunner().invoke(cli, ["check", "d.jsonl"])
+    assert_one_line(result.exit_code, result.stdout + result.stderr, "sftlint.toml", "not UTF-8")
+
+
+def test_pyproject_not_utf8(project: Path) -> None:
+    (project / "pyproject.toml").write_bytes(b'[tool.sftlint]\nignore = ["U002"]\n# \xff\xfe\n')
+    result = CliRunner().invoke(cli, ["check", "d.jsonl"])
+    assert_one_line(result.exit_code, result.stdout + result.stderr, "pyproject.toml",
+                    "not UTF-8")
+
+
+CASES = {
+    # U001 from the issue: quoted numbers and booleans are not integers
+    '[rules.U001]\nmax-chars = "50"\n':
+        '[rules.U001] max-chars: expected an integer, got "50" (write max-chars = 50',
+    "[rules.U001]\nmax-chars = true\n": "[rules.U001] max-chars: expected an integer, got true",
+    "[rules.U001]\nmax-chars = 50.5\n": "[rules.U001] max-chars: expected an integer, got 50.5",
+    "[rules.user-too-long]\nmax-chars = 0\n": "[rules.user-too-long] max-chars: must be > 0",
+    "[rules.U001]\nmax-chars = 100000000000\n": "[rules.U001] max-chars: must be <= 1000000",
+    "[rules.U002]\nmin-chars = -1\n": "[rules.U002] min-chars: must be >= 0, got -1",
+    # a minimum above its maximum
+    "[rules.A003]\nmin-chars = 600\nmax-chars = 500\n":
+        "[rules.A003] min-chars (600) is above max-chars (500)",
+    "[rules.A002]\nmin-items = 1e9\n": "[rules.A002] min-items: expected an integer",
+    "[rules.A004]\nn = 100000\n": "[rules.A004] n: must be <= 100",
+    "[rules.A004]\nthreshold = nan\n": "[rules.A004] threshold: expected a finite number, got nan",
+    "[rules.D002]\nthreshold = inf\n": "[rules.D002] threshold: expected a finite number, got inf",
+    '[rules.D002]\nthreshold = "90"\n': '[rules.D002] threshold: expected a number, got "90"',
+    "[rules.D003]\nmin-count = 99999999999999\n": "[rules.D003] min-count: must be <=",
+    '[rules.S004]\nrequire-system = "no"\n':
+        '[rules.S004] require-system: expected true or false, got "no"',
+    "[rules.S006]\nallow = \"meta\"\n": '[rules.S006] allow: expected an array, got "meta"',
+    "[rules.S006]\nallow = [1]\n": "[rules.S006] allow[0]: expected a string, got 1",
+    "[rules]\nU001 = 5\n": "[rules] U001: expected a table, got 5",
+    # categories
+    "[categories]\ntolerance = inf\n": "[categories] tolerance: expected a finite number, got inf",
+    "[categories]\ntolerance = -0.1\n": "[categories] tolerance: must be >= 0",
+    '[categories]\ntolerance = "0.2"\n': '[categories] tolerance: expected a number, got "0.2"',
+    "[categories]\nexpected = { loneliness = -3 }\n":
+        "[categories] expected.loneliness: must be >= 0, got -3",
+    "[categories]\nexpected = { loneliness = 1e12 }\n":
+        "[categories] expected.loneliness: expected an integer",
+    "[categories]\nexpected = { loneliness = 100000000000 }\n":
+        "[categories] expected.loneliness: must be <= 1000000000",
+    # top-level keys and other tables
+    "expected-records = -1\n": "expected-records: must be >= 0, got -1",
+    'expected-records = "1000"\n': 'expected-records: expected an integer, got "1000"',
+    "expected-records = 100000000000\n": "expected-records: must be <= 1000000000",
+    'select = "A"\n': 'select: expected an array, got "A"',
+    "system-prompt = true\n": "system-prompt: expected a string, got true",
+    'format = "csv"\n': 'format: expected "messages", "sharegpt"',
+    "[tokens]\nmax-length = 0\n": "[tokens] max-length: must be > 0",
+    "[tokens]\nmax-length = 1000000000\n": "[tokens] max-length: must be <= 1048576",
+    '[tokens]\nmax-length = "512"\n': '[tokens] max-length: expected an integer, got "512"',
+    "[train]\nseed = -1\n": "[train] seed: must be >= 0",
+    "[train]\nbatch-size = 1000000000\n": "[train] batch-size: must be <=",
+    "[train]\nlearning-rate = inf\n": "[train] learning-rate: expected a finite number",
+    '[mapping]\nroles = { bot = ["ai"] }\n': '[mapping] roles: unknown key "bot"',
+    "[mapping]\nrole = 3\n": "[mapping] role: expected a string, got 3",
+}
+
+
+@pytest.mark.parametrize("text", list(CASES))
+def test_bad_value_names_the_key(project: Path, text: str) -> None:
+    code, out = check(project, text)
+    assert_one_line(code, out, "sftlint.toml: " + CASES[text])
+
+
+def test_pyproject_names_the_full_table(project: Path) -> None:
+    code, out = check(project, '[tool.sftlint.rules.U001]\nmax-chars = "50"\n', "pyproject.toml")
+    assert_one_line(code, out, 'pyproject.toml: [tool.sftlint.rules.U001] max-chars: expected '
+                               'an integer, got "50"')
+    code, out = check(project, "[tool.sftlint]\nexpected-records = -5\n", "pyproject.toml")
+    assert_one_line(code, out, "[tool.sftlint] expected-records: must be >= 0")
+
+
+def test_valid_values_still_work(project: Path) -> None:
+    # integers where numbers are expected, equal minimum and maximum, names for codes
+    code, out = check(project, "[categories]\ntolerance = 1\n"
+                               "[rules.D002]\nthreshold = 95\n"
+                               "[rules.reply-length]\nmin-chars = 10\nmax-chars = 10\n"
+                               "[train]\nepochs = 2\n")
+    assert code in (0, 1), out
+
+
+def test_example_config_is_valid() -> None:
+    config, path = load_config(str(REPO / "examples" / "sftlint.toml"))
+    assert path is not None and config.prompt()
+
+
+def test_every_rule_option_is_strict_and_bounded() -> None:
+    """No rule option coerces a string, and every integer option has an upper bound."""
+    for rule in all_rules():
+        for name, field in rule.Options.model_fields.items():
+            key = name.replace("_", "-")
+            if field.annotation in (int, float):
+                with pytest.raises(ValidationError):
+                    rule.Options.model_validate({key: str(field.default)})
+                bounded = any(hasattr(m, "le") or hasattr(m, "lt") for m in field.metadata)
+                assert bounded, f"{rule.code} {key}: give it an upper bound (le=...)"
+            if field.annotation is float:
+                with pytest.raises(ValidationError):
+                    rule.Options.model_validate({key: float("inf")})
+
+
+def test_readme_config_blocks_parse() -> None:
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for block in re.findall(r"```toml\n(.*?)```", readme, re.S):
+        data = tomllib.loads(block)
+        data = data.get("tool", {}).get("sftlint", data)
+        parse_config(data, "README", str(REPO))
