@@ -42,6 +42,7 @@ class SchemaViolation(RecordRule):
     def validator(self) -> Any:
         import jsonschema
         import orjson
+        from referencing import Registry
 
         path, data = self.config.read_project_file("record-schema",
                                                    self.config.record_schema or "")
@@ -54,12 +55,28 @@ class SchemaViolation(RecordRule):
         except jsonschema.SchemaError as exc:
             raise ConfigError(f"record-schema: {path} is not a valid schema: "
                               f"{exc.message}") from None
-        return cls(schema)
+        # jsonschema would fetch `$ref`s to file:// and http:// URLs by itself: a schema in
+        # a pull request could then read files outside the project or reach the network.
+        return cls(schema, registry=Registry(retrieve=_refuse_retrieval))  # type: ignore[call-arg]
 
     def check(self, record: Record) -> Iterator[Finding]:
         if not self.config.record_schema:
             return
-        for error in self.validator.iter_errors(record.source.value):
-            pointer = "".join("/" + escape_pointer(str(p)) for p in error.absolute_path)
-            yield self.at(record, pointer or None,
-                          f"schema: {pointer or '/'}: {error.message}")
+        from referencing.exceptions import Unresolvable
+
+        try:
+            for error in self.validator.iter_errors(record.source.value):
+                pointer = "".join("/" + escape_pointer(str(p)) for p in error.absolute_path)
+                yield self.at(record, pointer or None,
+                              f"schema: {pointer or '/'}: {error.message}")
+        except Unresolvable as exc:
+            ref = str(getattr(exc, "ref", ""))[:80]
+            raise ConfigError(f"{self.config.source}: record-schema: cannot resolve $ref "
+                              f'"{ref}"; only references inside the schema file (#/...) '
+                              "are followed") from None
+
+
+def _refuse_retrieval(uri: str) -> Any:
+    from referencing.exceptions import NoSuchResource
+
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]

@@ -210,3 +210,21 @@ def test_p001_message_stays_one_line(project: Path) -> None:
     assert code == 1
     [line] = [x for x in out.splitlines() if "P001" in x]
     assert 'differs at char 3: "\\nkind." vs " kind."' in line
+
+
+@pytest.mark.parametrize("ref", ["file://{outside}/schema.json", "../outside/schema.json",
+                                 "http://127.0.0.1:9/schema.json"])
+def test_record_schema_refs_are_not_fetched(project: Path, ref: str) -> None:
+    # jsonschema fetches file:// and http:// $refs on its own unless told not to.
+    target = ref.format(outside=project.parent / "outside")
+    (project / "schema.json").write_text(json.dumps({"$ref": target}))
+    code, out = check(project, 'record-schema = "schema.json"\n', "--select", "S010")
+    assert_refused(code, out, "record-schema", "cannot resolve $ref")
+
+
+def test_record_schema_local_refs_work(project: Path) -> None:
+    schema = {"$defs": {"turns": {"type": "array", "minItems": 9}},
+              "properties": {"messages": {"$ref": "#/$defs/turns"}}}
+    (project / "schema.json").write_text(json.dumps(schema))
+    code, out = check(project, 'record-schema = "schema.json"\n', "--select", "S010")
+    assert code == 1 and "S010" in out and "is too short" in out, out
