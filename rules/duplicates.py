@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator
+from dataclasses import replace
 
 from pydantic import Field
 
 from sftlint.config import MAX_COUNT, Config, StrictModel
 from sftlint.dedup import find_near_duplicates, normalize_text
 from sftlint.findings import Finding, Severity
-from sftlint.records import Row
+from sftlint.records import Row, conversation_key
 from sftlint.rule import DatasetRule
 
 
@@ -56,6 +57,12 @@ def sample_text(row: Row) -> str:
     return user + "\n" + assistant
 
 
+def text_key(text: str) -> str:
+    """A stable hash of the compared text: what baselines key D findings by (the
+    records' content, never their lines, so shuffling a file keeps the keys)."""
+    return conversation_key((("text", text),))
+
+
 class ExactDuplicate(DatasetRule):
     """Same user and assistant text as an earlier record.
 
@@ -94,10 +101,13 @@ class ExactDuplicate(DatasetRule):
             return  # nothing was read from it (S001/S002 say why): not a duplicate of anything
         # a 64-bit hash as the key: a collision among a million samples has odds ~1e-8
         here = self.places.encode(row.path, row.line)
-        earlier = self.first.setdefault(hash(sample_text(row)), here)
+        text = sample_text(row)
+        earlier = self.first.setdefault(hash(text), here)
         if earlier != here:
             where = _place(*self.places.decode(earlier), row.path)
-            self.found.append(self.at_row(row, f"same user and assistant text as {where}"))
+            self.found.append(self.finding(row.path, row.line, 1,
+                                           f"same user and assistant text as {where}",
+                                           record_key=text_key(text)))
 
     def finish(self, dataset: str) -> Iterator[Finding]:
         yield from self.found
@@ -168,10 +178,12 @@ class NearDuplicate(DatasetRule):
         for j, (score, i) in sorted(best.items()):
             path, line = self.places.decode(self.codes[j])
             other_path, other_line = self.places.decode(self.codes[i])
-            yield self.finding(path, line, 1,
-                               f"near-duplicate of {_place(other_path, other_line, path)} "
-                               f"(similarity {score:.0f}, threshold "
-                               f"{self.options.threshold:g})")
+            finding = self.finding(path, line, 1,
+                                   f"near-duplicate of {_place(other_path, other_line, path)} "
+                                   f"(similarity {score:.0f}, threshold "
+                                   f"{self.options.threshold:g})",
+                                   record_key=text_key(self.texts[j]))
+            yield replace(finding, related_keys=(text_key(self.texts[i]),))
 
 
 class ReusedReply(DatasetRule):
@@ -220,6 +232,7 @@ class ReusedReply(DatasetRule):
         self.first: dict[int, tuple[int, str, int]] = {}
         self.users: dict[int, set[int]] = {}
         self.places: dict[int, list[tuple[str, int]]] = {}
+        self.replies: dict[int, str] = {}  # the text of replies seen twice, for the key
 
     def observe(self, row: Row) -> None:
         user, reply = normalized_turns(row)
@@ -230,6 +243,7 @@ class ReusedReply(DatasetRule):
         if first[1:] == (row.path, row.line):
             return
         self.users.setdefault(key, {first[0]}).add(user_key)
+        self.replies.setdefault(key, reply)
         places = self.places.setdefault(key, [first[1:]])
         if len(places) < self.MAX_LISTED:
             places.append((row.path, row.line))
@@ -243,4 +257,5 @@ class ReusedReply(DatasetRule):
                 more = "" if len(places) < self.MAX_LISTED else ", ..."
                 yield self.finding(path, line, 1,
                                    f"same assistant reply for {len(users)} different user "
-                                   f"turns: {listed}{more}")
+                                   f"turns: {listed}{more}",
+                                   record_key=text_key(self.replies[key]))

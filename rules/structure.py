@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 from functools import cache
+from typing import Literal
 
 from pydantic import Field
+from sftlint.rules.duplicates import Places
 
 from sftlint.config import Config, StrictModel
 from sftlint.findings import Finding, Severity
-from sftlint.records import ROLES, Record, escape_pointer
-from sftlint.rule import RecordRule
+from sftlint.records import ROLES, Record, Row, escape_pointer
+from sftlint.rule import DatasetRule, RecordRule, Scope
 
 SYSTEM_OK = '{"role": "system", "content": "你是一位耐心的陪伴者。"}'
 
@@ -109,14 +112,18 @@ class UnknownRole(RecordRule):
                 return  # one per record: the rest is usually the same role again
 
 
-class RoleOrder(RecordRule):
+class RoleOrder(RecordRule, DatasetRule):
     """Roles do not follow `system, user, assistant (, user, assistant)*`.
 
     ## What it does
-    Checks the order of roles: one system message first (unless `require-system = false`),
-    then turns that alternate user, assistant, starting with user. A missing system
-    message is reported here. Unknown roles are left to S003, and a conversation that
-    ends on a user turn to S007.
+    Checks the order of roles: a system message first where one is required, then turns
+    that alternate user, assistant, starting with user. A missing system message is
+    reported here. Unknown roles are left to S003, and a conversation that ends on a user
+    turn to S007.
+
+    A system message is required (`require-system = "auto"`) when a system prompt is
+    configured, or when most records of the dataset have one; data without system turns
+    (LLaMA-Factory's demos, most multimodal sets) is left alone.
 
     ## Why it matters for training
     Chat templates assume alternation; two user turns in a row render as a conversation
@@ -134,16 +141,35 @@ class RoleOrder(RecordRule):
     ```
 
     ## Options
-    - `require-system` (default `true`): a conversation must start with a system message.
+    - `require-system` (default `"auto"`): `true` (every conversation starts with a system
+      message), `false` (never required), or `"auto"`: required when `system-prompt` or
+      `system-prompt-file` is set, or when most records of the dataset have one.
     """
 
     code = "S004"
     name = "role-order"
+    scope = Scope.LINE  # a record rule; its dataset half only counts system prompts
 
     class Options(StrictModel):
-        require_system: bool = True
+        require_system: bool | Literal["auto"] = "auto"
 
     options: Options
+
+    def __init__(self, options: StrictModel, config: Config) -> None:
+        super().__init__(options, config)
+        self.with_system = 0
+        # records without a system message: places as ints, content keys as 12-byte digests
+        # (a million tuples of strings would cost ~150 MB on data that has no system turns)
+        self.places = Places()
+        self.without = array("q")
+        self.keys = bytearray()
+
+    @property
+    def per_record(self) -> bool:
+        """Whether each record is judged on its own (else the dataset's majority decides)."""
+        required = self.options.require_system
+        return required is True or (required == "auto" and (
+            self.config.system_prompt is not None or self.config.system_prompt_file is not None))
 
     def check(self, record: Record) -> Iterator[Finding]:
         if record.problems or any(m.role not in ROLES for m in record.messages):
@@ -152,7 +178,7 @@ class RoleOrder(RecordRule):
         if not msgs:
             return
         if msgs[0].role != "system":
-            if self.options.require_system:
+            if self.per_record:
                 yield self.at(record, msgs[0].pointer.rsplit("/", 1)[0] or None,
                               f"conversation starts with {msgs[0].role}, not system "
                               "(no system prompt)")
@@ -165,6 +191,25 @@ class RoleOrder(RecordRule):
                               f"expected a {expected} turn here, found {m.role}")
                 return
             expected = "assistant" if expected == "user" else "user"
+
+    def observe(self, row: Row) -> None:
+        if self.options.require_system != "auto" or self.per_record:
+            return
+        if row.system is not None:
+            self.with_system += 1
+        elif row.user or row.assistant:  # else nothing was read (S001-S003 say why)
+            self.without.append(self.places.encode(row.path, row.line))
+            self.keys += bytes.fromhex(row.key())
+
+    def finish(self, dataset: str) -> Iterator[Finding]:
+        if self.with_system <= len(self.without):
+            return  # most records have no system message: the data does without one
+        total = self.with_system + len(self.without)
+        for n, code in enumerate(self.without):
+            path, line = self.places.decode(code)
+            yield self.finding(path, line, 1, f"conversation has no system message, while "
+                               f"{self.with_system} of the dataset's {total} records have one",
+                               record_key=self.keys[12 * n: 12 * n + 12].hex())
 
 
 class EmptyContent(RecordRule):

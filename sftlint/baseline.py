@@ -1,19 +1,34 @@
-"""Baselines: known findings keyed by rule code and the record's content, not its line.
+"""Baselines: known findings keyed by rule code and the records' content, not their lines.
 
 A baseline lets a project adopt sftlint on existing data and fail only on new defects.
-Reordering records or inserting new ones leaves the keys of the old ones unchanged.
+Reordering records or inserting new ones leaves the keys of the old ones unchanged:
+
+- a finding on one record is keyed `CODE:<record hash>` (file- and dataset-level findings,
+  which have no record, `CODE:<path relative to the project root>`) with a count;
+- a finding about several records (D002: a record and the one it nearly duplicates) is
+  known when all its records belong to one recorded group of that code. Shuffling a file
+  changes which record of a group is "the earlier one", never the group, and a new
+  near-duplicate is not in it.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass, field
 
 from sftlint.config import ConfigError
 from sftlint.findings import Finding
 from sftlint.fixer import write_atomically
 
-VERSION = 1
+VERSION = 2
+
+
+@dataclass
+class Baseline:
+    counts: Counter[str] = field(default_factory=Counter)
+    # code -> record hash -> group number: the records of each known group of that code
+    groups: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def finding_key(f: Finding) -> str:
@@ -21,10 +36,40 @@ def finding_key(f: Finding) -> str:
     return f"{f.code}:{f.record_key or f.path}"
 
 
+def _is_group(f: Finding) -> bool:
+    return bool(f.related_keys) and f.record_key is not None
+
+
+def _groups(findings: list[Finding]) -> list[tuple[str, list[str]]]:
+    """(code, sorted record hashes) per connected group of multi-record findings."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def root(node: tuple[str, str]) -> tuple[str, str]:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for f in findings:
+        assert f.record_key is not None
+        here = root((f.code, f.record_key))
+        for other in f.related_keys:
+            there = root((f.code, other))
+            if there != here:
+                parent[there] = here
+    members: dict[tuple[str, str], list[str]] = {}
+    for node in list(parent):
+        members.setdefault(root(node), []).append(node[1])
+    return sorted((top[0], sorted(keys)) for top, keys in members.items())
+
+
 def write_baseline(path: str, findings: list[Finding]) -> None:
-    counts = Counter(finding_key(f) for f in findings)
+    counts = Counter(finding_key(f) for f in findings if not _is_group(f))
     data = {"version": VERSION, "tool": "sftlint",
-            "findings": [{"key": k, "count": n} for k, n in sorted(counts.items())]}
+            "findings": [{"key": k, "count": n} for k, n in sorted(counts.items())],
+            "groups": [{"code": code, "records": keys}
+                       for code, keys in _groups([f for f in findings if _is_group(f)])]}
     text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
     try:
         write_atomically(path, text.encode())
@@ -32,13 +77,19 @@ def write_baseline(path: str, findings: list[Finding]) -> None:
         raise ConfigError(f"{path}: cannot write baseline: {exc.strerror}") from None
 
 
-def read_baseline(path: str) -> Counter[str]:
+def read_baseline(path: str) -> Baseline:
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
-        if data.get("version") != VERSION:
+        if data.get("version") not in (1, VERSION):
             raise ValueError(f"unsupported baseline version {data.get('version')!r}")
-        return Counter({item["key"]: int(item["count"]) for item in data["findings"]})
+        baseline = Baseline(Counter({item["key"]: int(item["count"])
+                                     for item in data["findings"]}))
+        for number, group in enumerate(data.get("groups", [])):
+            members = baseline.groups.setdefault(str(group["code"]), {})
+            for key in group["records"]:
+                members[str(key)] = number
+        return baseline
     except FileNotFoundError:
         raise ConfigError(f"{path}: baseline not found; create it with "
                           "`sftlint check --write-baseline FILE`") from None
@@ -46,12 +97,21 @@ def read_baseline(path: str) -> Counter[str]:
         raise ConfigError(f"{path}: not a sftlint baseline ({exc})") from None
 
 
-def apply_baseline(findings: list[Finding], known: Counter[str]) -> tuple[list[Finding], int]:
-    """(new findings, number hidden): each baseline entry hides as many as it counted."""
-    remaining = Counter(known)
+def apply_baseline(findings: list[Finding], known: Baseline) -> tuple[list[Finding], int]:
+    """(new findings, number hidden): each counted entry hides as many as it counted; a
+    multi-record finding is hidden when all its records are in one known group."""
+    remaining = Counter(known.counts)
     new: list[Finding] = []
     hidden = 0
     for f in findings:
+        if _is_group(f):
+            members = known.groups.get(f.code, {})
+            numbers = {members.get(k) for k in (f.record_key or "", *f.related_keys)}
+            if len(numbers) == 1 and None not in numbers:
+                hidden += 1
+            else:
+                new.append(f)
+            continue
         key = finding_key(f)
         if remaining[key] > 0:
             remaining[key] -= 1

@@ -100,6 +100,21 @@ class TrainConfig(StrictModel):
     logging_steps: int = Field(1, gt=0, le=MAX_COUNT)
 
 
+class ExceptionEntry(StrictModel):
+    """A reviewed exception: one rule's finding on one record, by the record's content."""
+
+    code: str  # a rule code or name
+    record: str = Field(min_length=8, max_length=64, pattern=r"^[0-9a-f]+$")  # hash prefix
+    reason: str = Field(min_length=1, max_length=500)
+    note: str | None = Field(None, max_length=200)  # e.g. a short quote, for the diff's reader
+
+    @model_validator(mode="after")
+    def _real_reason(self) -> ExceptionEntry:
+        if not self.reason.strip():
+            raise ValueError("reason: say why this finding is acceptable")
+        return self
+
+
 class Config(StrictModel):
     paths: list[str] = Field(default_factory=lambda: ["."])
     select: list[str] | None = None
@@ -116,6 +131,9 @@ class Config(StrictModel):
     mapping: MappingConfig | None = None
     categories: CategoriesConfig | None = None
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # ruff's: glob (relative to the project root) -> codes, prefixes or names to ignore there
+    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict)
+    exceptions: list[ExceptionEntry] = Field(default_factory=list)
     tokens: TokensConfig = Field(default_factory=lambda: TokensConfig())
     train: TrainConfig = Field(default_factory=lambda: TrainConfig())
     # Where the config file lives: relative paths in it resolve from here (not a key).

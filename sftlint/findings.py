@@ -33,6 +33,9 @@ class Finding:
     edits: tuple[Edit, ...] = ()
     # Hash of the record's canonical content: a baseline key that survives reordering.
     record_key: str | None = None
+    # Content hashes of the other records the finding is about (D002: the record it nearly
+    # duplicates): baselines keep such findings as groups of records, not counts per file.
+    related_keys: tuple[str, ...] = ()
 
     @property
     def fixable(self) -> bool:
@@ -52,4 +55,5 @@ class Finding:
             "pointer": self.pointer,
             "message": self.message,
             "fixable": self.fixable,
+            "record": self.record_key,
         }

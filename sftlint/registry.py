@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.metadata import entry_points
+from typing import Any
 
 from pydantic import ValidationError
 
-from sftlint.config import Config, ConfigError, StrictModel, _format_error
+from sftlint.config import Config, ConfigError, StrictModel, _format_error, toml_value
+from sftlint.findings import Severity
 from sftlint.rule import Rule
 
 
@@ -51,7 +53,22 @@ def select_rules(select: list[str] | None, ignore: list[str]) -> list[type[Rule]
 def rule_options(rule: type[Rule], config: Config) -> StrictModel:
     """The rule's options from `[tool.sftlint.rules.CODE]` or `[... .rules.NAME]`."""
     raw = config.rules.get(rule.code) or config.rules.get(rule.name) or {}
-    return rule.Options.model_validate(raw)
+    return rule.Options.model_validate(_without_severity(raw))
+
+
+def _without_severity(values: dict[str, Any]) -> dict[str, Any]:
+    """A rule's table less `severity`, which every rule takes and the filter applies."""
+    return {k: v for k, v in values.items() if k != "severity"}
+
+
+def severity_overrides(config: Config) -> dict[str, Severity]:
+    """Rule code -> the severity `[rules.CODE] severity` sets."""
+    out: dict[str, Severity] = {}
+    for key, values in config.rules.items():
+        rule = rule_by_key(key)
+        if rule is not None and "severity" in values:
+            out[rule.code] = Severity(values["severity"])
+    return out
 
 
 def validate_rule_options(config: Config, source: str, table: str = "") -> None:
@@ -62,11 +79,20 @@ def validate_rule_options(config: Config, source: str, table: str = "") -> None:
         if rule is None:
             raise ConfigError(f"{source}: [{section}] unknown rule code or name; "
                               "`sftlint rules` lists them")
+        severity = values.get("severity", "error")
+        if severity not in ("error", "warning"):
+            raise ConfigError(f"{source}: [{section}] severity: expected \"error\" or "
+                              f"\"warning\", got {toml_value(severity)}")
         try:
-            rule.Options.model_validate(values)
+            rule.Options.model_validate(_without_severity(values))
         except ValidationError as exc:
             raise ConfigError(_format_error(exc, source, section, values)) from None
-    check_selectors(list(config.select or []) + list(config.ignore), source)
+    per_file = [c for codes in config.per_file_ignores.values() for c in codes]
+    exceptions = [e.code for e in config.exceptions]
+    check_selectors(list(config.select or []) + list(config.ignore) + per_file, source)
+    for code in exceptions:
+        if rule_by_key(code) is None:
+            raise ConfigError(f"{source}: exceptions: unknown rule code or name '{code}'")
 
 
 def instantiate(rules: list[type[Rule]], config: Config) -> list[Rule]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -127,3 +128,28 @@ def render_table(stats: DatasetStats) -> str:
         for (code, name, severity), n in sorted(stats.findings.items()):
             lines.append(f"{code} {name:<25}{n:>7}  {severity}")
     return "\n".join(lines)
+
+
+def stats_dict(stats: DatasetStats) -> dict[str, object]:
+    """The stats as plain JSON values (`sftlint stats --format json`)."""
+    lengths: dict[str, object] = {"user_chars": stats.user_chars.summary(),
+                                  "assistant_chars": stats.assistant_chars.summary()}
+    if stats.user_tokens and stats.assistant_tokens:
+        lengths["user_tokens"] = stats.user_tokens.summary()
+        lengths["assistant_tokens"] = stats.assistant_tokens.summary()
+    names = sorted(set(stats.categories) | set(stats.category_targets))
+    return {
+        "files": stats.files,
+        "records": stats.records,
+        "user_turns": {str(n): c for n, c in sorted(stats.turns.items())},
+        "lengths": lengths,
+        "categories": [{"name": n, "count": stats.categories[n],
+                        "target": stats.category_targets.get(n)} for n in names],
+        "duplicate_clusters": stats.duplicate_clusters,
+        "findings": [{"code": code, "name": name, "severity": severity, "count": n}
+                     for (code, name, severity), n in sorted(stats.findings.items())],
+    }
+
+
+def render_json(stats: DatasetStats) -> str:
+    return json.dumps(stats_dict(stats), ensure_ascii=False, indent=2)

@@ -16,6 +16,7 @@ class Summary:
     paths: list[str] = field(default_factory=list)  # every file checked
     fixed: int = 0
     hidden_by_baseline: int = 0
+    excepted: int = 0  # hidden by reviewed exceptions
     extra: dict[str, object] = field(default_factory=dict)
 
     @property

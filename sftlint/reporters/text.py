@@ -39,6 +39,8 @@ def summary_line(summary: Summary) -> str:
         parts.append(f"Fixed {summary.fixed} finding(s).")
     if summary.hidden_by_baseline:
         parts.append(f"{summary.hidden_by_baseline} known finding(s) hidden by the baseline.")
+    if summary.excepted:
+        parts.append(f"{summary.excepted} finding(s) accepted by reviewed exceptions.")
     if not summary.findings:
         parts.append(f"All checks passed ({scope}).")
         return " ".join(parts)

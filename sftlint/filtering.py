@@ -1,0 +1,100 @@
+"""The filter step between the rules and the reporters: paths made relative to the project
+root, then per-file ignores, reviewed exceptions, the baseline and severity overrides.
+
+Select and ignore act earlier (a rule that is not selected does not run).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field, replace
+
+from sftlint.baseline import Baseline, apply_baseline
+from sftlint.config import Config
+from sftlint.findings import Finding
+from sftlint.registry import _matches, rule_by_key, severity_overrides
+
+
+@dataclass
+class Filtered:
+    findings: list[Finding]
+    hidden_by_baseline: int = 0
+    excepted: int = 0  # hidden by a reviewed exception
+    ignored: int = 0  # hidden by per-file-ignores
+    paths: list[str] = field(default_factory=list)
+
+
+def project_root(config: Config) -> str:
+    """The folder every reported path is relative to: the config file's folder, or the
+    working directory when there is no config file (as ruff does)."""
+    return os.path.abspath(config.root)
+
+
+def relative_path(path: str, root: str) -> str:
+    """`path` (absolute, or relative to the working directory) relative to `root`, with `/`
+    separators; a path outside the root stays absolute."""
+    absolute = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(absolute, root)
+    except ValueError:  # another drive
+        return absolute
+    if rel == ".." or rel.startswith(".." + os.sep):
+        return absolute
+    return rel.replace(os.sep, "/")
+
+
+def relative_findings(findings: list[Finding], root: str) -> list[Finding]:
+    cache: dict[str, str] = {}
+    out = []
+    for f in findings:
+        rel = cache.get(f.path)
+        if rel is None:
+            rel = cache[f.path] = relative_path(f.path, root)
+        out.append(f if rel == f.path else replace(f, path=rel))
+    return out
+
+
+def _ignored_here(f: Finding, per_file: dict[str, list[str]]) -> bool:
+    base = f.path.rsplit("/", 1)[-1]
+    rule = rule_by_key(f.code)
+    for pattern, codes in per_file.items():
+        target = f.path if "/" in pattern else base
+        if not fnmatch.fnmatchcase(target, pattern.removeprefix("./")):
+            continue
+        if any(_matches(rule, c) if rule else f.code.startswith(c.upper()) for c in codes):
+            return True
+    return False
+
+
+def _excepted(f: Finding, exceptions: list[tuple[str, str]]) -> bool:
+    return f.record_key is not None and any(
+        f.code == code and f.record_key.startswith(prefix) for code, prefix in exceptions)
+
+
+def filter_findings(findings: list[Finding], config: Config, baseline: Baseline | None = None,
+                    paths: list[str] | None = None) -> Filtered:
+    """Findings as reported: relative paths, filtered, severities overridden, sorted."""
+    root = project_root(config)
+    result = Filtered([], paths=[relative_path(p, root) for p in paths or []])
+    exceptions = []
+    for e in config.exceptions:
+        rule = rule_by_key(e.code)
+        exceptions.append((rule.code if rule else e.code, e.record))
+    kept = []
+    for f in relative_findings(findings, root):
+        if config.per_file_ignores and _ignored_here(f, config.per_file_ignores):
+            result.ignored += 1
+        elif exceptions and _excepted(f, exceptions):
+            result.excepted += 1
+        else:
+            kept.append(f)
+    if baseline is not None:
+        kept, result.hidden_by_baseline = apply_baseline(kept, baseline)
+    overrides = severity_overrides(config)
+    if overrides:
+        kept = [replace(f, severity=overrides[f.code])
+                if f.code in overrides and f.severity != overrides[f.code] else f for f in kept]
+    kept.sort(key=Finding.sort_key)
+    result.findings = kept
+    return result

@@ -1,0 +1,103 @@
+"""The two pre-commit hooks: which rules each runs, and when the dataset hook has work.
+
+pre-commit splits long file lists across processes, so the `sftlint` hook runs the file
+and record rules on the staged data files it is given, and the `sftlint-dataset` hook runs
+the dataset and project rules once on the configured `paths`. Nothing is reported by both.
+
+The dataset hook is given every changed file (pre-commit's `files` regex is static, and
+the inputs of a check are not all data files: the config, the system prompt file, the
+inference prompt sources). It decides from those names, reading nothing, whether any of
+them is an input of the check; when none is, it does nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sftlint.config import Config
+from sftlint.findings import Finding
+from sftlint.registry import rule_by_key
+from sftlint.rule import DatasetRule, ProjectRule, RecordRule, Rule
+
+DATA_SUFFIXES = (".jsonl", ".json")
+
+
+def is_whole_check_rule(rule: type[Rule]) -> bool:
+    """Dataset and project rules: they need every file of a dataset, or none. A record rule
+    with a dataset half (S004: is a system message the norm?) judges the files it is given."""
+    return issubclass(rule, ProjectRule) or (issubclass(rule, DatasetRule)
+                                             and not issubclass(rule, RecordRule))
+
+
+def per_file_rules(rules: list[type[Rule]]) -> list[type[Rule]]:
+    """What the `sftlint` hook (`--no-dataset`) runs on the files it is given."""
+    return [r for r in rules if not is_whole_check_rule(r)]
+
+
+@dataclass
+class DatasetHookPlan:
+    run: bool = False  # some changed file is an input of the check
+    # A shared input changed (config, system prompt file, record schema, baseline,
+    # tokenizer): every record may have new findings, not only those in changed files.
+    all_records: bool = False
+    reasons: list[str] = field(default_factory=list)
+    # Changed data files: the `sftlint` hook reports their file and record findings.
+    covered: set[str] = field(default_factory=set)
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _source_file(spec: str) -> str:
+    file_part, _, name = spec.rpartition(":")
+    return file_part if name.isidentifier() else spec
+
+
+def plan_dataset_hook(changed: list[str], config: Config,
+                      config_file: Path | None) -> DatasetHookPlan:
+    """Whether the dataset hook must run, given the changed files pre-commit passes."""
+    plan = DatasetHookPlan()
+    shared = {os.path.abspath(config.resolve(p)): key for key, p in (
+        ("system-prompt-file", config.system_prompt_file),
+        ("record-schema", config.record_schema),
+        ("baseline", config.baseline)) if p}
+    if config_file is not None:
+        shared[os.path.abspath(config_file)] = "config"
+    tokenizer = (os.path.abspath(config.resolve(config.tokens.tokenizer))
+                 if config.tokens.tokenizer else None)
+    sources = {os.path.abspath(config.resolve(_source_file(s)))
+               for s in config.inference_prompt_sources}
+    data_roots = [os.path.abspath(config.resolve(p)) for p in config.paths]
+    for name in changed:
+        path = os.path.abspath(name)
+        if name.endswith(DATA_SUFFIXES):
+            plan.covered.add(path)
+        if path in shared or (tokenizer and _inside(path, tokenizer)):
+            plan.run = plan.all_records = True
+            plan.reasons.append(name)
+        elif path in sources or (name.endswith(DATA_SUFFIXES)
+                                 and any(_inside(path, root) for root in data_roots)):
+            plan.run = True
+            plan.reasons.append(name)
+    return plan
+
+
+def dataset_hook_rules(rules: list[type[Rule]], plan: DatasetHookPlan) -> list[type[Rule]]:
+    """The dataset and project rules; every rule when a shared input changed."""
+    return rules if plan.all_records else [r for r in rules if is_whole_check_rule(r)]
+
+
+def dataset_hook_findings(findings: list[Finding], plan: DatasetHookPlan) -> list[Finding]:
+    """Drop the file and record findings of the changed data files: the `sftlint` hook
+    reports those, and each finding is printed once."""
+    out = []
+    for f in findings:
+        rule = rule_by_key(f.code)
+        if rule is not None and not is_whole_check_rule(rule) \
+                and os.path.abspath(f.path) in plan.covered:
+            continue
+        out.append(f)
+    return out
