@@ -276,11 +276,37 @@ def _key_path(parts: list[Any]) -> str:
     return out
 
 
+def _data_loc(loc: tuple[int | str, ...], data: Any, kind: str) -> list[Any]:
+    """`loc` less pydantic's union-branch tags (`bool`, `literal['auto']`): the steps that
+    exist in `data`, and a missing key's name."""
+    if data is None:
+        return list(loc)
+    out: list[Any] = []
+    node = data
+    for i, part in enumerate(loc):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[int(part)]
+        elif part != "[key]" and not (kind == "missing" and i == len(loc) - 1):
+            continue  # a union-branch tag
+        out.append(part)
+    return out
+
+
 def _format_error(exc: ValidationError, source: str, table: str = "",
                   data: Any = None) -> str:
     """`path: [table] key.path: what was wrong, got VALUE` for the first error."""
-    err = exc.errors()[0]
-    parts = list(err["loc"])
+    errors = exc.errors()
+    err = errors[0]
+    parts = _data_loc(err["loc"], data, err["type"])
+    # A union (`true`, `false` or `"auto"`) fails once per branch: say what each accepts.
+    branches = [e for e in errors if _data_loc(e["loc"], data, e["type"]) == parts]
+    if len(branches) > 1 and all(e["type"] in _EXPECTED or e["type"] == "literal_error"
+                                 for e in branches):
+        kinds = [_EXPECTED.get(e["type"]) or str((e.get("ctx") or {}).get("expected", ""))
+                 for e in branches]
+        err = {**err, "type": "literal_error", "ctx": {"expected": " or ".join(kinds)}}
     is_key = bool(parts) and parts[-1] == "[key]"
     if is_key:
         parts.pop()

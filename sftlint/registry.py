@@ -52,7 +52,7 @@ def select_rules(select: list[str] | None, ignore: list[str]) -> list[type[Rule]
 
 def rule_options(rule: type[Rule], config: Config) -> StrictModel:
     """The rule's options from `[tool.sftlint.rules.CODE]` or `[... .rules.NAME]`."""
-    raw = config.rules.get(rule.code) or config.rules.get(rule.name) or {}
+    raw = next((v for k, v in config.rules.items() if rule_by_key(k) is rule), {})
     return rule.Options.model_validate(_without_severity(raw))
 
 
@@ -73,12 +73,17 @@ def severity_overrides(config: Config) -> dict[str, Severity]:
 
 def validate_rule_options(config: Config, source: str, table: str = "") -> None:
     """Each `[rules.KEY]` table against its rule's strict `Options` (`table` prefixes it)."""
+    seen: dict[str, str] = {}
     for key, values in config.rules.items():
         section = f"{table}.rules.{key}" if table else f"rules.{key}"
         rule = rule_by_key(key)
         if rule is None:
             raise ConfigError(f"{source}: [{section}] unknown rule code or name; "
                               "`sftlint rules` lists them")
+        if rule.code in seen:  # `[rules.U001]` and `[rules.user-too-long]`: one would be lost
+            raise ConfigError(f"{source}: [{section}] sets {rule.code}'s options again (also "
+                              f"[rules.{seen[rule.code]}]); keep one table")
+        seen[rule.code] = key
         severity = values.get("severity", "error")
         if severity not in ("error", "warning"):
             raise ConfigError(f"{source}: [{section}] severity: expected \"error\" or "

@@ -66,7 +66,7 @@ CASES = {
     '[rules.D002]\nthreshold = "90"\n': '[rules.D002] threshold: expected a number, got "90"',
     "[rules.D003]\nmin-count = 99999999999999\n": "[rules.D003] min-count: must be <=",
     '[rules.S004]\nrequire-system = "no"\n':
-        '[rules.S004] require-system: expected true or false, got "no"',
+        '[rules.S004] require-system: expected true or false or "auto", got "no"',
     "[rules.S006]\nallow = \"meta\"\n": '[rules.S006] allow: expected an array, got "meta"',
     "[rules.S006]\nallow = [1]\n": "[rules.S006] allow[0]: expected a string, got 1",
     "[rules]\nU001 = 5\n": "[rules] U001: expected a table, got 5",
@@ -149,3 +149,16 @@ def test_readme_config_blocks_parse() -> None:
         data = tomllib.loads(block)
         data = data.get("tool", {}).get("sftlint", data)
         parse_config(data, "README", str(REPO))
+
+
+def test_rule_table_by_lower_case_code_applies(project: Path) -> None:
+    record = chat("最近老是睡不好觉。", "睡不好挺磨人的，有心事吗？")
+    (project / "d.jsonl").write_bytes(jsonl([record]))
+    code, out = check(project, "[rules.u001]\nmax-chars = 3\n")
+    assert code in (0, 1) and "U001" in out and "(max 3)" in out, out
+
+
+def test_same_rule_twice(project: Path) -> None:
+    code, out = check(project, "[rules.U001]\nmax-chars = 30\n"
+                               "[rules.user-too-long]\nmax-chars = 40\n")
+    assert_one_line(code, out, "[rules.user-too-long] sets U001's options again", "[rules.U001]")
