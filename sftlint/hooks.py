@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sftlint.config import Config
+from sftlint.config import Config, split_prompt_source
 from sftlint.findings import Finding
 from sftlint.registry import rule_by_key
 from sftlint.rule import DatasetRule, ProjectRule, RecordRule, Rule
@@ -51,11 +51,6 @@ def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def _source_file(spec: str) -> str:
-    file_part, _, name = spec.rpartition(":")
-    return file_part if name.isidentifier() else spec
-
-
 def plan_dataset_hook(changed: list[str], config: Config,
                       config_file: Path | None) -> DatasetHookPlan:
     """Whether the dataset hook must run, given the changed files pre-commit passes."""
@@ -68,7 +63,7 @@ def plan_dataset_hook(changed: list[str], config: Config,
         shared[os.path.abspath(config_file)] = "config"
     tokenizer = (os.path.abspath(config.resolve(config.tokens.tokenizer))
                  if config.tokens.tokenizer else None)
-    sources = {os.path.abspath(config.resolve(_source_file(s)))
+    sources = {os.path.abspath(config.resolve(split_prompt_source(s)[0]))
                for s in config.inference_prompt_sources}
     data_roots = [os.path.abspath(config.resolve(p)) for p in config.paths]
     for name in changed:
