@@ -335,7 +335,9 @@ def _format_error(exc: ValidationError, source: str, table: str = "",
         name, sign = _BOUNDS[kind]
         return f"{where}must be {sign} {ctx.get(name)}, got {toml_value(value)}"
     msg = str(err["msg"]).removeprefix("Value error, ")
-    return where + msg[:1].lower() + msg[1:]
+    got = "" if kind in ("value_error", "missing") or isinstance(value, dict) \
+        else f", got {toml_value(value)}"
+    return where + msg[:1].lower() + msg[1:] + got
 
 
 def parse_config(data: dict[str, Any], source: str, root: str, table: str = "") -> Config:

@@ -95,6 +95,10 @@ CASES = {
     "[train]\nlearning-rate = inf\n": "[train] learning-rate: expected a finite number",
     '[mapping]\nroles = { bot = ["ai"] }\n': '[mapping] roles: unknown key "bot"',
     "[mapping]\nrole = 3\n": "[mapping] role: expected a string, got 3",
+    'per-file-ignores = { "data/*.jsonl" = "A001" }\n':
+        '[per-file-ignores] "data/*.jsonl": expected an array, got "A001"',
+    '[[exceptions]]\ncode = "A001"\nrecord = "zz"\nreason = "ok"\n':
+        'exceptions[0].record: string should have at least 8 characters, got "zz"',
 }
 
 
