@@ -1,0 +1,265 @@
+"""The workflow around findings: baselines, severity overrides, per-file ignores, reviewed
+exceptions, project-relative paths, the dataset hook's plan, S004 by default, init, stats."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sftlint.cli import cli
+from sftlint.config import parse_config
+from sftlint.hooks import plan_dataset_hook
+from tests.conftest import REPO, chat, jsonl
+
+HOME = "有点想家了。"
+NEAR = "想家是很正常的。最想念家里的什么呢？是饭菜的味道吗，还是院子里那棵老槐树？"
+OTHERS = [chat("今天降温了。", "降温了可得多穿点，您那边冷不冷？"),
+          chat("膝盖又疼了。", "膝盖疼起来走路都难，疼了多久了？"),
+          chat("孙子考上大学了。", "恭喜恭喜！您一定高兴坏了吧，他考到哪儿了？"),
+          chat("晚上睡不踏实。", "夜里醒了就很难再睡着，醒来的时候都在想些什么？"),
+          chat("老伴去年走了。", "这一年您一个人，一定很不容易。最想他的是什么时候？")]
+
+
+def run(args: list[str]) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def near(variant: str) -> dict[str, object]:
+    return chat(HOME, NEAR.replace("老槐树", variant))
+
+
+def findings(args: list[str]) -> list[dict[str, object]]:
+    code, out, err = run(["check", "--format", "json", *args])
+    assert code in (0, 1), err
+    return list(json.loads(out))
+
+
+# baselines
+
+
+def test_baseline_hides_a_shuffled_near_duplicate_group_and_reports_the_new_one(
+        in_tmp: Path) -> None:
+    records = [near("老槐树"), *OTHERS, near("老榆树")]
+    (in_tmp / "d.jsonl").write_bytes(jsonl(records))
+    assert [f["code"] for f in findings(["d.jsonl", "--select", "D"])] == ["D002"]
+    assert run(["check", "d.jsonl", "--select", "D", "--write-baseline", "base.json"])[0] == 0
+
+    shuffled = records[:]
+    random.Random(7).shuffle(shuffled)
+    shuffled.append(near("老柳树"))  # one new near-duplicate, of the old group
+    (in_tmp / "d.jsonl").write_bytes(jsonl(shuffled))
+    found = findings(["d.jsonl", "--select", "D", "--baseline", "base.json"])
+    assert [(f["code"], f["line"]) for f in found] == [("D002", len(shuffled))]
+    code, out, _ = run(["check", "d.jsonl", "--select", "D", "--baseline", "base.json"])
+    assert "known finding(s) hidden by the baseline" in out
+
+
+def test_baseline_keys_are_content_and_relative_paths(in_tmp: Path) -> None:
+    (in_tmp / "data").mkdir()
+    (in_tmp / "data" / "d.jsonl").write_bytes(jsonl([chat("睡不着。", "你应该早点睡。")] * 2))
+    assert run(["check", "data", "--write-baseline", "base.json"])[0] == 0
+    text = (in_tmp / "base.json").read_text(encoding="utf-8")
+    assert str(in_tmp) not in text
+    keys = [item["key"] for item in json.loads(text)["findings"]]
+    assert all(":" in k and "/" not in k.split(":", 1)[1] for k in keys if k[0] in "AD")
+
+
+# severity, per-file ignores, exceptions
+
+
+def test_severity_override_changes_the_exit_code(in_tmp: Path) -> None:
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("嗯", "今天过得怎么样？")]))  # U002: a warning
+    assert run(["check", "d.jsonl"])[0] == 0
+    (in_tmp / "sftlint.toml").write_text('[rules.U002]\nseverity = "error"\nmin-chars = 2\n')
+    code, out, _ = run(["check", "d.jsonl"])
+    assert code == 1 and "1 error(s) and 0 warning(s)" in out
+    assert findings(["d.jsonl"])[0]["severity"] == "error"
+    (in_tmp / "sftlint.toml").write_text('[rules.user-too-short]\nseverity = "warning"\n'
+                                         '[rules.A001]\nseverity = "warning"\n')
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("睡不着。", "你应该早点睡。")]))
+    assert run(["check", "d.jsonl"])[0] == 0
+
+
+def test_a_bad_severity_is_a_one_line_error(in_tmp: Path) -> None:
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("你好。", "你好呀。")]))
+    (in_tmp / "sftlint.toml").write_text('[rules.U002]\nseverity = "fatal"\n')
+    code, _, err = run(["check", "d.jsonl"])
+    assert code == 2 and "severity" in err and "fatal" in err and len(err.splitlines()) == 1
+
+
+def test_per_file_ignores(in_tmp: Path) -> None:
+    (in_tmp / "data" / "legacy").mkdir(parents=True)
+    lecture = jsonl([chat("睡不着。", "你应该早点睡。")])
+    (in_tmp / "data" / "legacy" / "old.jsonl").write_bytes(lecture)
+    (in_tmp / "data" / "new.jsonl").write_bytes(lecture)
+    (in_tmp / "sftlint.toml").write_text(
+        'paths = ["data"]\nper-file-ignores = { "data/legacy/*.jsonl" = ["imperative-reply"] }\n'
+        '[rules.D001]\nseverity = "warning"\n', encoding="utf-8")
+    found = [(f["code"], f["path"]) for f in findings([]) if f["code"] == "A001"]
+    assert found == [("A001", "data/new.jsonl")]
+    (in_tmp / "sftlint.toml").write_text(
+        'per-file-ignores = { "data/legacy/*.jsonl" = ["Z9"] }\n')
+    code, _, err = run(["check"])
+    assert code == 2 and "Z9" in err
+
+
+def test_an_exception_survives_reordering_and_needs_a_reason(in_tmp: Path) -> None:
+    lecture = chat("睡不着。", "你应该早点睡。")
+    (in_tmp / "d.jsonl").write_bytes(jsonl([lecture, *OTHERS]))
+    [finding] = findings(["d.jsonl", "--select", "A001"])
+    key = str(finding["record"])
+    config = (f'[[exceptions]]\ncode = "A001"\nrecord = "{key[:12]}"\n'
+              'note = "你应该早点睡"\nreason = "quoted from a caregiver training script"\n')
+    (in_tmp / "sftlint.toml").write_text(config, encoding="utf-8")
+    (in_tmp / "d.jsonl").write_bytes(jsonl([*OTHERS, lecture]))  # moved to the end
+    code, out, _ = run(["check", "d.jsonl", "--select", "A001"])
+    assert code == 0 and "accepted by reviewed exceptions" in out
+    # a second, different lecture is not covered
+    (in_tmp / "d.jsonl").write_bytes(jsonl([*OTHERS, lecture, chat("累了。", "你必须休息。")]))
+    assert [f["line"] for f in findings(["d.jsonl", "--select", "A001"])] == [7]
+    for bad in ('reason = "  "', ""):
+        (in_tmp / "sftlint.toml").write_text(
+            f'[[exceptions]]\ncode = "A001"\nrecord = "{key[:12]}"\n{bad}\n', encoding="utf-8")
+        code, _, err = run(["check", "d.jsonl"])
+        assert code == 2 and "reason" in err and len(err.splitlines()) == 1
+
+
+# paths relative to the project root
+
+
+@pytest.fixture
+def drifted(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    (project / "data").mkdir(parents=True)
+    (project / "sftlint.toml").write_text(
+        'paths = ["data"]\nsystem-prompt = "你是一位耐心的陪伴者。"\n'
+        'inference-prompt-sources = ["verify_lora.py:SYSTEM_PROMPT"]\n', encoding="utf-8")
+    (project / "verify_lora.py").write_text('SYSTEM_PROMPT = "你是一位耐心的陪伴者"\n',
+                                            encoding="utf-8")
+    (project / "data" / "d.jsonl").write_bytes(jsonl(OTHERS))
+    return project
+
+
+def test_p003_paths_are_relative_to_the_project_root(drifted: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(drifted.parent)  # not the project folder
+    config = ["--config", str(drifted / "sftlint.toml")]
+    [p003] = [f for f in findings(config) if f["code"] == "P003"]
+    assert p003["path"] == "verify_lora.py"
+    code, out, _ = run(["check", *config, "--format", "sarif"])
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(out)["runs"][0]["results"]]
+    assert uris == ["verify_lora.py"]
+    code, out, _ = run(["check", *config, "--format", "github"])
+    assert "file=verify_lora.py," in out
+    assert run(["check", *config, "--write-baseline", "base.json"])[0] == 0
+    text = (drifted.parent / "base.json").read_text(encoding="utf-8")
+    assert '"P003:verify_lora.py"' in text and str(drifted) not in text
+    # the project moves (another checkout): the committed baseline still applies
+    moved = drifted.parent / "moved"
+    shutil.move(str(drifted), moved)
+    code, out, _ = run(["check", "--config", str(moved / "sftlint.toml"),
+                        "--baseline", "base.json"])
+    assert code == 0, out
+
+
+def test_without_a_config_paths_are_relative_to_the_working_directory(in_tmp: Path) -> None:
+    (in_tmp / "sub").mkdir()
+    (in_tmp / "sub" / "d.jsonl").write_bytes(jsonl([chat("睡不着。", "你应该早点睡。")]))
+    assert findings([str(in_tmp / "sub")])[0]["path"] == "sub/d.jsonl"
+
+
+# the dataset hook's plan
+
+
+def test_dataset_hook_plan(drifted: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(drifted)
+    config = parse_config({"paths": ["data"], "system-prompt-file": "prompt.txt",
+                           "inference-prompt-sources": ["verify_lora.py:SYSTEM_PROMPT"]},
+                          "sftlint.toml", str(drifted))
+    path = drifted / "sftlint.toml"
+    assert not plan_dataset_hook(["README.md", "other/x.jsonl"], config, path).run
+    plan = plan_dataset_hook(["verify_lora.py"], config, path)
+    assert plan.run and not plan.all_records
+    plan = plan_dataset_hook(["data/d.jsonl", "README.md"], config, path)
+    assert plan.run and not plan.all_records and plan.covered == {str(drifted / "data/d.jsonl")}
+    for shared in ("sftlint.toml", "prompt.txt"):
+        plan = plan_dataset_hook([shared], config, path)
+        assert plan.run and plan.all_records
+
+
+def test_dataset_hook_reports_only_what_the_file_hook_does_not(in_tmp: Path) -> None:
+    (in_tmp / "data").mkdir()
+    lecture = chat("睡不着。", "你应该早点睡。")
+    (in_tmp / "data" / "a.jsonl").write_bytes(jsonl([lecture, lecture]))
+    (in_tmp / "data" / "b.jsonl").write_bytes(jsonl([chat("累了。", "你必须休息。")]))
+    (in_tmp / "sftlint.toml").write_text('paths = ["data"]\n')
+    codes = {(f["code"], f["path"]) for f in findings(["--no-dataset", "data/a.jsonl"])}
+    assert codes == {("A001", "data/a.jsonl")}
+    codes = {(f["code"], f["path"]) for f in findings(["--changed-files", "data/a.jsonl"])}
+    assert codes == {("D001", "data/a.jsonl")}
+    assert run(["check", "--changed-files", "notes.txt"]) == (0, "", "")
+    # the config changed: records of files not staged are checked again, staged ones not
+    codes = {(f["code"], f["path"]) for f in findings(["--changed-files", "sftlint.toml",
+                                                       "data/a.jsonl"])}
+    assert codes == {("D001", "data/a.jsonl"), ("A001", "data/b.jsonl")}
+
+
+# S004
+
+
+def test_s004_leaves_data_without_system_turns_alone(in_tmp: Path) -> None:
+    demo = REPO.parent / "shared" / "realdata" / "llama-factory" / "mllm_demo.json"
+    records = [{"messages": [{"role": "user", "content": "<image>Who are they?"},
+                             {"role": "assistant", "content": "Two football players."}],
+                "images": ["1.jpg"]}] * 3
+    (in_tmp / "demo.json").write_text(json.dumps(records))
+    targets = ["demo.json"] + ([str(demo)] if demo.exists() else [])
+    for target in targets:
+        assert not [f for f in findings([target, "--select", "S004"])]
+    (in_tmp / "sftlint.toml").write_text('system-prompt = "You are helpful."\n')
+    assert len(findings(["demo.json", "--select", "S004"])) == 3
+
+
+# init and stats
+
+
+def test_init_writes_a_config_that_check_accepts(in_tmp: Path) -> None:
+    shutil.copytree(REPO / "examples" / "data", in_tmp / "data")
+    code, out, err = run(["init", "data"])
+    assert code == 0, err
+    text = (in_tmp / "sftlint.toml").read_text(encoding="utf-8")
+    assert text == out
+    assert 'format = "messages"' in text and "system-prompt = " in text
+    assert 'field = "category"' in text and '"loneliness"' in text
+    assert "expected-records = 40" in text
+    code, out, err = run(["check", "--select", "F,S,P,B,D"])
+    assert code == 0, out + err
+    code, _, err = run(["init", "data"])
+    assert code == 2 and "already exists" in err
+    assert (in_tmp / "sftlint.toml").read_text(encoding="utf-8") == text
+
+
+def test_init_refuses_where_pyproject_configures_sftlint(in_tmp: Path) -> None:
+    (in_tmp / "d.jsonl").write_bytes(jsonl(OTHERS))
+    (in_tmp / "pyproject.toml").write_text("[tool.sftlint]\n")
+    code, _, err = run(["init", "d.jsonl"])
+    assert code == 2 and "pyproject.toml" in err and not (in_tmp / "sftlint.toml").exists()
+
+
+def test_stats_json_parses(in_tmp: Path) -> None:
+    (in_tmp / "d.jsonl").write_bytes(jsonl([*OTHERS, OTHERS[0]]))
+    code, out, err = run(["stats", "d.jsonl", "--format", "json"])
+    assert code == 0, err
+    stats = json.loads(out)
+    assert stats["records"] == 6 and stats["files"] == 1
+    assert stats["duplicate_clusters"] == [["d.jsonl:1", "d.jsonl:6"]]
+    assert {"code": "D001", "name": "exact-duplicate", "severity": "error",
+            "count": 1} in stats["findings"]
+    assert set(stats["lengths"]) == {"user_chars", "assistant_chars"}
