@@ -26,6 +26,7 @@ _INLINE_ITEM = re.compile(
     r"|(?P<han>[一二三四五六七八九十])(?:是|、)(?![一二三四五六七八九十])"
     r"|第(?P<ordinal>[一二三四五六七八九十])(?:步|点|条|个方面)?[，,、：:])|(?P<circled>[①-⑳]))")
 _HAN_DIGITS = "一二三四五六七八九十"
+_ITEM_ONE = re.compile(r"[1①]|一[是、]|第一")
 # Steps in prose: 首先…其次…(最后), 先…然后…最后…; First… Second… Finally…
 _STEP_FIRST = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:首先|第一步|先)(?=[，,]?)")
 _STEP_SECOND = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次|然后|接着|再次|第二步)")
@@ -81,16 +82,20 @@ def checklist_items(text: str) -> int:
     if "\n" in text:
         counts.append(len(_LIST_LINE.findall(text)))
         counts.append(_key_value_run(text))
-    counts.append(_inline_run(text))
-    if _STEP_FIRST.search(text):
+    # each layout needs a literal first: its item 1, its first step, its semicolons
+    if _ITEM_ONE.search(text):
+        counts.append(_inline_run(text))
+    if ("首先" in text or "第一步" in text or "先" in text and "最后" in text) \
+            and _STEP_FIRST.search(text):
         nexts = len(_STEP_SECOND.findall(text))
         if _STEP_NEXT.search(text) or (nexts and _STEP_LAST.search(text)):
             counts.append(1 + nexts + len(_STEP_LAST.findall(text)))
-    if _EN_FIRST.search(text) and _EN_NEXT.search(text):
+    if "First" in text and _EN_FIRST.search(text) and _EN_NEXT.search(text):
         counts.append(1 + len(_EN_NEXT.findall(text)) + len(_EN_LAST.findall(text)))
-    m = _SEMICOLON_LIST.search(text)
-    if m:
-        counts.append(m.group().count("；") + m.group().count(";") + 1)
+    if "；" in text or ";" in text:
+        m = _SEMICOLON_LIST.search(text)
+        if m:
+            counts.append(m.group().count("；") + m.group().count(";") + 1)
     return max(counts)
 
 

@@ -1,54 +1,309 @@
-"""A001: lecturing, imperative replies ("你应该…", "you should…")."""
+"""A001: lecturing, imperative replies ("你应该…", "您可千万别这么想", "you should…")."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from sftlint.chinese import words
+from sftlint.rules.assistant_replies import checklist_items
+
+from sftlint.chinese import Span, clause_at, quoted, sentence_at, terminator, token_starts
 from sftlint.findings import Finding
 from sftlint.records import Record
 from sftlint.rule import RecordRule
 
-# Phrases that lecture wherever they appear.
-_PHRASES = ("不要这样想", "别这样想", "不要那样想", "别想太多", "不要想太多", "别多想", "不要多想",
-            "想开点", "想开一点")
-# 你/您 + a modal of obligation. Which characters form a word decides (迷你应该, 你得到), so
-# a match here is confirmed on jieba tokens.
-_MODAL_HINT = re.compile(r"[你您](?:应该|必须|一定要|得|该|不该|不应该)")
+# The building blocks of a Chinese order. A pattern only proposes a match; `_lecture` then
+# reads its sentence (quoted, reported, asked, conditional, "probably", someone else's) and
+# decides.
+_YOU = r"(?:你们|您们|你|您)"
+# What may stand between the listener and the modal ("您可千万别", "您每天必须").
+_ADVERB = (r"(?:可|也|还|就|真|都|再|千万|一定|务必|还是|以后|今后|平时|自己|真的|总|老|现在|"
+           r"每天|天天|晚上|早上|出门|这回|这次|下次|下回|从今以后|从现在开始|自个儿|可得|真得)")
+# After 别/不要: what comforts ("别担心", "不要害怕") or cares ("别忘了带伞"), not orders.
+_COMFORT = (r"(?:担心|害怕|怕|着急|急|慌|紧张|客气|见外|难过|伤心|哭|自责|怪自己|内疚|不好意思|"
+            r"放在心上|往心里去|忘了|忘记|累着|冻着|着凉|受凉|饿着|摔着)")
+_SOFTEN = r"(?:太|过于|太过|那么|这么|再|多)"
+# What 别 starts but does not forbid: 别人, 别的, and idioms (别看他嘴硬, 别提多高兴, 别说您了).
+_NOT_BIE = r"(?!人|的|处|致|扭|墅|针|名|称|具|有|样|看|瞧|提|说(?!这|那|傻|丧|气话|自己))"
+# 不能/不该 are orders only with these (您不能总闷着, 不能忽视); 腿疼得不能走路 describes.
+_NOT_CAN = (r"(?:不能|不该|不应该|不应当|不可以)(?=总|老|一直|整天|成天|天天|再|这样|这么|那样|那么|"
+            r"因为|不|忽视|马虎|大意|拖|停|忘|光|只|由着|任性|乱|随便|没有|太)")
+# (要不要 and 我不要 are left out after the match, see _lecture.)
+_PROHIBIT = (rf"(?:(?:别{_NOT_BIE}|不要(?!紧|脸|钱|说(?!这|那|傻|丧|气话|自己)))(?!{_SOFTEN}*{_COMFORT})"
+             rf"|不许|不准|甭|{_NOT_CAN})")
+# What 要/需要 means as "must" after a subject; 您要是, 您要不要, 您要的, 要强 are not orders.
+_MUST = (r"(?:要|需要)(?!是|不|么|的|强|紧|求|说|我|看|好|什么|哪|多久|多少|几|保重|小心|注意身体|"
+         r"被|得到|任何|帮助|帮忙|时间)")
+_DEI = (r"得(?!了|到|知|出|分|益|罪|体|意|劲|空|闲|病|过|奖|逞|手|当|失|宠|救|胜|势|力|其|以|住|"
+        r"亏|很|太|多好|慌|行|嘞|咧)")
+_MODAL = (r"(?:应该|应当|必须|务必|一定要|一定得|一定不要|一定别|一定不能|千万要|千万别|千万不要|"
+          rf"千万不能|{_DEI}|该(?![死有])|最好(?!的)|{_MUST}|{_PROHIBIT})")
+# Clause openers a subjectless order may follow ("所以呀，要多出去走走", "也要接受自己").
+_OPENER = (r"(?:那|那就|所以|所以呀|还是|可|千万|一定|总之|其实|而且|但是|但|不过|可是|因此|以后|"
+           r"今后|平时|现在|还有|另外|真的|哎|哎呀|唉|呀|啊|这时候|这个时候|这回|下回|下次|也|都|就|"
+           r"还|而是|更|同时|最重要的是|关键是|记得|晚上|早上|出门|每天|赶紧|以后可|睡前|睡觉前|饭前|"
+           r"饭后|空腹|出门前|平常|白天|夜里|天冷了|天热了|下雨天|冬天|夏天|这几天|这阵子)")
+_BARE = (r"(?:应该|应当|必须|务必|一定要|一定得|一定不要|千万要|千万别|千万不要|千万不能|"
+         r"最好(?!的|是)|得(?=多|少|学|注意|按时|去|好好|赶紧|起来|振作|往前)|"
+         r"(?:需要|要)(?!是|不|么|说|我|你|您|让|看|知道|紧|求|点|个|些|去哪|多久|多少|几|被|得到)|"
+         rf"{_PROHIBIT}|少(?=\S{{1,2}}点)|赶紧|赶快|立刻|马上(?!就要|就到)|"
+         r"把(?=[^，。！？,!?\n]{1,10}(?:了|掉)(?:[，。！,!\n]|$))|"
+         r"请(?=保持|尽量|务必|一定|不要|别|多|少|注意|按时|坚持|学会|停止|立即))")
+# Obligation that needs no subject or clause start ("出门一定要带上手机", "血压问题不能忽视").
+_ANYWHERE = (r"(?:一定要|一定不要|一定别|务必|必须(?!的)|千万(?:要|别|不要|不能)|不许|不准|"
+             r"不能(?=忽视|马虎|大意|拖|停|忘|不))")
+# Telling people what to think or feel ("别这么想", "不能老钻牛角尖", "您就是想太多了").
+_THINKING = (r"(?:想(?!办法|法子|一想|吃|去|要|做|听|看|说|跟|和|找|见|买|回|象|像|念|起)|琢磨|"
+             r"胡思乱想|钻牛角尖|灰心|泄气|悲观|消极|丧气|说丧气话|这么说|这样说|那么说|说这种话|"
+             r"说这样的话|说傻话|评价自己|说自己|有这种想法|有这样的想法|想不开|自暴自弃|"
+             r"否定自己|跟自己过不去|和自己过不去|看轻自己|小看自己|往坏处想|钻进死胡同)")
+_DEGREE = r"(?:再|总|老|总是|老是|一直|整天|成天|天天|这么|这样|那么|那样|瞎|乱|太|多|去|自己)"
+
+# Each pattern proposes matches; `_lecture` then decides. They are separate regexes, each
+# starting with a literal character (the engine skips ahead fast) and each behind a cheap
+# substring gate, so a clean reply costs a few microseconds.
+_YOU_MODAL = re.compile(
+    # 你/您 + a modal of obligation or a prohibition: "您一定要按时吃药", "你得学会放下"
+    rf"(?P<you>{_YOU}){_ADVERB}{{0,3}}(?P<modal>{_MODAL})")
+_BARE_ORDER = re.compile(
+    # a subjectless order opening a clause: "要多出去走走", "赶紧把药吃了", "少吃点咸的"
+    rf"[，,。！!？?；;：:\n…～~]\s*(?=[那所还可千一总其而但不因以今平现另真哎唉呀啊这下也都就更同最关"
+    rf"记晚早出每赶睡饭空白夜天冬夏应必务得需要别甭少立马把请])(?P<lead>{_OPENER}{{0,2}}(?P<bare>{_BARE}))")
+_WE_MODAL = re.compile(
+    # counsellors' inclusive "we": "我们都应该保持谦逊", "我们需要为自己的情绪负责"
+    r"(?P<we>(?:我们|咱们)(?:都|也|还|就|一定|真的)*(?:应该|应当|必须|一定要|"
+    r"(?:需要|要)(?:为自己|学会|学着|正视|接受|面对)))")
+_REMEMBER = re.compile(
+    # "remember, <a maxim>": "记住，爱情需要时间和努力来维系"
+    r"(?P<remember>(?:记住|记得)[，,：:](?=[^。！？!?\n]*(?:需要|应该|必须|要|不要|别)))")
+_THINK = re.compile(
+    # what to think or feel: "别想那么多", "可不能这么想"
+    rf"(?P<think>(?:别|不要|不许|不准|甭|不能|不该|不应该|不应当|不可以){_DEGREE}*{_THINKING})")
+_TOPIC_MODAL = re.compile(
+    # obligation after a topic: "出门一定要带上手机", "血压问题不能忽视"
+    rf"(?P<anywhere>{_ANYWHERE})")
+# Phrases that lecture wherever they stand, each with the substrings its gate looks for.
+_FIXED = (
+    (r"(?:想开|看开|看淡)(?:点|些|一点|一些)|(?:要|得|该|应该|必须|需要)(?:想开|看开|看淡|放下|"
+     r"振作起来|坚强起来|学会|学着|往前看|向前看)",
+     ("想开", "看开", "看淡", "放下", "振作", "坚强起来", "学会", "学着", "前看")),
+    (r"听我(?:的|一句)", ("听我",)),
+    (r"最好(?:还是|别|不要)", ("最好",)),
+    (r"怎么(?:能(?:这么|这样|那么|那样)?(?:想|说)|可以(?:这么|这样|那么|那样))", ("怎么能", "怎么可以")),
+    (rf"{_YOU}(?:就是|就|是|也是)*想(?:太多|得太多|多)了", ("想太多", "想多了", "想得太多")),
+    (r"(?:想法|念头|观念|心态|看法|思想)(?:是|可|就|也|真的|实在)*(?:不对|错|错误|要不得|不可取|"
+     r"不行|不好|太消极|太悲观|有问题|不健康|不正确|不应该)",
+     ("想法", "念头", "观念", "心态", "看法", "思想")),
+    (r"(?:这么|这样|那么|那样)想(?:是|可|就|也|真的|实在)*(?:不对|错|不行|不好|要不得|可不行)",
+     ("么想", "样想")),
+    (r"是(?:不对|错误)的|可不行|要不得|不可取|该干嘛干嘛", ("不对", "错误", "不行", "要不得", "不可取", "干嘛")),
+    (r"说句(?:不好听|难听)的|不是我说(?:您|你)|吃亏的(?:还)?是(?:您|你)自己", ("说句", "我说", "吃亏")),
+    (r"(?:哭|难过|伤心|生气|后悔|着急|发愁|叹气)(?:也|都|又|有什么)(?:没|不)?用|"
+     r"光(?:难过|伤心|哭|着急|叹气|发愁|想)(?:是|也)?没用", ("没用", "什么用", "不用")),
+    (r"日子(?:总|还|总还)?(?:要|得)过(?:下去)?", ("日子",)),
+)
+# Separate regexes, not one alternation: each starts with a literal, which the regex engine
+# finds fast (one alternation of them all is several times slower). Groups of them sit behind
+# a gate, one search for the literals every match of the group contains.
+_GATES: tuple[tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]], ...] = (
+    (None, (_BARE_ORDER, _TOPIC_MODAL)),
+    (re.compile("[你您]"), (_YOU_MODAL,)),
+    (re.compile("我们|咱们|记住|记得"), (_WE_MODAL, _REMEMBER)),
+    (re.compile("想|琢磨|钻牛角尖|灰心|泄气|悲观|消极|丧气|么说|样说|说这|说傻|说丧|说自己|评价自己|"
+                "自暴自弃|过不去|看轻|小看|死胡同"), (_THINK,)),
+    (re.compile("|".join(sorted({g for _, gate in _FIXED for g in gate}, key=len, reverse=True))),
+     tuple(re.compile(f"(?P<fixed{i}>{pattern})") for i, (pattern, _) in enumerate(_FIXED))),
+)
 _ENGLISH = re.compile(
-    r"\byou\s+(?:should|must|need\s+to|have\s+to|ought\s+to|had\s+better|'d\s+better)\b"
-    r"|\bdon'?t\s+think\s+(?:like\s+that|that\s+way)\b|\bstop\s+(?:worrying|overthinking)\b",
+    r"\byou(?:\s+(?:should|must|need\s+to|have\s+to|ought\s+to|had\s+better)|'d\s+better)\b"
+    r"(?!\s+(?:have|be\s+(?:so\s+|very\s+|really\s+)?proud|see))"
+    r"|\bdon'?t\s+think\s+(?:like\s+that|that\s+way)\b|\bstop\s+(?:worrying|overthinking)\b"
+    r"|\blisten\s+to\s+me\b|\bmake\s+sure\s+(?:you|to)\b|\bthat\s+kind\s+of\s+thinking\b"
+    r"|\b(?:never|don'?t|do\s+not)\s+(?:give|let|tell|skip|think|sit|stay|go|eat|drink|forget\s+to)\b"
+    r"|\btry\s+harder\b|\bcheer\s+up\b|\bno\s+more\s+\w+ing\b|\bpull\s+yourself\s+together\b",
     re.IGNORECASE,
 )
-_CHINESE_HINT = re.compile("|".join(_PHRASES) + "|" + _MODAL_HINT.pattern)
-_MODALS = {"应该", "必须", "一定要", "得", "该", "不该", "不应该"}
-_SUBJECTS = {"你", "您"}
-# 应该 as "probably" (你应该很累吧, 您应该是想家了) guesses, it does not order.
-_EPISTEMIC_NEXT = {"是", "很", "挺", "也", "已经", "会", "不会", "还", "蛮", "比较", "特别", "非常",
-                   "就是", "没", "没有", "能", "可以", "感觉", "觉得", "累", "也是", "都"}
+_ENGLISH_REPORTED = re.compile(r"\b(?:said|says|told|tells|say)\b[^.!?]*$", re.IGNORECASE)
+# Characters before 别 that make it part of a word (特别, 分别, 告别...).
+_BIE_WORD = set("特分区告差级类性个识辨离道送惜临久派鉴判甄诀")
+# 应该 as "probably" (您应该很累吧, 您应该是想家了) guesses, it does not order.
+_EPISTEMIC = re.compile(
+    r"(?:是|很|挺|也|已经|会|不会|还|蛮|比较|特别|非常|就|没|能|可以|感觉|觉得|都|快|差不多|不错|"
+    r"好多了|算|不至于|不用|没事|更|真|听说|见过|习惯|高兴|开心|累|饿|困|冷|热|舒服|满意|放心|了|"
+    r"有点|有些|有不少|有很多|比)")
+# 该…了 about the day's routine is a reminder of the time ("该吃药了"), not an order.
+_ROUTINE = re.compile(r"(?:吃|喝|睡|歇|休息|起床|午睡|回家|出门|散步|做饭|吃药|量血压)")
+# Verbs of saying and thinking: an order after them is reported or echoed, unless the
+# speaker is the assistant itself (我觉得您应该… still lectures).
+_SPEECH = re.compile(
+    r"(?<!小)(?:说(?!明|不定|实话|真的|白了|到|起|话|句|了算|自己|这|那|傻)|讲(?!究|话)|告诉|觉得|认为|"
+    r"以为|嘱咐|叮嘱|劝|要求|交代|提醒|念叨|唠叨|听说|觉着|想着|寻思)")
+_SPEECH_SKIP = ("来说", "再说", "虽说", "比如说", "就是说", "换句话说", "老实说", "不用说",
+                "怎么说", "这么说", "那么说", "可以说", "应该说", "话说", "别说", "不要说")
+_MY_VOICE = re.compile(
+    r"^(?:其实|说实话|所以|但是|不过|那|可是|真的|而且|老实讲|哎|唉|嗯|就|也)*(?:我|咱们|咱)(?!们?的)")
+_CONDITION = re.compile(r"要是|如果|假如|若是|万一|实在|的话|想.{0,6}就")
+_PERMISSION = re.compile(r"就.*(?:吧|呗|也行|也好|也没关系|无妨)$")
+_QUESTION_END = re.compile(r"(?:吗|呢|么|不|没有|没)\W*$")
+_QUESTION_WORD = re.compile(r"怎么(?!能|可以)|什么|哪|谁|为什么|为啥|如何|多少|几|是不是|要不要|"
+                            r"能不能|可不可以|会不会|该不该|应不应该")
+_TAG = re.compile(r"(?:好吗|好不好|行吗|行不行|可以吗|对不对|对吧|知道吗|明白吗|记住了吗|记住没有|"
+                  r"听到了吗|听见没|听见没有|好嘛|成吗|答应我)\W*$")
+_RHETORIC = re.compile(r"怎么能|怎么可以|难道")
+# A subject other than the listener earlier in the clause: the order is about someone else.
+_OTHER_SUBJECT = re.compile(
+    r"(?<![跟对给和让叫陪替帮像被])(?:我|他|她|它|孩子|儿子|女儿|老伴|医生|大夫|护士|大家|别人|人家|"
+    r"有人|年轻人|老人|家人|亲戚|邻居|朋友|子女|儿女|孙子|孙女|学校|单位|政府|社区)")
+_LISTENER = re.compile(r"[你您咱]")
+# A character that can end a word the pronoun would then belong to (迷你); function words that
+# usually stand before a pronoun are left out.
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff](?<![说跟对给让叫和劝帮陪替请祝就那而但也都可还是要么吧呢啊呀哦])")
+# A list introduced as rules to follow: "建议您：1.按时服药；2.…", "出远门前一定检查：· …".
+_RULES_INTRO = re.compile(r"^[^：:\n]{0,30}?(?:建议|注意|做到|检查|遵守|记住|照做|一定|必须|务必|应该|"
+                          r"得(?!了))[^：:\n]{0,12}[：:]")
+# A story about the past: "那时候家里穷，不能天天吃肉" describes, it does not forbid.
+_PAST = re.compile(r"那时候|那时|那会儿|以前|小时候|当年|过去(?!了)|年轻时|那年|从前|当初")
+_SUGGESTING = re.compile(r"可以|不妨|试着|尝试|建议")
+# A hedge or a condition before the modal: "也许你需要…", "如果你需要任何帮助".
+_HEDGE = re.compile(r"也许|或许|可能|说不定|如果|要是|假如|若是|万一|只要|一旦")
+
+
+def _is_question(text: str, sentence: Span, clause: Span) -> bool:
+    """Whether the clause asks rather than tells: it ends a question or asks "how/what"."""
+    end = terminator(text, sentence)
+    body = text[sentence.start:sentence.end]
+    asking = "？" in end or "?" in end or bool(_QUESTION_END.search(body))
+    if not asking or _RHETORIC.search(body) or _TAG.search(body):
+        return False
+    return clause.end == sentence.end or bool(_QUESTION_WORD.search(text[clause.start:clause.end]))
+
+
+def _reported(text: str, sentence: Span, start: int) -> bool:
+    """Whether the order at `start` is someone else's words or thoughts, reported or echoed
+    ("孩子们说您应该多出门", "您总觉得自己应该坚强"), not the assistant's own."""
+    before = text[sentence.start:start]
+    for m in _SPEECH.finditer(before):
+        head = before[:m.end()]
+        if any(head.endswith(s) for s in _SPEECH_SKIP):
+            continue
+        # the speaker: from the start of the clause that holds the verb
+        lo = max(head.rfind(c, 0, m.start()) for c in "，,：:、") + 1
+        speaker = head[lo:m.start()].strip()
+        if not speaker and m.group() == "告诉":
+            continue
+        # a report covers the verb's own clause ("孩子们说您应该…") or the next one when the
+        # verb introduces it ("医生说：…"); after that the assistant speaks again
+        between = before[m.end():]
+        if re.search(r"[，,；;]", between.lstrip("，,：: ")):
+            continue
+        if not _MY_VOICE.match(speaker):
+            return True
+    return False
+
+
+def _probably(text: str, modal: str, after: int, clause: Span) -> bool:
+    """Whether 应该/该/得 guesses ("您应该累坏了吧") or exclaims ("您得多高兴啊") here."""
+    rest = text[after:clause.end]
+    tail = rest.rstrip()
+    if modal in ("应该", "应当", "该", "得") and tail.endswith("吧"):
+        return True
+    if modal in ("应该", "应当", "该") and _EPISTEMIC.match(rest):
+        return True
+    if modal == "该" and tail.endswith("了") and _ROUTINE.match(rest):
+        return True
+    return modal in ("得", "该") and rest.startswith(("多", "有多")) and tail.endswith(("啊", "呀", "哇"))
+
+
+def _comforts(text: str, end: int, modal: str) -> bool:
+    """Whether a prohibition ending at `end` comforts ("别太担心") rather than forbids, or a
+    "remember" is followed by a statement ("千万要记得，你并不孤单")."""
+    rest = text[end:end + 12]
+    if modal.endswith(("别", "不要", "甭")) and not modal.startswith(("千万", "一定", "务必")):
+        return bool(re.match(rf"{_SOFTEN}*{_COMFORT}", rest))
+    return bool(re.match(r"(?:记得|记住)[，,：:]", rest))
+
+
+def _lecture(text: str, m: re.Match[str], starts: dict[int, set[int]]) -> bool:
+    """Whether the pattern match `m` is a lecture in its context."""
+    name = m.lastgroup or ""
+    kind = {"modal": "you", "lead": "bare"}.get(name, "fixed" if name.startswith("fixed") else name)
+    group = {"you": "modal", "fixed": name}.get(kind, kind)
+    start = m.start("lead") if kind == "bare" else m.start()
+    key = m.start(group)
+    before = text[key - 1:key] if key else ""
+    word = m.group(group)
+    if (before in "要我" and word.startswith(("别", "不要"))) or (before == "不" and word[0] == "是"):
+        return False  # 要不要, 我不要, 不是不对的
+    if quoted(text, start):
+        return False
+    sentence = sentence_at(text, start, m.end())
+    clause = clause_at(text, start, m.end())
+    if _reported(text, sentence, start):
+        return False
+    lead = text[clause.start:start]
+    if kind == "you":
+        modal = m.group("modal")
+    else:
+        modal = word.strip()
+        if text[max(0, start - 1):start] in _BIE_WORD and modal.startswith("别"):
+            return False
+        if _OTHER_SUBJECT.search(lead) and not _LISTENER.search(lead):
+            return False
+        if kind in ("think", "fixed", "we", "remember"):
+            return True
+        if _PAST.search(text[sentence.start:start]):
+            return False
+        if kind == "bare" and _SUGGESTING.search(text[sentence.start:start]):
+            return False  # 你可以尝试…，同时也要倾听: the rest of a suggestion
+    end = m.end()
+    if _comforts(text, end, modal):
+        return False
+    if kind != "anywhere" and _probably(text, modal, end, clause):
+        return False
+    if modal.startswith(("要", "需要")) and text[end:clause.end].rstrip().endswith(("了", "啦")):
+        return False  # 您要当奶奶了: "about to", not "must"
+    if _is_question(text, sentence, clause) or _HEDGE.search(lead):
+        return False
+    if (_CONDITION.search(text[sentence.start:clause.end])
+            and _PERMISSION.search(text[clause.start:clause.end].rstrip())):
+        return False
+    # 迷你应该, 你得到: the pronoun and the modal must be whole jieba words. Checked last, and
+    # only where a character before the pronoun could join it, so jieba rarely runs.
+    if kind == "you" and _CJK_CHAR.match(text, start - 1):
+        if sentence.start not in starts:
+            starts[sentence.start] = token_starts(text[sentence.start:sentence.end])
+        bounds = starts[sentence.start]
+        return {m.start("you") - sentence.start, m.end("you") - sentence.start,
+                m.end("modal") - sentence.start} <= bounds
+    return True
 
 
 def imperative_phrase(text: str) -> str | None:
     """The first lecturing phrase in `text`, or None."""
-    # Cheap substring gates before any regex: every Chinese pattern has 你, 您 or 想, and
-    # every English one an "o" ("you", "don't think", "stop").
-    chinese = ("你" in text or "您" in text or "想" in text) and _CHINESE_HINT.search(text)
-    english = _ENGLISH.search(text) if "o" in text or "O" in text else None
-    if not chinese and not english:
-        return None
-    for phrase in _PHRASES:
-        if phrase in text:
-            return phrase
-    if chinese and _MODAL_HINT.search(text):
-        tokens = words(text)
-        for i in range(len(tokens) - 1):
-            if tokens[i] in _SUBJECTS and tokens[i + 1] in _MODALS:
-                nxt = tokens[i + 2] if i + 2 < len(tokens) else ""
-                if tokens[i + 1] in ("应该", "该") and nxt in _EPISTEMIC_NEXT:
-                    continue
-                return tokens[i] + tokens[i + 1]
-    return english.group() if english else None
+    starts: dict[int, set[int]] = {}
+    # Every pattern starts with a literal character, so the regex engine skips ahead fast; a
+    # leading newline lets a subjectless order at the very start match like any other.
+    padded = "\n" + text
+    for gate, patterns in _GATES:
+        if gate is not None and not gate.search(text):
+            continue
+        for pattern in patterns:
+            m = pattern.search(padded)
+            while m:
+                if _lecture(padded, m, starts):
+                    return m.group().strip("，,。！!？?；;：:\n…～~ ")
+                m = pattern.search(padded, m.start() + 1)
+    intro = _RULES_INTRO.match(text) if "：" in text or ":" in text else None
+    if intro and not _reported(text, Span(0, intro.end()), intro.end()) and checklist_items(text) >= 2:
+        return intro.group()
+    if "o" in text or "O" in text:
+        for m in _ENGLISH.finditer(text):
+            sentence = re.split(r"(?<=[.!?])\s", text[:m.start()])[-1]
+            rest = text[m.end():]
+            asked = re.match(r"[^.!]*\?", rest) is not None
+            if not (asked and _ENGLISH_REPORTED.search(sentence)):
+                return m.group()
+    return None
 
 
 class ImperativeReply(RecordRule):
@@ -86,4 +341,4 @@ class ImperativeReply(RecordRule):
                 if phrase:
                     yield self.at(record, m.pointer,
                                   f'lecturing phrase "{phrase}" in assistant turn; offer '
-                                  'instead of telling ("要不要试试…")')
+                                  'instead of telling ("要不要试试…")', span=phrase)

@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterator
 
 from pydantic import Field
+from sftlint.rules.assistant_replies import checklist_items
 
-from sftlint.chinese import cjk_share, words
+from sftlint.chinese import cjk_share, token_starts
 from sftlint.config import MAX_CHARS, StrictModel
 from sftlint.findings import Finding, Severity
 from sftlint.records import Record
@@ -105,31 +106,73 @@ class UserTooShort(RecordRule):
                                                      f"(min {limit})")
 
 
-_REQUEST_VERBS = {"给出", "列出", "分析", "提供", "说明", "总结", "解释", "介绍", "描述", "阐述"}
-# Cheap pre-filter: only turns where a whole marker appears as characters go to jieba,
-# which then decides whether they are words (您好 vs 您/好像, 咨询 vs 咨询师).
-_FORMAL_HINT = re.compile(
-    r"您好|请问|咨询|请.{0,12}?(?:" + "|".join(sorted(_REQUEST_VERBS)) + ")"
-    r"|(?m:^\s*(?:\d{1,2}[.、)）]|[-*•]\s))", re.S)
-_LIST_LINE = re.compile(r"(?m)^\s*(?:\d{1,2}[.、)）]|[（(]\d{1,2}[)）]|[-*•]\s)")
-_FORMAL_WORDS = {"您好", "请问", "咨询"}
+# Verbs that ask for a text to be produced: "请列出…", "能否提供…", "请分析一下…".
+_PRODUCE = (r"(?:列出|列举|列一|罗列|给出|提供|分析|评估|总结|解释|介绍|说明|描述|阐述|论述|讲解|写|"
+            r"生成|输出|判断|推荐|翻译|比较|整理|梳理|概括|归纳|制定|设计|回答|猜测|识别|改写|润色|"
+            r"计算|解答|举例|对比)")
+# Marks of speech: particles and chat words ("您好啊小暖", "请问你是谁呀").
+_SPOKEN = re.compile(r"[呀啊呢吧呗嘛哈啦咋啥哎唉嗯哟喽咯噢哦]|唠嗑|俺|咱")
+# Written requests and queries, by how strongly each says "form, not talk".
+_REQUEST = re.compile(rf"(?P<please>请)(?:你|您|大家)?(?:帮我|为我|给我|帮忙|直接|就)?"
+                      rf"[^。！？!?\n]{{0,24}}?{_PRODUCE}")
+_ABLE = re.compile(rf"(?:能否|可否|是否可以|能不能请你|可不可以请你|麻烦您?)[^。！？!?\n]{{0,10}}?{_PRODUCE}")
+_ABLE_HINT = re.compile("能否|可否|是否可以|能不能请|可不可以请|麻烦")
+_CONSULT = re.compile(r"(?P<consult>咨询)(?!师|室|中心|机构|服务|热线)")
+_LEARN = re.compile(r"(?:想|希望)(?:了解|知道|问)(?:一下|下)[^。！？!?\n]{0,24}"
+                    r"(?:条件|流程|标准|政策|方法|步骤|规定|费用|价格|比例|症状|区别|原因|材料|范围)")
+_ASK_OPENER = re.compile(r"(?:^|[，,。！!？?\s])(?:请问|我想问一下|想问一下|打扰一下|冒昧问一下|我想问下)")
+_INFO = re.compile(r"如何|怎样|怎么|哪些|多少|是否|什么|流程|标准|比例|要点|注意事项|材料|条件|方法|"
+                   r"措施|建议|区别|范围")
+_SUBQUESTIONS = re.compile(r"问题[一二三1-9][：:].+问题[二三四2-9][：:]", re.S)
+_TASK = re.compile(r"你是一(?:位|名|个)[^。\n]{0,30}(?:专家|咨询师|医生|助手|老师)|根据[^。\n]{0,30}(?:生成|输出|回答)")
+_KEYWORDS = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:[ \t\u3000]+[\u4e00-\u9fff]{1,8}){2,}$")
+_ENGLISH = re.compile(
+    r"\bplease\s+(?:list|analy[sz]e|provide|explain|describe|summari[sz]e|give|outline|compare|"
+    r"write|answer|recommend|suggest|evaluate|detail|elaborate|translate|generate)\b"
+    r"|\bin\s+bullet\s+points\b|\bcould\s+you\s+(?:please\s+)?(?:provide|list|explain|summari[sz]e|"
+    r"outline|describe|elaborate)\b|\bI\s+would\s+like\s+to\s+(?:inquire|enquire|request)\b",
+    re.IGNORECASE)
 
 
 def formal_marker(text: str) -> str | None:
     """The first written-request marker in a user turn, or None."""
-    if not _FORMAL_HINT.search(text):
-        return None
-    if _LIST_LINE.search(text):
+    # Every marker needs a literal; plain `in` tests keep the common case (speech) cheap.
+    if checklist_items(text) >= 2 or "问题" in text and _SUBQUESTIONS.search(text):
         return "a list"
-    tokens = words(text)
-    for i, tok in enumerate(tokens):
-        if tok in _FORMAL_WORDS:
-            return tok
-        if tok == "请":
-            verb = next((t for t in tokens[i + 1:i + 8] if t in _REQUEST_VERBS), None)
-            if verb:
-                return f"请…{verb}"
+    if ("你是一" in text or "根据" in text) and _TASK.search(text):
+        return "a task prompt"
+    if (" " in text or "\u3000" in text or "\t" in text) and _KEYWORDS.match(text.strip()):
+        return "a keyword query"
+    if "lease" in text or "ould" in text or "ullet" in text:
+        english = _ENGLISH.search(text)
+        if english:
+            return english.group()
+    # 请 and 咨询 must be words of their own (请客, 请假, 咨询师 are not requests).
+    request = _REQUEST.search(text) if "请" in text else None
+    if request and _word_at(text, request.start()):
+        return request.group()
+    request = _ABLE.search(text) if _ABLE_HINT.search(text) else None
+    if request:
+        return request.group()
+    if _SPOKEN.search(text):
+        return None
+    consult = _CONSULT.search(text) if "咨询" in text else None
+    if consult and _word_at(text, consult.start(), 2):
+        return "咨询"
+    learn = _LEARN.search(text) if "下" in text else None
+    if learn:
+        return learn.group()
+    opener = _ASK_OPENER.search(text) if "问" in text or "打扰" in text else None
+    if opener and _INFO.search(text, opener.end()):
+        return opener.group().lstrip("，,。！!？? ")
     return None
+
+
+def _word_at(text: str, pos: int, length: int = 1) -> bool:
+    """Whether text[pos:pos+length] is one whole jieba token."""
+    lo = max(0, pos - 6)
+    starts = token_starts(text[lo:pos + length + 6])
+    return pos - lo in starts and pos + length - lo in starts
 
 
 class FormalUserTurn(RecordRule):
@@ -165,4 +208,5 @@ class FormalUserTurn(RecordRule):
                 marker = formal_marker(m.content)
                 if marker:
                     yield self.at(record, m.pointer, f'user turn reads like a written request '
-                                                     f'("{marker}"); write it as speech')
+                                                     f'("{marker}"); write it as speech',
+                                  span=marker)

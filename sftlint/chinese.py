@@ -1,13 +1,18 @@
-"""Chinese text helpers: jieba tokens (loaded lazily, only when a pre-filter asks) and CJK share."""
+"""Chinese text helpers: jieba tokens (loaded lazily, only when a pre-filter asks), CJK
+share, and the sentence, clause and quotation around a position in a text."""
 
 from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LETTER = re.compile(r"[^\W\d_]")
+SENTENCE_END = "。！？!?；;\n…"
+CLAUSE_END = SENTENCE_END + "，,：:、～~"
+_OPEN_QUOTES = "“‘「『《\""
+_CLOSE_QUOTES = "”’」』》\""
 
 
 @cache
@@ -26,7 +31,64 @@ def words(text: str) -> list[str]:
     return _jieba().lcut(text, HMM=False)
 
 
+def token_starts(text: str) -> set[int]:
+    """Offsets in `text` where a jieba token starts, plus len(text)."""
+    starts = {len(text)}
+    pos = 0
+    for tok in words(text):
+        starts.add(pos)
+        pos += len(tok)
+    return starts
+
+
 def cjk_share(text: str) -> float:
     """Share of CJK ideographs among the letters of `text` (0 when it has none)."""
     letters = len(_LETTER.findall(text))
     return len(_CJK.findall(text)) / letters if letters else 0.0
+
+
+class Span(NamedTuple):
+    start: int
+    end: int  # exclusive; the terminator, if any, is text[end]
+
+
+def enclosing(text: str, start: int, end: int, stops: str) -> Span:
+    """The stretch of `text` around text[start:end] bounded by any character of `stops`."""
+    lo = start
+    while lo > 0 and text[lo - 1] not in stops:
+        lo -= 1
+    hi = end
+    while hi < len(text) and text[hi] not in stops:
+        hi += 1
+    return Span(lo, hi)
+
+
+def sentence_at(text: str, start: int, end: int) -> Span:
+    return enclosing(text, start, end, SENTENCE_END)
+
+
+def clause_at(text: str, start: int, end: int) -> Span:
+    return enclosing(text, start, end, CLAUSE_END)
+
+
+def terminator(text: str, span: Span) -> str:
+    """The punctuation that ends `span` (its run of end marks, "" at the end of the text)."""
+    hi = span.end
+    while hi < len(text) and text[hi] in CLAUSE_END:
+        hi += 1
+    return text[span.end:hi]
+
+
+def quoted(text: str, pos: int) -> bool:
+    """Whether `pos` lies inside quotation marks (“…”, 「…」, "…") in its paragraph."""
+    lo = text.rfind("\n", 0, pos) + 1
+    depth = 0
+    straight = 0
+    for ch in text[lo:pos]:
+        if ch == '"':
+            straight ^= 1
+        elif ch in _OPEN_QUOTES:
+            depth += 1
+        elif ch in _CLOSE_QUOTES and depth:
+            depth -= 1
+    return depth > 0 or straight == 1

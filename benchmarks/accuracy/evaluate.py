@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Precision and recall of the style rules (A001, A002, U003) on hand-labeled texts.
+
+Each labeled text is wrapped in a one-turn record (a system prompt, a user turn and an
+assistant reply), read and normalized by sftlint's own reader, and checked by the real rule
+classes with their default options. A text counts as flagged when the rule reports its turn.
+
+    python benchmarks/accuracy/evaluate.py                  # the tables in docs/accuracy.md
+    python benchmarks/accuracy/evaluate.py --split dev --errors   # and the misses, to tune on
+
+Data: benchmarks/accuracy/data/replies.jsonl (`lecturing`, `checklist`) and
+user_turns.jsonl (`formal`); every item has `text` and `split` (dev | test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+# rule code -> (data file, label, role of the labeled turn)
+TASKS = {
+    "A001": ("replies", "lecturing", "assistant"),
+    "A002": ("replies", "checklist", "assistant"),
+    "U003": ("user_turns", "formal", "user"),
+}
+SPLITS = ("dev", "test", "all")
+SYSTEM = "你是一位耐心的陪伴者。"
+FILLER_USER = "今天有点闷。"
+FILLER_REPLY = "嗯，我在听，您慢慢说。"
+
+
+@dataclass
+class Confusion:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    errors: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+
+    def add(self, truth: bool, flagged: bool, item: dict[str, object]) -> None:
+        if truth and flagged:
+            self.tp += 1
+        elif flagged:
+            self.fp += 1
+            self.errors.append(("FP", item))
+        elif truth:
+            self.fn += 1
+            self.errors.append(("FN", item))
+        else:
+            self.tn += 1
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def n(self) -> int:
+        return self.tp + self.fp + self.fn + self.tn
+
+
+def load(data_dir: Path, name: str) -> list[dict[str, object]]:
+    """The items of `name` ("replies" or "user_turns") that have their text.
+
+    Items sampled from ../shared/realdata carry only a locator and a hash; the data folder's
+    own load.py reads their text back from there (and leaves them out where it is absent).
+    """
+    loader = data_dir / "load.py"
+    if loader.exists():
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("accuracy_data_load", loader)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.load(name)  # type: ignore[no-any-return]
+    with (data_dir / f"{name}.jsonl").open(encoding="utf-8") as f:
+        items = [json.loads(line) for line in f if line.strip()]
+    return [i for i in items if i.get("text") is not None]
+
+
+def flagged_items(code: str, texts: list[str], role: str) -> list[bool]:
+    """Which of `texts` the rule `code` reports, run as sftlint runs it."""
+    from sftlint.config import parse_config
+    from sftlint.reader import read_file
+    from sftlint.records import normalize
+    from sftlint.registry import rule_by_key, rule_options
+
+    rule_cls = rule_by_key(code)
+    assert rule_cls is not None, code
+    config = parse_config({}, "evaluate", ".")
+    rule = rule_cls(rule_options(rule_cls, config), config)
+    lines = []
+    for text in texts:
+        user, reply = (text, FILLER_REPLY) if role == "user" else (FILLER_USER, text)
+        lines.append(json.dumps({"messages": [
+            {"role": "system", "content": SYSTEM}, {"role": "user", "content": user},
+            {"role": "assistant", "content": reply}]}, ensure_ascii=False))
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    _, raws = read_file("items.jsonl", data)
+    pointer = "/messages/2/content" if role == "assistant" else "/messages/1/content"
+    flagged = []
+    for raw in raws:
+        record = normalize(raw, "items.jsonl", _messages_shape(), None)
+        flagged.append(any(f.pointer == pointer for f in rule.check(record)))  # type: ignore[attr-defined]
+    return flagged
+
+
+def _messages_shape():  # type: ignore[no-untyped-def]
+    from sftlint.records import detect_shape
+
+    return detect_shape({"messages": []})
+
+
+def evaluate(data_dir: Path = DATA, codes: Iterable[str] = TASKS,
+             splits: Iterable[str] = SPLITS) -> dict[tuple[str, str], Confusion]:
+    """Confusion counts per (rule, split); split "all" is dev and test together."""
+    results: dict[tuple[str, str], Confusion] = {}
+    wanted = list(splits)
+    loaded: dict[str, list[dict[str, object]]] = {}
+    for code in codes:
+        name, label, role = TASKS[code]
+        if name not in loaded:
+            loaded[name] = load(data_dir, name)
+        items = [i for i in loaded[name] if label in i]
+        flags = flagged_items(code, [str(i["text"]) for i in items], role)
+        for split in wanted:
+            conf = Confusion()
+            for item, flag in zip(items, flags):
+                if split == "all" or item.get("split") == split:
+                    conf.add(bool(item[label]), flag, item)
+            results[(code, split)] = conf
+    return results
+
+
+def markdown(results: dict[tuple[str, str], Confusion]) -> str:
+    out = []
+    for (code, split), c in results.items():
+        label = TASKS[code][1]
+        out += [f"**{code}** ({label}), {split} split: {c.n} texts, "
+                f"precision {c.precision:.3f}, recall {c.recall:.3f}", "",
+                f"| | labeled {label} | labeled not |", "|---|---:|---:|",
+                f"| flagged | {c.tp} | {c.fp} |", f"| not flagged | {c.fn} | {c.tn} |", ""]
+    return "\n".join(out)
+
+
+def summary(results: dict[tuple[str, str], Confusion]) -> str:
+    rows = ["| rule | split | texts | TP | FP | FN | TN | precision | recall |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for (code, split), c in results.items():
+        rows.append(f"| {code} | {split} | {c.n} | {c.tp} | {c.fp} | {c.fn} | {c.tn} | "
+                    f"{c.precision:.3f} | {c.recall:.3f} |")
+    return "\n".join(rows)
+
+
+def by_hard_class(results: dict[tuple[str, str], Confusion]) -> str:
+    rows = []
+    for (code, split), c in results.items():
+        classes = Counter(f"{kind} {item.get('hard_class') or '-'}" for kind, item in c.errors)
+        if classes:
+            rows.append(f"{code} {split}: " + ", ".join(f"{k} x{v}" for k, v in
+                                                        sorted(classes.items())))
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--split", choices=SPLITS, action="append",
+                        help="dev, test or all (repeatable; default: all three)")
+    parser.add_argument("--rule", choices=sorted(TASKS), action="append")
+    parser.add_argument("--errors", action="store_true", help="list the misclassified texts")
+    parser.add_argument("--tables", action="store_true", help="a confusion table per rule")
+    args = parser.parse_args(argv)
+    if not (args.data / "replies.jsonl").exists():
+        print(f"no labeled data in {args.data}", file=sys.stderr)
+        return 2
+    results = evaluate(args.data, args.rule or list(TASKS), args.split or SPLITS)
+    print(summary(results))
+    if args.tables:
+        print()
+        print(markdown(results))
+    if args.errors:
+        print()
+        print(by_hard_class(results))
+        for (code, split), c in results.items():
+            for kind, item in c.errors:
+                print(f"{code} {split} {kind} [{item.get('hard_class') or '-'}] "
+                      f"{item.get('id')}: {item['text']!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
