@@ -10,6 +10,7 @@ from __future__ import annotations
 import mmap
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -221,7 +222,7 @@ class Linter:
         ctx = multiprocessing.get_context("fork")
         tasks = [(display, path, a, b, line, shape)
                  for (a, b), line in zip(bounds, first_lines, strict=True)]
-        with ctx.Pool(self.jobs) as pool:
+        with ctx.Pool(self.jobs, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             for result in pool.imap(_lint_chunk, tasks):
                 yield (*result, len(tasks))
 
@@ -231,6 +232,35 @@ def _bar(say: Callable[[str], None], label: str, done: int, total: int) -> None:
 
 
 _WORKER_LINTER: Linter | None = None
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: a worker must not outlive its parent, even one killed with -9
+    (which runs no cleanup). Linux: the kernel sends SIGKILL when the parent dies;
+    elsewhere a thread watches for the parent to go."""
+    import signal
+    import sys
+    import threading
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before prctl took hold
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="sftlint-parent-watch", daemon=True).start()
 
 
 def _lint_chunk(task: tuple[str, str, int, int, int, Shape]

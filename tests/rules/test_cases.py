@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 import yaml
 
+from sftlint.engine import Linter
 from sftlint.fixer import fix_files
-from tests.conftest import SYSTEM, chat, lint
+from sftlint.registry import select_rules
+from tests.conftest import SYSTEM, chat, lint, make_config
 
 CASES_DIR = Path(__file__).parent / "cases"
 
@@ -66,12 +68,13 @@ def test_case(code: str, case: dict[str, Any], in_tmp: Path) -> None:
         assert any(case["message"] in f.message for f in findings), [f.message for f in findings]
     if "fixed" in case:
         original = data_file.read_bytes()
-        fix_files(findings)
+        linter = Linter(make_config(config), select_rules([code], []))
+        fix_files(linter, findings)
         fixed = data_file.read_bytes()
         assert fixed == case["fixed"].encode("utf-8")
         # fix invariants: nothing fixable is left, and a second fix changes nothing
         again = lint([data_file.name], select=[code], config=config)
         assert not [f for f in again if f.fixable]
-        fix_files(again)
+        fix_files(linter, again)
         assert data_file.read_bytes() == fixed
         assert len(fixed.splitlines()) <= len(original.splitlines())
