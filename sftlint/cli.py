@@ -89,7 +89,10 @@ def _load(config_file: str | None) -> Config:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found.")
 @click.option("--config", "config_file", type=click.Path(), help="Config file to use.")
 @click.option("--no-dataset", is_flag=True,
-              help="Skip dataset-scope rules (for hooks that see only some files).")
+              help="Skip dataset and project rules (for hooks that see only some files).")
+@click.option("--changed-files", is_flag=True,
+              help="PATHS are changed files (the dataset hook): check `paths` with the dataset "
+                   "and project rules, only if one of them is an input of the check.")
 @click.option("--jobs", type=click.IntRange(1, 256), default=None,
               help="Worker processes for large files (default: one per core).")
 @click.option("--baseline", "baseline_file", type=click.Path(),
@@ -99,23 +102,37 @@ def _load(config_file: str | None) -> Config:
 @one_line_errors
 def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
           ignore: tuple[str, ...], fix: bool, show_diff: bool, statistics: bool, exit_zero: bool,
-          config_file: str | None, no_dataset: bool, jobs: int | None,
+          config_file: str | None, no_dataset: bool, changed_files: bool, jobs: int | None,
           baseline_file: str | None, write_baseline_file: str | None) -> None:
     """Check SFT data files (JSON Lines or JSON arrays) or directories of them."""
-    from sftlint.baseline import apply_baseline, read_baseline, write_baseline
+    from sftlint.baseline import read_baseline, write_baseline
     from sftlint.engine import Linter
+    from sftlint.filtering import filter_findings
     from sftlint.fixer import fix_files, preview_fixes, remove_stale_temps_of, unified_diff
+    from sftlint.hooks import (
+        dataset_hook_findings,
+        dataset_hook_rules,
+        per_file_rules,
+        plan_dataset_hook,
+    )
     from sftlint.registry import check_selectors, select_rules
     from sftlint.reporters import Summary, emit, get_reporter
     from sftlint.reporters.text import statistics_table
 
-    config = _load(config_file)
+    config, config_path = load_config(config_file)
     selected = split_codes(select) or config.select
     ignored = config.ignore + split_codes(ignore)
     check_selectors(list(selected or []) + ignored, "command line")
+    rules = select_rules(selected, ignored)
+    plan = plan_dataset_hook(list(paths), config, config_path) if changed_files else None
+    if plan is not None:
+        if not plan.run:
+            return  # no input of the check changed
+        paths, rules = (), dataset_hook_rules(rules, plan)
+    if no_dataset:
+        rules = per_file_rules(rules)
     targets = list(paths) or [config.resolve(p) for p in config.paths]
-    linter = Linter(config, select_rules(selected, ignored), dataset_rules=not no_dataset,
-                    jobs=jobs)
+    linter = Linter(config, rules, jobs=jobs)  # `rules` already lacks what --no-dataset skips
     baseline = baseline_file or config.baseline_path()
     known = read_baseline(baseline) if baseline and not write_baseline_file else None
     if fix and show_diff:
@@ -141,16 +158,18 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
     if result.files == 0:
         click.echo(f"sftlint: warning: no .jsonl or .json files in {', '.join(targets)}",
                    err=True)
+    if plan is not None:
+        result.findings = dataset_hook_findings(result.findings, plan)
+    filtered = filter_findings(result.findings, config, known, result.paths)
+    result.findings = filtered.findings
     if write_baseline_file:
         write_baseline(write_baseline_file, result.findings)
         click.echo(f"Wrote {len(result.findings)} finding(s) to the baseline "
                    f"{write_baseline_file}.")
         return
-    hidden = 0
-    if known is not None:
-        result.findings, hidden = apply_baseline(result.findings, known)
-    summary = Summary(result.files, result.records, result.findings, paths=result.paths,
-                      fixed=fixed, hidden_by_baseline=hidden)
+    summary = Summary(result.files, result.records, result.findings, paths=filtered.paths,
+                      fixed=fixed, hidden_by_baseline=filtered.hidden_by_baseline,
+                      excepted=filtered.excepted)
     out = sys.stdout
     if statistics and output_format == "text":
         if result.findings:
@@ -164,6 +183,20 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
         sys.exit(EXIT_USAGE)
     if summary.errors and not exit_zero:
         sys.exit(EXIT_FINDINGS)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--output", default="sftlint.toml", show_default=True, type=click.Path(),
+              help="Where to write the config (an existing file is never replaced).")
+@one_line_errors
+def init(paths: tuple[str, ...], output: str) -> None:
+    """Write a starter config from the data: shape, system prompt, categories, counts."""
+    from sftlint.init import write_starter_config
+
+    written, text = write_starter_config(list(paths) or ["."], output)
+    click.echo(text, nl=False)
+    click.echo(f"Wrote {written}; review it, then run `sftlint check`.", err=True)
 
 
 @cli.command("rules")
@@ -186,32 +219,40 @@ def list_rules(output_format: str) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--html", "html_file", type=click.Path(), help="Also write an HTML report here.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              help="json: one object, for scripts.")
 @click.option("--config", "config_file", type=click.Path(), help="Config file to use.")
 @one_line_errors
-def stats(paths: tuple[str, ...], html_file: str | None, config_file: str | None) -> None:
+def stats(paths: tuple[str, ...], html_file: str | None, output_format: str,
+          config_file: str | None) -> None:
     """Counts, length distributions, categories, duplicates and findings of a dataset."""
     from sftlint.engine import Linter
+    from sftlint.filtering import filter_findings
     from sftlint.registry import select_rules
-    from sftlint.stats import compute_stats, render_table
+    from sftlint.stats import compute_stats, render_json, render_table
 
     config = _load(config_file)
     targets = list(paths) or [config.resolve(p) for p in config.paths]
     check_result = Linter(config, select_rules(config.select, config.ignore)).check(
         targets, progress=progress_printer())
+    check_result.findings = filter_findings(check_result.findings, config).findings
     tokenizer = None
     if config.tokens.tokenizer:
         from sftlint.trainer.data import load_tokenizer
 
         tokenizer = load_tokenizer(config.resolve(config.tokens.tokenizer))
     result = compute_stats(targets, config, check_result, tokenizer, progress_printer())
-    click.echo(render_table(result))
+    click.echo(render_json(result) if output_format == "json" else render_table(result))
     if html_file:
         from sftlint.fixer import write_atomically
         from sftlint.stats_html import render_html
 
         title = ", ".join(paths) or ", ".join(config.paths)
         write_atomically(html_file, render_html(result, title).encode("utf-8"))
-        click.echo(f"\nWrote {html_file}")
+        if output_format == "json":  # stdout holds only the JSON
+            click.echo(f"Wrote {html_file}", err=True)
+        else:
+            click.echo(f"\nWrote {html_file}")
 
 
 TOKEN_RULES = ["T001", "T002", "T003", "T004"]
