@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import NamedTuple
 
-from sftlint.chinese import words
 from sftlint.config import CategoriesConfig, Config, StrictModel
 from sftlint.findings import Finding
 from sftlint.reader import SourceFacts
@@ -15,17 +16,28 @@ from sftlint.rule import DatasetRule, RecordRule, Scope
 UNCATEGORIZED = "(none)"
 
 
-def infer_category(text: str, keywords: dict[str, list[str]]) -> str | None:
-    """The category whose keywords appear most among the jieba tokens of `text`.
+class KeywordMatch(NamedTuple):
+    """What a record's text says about its category: the category it counts under (None when
+    no keyword matches) and, per matching category, the keywords found."""
 
-    A substring test first, so jieba runs only on text that can match at all.
+    category: str | None
+    found: dict[str, list[str]]
+
+
+def match_keywords(text: str, categories: CategoriesConfig) -> KeywordMatch:
+    """Which categories' keywords occur in `text`, as substrings (so 一个人 matches as a whole).
+
+    When several categories match, the first one configured (in `names`, then `expected`,
+    then `keywords` order) wins; B002 reports the record so the keywords can be sharpened.
     """
-    if not any(k in text for ks in keywords.values() for k in ks):
-        return None
-    tokens = Counter(words(text))
-    scores = {name: sum(tokens[k] for k in ks) for name, ks in keywords.items()}
-    best = max(scores, key=lambda name: scores[name])
-    return best if scores[best] > 0 else None
+    keywords = categories.keywords or {}
+    found = {name: hits for name in categories.all_names
+             if (hits := [k for k in keywords.get(name, ()) if k and k in text])}
+    return KeywordMatch(next(iter(found), None), found)
+
+
+def record_text(row: Row) -> str:
+    return row.user + "\n" + row.assistant
 
 
 def category_of(row: Row, categories: CategoriesConfig) -> str | None:
@@ -33,8 +45,25 @@ def category_of(row: Row, categories: CategoriesConfig) -> str | None:
     if row.category is not None:
         return row.category
     if categories.keywords:
-        return infer_category(row.user + "\n" + row.assistant, categories.keywords)
+        return match_keywords(record_text(row), categories).category
     return None
+
+
+def category_targets(config: Config, counts: Mapping[str, int]) -> dict[str, float]:
+    """Each category's target count: `expected`, else `expected-records` split evenly over the
+    names, else the records counted under one of the names, split evenly. B001 and the stats
+    report (its target line) both use this."""
+    spec = config.categories
+    if spec is None:
+        return {}
+    names = spec.all_names or sorted(c for c in counts if c != UNCATEGORIZED)
+    if not names:
+        return {}
+    if spec.expected:
+        return {n: float(spec.expected.get(n, 0)) for n in names}
+    total = config.expected_records if config.expected_records is not None \
+        else sum(counts.get(n, 0) for n in names)
+    return {n: total / len(names) for n in names}
 
 
 class CategoryImbalance(DatasetRule):
@@ -42,10 +71,14 @@ class CategoryImbalance(DatasetRule):
 
     ## What it does
     Counts the records of each category (from `[categories] field`, or inferred from
-    `[categories] keywords` on jieba tokens when the data has no field) and compares each
-    count with `expected` (exact targets) or, without targets, with an even split over
-    `names`. A category off by more than `tolerance` (a share of its expected count,
-    default 0.2) is reported, with every count in the message.
+    `[categories] keywords`, matched as substrings, when a record has no field) and compares
+    each count with its target: `expected` (exact targets), else `expected-records` split
+    evenly over the names, else the records that have one of the names, split evenly. A
+    category off by more than `tolerance` (a share of its target, default 0.2) is reported,
+    with every count and target in the message.
+
+    It does not flag counts as even as the total allows: with an even split of N records
+    over K names, any count between floor(N/K) and ceil(N/K) passes, even at `tolerance = 0`.
 
     ## Why it matters for training
     The model's behaviour follows the mix: a dataset that is 60% health anxiety makes a
@@ -62,6 +95,7 @@ class CategoryImbalance(DatasetRule):
     ```jsonl
     {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "有点想家了。"}, {"role": "assistant", "content": "想家是很正常的。最想念家里的什么呢？"}], "category": "nostalgia"}
     {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "又梦见我妈了。"}, {"role": "assistant", "content": "梦见妈妈，醒来一定很想她。梦里她在做什么？"}], "category": "nostalgia"}
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "老家的枣树结果了没有。"}, {"role": "assistant", "content": "那棵枣树一定陪了您很多年。小时候常爬吗？"}], "category": "nostalgia"}
     {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "家里太安静了。"}, {"role": "assistant", "content": "安静得连钟声都听得见吧。今天做了些什么？"}], "category": "loneliness"}
     ```
 
@@ -72,7 +106,8 @@ class CategoryImbalance(DatasetRule):
     ```
 
     ## Options
-    In `[categories]`: `field`, `names`, `expected` (exact targets), `tolerance`, `keywords`.
+    In `[categories]`: `field`, `names`, `expected` (exact targets), `tolerance`, `keywords`;
+    and the top-level `expected-records`.
     """
 
     code = "B001"
@@ -92,43 +127,60 @@ class CategoryImbalance(DatasetRule):
         categories = self.config.categories
         if categories is None or not (categories.field or categories.keywords):
             return
-        total = sum(self.counts.values())
-        names = categories.all_names or sorted(c for c in self.counts if c != UNCATEGORIZED)
-        if not total or not names:
+        if not sum(self.counts.values()):
             return
-        if categories.expected:
-            expected = {n: float(categories.expected.get(n, 0)) for n in names}
-        else:
-            known = sum(self.counts[n] for n in names)  # B002/B003 report the others
-            expected = {n: known / len(names) for n in names}
-        off = [n for n in names if _deviation(self.counts[n], expected[n]) > categories.tolerance]
+        targets = category_targets(self.config, self.counts)
+        if not targets:
+            return
+        tolerance = categories.tolerance
+        even = None
+        if not categories.expected:
+            # an even split: floor(N/K)..ceil(N/K) is as even as N records over K names allow
+            share = next(iter(targets.values()))
+            even = (math.floor(share + 1e-9), math.ceil(share - 1e-9))
+        off = [n for n, target in targets.items()
+               if _deviation(self.counts[n], target) > tolerance
+               and not (even and even[0] <= self.counts[n] <= even[1])]
         if not off:
             return
-        shown = ", ".join(
-            f"{n} {self.counts[n]} (expected {expected[n]:g}, "
-            f"{_signed(self.counts[n], expected[n])})" for n in names)
-        yield self.finding(dataset, None, None,
-                           f"category counts off by more than {categories.tolerance:.0%}: "
-                           f"{', '.join(off)}; counts: {shown}")
+        shown = ", ".join(f"{n} {self.counts[n]} (expected {round(t, 1):g}, "
+                          f"{_signed(self.counts[n], t, tolerance)})" for n, t in targets.items())
+        head = (f"category counts off by more than {tolerance:.0%}" if tolerance
+                else "category counts differ from their targets")
+        yield self.finding(dataset, None, None, f"{head}: {', '.join(off)}; counts: {shown}")
 
 
 def _deviation(count: int, expected: float) -> float:
-    return abs(count - expected) / expected if expected else (0.0 if count == 0 else 1e9)
+    return abs(count - expected) / expected if expected else (0.0 if count == 0 else math.inf)
 
 
-def _signed(count: int, expected: float) -> str:
+def _signed(count: int, expected: float, tolerance: float) -> str:
+    """The deviation in percent, with as many decimals as it takes to show a deviation
+    beyond the tolerance as beyond it (never "+0%" next to "more than 0%")."""
     if not expected:
-        return "unexpected"
-    return f"{(count - expected) / expected:+.0%}"
+        return "unexpected" if count else "+0%"
+    share = (count - expected) / expected
+    for decimals in range(4):
+        text = f"{share:+.{decimals}%}"
+        if abs(share) <= tolerance or abs(float(text.rstrip("%"))) > tolerance * 100:
+            return text
+    return text
 
 
 class MissingCategory(RecordRule):
     """Categories are configured and the record has none.
 
     ## What it does
-    With `[categories] field` set, flags records where that field (a dotted path such as
-    `meta.category`) is absent or not a string. Not used when `keywords` are configured:
-    then a record without the field has its category inferred from its text.
+    With `[categories] field` set and no `keywords`, flags records where that field (a
+    dotted path such as `meta.category`) is absent or not a string.
+
+    With `keywords`, a record without the field gets its category from its text (user and
+    assistant turns): the categories whose keywords occur in it as substrings. This rule
+    then reports the records that no category's keywords match (they count as no category,
+    and nothing else would say so) and, with `ambiguous = true` (the default), those that
+    several categories' keywords match: they count under the first of those categories in
+    config order (`names`, then `expected`, then `keywords`), and the message names every
+    keyword found, so the keywords can be sharpened.
 
     ## Why it matters for training
     A record without a category escapes the balance check and every per-category filter.
@@ -149,16 +201,37 @@ class MissingCategory(RecordRule):
     ```jsonl
     {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "有点想家了。"}, {"role": "assistant", "content": "想家是很正常的。最想念家里的什么呢？"}], "category": "nostalgia"}
     ```
+
+    ## Options
+    - `ambiguous` (default `true`): also report records that several categories' keywords
+      match.
     """
 
     code = "B002"
     name = "missing-category"
 
+    class Options(StrictModel):
+        ambiguous: bool = True
+
+    options: Options
+
     def check(self, record: Record) -> Iterator[Finding]:
         categories = self.config.categories
-        if categories and categories.field and not categories.keywords \
-                and record.category is None:
-            yield self.at(record, None, f'record has no category ("{categories.field}")')
+        if not categories or record.category is not None:
+            return
+        if not categories.keywords:
+            if categories.field:
+                yield self.at(record, None, f'record has no category ("{categories.field}")')
+            return
+        match = match_keywords(record_text(record.row()), categories)
+        if not match.found:
+            where = f'no "{categories.field}" field and ' if categories.field else ""
+            yield self.at(record, None, f"record has {where}no category keyword in its text "
+                                        f"({', '.join(categories.keywords)})")
+        elif len(match.found) > 1 and self.options.ambiguous:
+            found = "; ".join(f"{n}: {', '.join(ks)}" for n, ks in match.found.items())
+            yield self.at(record, None, f"keywords of {len(match.found)} categories match "
+                                        f"({found}); counted as {match.category}")
 
 
 class UnknownCategory(RecordRule):
