@@ -70,6 +70,15 @@ def test_baseline_keys_are_content_and_relative_paths(in_tmp: Path) -> None:
     assert all(":" in k and "/" not in k.split(":", 1)[1] for k in keys if k[0] in "AD")
 
 
+def test_a_version_1_baseline_still_reads(in_tmp: Path) -> None:
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("睡不着。", "你应该早点睡。")]))
+    [finding] = findings(["d.jsonl", "--select", "A001"])
+    (in_tmp / "base.json").write_text(json.dumps(
+        {"version": 1, "tool": "sftlint",
+         "findings": [{"key": f"A001:{finding['record']}", "count": 1}]}))
+    assert run(["check", "d.jsonl", "--select", "A001", "--baseline", "base.json"])[0] == 0
+
+
 # severity, per-file ignores, exceptions
 
 
