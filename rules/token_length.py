@@ -2,11 +2,16 @@
 
 They run only when `[tokens] tokenizer` names a local model directory, and need the
 train extra (transformers) for the tokenizer; the rest of sftlint never imports it.
+What they cannot evaluate is never a pass: a record the template fails on, or renders so
+that masking cannot follow, is a T002 error; a template that cannot render at all (jinja2
+missing) stops the run (exit 2). The tokenizer and each record's encoding live in the
+run's cache (`self.run`), so T001-T004 encode a record once and nothing outlives the run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from sftlint.trainer.data import (
@@ -23,32 +28,47 @@ from sftlint.records import Record
 from sftlint.rule import RecordRule
 
 
+@dataclass(frozen=True)
+class Unencodable:
+    """Why a record could not be encoded with the chat template."""
+
+    reason: str
+
+
 class _TokenRule(RecordRule):
-    """Shared: the tokenizer from the config, and one encoding per record."""
+    """Shared: the tokenizer from the config, and one encoding per record, per run."""
+
+    def tokenizer_dir(self) -> str | None:
+        path = self.config.tokens.tokenizer
+        return self.config.resolve(path) if path else None
 
     def tokenizer(self) -> Any | None:
-        path = self.config.tokens.tokenizer
-        return load_tokenizer(self.config.resolve(path)) if path else None
+        path = self.tokenizer_dir()
+        if path is None:
+            return None
+        return self.run.shared(("tokenizer", path), lambda: load_tokenizer(path))
 
-    def encoded(self, record: Record) -> Encoded | None:
+    def encoding(self, record: Record) -> Encoded | Unencodable | None:
+        """The record as training encodes it; None where the T rules do not apply (no
+        tokenizer configured, or the S rules already report the record's structure)."""
         tokenizer = self.tokenizer()
         messages = chat_messages(record)
         if tokenizer is None or not messages or record.problems:
             return None
-        key = (id(record.source), id(tokenizer), self.config.tokens.max_length)
-        if _last_encoding[0] == key:  # T001-T004 see the same record one after another
-            return _last_encoding[1]
-        try:
-            result: Encoded | None = encode(tokenizer, messages, self.config.tokens.max_length)
-        except TemplateError:
-            result = None
-        except Exception:  # a template that raises on this conversation (roles, order)
-            result = None
-        _last_encoding[:] = [key, result]
-        return result
+        max_length = self.config.tokens.max_length
 
+        def compute() -> Encoded | Unencodable:
+            try:
+                return encode(tokenizer, messages, max_length)
+            except TemplateError as exc:
+                return Unencodable(str(exc))
 
-_last_encoding: list[Any] = [None, None]
+        # T001-T004 see the same record one after another: encode it once
+        return self.run.latest(("encoding", self.tokenizer_dir(), max_length), record, compute)
+
+    def encoded(self, record: Record) -> Encoded | None:
+        enc = self.encoding(record)
+        return enc if isinstance(enc, Encoded) else None
 
 
 class ExceedsMaxLength(_TokenRule):
@@ -111,7 +131,10 @@ class NoTrainableTokens(_TokenRule):
     name = "no-trainable-tokens"
 
     def check(self, record: Record) -> Iterator[Finding]:
-        enc = self.encoded(record)
+        enc = self.encoding(record)
+        if isinstance(enc, Unencodable):  # cannot be evaluated, nor trained: never a pass
+            yield self.at(record, None, f"cannot tell what this record trains: {enc.reason}")
+            return
         if enc is not None and enc.trainable_tokens == 0:
             yield self.at(record, None, f"no assistant token within max-length "
                                         f"{self.config.tokens.max_length} "
@@ -150,7 +173,17 @@ class TemplateInjectedSystem(_TokenRule):
             return
         if any(m.role == "system" for m in record.messages):
             return
-        injected = injected_system_prompt(tokenizer)
+        def probe() -> str | Unencodable | None:
+            try:
+                return injected_system_prompt(tokenizer)
+            except TemplateError as exc:
+                return Unencodable(str(exc))
+
+        injected = self.run.shared(("injected-system", self.tokenizer_dir()), probe)
+        if isinstance(injected, Unencodable):
+            yield self.at(record, None, "cannot tell whether the chat template adds a system "
+                                        f"prompt: {injected.reason}")
+            return
         if injected:
             yield self.at(record, None, f'chat template adds a system prompt the record does '
                                         f'not have: "{injected[:60]}"')

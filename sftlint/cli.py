@@ -255,13 +255,11 @@ def stats(paths: tuple[str, ...], html_file: str | None, output_format: str,
             click.echo(f"\nWrote {html_file}")
 
 
-TOKEN_RULES = ["T001", "T002", "T003", "T004"]
-
-
 @cli.command()
 @click.argument("data", nargs=-1, type=click.Path())
 @click.option("--model", help="Local base model directory ([train] model).")
 @click.option("--output", help="Where the adapter and receipt go ([train] output).")
+@click.option("--overwrite", is_flag=True, help="Replace the run already in --output.")
 @click.option("--epochs", type=float)
 @click.option("--max-steps", type=int, help="Stop after N optimizer steps (overrides epochs).")
 @click.option("--learning-rate", type=float)
@@ -273,72 +271,36 @@ TOKEN_RULES = ["T001", "T002", "T003", "T004"]
               help="Dry-run output.")
 @click.option("--config", "config_file", type=click.Path(), help="Config file to use.")
 @one_line_errors
-def train(data: tuple[str, ...], model: str | None, output: str | None, epochs: float | None,
-          max_steps: int | None, learning_rate: float | None, batch_size: int | None,
-          lora_r: int | None, seed: int | None, dry_run: bool, output_format: str,
-          config_file: str | None) -> None:
+def train(data: tuple[str, ...], model: str | None, output: str | None, overwrite: bool,
+          epochs: float | None, max_steps: int | None, learning_rate: float | None,
+          batch_size: int | None, lora_r: int | None, seed: int | None, dry_run: bool,
+          output_format: str, config_file: str | None) -> None:
     """Gate DATA with every check, then fine-tune a LoRA adapter on it."""
-    from sftlint.config import TokensConfig
-    from sftlint.engine import Linter, collect_datasets, iter_records
-    from sftlint.registry import select_rules
     from sftlint.reporters import Summary, emit
     from sftlint.reporters.text import TextReporter
-    from sftlint.trainer.train import TrainSettings
+    from sftlint.trainer.gate import TrainRequest, run_gate
 
-    config = _load(config_file)
-    t = config.train
-    model = model or (config.resolve(t.model) if t.model else None)
-    output = output or (config.resolve(t.output) if t.output else None)
-    if not model:
-        raise UsageError("no base model: pass --model DIR or set [tool.sftlint.train] model")
-    if not output and not dry_run:
-        raise UsageError("no output directory: pass --output DIR or set [tool.sftlint.train] "
-                         "output")
-    tokenizer_dir = config.resolve(config.tokens.tokenizer) if config.tokens.tokenizer else model
-    gate_config = config.model_copy(update={"tokens": TokensConfig(
-        tokenizer=os.path.abspath(tokenizer_dir), max_length=config.tokens.max_length)})
-    targets = list(data) or [config.resolve(p) for p in config.paths]
-    rules = select_rules(config.select, config.ignore)
-    rules += [r for r in select_rules(TOKEN_RULES, config.ignore) if r not in rules]
-    result = Linter(gate_config, rules).check(targets, progress=progress_printer())
-    summary = Summary(result.files, result.records, result.findings, paths=result.paths)
-    if summary.errors:
-        emit(TextReporter(sys.stderr), summary)
-        click.echo(f"sftlint: refusing to train: {summary.errors} error-level finding(s); "
+    request = TrainRequest(data=data, model=model, output=output, epochs=epochs,
+                           max_steps=max_steps, learning_rate=learning_rate,
+                           batch_size=batch_size, lora_r=lora_r, seed=seed, dry_run=dry_run,
+                           overwrite=overwrite)
+    gate = run_gate(_load(config_file), request, progress=progress_printer())
+    if not gate.passed:
+        result = gate.check
+        emit(TextReporter(sys.stderr), Summary(result.files, result.records, result.findings,
+                                               paths=result.paths))
+        click.echo(f"sftlint: refusing to train: {len(gate.errors)} error-level finding(s); "
                    "fix them and run again (nothing was written)", err=True)
         sys.exit(EXIT_FINDINGS)
-    files = [f for ds in collect_datasets(targets, config.exclude) for f in ds.files]
-    records = [r for f in files for r in iter_records(f, config)]
-    settings = TrainSettings(
-        model=model, output=output or "", epochs=epochs or t.epochs,
-        max_steps=max_steps if max_steps is not None else t.max_steps,
-        learning_rate=learning_rate or t.learning_rate, batch_size=batch_size or t.batch_size,
-        gradient_accumulation_steps=t.gradient_accumulation_steps, lora_r=lora_r or t.lora_r,
-        lora_alpha=t.lora_alpha, lora_dropout=t.lora_dropout,
-        seed=seed if seed is not None else t.seed, logging_steps=t.logging_steps,
-        max_length=config.tokens.max_length)
     if dry_run:
         from sftlint.trainer.dry_run import dry_run_json, dry_run_text
 
-        show = dry_run_json if output_format == "json" else dry_run_text
-        click.echo(show(records, tokenizer_dir, settings.max_length))
+        click.echo(dry_run_json(gate) if output_format == "json" else dry_run_text(gate))
         return
     from sftlint.trainer.train import train as run_training
 
-    counts: dict[str, int] = {}
-    for r in records:
-        counts[r.source_path] = counts.get(r.source_path, 0) + 1
-    receipt = run_training(records, settings, files=counts, system_prompt=config.prompt()
-                           or _majority_prompt(records), findings=result.findings,
-                           log=lambda line: click.echo(line, err=True))
-    click.echo(f"Trained {settings.output}; receipt {receipt}")
-
-
-def _majority_prompt(records: list) -> str | None:
-    from collections import Counter
-
-    prompts = Counter(m.content for r in records for m in r.messages[:1] if m.role == "system")
-    return prompts.most_common(1)[0][0] if prompts else None
+    receipt = run_training(gate, log=lambda line: click.echo(line, err=True))
+    click.echo(f"Trained {gate.settings.output}; receipt {receipt}")
 
 
 @cli.command()

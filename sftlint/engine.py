@@ -41,6 +41,7 @@ from sftlint.records import (
 )
 from sftlint.registry import instantiate
 from sftlint.rule import DatasetRule, FileRule, ProjectRule, RecordRule, Rule
+from sftlint.run_cache import RunCache
 
 PARALLEL_MIN_BYTES = 4 << 20
 CHUNK_BYTES = 8 << 20
@@ -124,9 +125,14 @@ class Linter:
         """Lint `paths`; `progress` (if given) is told what is happening, for a status line."""
         result = CheckResult()
         say = progress or (lambda message: None)
+        run = RunCache()  # what the rules share during this check, and no longer
+        for active in (*self.file_rules, *self.record_rules, *self.project_rules):
+            active.run = run
         for dataset in collect_datasets(paths, self.config.exclude):
             dataset_rules = [r for r in instantiate(self.rule_classes, self.config)
                              if isinstance(r, DatasetRule)]
+            for rule in dataset_rules:
+                rule.run = run
 
             def observe(rows: list[Row], rules: list[DatasetRule] = dataset_rules) -> None:
                 for row in rows:  # row-major: rules may share work on the row in hand

@@ -83,7 +83,11 @@ def apply_edits(data: bytes, edits: Iterable[Edit]) -> bytes:
 
 
 def fixable_findings(linter: Linter, path: str, data: bytes) -> list[Finding]:
-    """The findings with edits that the linter's fixable rules report on `data`."""
+    """The findings with edits that the linter's fixable rules report on `data`, less those
+    that `per-file-ignores` and reviewed `exceptions` hide (the baseline hides findings but
+    does not stop their fixes)."""
+    from sftlint.filtering import filter_findings
+
     file_rules = [r for r in linter.file_rules if r.fixable]
     record_rules = [r for r in linter.record_rules if r.fixable]
     facts, raws = read_file(path, data, linter.accept_lists)
@@ -96,7 +100,10 @@ def fixable_findings(linter: Linter, path: str, data: bytes) -> list[Finding]:
                 found += rule.check(record)
     for file_rule in file_rules:
         found += file_rule.check(facts)
-    return [f for f in found if f.fixable]
+    found = [f for f in found if f.fixable]
+    if found and (linter.config.per_file_ignores or linter.config.exceptions):
+        found = filter_findings(found, linter.config).findings
+    return found
 
 
 def fix_bytes(linter: Linter, path: str, data: bytes) -> tuple[bytes, int]:

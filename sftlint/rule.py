@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 from sftlint.config import Config, StrictModel
 from sftlint.findings import Edit, Finding, Severity
 from sftlint.records import Record, Row, value_span
+from sftlint.run_cache import RunCache
 
 if TYPE_CHECKING:
     from sftlint.reader import SourceFacts
@@ -35,6 +36,8 @@ class Rule:
     def __init__(self, options: StrictModel, config: Config) -> None:
         self.options = options
         self.config = config
+        # What the rules of one check share; the engine hands every rule its run's cache.
+        self.run = RunCache()
 
     @classmethod
     def doc(cls) -> str:

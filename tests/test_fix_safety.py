@@ -118,6 +118,17 @@ def test_overlapping_edits_keep_the_longer_one() -> None:
     assert apply_edits(data, [crlf, blank_crlf, blank]) == b"{}\n{}\n"
 
 
+def test_fix_leaves_what_per_file_ignores_and_exceptions_hide(in_tmp: Path) -> None:
+    untrimmed = RECORD.replace("有点闷。", "有点闷。  ")
+    (in_tmp / "legacy.jsonl").write_bytes((untrimmed + "\r\n").encode())
+    (in_tmp / "d.jsonl").write_bytes((untrimmed + "\r\n").encode())
+    (in_tmp / "sftlint.toml").write_text('per-file-ignores = { "legacy.jsonl" = ["S009"] }\n')
+    run(["check", "legacy.jsonl", "d.jsonl", "--fix"])
+    assert (in_tmp / "legacy.jsonl").read_bytes() == (untrimmed + "\n").encode()  # F004 only
+    assert (in_tmp / "d.jsonl").read_bytes() == (RECORD + "\n").encode()
+    assert run(["check", "legacy.jsonl", "--diff"])[0] == 0
+
+
 # -- --diff ---------------------------------------------------------------------------------
 
 def test_diff_shows_the_fix_and_writes_nothing(in_tmp: Path) -> None:

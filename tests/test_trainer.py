@@ -22,25 +22,21 @@ from tests.conftest import SYSTEM, chat, jsonl  # noqa: E402
 from tests.tiny_model import (  # noqa: E402
     CHATML_DEFAULT_SYSTEM,
     CHATML_GENERATION,
+    PAIRS,
     build_tiny_model,
+    shared_tiny_model,
 )
 
 pytestmark = pytest.mark.train
 torch.set_num_threads(1)
 
-PAIRS = [("最近老睡不好。", "睡不好挺磨人的，最近是心里有事吗？"),
-         ("有点想家了。", "想家是很正常的。最想念家里的什么呢？"),
-         ("今天降温了。", "降温了可得多穿点，您那边冷不冷？"),
-         ("膝盖又疼了。", "膝盖疼起来走路都难，疼了多久了？"),
-         ("孩子们都忙。", "等电话的滋味不好受。最想跟他们说什么？"),
-         ("晚上吃饭没人陪。", "一个人吃饭，饭菜都少了点味道。今晚吃的什么？")]
 RECORDS = [chat(u, a) for u, a in PAIRS]
 
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     texts = [SYSTEM] + [t for pair in PAIRS for t in pair] * 5
-    return build_tiny_model(tmp_path_factory.mktemp("models") / "tiny", texts)
+    return shared_tiny_model(tmp_path_factory.getbasetemp(), "tiny", texts)
 
 
 @pytest.fixture(scope="session")

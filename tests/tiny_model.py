@@ -15,6 +15,23 @@ CHATML_DEFAULT_SYSTEM = ("{% if messages[0]['role'] != 'system' %}{{ '<|im_start
 SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 
 
+PAIRS = [("最近老睡不好。", "睡不好挺磨人的，最近是心里有事吗？"),
+         ("有点想家了。", "想家是很正常的。最想念家里的什么呢？"),
+         ("今天降温了。", "降温了可得多穿点，您那边冷不冷？"),
+         ("膝盖又疼了。", "膝盖疼起来走路都难，疼了多久了？"),
+         ("孩子们都忙。", "等电话的滋味不好受。最想跟他们说什么？"),
+         ("晚上吃饭没人陪。", "一个人吃饭，饭菜都少了点味道。今晚吃的什么？")]
+
+
+def shared_tiny_model(base: Path, name: str, texts: list[str], template: str = CHATML) -> Path:
+    """The tiny model under `base`, built on first use: test modules of one session that
+    ask for the same name share one build."""
+    out = base / name
+    if not (out / "config.json").is_file():
+        build_tiny_model(out, texts, template)
+    return out
+
+
 def build_tiny_model(out: Path, texts: list[str], template: str = CHATML) -> Path:
     import torch
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from sftlint.config import ConfigError
@@ -22,7 +21,8 @@ IGNORE_INDEX = -100
 
 
 class TemplateError(Exception):
-    """The chat template renders a conversation in a way masking cannot follow."""
+    """The chat template fails on a conversation, or renders it in a way masking cannot
+    follow: the record cannot be evaluated, so it cannot be trained either."""
 
 
 @dataclass
@@ -41,15 +41,21 @@ class Encoded:
         return sum(1 for label in self.labels if label != IGNORE_INDEX)
 
 
+def quiet_transformers() -> None:
+    """transformers' warnings ("Token indices sequence length is longer ...") are not
+    sftlint's findings: T001 says it, with the record's place."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
 def quiet_libraries() -> None:
     """Keep the libraries' progress bars and deprecation chatter out of sftlint's output:
     sftlint prints its own progress (per-step loss lines)."""
     import warnings
 
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
+    quiet_transformers()
     warnings.filterwarnings("ignore", category=FutureWarning, module=r"(transformers|trl|peft)")
     warnings.filterwarnings("ignore", category=UserWarning, module=r"(transformers|trl|peft)")
     try:
@@ -60,14 +66,15 @@ def quiet_libraries() -> None:
         pass
 
 
-@cache
 def load_tokenizer(path: str) -> Any:
-    """A tokenizer from a local directory only (no hub), never running remote code."""
+    """A tokenizer from a local directory only (no hub), never running remote code.
+    Not cached here: a run keeps what it loads (RunCache), and callers may change it."""
     try:
         from transformers import AutoTokenizer
     except ImportError:
         raise ConfigError("token rules and training need the train extra: "
                           "pip install 'sftlint[train]'") from None
+    quiet_transformers()
     try:
         tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=False,
                                                   local_files_only=True)
@@ -84,9 +91,27 @@ def chat_messages(record: Record) -> list[dict[str, str]]:
 
 
 def render(tokenizer: Any, messages: Sequence[dict[str, str]], generation_prompt: bool) -> str:
-    text = tokenizer.apply_chat_template(list(messages), tokenize=False,
-                                         add_generation_prompt=generation_prompt)
+    text = _apply_template(tokenizer, messages, tokenize=False,
+                           add_generation_prompt=generation_prompt)
     return str(text)
+
+
+def _apply_template(tokenizer: Any, messages: Sequence[dict[str, str]], **kwargs: Any) -> Any:
+    """apply_chat_template, its failures sorted: what no record can get past (jinja2 missing
+    or too old) is a ConfigError; a template that fails on this conversation (it raises on
+    the roles, reads a key the record lacks) is a TemplateError for this record."""
+    try:
+        return tokenizer.apply_chat_template(list(messages), **kwargs)
+    except ImportError as exc:
+        raise ConfigError(f"cannot render the chat template: {_first_line(exc)}") from None
+    except Exception as exc:
+        raise TemplateError(f"the chat template fails on this conversation: "
+                            f"{type(exc).__name__}: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else "(no message)"
 
 
 def has_generation_markers(tokenizer: Any) -> bool:
@@ -111,15 +136,16 @@ def assistant_char_spans(tokenizer: Any, messages: Sequence[dict[str, str]], ful
 
 def encode(tokenizer: Any, messages: Sequence[dict[str, str]], max_length: int) -> Encoded:
     if has_generation_markers(tokenizer):
-        out = tokenizer.apply_chat_template(list(messages), tokenize=True, return_dict=True,
-                                            return_assistant_tokens_mask=True)
+        out = _apply_template(tokenizer, messages, tokenize=True, return_dict=True,
+                              return_assistant_tokens_mask=True)
         ids = list(out["input_ids"])
         mask = list(out["assistant_masks"])
         token_spans = _runs(mask)
     else:
         full = render(tokenizer, messages, generation_prompt=False)
         char_spans = assistant_char_spans(tokenizer, messages, full)
-        enc = tokenizer(full, add_special_tokens=False, return_offsets_mapping=True)
+        enc = tokenizer(full, add_special_tokens=False, return_offsets_mapping=True,
+                        verbose=False)
         ids = list(enc["input_ids"])
         starts = [start for start, _ in enc["offset_mapping"]]
         token_spans = []
@@ -148,15 +174,18 @@ def _runs(mask: list[int]) -> list[tuple[int, int]]:
 PROBE_USER, PROBE_SYSTEM = "SFTLINTUSERPROBE", "SFTLINTSYSTEMPROBE"
 
 
-@cache
 def injected_system_prompt(tokenizer: Any) -> str | None:
-    """The system prompt the template adds to a conversation that has none, if any."""
+    """The system prompt the template adds to a conversation that has none, if any.
+    A template that cannot render at all (jinja2 missing) raises ConfigError."""
     try:
         bare = render(tokenizer, [{"role": "user", "content": PROBE_USER}], False)
         with_system = render(tokenizer, [{"role": "system", "content": PROBE_SYSTEM},
                                          {"role": "user", "content": PROBE_USER}], False)
-    except Exception:  # templates may reject a system role; then nothing is injected
+    except TemplateError:  # templates may reject a system role; then nothing is injected
         return None
+    for text, probe, role in ((bare, PROBE_USER, "user"), (with_system, PROBE_SYSTEM, "system")):
+        if probe not in text:
+            raise TemplateError(f"the chat template drops the {role} message's content")
     header = with_system[:with_system.index(PROBE_SYSTEM)]
     after = with_system[with_system.index(PROBE_SYSTEM) + len(PROBE_SYSTEM):]
     prefix = bare[:bare.index(PROBE_USER)]

@@ -42,19 +42,26 @@ def lint_summary(findings: list[Finding]) -> dict[str, Any]:
     }
 
 
-def build_receipt(*, files: dict[str, int], system_prompt: str | None,
-                  findings: list[Finding], settings: dict[str, Any],
-                  loss_curve: list[dict[str, float]]) -> dict[str, Any]:
-    return {
-        "data": [{"path": path, "sha256": sha256_of(path), "records": n}
-                 for path, n in files.items()],
+def build_receipt(*, data: list[dict[str, Any]], system_prompt: str | None,
+                  findings: list[Finding], settings: dict[str, Any], trained: dict[str, Any],
+                  loss_curve: list[dict[str, float]],
+                  data_changed: list[str] | None = None) -> dict[str, Any]:
+    """`data` holds each file's hash as taken before the gate, so it names the bytes that
+    were checked and trained; `trained` is what ran (steps, epochs, records), which a
+    `max_steps` run makes differ from the `epochs` setting."""
+    receipt: dict[str, Any] = {
+        "data": data,
         "system_prompt": system_prompt,
         "lint": lint_summary(findings),
         "config": settings,
+        "trained": trained,
         "versions": versions(),
         "loss_curve": loss_curve,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+    if data_changed:
+        receipt["data_changed_during_training"] = data_changed
+    return receipt
 
 
 def write_receipt(output_dir: str, receipt: dict[str, Any]) -> Path:

@@ -6,80 +6,57 @@ nothing here assumes one process, and only the main process writes the receipt.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from sftlint.trainer.data import (
-    Encoded,
-    chat_messages,
-    encode,
-    load_tokenizer,
-    quiet_libraries,
-)
-from sftlint.trainer.receipt import build_receipt, write_receipt
+from sftlint.trainer.data import quiet_libraries
+from sftlint.trainer.gate import Gate, changed_files
+from sftlint.trainer.receipt import RECEIPT_NAME, build_receipt, write_receipt
 
 from sftlint.config import ConfigError
-from sftlint.findings import Finding
+from sftlint.engine import display_path
 
 
-@dataclass
-class TrainSettings:
-    model: str
-    output: str
-    epochs: float = 3.0
-    max_steps: int = -1
-    learning_rate: float = 2e-4
-    batch_size: int = 4
-    gradient_accumulation_steps: int = 1
-    lora_r: int = 16
-    lora_alpha: int = 32
-    lora_dropout: float = 0.05
-    seed: int = 42
-    logging_steps: int = 1
-    max_length: int = 512
+class DataChanged(ConfigError):
+    """A data file changed while training ran: the receipt names what was trained, but the
+    file on disk is no longer it."""
 
 
-@dataclass
-class EncodedRecord:
-    path: str
-    line: int
-    encoded: Encoded
+def train(gate: Gate, log: Callable[[str], None] = print) -> Path:
+    """Train a LoRA adapter on what a passed gate holds; returns the receipt's path.
 
-
-def encode_records(records: list[Any], model_dir: str, max_length: int) -> list[EncodedRecord]:
-    tokenizer = load_tokenizer(model_dir)
-    return [EncodedRecord(r.path, r.line, encode(tokenizer, chat_messages(r), max_length))
-            for r in records]
-
-
-def train(records: list[Any], settings: TrainSettings, *, files: dict[str, int],
-          system_prompt: str | None, findings: list[Finding],
-          log: Callable[[str], None] = print) -> Path:
-    """Train a LoRA adapter into settings.output; returns the receipt's path."""
+    Raises DataChanged (after writing the adapter and its receipt, which describe what was
+    trained) when a data file changed during training."""
     import torch
     from datasets import Dataset
     from peft import LoraConfig
     from transformers import AutoModelForCausalLM, PrinterCallback, TrainerCallback, set_seed
     from trl import SFTConfig, SFTTrainer
 
+    if not gate.passed:
+        raise ConfigError(f"refusing to train: the gate found {len(gate.errors)} "
+                          "error-level finding(s)")
     quiet_libraries()
-    model_dir = str(Path(settings.model).resolve())
-    if not Path(model_dir).is_dir():
-        raise ConfigError(f"--model {settings.model}: not a local model directory")
+    settings = gate.settings
     set_seed(settings.seed)
-    tokenizer = load_tokenizer(model_dir)
+    tokenizer = gate.tokenizer
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    encoded = [e.encoded for e in encode_records(records, model_dir, settings.max_length)]
     rows = [{"input_ids": e.input_ids, "labels": e.labels,
              "attention_mask": [1] * len(e.input_ids)}
-            for e in encoded if e.trainable_tokens]
+            for e in gate.encoded if e.trainable_tokens]
+    if not rows:
+        raise ConfigError("no record has a trainable token within max-length "
+                          f"{settings.max_length}: nothing to train on")
     dataset = Dataset.from_list(rows)
-    model = AutoModelForCausalLM.from_pretrained(model_dir, trust_remote_code=False,
-                                                 local_files_only=True)
+    try:
+        model = AutoModelForCausalLM.from_pretrained(settings.model, trust_remote_code=False,
+                                                     local_files_only=True)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"model {settings.model}: cannot load it: "
+                          f"{str(exc).strip().splitlines()[0]}") from None
     lora = LoraConfig(r=settings.lora_r, lora_alpha=settings.lora_alpha,
                       lora_dropout=settings.lora_dropout, target_modules="all-linear",
                       task_type="CAUSAL_LM")
@@ -114,15 +91,27 @@ def train(records: list[Any], settings: TrainSettings, *, files: dict[str, int],
     trainer = SFTTrainer(model=model, args=args, train_dataset=dataset,
                          processing_class=tokenizer, peft_config=lora, callbacks=[LossLog()])
     trainer.remove_callback(PrinterCallback)  # LossLog prints the steps, on stderr
+    if trainer.is_world_process_zero():
+        # an old run's receipt must not survive next to a new adapter, even if this crashes
+        (Path(settings.output) / RECEIPT_NAME).unlink(missing_ok=True)
     trainer.train()
     trainer.save_model(settings.output)
     if not trainer.is_world_process_zero():
         return Path(settings.output)
     tokenizer.save_pretrained(settings.output)
+    state = trainer.state
+    changed = changed_files(gate.files)
     receipt = build_receipt(
-        files=files, system_prompt=system_prompt, findings=findings,
-        settings={**vars(settings), "model": model_dir, "output": os.path.abspath(settings.output),
-                  "lora_target_modules": "all-linear", "bf16": bf16, "device":
-                  "cpu" if use_cpu else "cuda", "trained_records": len(rows)},
-        loss_curve=loss_curve)
-    return write_receipt(settings.output, receipt)
+        data=[{"path": f.path, "sha256": f.sha256, "records": f.records} for f in gate.files],
+        system_prompt=gate.system_prompt, findings=gate.check.findings,
+        settings={**asdict(settings), "lora_target_modules": "all-linear", "bf16": bf16,
+                  "device": "cpu" if use_cpu else "cuda"},
+        trained={"steps": state.global_step, "epochs": round(float(state.epoch or 0), 4),
+                 "records": len(rows), "every_record_seen": float(state.epoch or 0) >= 1},
+        loss_curve=loss_curve, data_changed=changed)
+    path = write_receipt(settings.output, receipt)
+    if changed:
+        raise DataChanged(f"{display_path(changed[0])} changed during training: the adapter in "
+                          f"{display_path(settings.output)} was trained on the content its "
+                          "receipt hashes, not on the file as it is now")
+    return path

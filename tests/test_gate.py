@@ -1,0 +1,307 @@
+"""The training gate can be trusted: it refuses what it cannot evaluate, puts findings on the
+records they belong to, uses the model's tokenizer throughout, never overwrites a run by
+accident, and its receipt describes what was trained."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("trl")
+
+import torch  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
+from sftlint.trainer.gate import TrainRequest, run_gate  # noqa: E402
+
+from sftlint.cli import cli  # noqa: E402
+from sftlint.config import ConfigError  # noqa: E402
+from sftlint.engine import Linter  # noqa: E402
+from sftlint.registry import select_rules  # noqa: E402
+from sftlint.run_cache import RunCache  # noqa: E402
+from tests.conftest import SYSTEM, chat, jsonl, make_config  # noqa: E402
+from tests.tiny_model import PAIRS, shared_tiny_model  # noqa: E402
+
+pytestmark = pytest.mark.train
+torch.set_num_threads(1)
+
+RECORDS = [chat(u, a) for u, a in PAIRS]
+LONG = chat("想" * 300, "好的。")  # ~600 tokens: over max-length 120
+# Renders the last turn differently from the same turn followed by others: prefix masking
+# cannot find where the reply starts.
+LAST_TURN_MARKED = ("{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + m['content'] "
+                    "+ '<|im_end|>' }}{% if loop.last %}{{ '<|endoftext|>' }}{% endif %}"
+                    "{{ '\\n' }}{% endfor %}"
+                    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}")
+# Raises on conversations of more than one exchange, as real templates raise on roles.
+ONE_EXCHANGE_ONLY = ("{% if messages | length > 3 %}{{ raise_exception('only one exchange') }}"
+                     "{% endif %}{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + "
+                     "m['content'] + '<|im_end|>\\n' }}{% endfor %}"
+                     "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}")
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    texts = [SYSTEM] + [t for pair in PAIRS for t in pair] * 5
+    return shared_tiny_model(tmp_path_factory.getbasetemp(), "tiny", texts)
+
+
+def model_copy(tiny_model: Path, where: Path, template: str | None = None,
+               **tokenizer_config: object) -> Path:
+    """A copy of the tiny model, with another chat template or tokenizer settings."""
+    out = where / "model-copy"
+    shutil.copytree(tiny_model, out)
+    if template is not None:
+        (out / "chat_template.jinja").write_text(template)
+    if tokenizer_config:
+        path = out / "tokenizer_config.json"
+        path.write_text(json.dumps({**json.loads(path.read_text()), **tokenizer_config}))
+    return out
+
+
+def run(args: list[str]) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def one_line_error(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sftlint: error: "), err
+    assert "Traceback" not in err and "internal error" not in err
+    return lines[0]
+
+
+# --- findings land on their own records --------------------------------------------------
+
+def test_run_cache_never_mistakes_a_new_object_for_a_freed_one() -> None:
+    cache, computed = RunCache(), []
+    for i in range(200):  # each subject is freed at once: CPython hands its address on
+        cache.latest("kind", object(), lambda i=i: computed.append(i))
+    assert len(computed) == 200
+    subject = object()
+    assert cache.latest("k", subject, lambda: 1) == 1 and cache.latest("k", subject, lambda: 2) == 1
+    assert cache.shared("x", lambda: 3) == 3 and cache.shared("x", lambda: 4) == 3
+
+
+def test_each_check_has_its_own_cache_shared_by_its_rules(tiny_model: Path,
+                                                          in_tmp: Path) -> None:
+    (in_tmp / "d.jsonl").write_bytes(jsonl(RECORDS[:1]))
+    config = make_config({"tokens": {"tokenizer": str(tiny_model)}})
+    linter = Linter(config, select_rules(["T", "D"], []))
+    linter.check(["d.jsonl"])
+    first = {id(r.run) for r in linter.record_rules}
+    assert len(first) == 1
+    linter.check(["d.jsonl"])
+    assert {id(r.run) for r in linter.record_rules} != first
+
+
+CHECK_SEVERAL_TIMES = """
+import json
+from sftlint.config import load_config
+from sftlint.engine import Linter
+from sftlint.registry import select_rules
+config, _ = load_config()
+found = {}
+for select in ("T001", "T", "T001,T004", "T,S"):  # address reuse depends on what is freed
+    findings = Linter(config, select_rules(select.split(","), [])).check(["data"]).findings
+    found[select] = sorted(f.path for f in findings if f.code == "T001")
+print(json.dumps(found))
+"""
+
+
+def test_a_directory_of_one_record_files(tiny_model: Path, in_tmp: Path) -> None:
+    """The T rules cached encodings under id(record.source): with a record per file, the
+    address came back for the next file's record, which got the other record's findings.
+    A fresh process, as `sftlint check` is: pytest's heap rarely hands addresses back."""
+    (in_tmp / "data").mkdir()
+    for i in range(40):
+        record = LONG if i % 2 == 0 else chat(*PAIRS[i % len(PAIRS)])
+        (in_tmp / "data" / f"f{i:02d}.jsonl").write_bytes(jsonl([record]))
+    (in_tmp / "sftlint.toml").write_text(
+        f'[tokens]\ntokenizer = "{tiny_model}"\nmax-length = 120\n')
+    proc = subprocess.run([sys.executable, "-c", CHECK_SEVERAL_TIMES], cwd=in_tmp,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert proc.returncode == 0, proc.stderr
+    expected = [os.path.join("data", f"f{i:02d}.jsonl") for i in range(0, 40, 2)]
+    for select, flagged in json.loads(proc.stdout).items():
+        assert flagged == expected, select
+
+
+# --- what the gate cannot evaluate is refused ----------------------------------------------
+
+def test_no_jinja2_is_refused_never_passed(tiny_model: Path, in_tmp: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import transformers.utils.chat_template_utils as ctu
+
+    def no_jinja(template: str) -> None:
+        raise ImportError("apply_chat_template requires jinja2 to be installed.")
+
+    monkeypatch.setattr(ctu, "_compile_jinja_template", no_jinja)
+    (in_tmp / "d.jsonl").write_bytes(jsonl([LONG]))
+    (in_tmp / "sftlint.toml").write_text(f'[tokens]\ntokenizer = "{tiny_model}"\n')
+    code, out, err = run(["check", "d.jsonl", "--select", "T"])
+    assert code == 2 and "jinja2" in one_line_error(err) and "passed" not in out
+    for extra in (["--dry-run"], ["--output", "out"]):
+        code, out, err = run(["train", "d.jsonl", "--model", str(tiny_model), *extra])
+        assert code == 2 and "jinja2" in one_line_error(err)
+    assert not (in_tmp / "out").exists()
+
+
+def test_a_template_masking_cannot_follow_is_refused(tiny_model: Path, in_tmp: Path) -> None:
+    model = model_copy(tiny_model, in_tmp, LAST_TURN_MARKED)
+    (in_tmp / "d.jsonl").write_bytes(jsonl(RECORDS[:2]))
+    code, _, err = run(["train", "d.jsonl", "--model", str(model), "--output", "out"])
+    assert code == 1 and "refusing to train" in err
+    assert "d.jsonl:1:1: T002" in err and "d.jsonl:2:1: T002" in err
+    assert "prefix masking cannot be used" in err
+    assert not (in_tmp / "out").exists()
+    # ignoring T002 does not open the gate: its own encoding refuses, naming the record
+    (in_tmp / "sftlint.toml").write_text('ignore = ["T002"]\n')
+    code, _, err = run(["train", "d.jsonl", "--model", str(model), "--dry-run"])
+    assert code == 2 and "d.jsonl:1: " in one_line_error(err)
+
+
+def test_a_template_that_raises_on_a_record(tiny_model: Path, in_tmp: Path) -> None:
+    model = model_copy(tiny_model, in_tmp, ONE_EXCHANGE_ONLY)
+    multi = chat(*PAIRS[0])
+    multi["messages"] += [{"role": "user", "content": PAIRS[1][0]},
+                          {"role": "assistant", "content": PAIRS[1][1]}]
+    (in_tmp / "d.jsonl").write_bytes(jsonl([RECORDS[2], multi]))
+    (in_tmp / "sftlint.toml").write_text(f'[tokens]\ntokenizer = "{model}"\n')
+    code, out, _ = run(["check", "d.jsonl", "--select", "T", "--format", "json"])
+    found = json.loads(out)
+    assert code == 1
+    assert [(f["code"], f["line"], f["severity"]) for f in found] == [("T002", 2, "error")]
+    assert "only one exchange" in found[0]["message"]
+
+
+# --- one tokenizer -------------------------------------------------------------------------
+
+def test_gate_dry_run_and_training_use_the_models_tokenizer(tiny_model: Path,
+                                                            in_tmp: Path) -> None:
+    other = model_copy(tiny_model, in_tmp)
+    (in_tmp / "d.jsonl").write_bytes(jsonl(RECORDS))
+    (in_tmp / "sftlint.toml").write_text(f'[tokens]\ntokenizer = "{other}"\n')
+    for extra in (["--dry-run"], ["--output", "out"]):
+        code, _, err = run(["train", "d.jsonl", "--model", str(tiny_model), *extra])
+        assert code == 2 and "one tokenizer, the model's" in one_line_error(err)
+    # the config naming the model's own directory (by another spelling) is fine
+    (in_tmp / "sftlint.toml").write_text(f'[tokens]\ntokenizer = "{other}/../model-copy"\n')
+    code, out, _ = run(["train", "d.jsonl", "--model", str(other), "--dry-run"])
+    assert code == 0 and f"tokenizer          {other}" in out
+
+
+# --- the model is a local directory --------------------------------------------------------
+
+@pytest.mark.parametrize("model", ["Qwen/Qwen2.5-0.5B-Instruct", "no-such-dir", "empty"])
+def test_model_must_be_a_local_directory(model: str, in_tmp: Path) -> None:
+    (in_tmp / "empty").mkdir()
+    (in_tmp / "d.jsonl").write_bytes(jsonl(RECORDS))
+    for extra in (["--dry-run"], ["--output", "out"]):
+        code, _, err = run(["train", "d.jsonl", "--model", model, *extra])
+        line = one_line_error(err)
+        assert code == 2 and f"model {model}: " in line
+        assert ("never downloaded" in line) if model != "empty" else ("no config.json" in line)
+    assert not (in_tmp / "out").exists()
+
+
+# --- the receipt, and runs that are not overwritten ---------------------------------------
+
+def test_receipt_says_what_ran_and_runs_are_not_overwritten(tiny_model: Path,
+                                                            in_tmp: Path) -> None:
+    data = in_tmp / "d.jsonl"
+    data.write_bytes(jsonl(RECORDS))
+    args = ["train", "d.jsonl", "--model", str(tiny_model), "--output", "out",
+            "--batch-size", "2"]
+    code, _, err = run([*args, "--max-steps", "2"])
+    assert code == 0, err
+    receipt_path = in_tmp / "out" / "sftlint-receipt.json"
+    receipt = json.loads(receipt_path.read_text())
+    assert receipt["trained"] == {"steps": 2, "epochs": pytest.approx(2 / 3, abs=1e-3),
+                                  "records": 6, "every_record_seen": False}
+    assert receipt["config"]["max_steps"] == 2
+    assert receipt["data"] == [{"path": str(data), "records": 6,
+                                "sha256": hashlib.sha256(data.read_bytes()).hexdigest()}]
+    before = receipt_path.read_bytes()
+    code, _, err = run([*args, "--max-steps", "1"])
+    assert code == 2 and "--overwrite" in one_line_error(err)
+    assert receipt_path.read_bytes() == before
+    code, _, err = run([*args, "--max-steps", "4", "--overwrite"])
+    assert code == 0, err
+    receipt = json.loads(receipt_path.read_text())
+    assert receipt["trained"]["steps"] == 4 and receipt["trained"]["every_record_seen"]
+    (in_tmp / "notes").mkdir()
+    (in_tmp / "notes" / "todo.txt").write_text("mine")
+    code, _, err = run(["train", "d.jsonl", "--model", str(tiny_model), "--output", "notes"])
+    assert code == 2 and "already holds files" in one_line_error(err)
+
+
+def test_data_changed_during_training(tiny_model: Path, in_tmp: Path) -> None:
+    from sftlint.trainer.train import DataChanged, train
+
+    data = in_tmp / "d.jsonl"
+    data.write_bytes(jsonl(RECORDS))
+    trained_bytes = data.read_bytes()
+    gate = run_gate(make_config(), TrainRequest(data=("d.jsonl",), model=str(tiny_model),
+                                                output="out", max_steps=1))
+    assert gate.passed
+
+    def edit_the_data(line: str) -> None:  # called once a step has run
+        data.write_bytes(trained_bytes + jsonl([chat(*PAIRS[0])]))
+
+    with pytest.raises(DataChanged, match="d.jsonl changed during training"):
+        train(gate, log=edit_the_data)
+    receipt = json.loads((in_tmp / "out" / "sftlint-receipt.json").read_text())
+    assert receipt["data"][0]["sha256"] == hashlib.sha256(trained_bytes).hexdigest()
+    assert receipt["data_changed_during_training"] == [str(data)]
+    assert isinstance(DataChanged("x"), ConfigError)  # the CLI: one line, exit 2
+
+
+# --- policy lives in the library -----------------------------------------------------------
+
+def test_run_gate_is_the_policy(tiny_model: Path, in_tmp: Path) -> None:
+    (in_tmp / "d.jsonl").write_bytes(jsonl(RECORDS))
+    config = make_config({"train": {"lora-r": 4, "epochs": 2}, "tokens": {"max-length": 200}})
+    gate = run_gate(config, TrainRequest(model=str(tiny_model), seed=7, dry_run=True,
+                                         data=("d.jsonl",)))
+    assert gate.passed and len(gate.encoded) == len(RECORDS)
+    assert (gate.settings.lora_r, gate.settings.epochs, gate.settings.seed) == (4, 2.0, 7)
+    assert gate.settings.max_length == 200 and gate.settings.batch_size == 4  # TrainConfig's
+    assert gate.system_prompt == SYSTEM
+    with pytest.raises(ConfigError, match="--epochs: "):
+        run_gate(config, TrainRequest(model=str(tiny_model), epochs=0, dry_run=True))
+    import sftlint.cli
+
+    assert not hasattr(sftlint.cli, "TOKEN_RULES") and not hasattr(sftlint.cli,
+                                                                  "_majority_prompt")
+
+
+# --- dry-run output ------------------------------------------------------------------------
+
+def test_dry_run_decodes_whole_spans(tiny_model: Path, in_tmp: Path) -> None:
+    prompt = "你是一位温柔的陪伴者。"  # 柔 is not in the tiny vocabulary: byte tokens
+    reply = "慢慢来，柔和一点对自己。"
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat(PAIRS[0][0], reply, system=prompt)]))
+    code, out, _ = run(["train", "d.jsonl", "--model", str(tiny_model), "--dry-run"])
+    assert code == 0
+    assert "\ufffd" not in out
+    assert f"<|im_start|>system\n{prompt}<|im_end|>" in out
+    assert f"[[{reply}<|im_end|>]]" in out
+
+
+def test_library_warnings_stay_out(tiny_model: Path, in_tmp: Path) -> None:
+    model = model_copy(tiny_model, in_tmp, model_max_length=16)
+    (in_tmp / "d.jsonl").write_bytes(jsonl(RECORDS[:2]))
+    proc = subprocess.run([sys.executable, "-m", "sftlint", "train", "d.jsonl", "--model",
+                           str(model), "--dry-run"], cwd=in_tmp, capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
