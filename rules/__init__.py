@@ -24,7 +24,16 @@ from sftlint.rules.file_format import (
 )
 from sftlint.rules.imperative_reply import ImperativeReply
 from sftlint.rules.language_mismatch import LanguageMismatch
+from sftlint.rules.media import MediaCountMismatch, MediaMissing, MediaUnreadable
 from sftlint.rules.pii import PiiEmail, PiiNationalId, PiiPaymentCard, PiiPhone
+from sftlint.rules.preference_pairs import (
+    IdenticalPair,
+    KtoLabelInvalid,
+    NearIdenticalPair,
+    PairPromptMismatch,
+    PairSideMissing,
+)
+from sftlint.rules.reasoning import EmptyReasoning, ReasoningInconsistent, ReasoningMalformed
 from sftlint.rules.record_schema import SchemaViolation
 from sftlint.rules.structure import (
     EmptyContent,
@@ -46,6 +55,13 @@ from sftlint.rules.token_length import (
     NoTrainableTokens,
     TemplateInjectedSystem,
 )
+from sftlint.rules.tool_calls import (
+    ToolArgumentsInvalid,
+    ToolArgumentsSchema,
+    ToolCallUnanswered,
+    ToolsMalformed,
+    UndeclaredTool,
+)
 from sftlint.rules.user_turns import FormalUserTurn, UserTooLong, UserTooShort
 
 from sftlint.rule import Rule
@@ -62,4 +78,8 @@ RULES: tuple[type[Rule], ...] = (
     CategoryImbalance, MissingCategory, UnknownCategory, RecordCount,
     ExceedsMaxLength, NoTrainableTokens, TemplateInjectedSystem, EndOfTurnTruncated,
     PiiEmail, PiiPhone, PiiNationalId, PiiPaymentCard,
+    ToolArgumentsInvalid, ToolCallUnanswered, UndeclaredTool, ToolArgumentsSchema, ToolsMalformed,
+    ReasoningMalformed, ReasoningInconsistent, EmptyReasoning,
+    IdenticalPair, NearIdenticalPair, PairPromptMismatch, PairSideMissing, KtoLabelInvalid,
+    MediaCountMismatch, MediaMissing, MediaUnreadable,
 )

@@ -12,7 +12,7 @@ from sftlint.rules.duplicates import Places
 
 from sftlint.config import Config, StrictModel
 from sftlint.findings import Finding, Severity
-from sftlint.records import ROLES, Record, Row, escape_pointer
+from sftlint.records import Record, Row, escape_pointer, turn_pointer
 from sftlint.rule import DatasetRule, RecordRule, Scope
 
 SYSTEM_OK = '{"role": "system", "content": "你是一位耐心的陪伴者。"}'
@@ -104,11 +104,13 @@ class UnknownRole(RecordRule):
     name = "unknown-role"
 
     def check(self, record: Record) -> Iterator[Finding]:
+        allowed = record.shape.allowed_roles
         for m in record.messages:
-            if m.role not in ROLES:
-                yield self.at(record, m.pointer.rsplit("/", 1)[0] or None,
-                              f'unknown role "{m.raw_role}" (expected system, user or '
-                              "assistant; map it in [tool.sftlint.mapping] roles)")
+            if m.role not in allowed:
+                expected = ", ".join(allowed[:-1]) + " or " + allowed[-1]
+                yield self.at(record, turn_pointer(m, record.shape),
+                              f'unknown role "{m.raw_role}" (expected {expected}; map it in '
+                              "[tool.sftlint.mapping] roles)")
                 return  # one per record: the rest is usually the same role again
 
 
@@ -172,25 +174,33 @@ class RoleOrder(RecordRule, DatasetRule):
             self.config.system_prompt is not None or self.config.system_prompt_file is not None))
 
     def check(self, record: Record) -> Iterator[Finding]:
-        if record.problems or any(m.role not in ROLES for m in record.messages):
+        allowed = record.shape.allowed_roles
+        if record.problems or any(m.role not in allowed for m in record.messages):
             return  # an unreadable message or unknown role (S001-S003) leaves no order to judge
+        # Tool results belong to the assistant's turn (C002 judges where they stand): after
+        # a call or a result, the assistant may speak again.
         msgs = record.messages
         if not msgs:
             return
         if msgs[0].role != "system":
             if self.per_record:
-                yield self.at(record, msgs[0].pointer.rsplit("/", 1)[0] or None,
+                yield self.at(record, turn_pointer(msgs[0], record.shape),
                               f"conversation starts with {msgs[0].role}, not system "
                               "(no system prompt)")
         else:
             msgs = msgs[1:]
         expected = "user"
+        calling = False
         for m in msgs:
-            if m.role != expected:
-                yield self.at(record, m.pointer.rsplit("/", 1)[0] or None,
+            if m.role == "tool":
+                calling = True
+                continue
+            if m.role != expected and not (calling and m.role == "assistant"):
+                yield self.at(record, turn_pointer(m, record.shape),
                               f"expected a {expected} turn here, found {m.role}")
                 return
-            expected = "assistant" if expected == "user" else "user"
+            calling = m.role == "assistant" and bool(m.tool_calls)
+            expected = "assistant" if m.role == "user" else "user"
 
     def observe(self, row: Row) -> None:
         if self.options.require_system != "auto" or self.per_record:
@@ -238,7 +248,7 @@ class EmptyContent(RecordRule):
 
     def check(self, record: Record) -> Iterator[Finding]:
         for m in record.messages:
-            if not m.content or m.content.isspace():
+            if (not m.content or m.content.isspace()) and not m.tool_calls and not m.media:
                 yield self.at(record, m.pointer, f"{m.role} message is empty")
 
 
@@ -341,9 +351,12 @@ class NoAssistantReply(RecordRule):
     def check(self, record: Record) -> Iterator[Finding]:
         if record.problems and not record.messages:
             return  # nothing was read: S001/S002 already say why
+        if record.pair is not None and not (record.pair.chosen and
+                                            record.pair.chosen[-1].role == "assistant"):
+            return  # a pair without its chosen reply: V004 says so
         if not record.messages:
             yield self.at(record, None, "conversation has no messages")
         elif record.messages[-1].role != "assistant":
             last = record.messages[-1]
-            yield self.at(record, last.pointer.rsplit("/", 1)[0] or None,
+            yield self.at(record, turn_pointer(last, record.shape),
                           f"conversation ends with a {last.role} turn, not an assistant reply")

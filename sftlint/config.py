@@ -126,7 +126,10 @@ class Config(StrictModel):
     record_schema: str | None = None
     bom: Literal["forbid", "require"] = "forbid"
     expected_records: int | None = Field(None, ge=0, le=MAX_COUNT)
-    format: Literal["messages", "sharegpt", "alpaca", "xtuner", "auto"] = "auto"
+    format: Literal["messages", "sharegpt", "alpaca", "xtuner", "sharegpt-ranking",
+                    "chosen-rejected-messages", "trl-preference", "openai-preference", "kto",
+                    "prompt-completion", "kto-prompt-completion", "auto"] = "auto"
+    media_root: str | None = None  # M002/M003: where relative media paths resolve
     baseline: str | None = None
     mapping: MappingConfig | None = None
     categories: CategoriesConfig | None = None

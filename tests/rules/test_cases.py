@@ -2,7 +2,8 @@
 
 A case gives the file as `records` (each a `chat: [user, reply]` shorthand, `messages`,
 `json` for any object, or `line` for raw text), or as `raw` text / `raw_bytes` (a Python
-bytes literal) for file rules; `config` is the [tool.sftlint] table; `expect` lists
+bytes literal) for file rules; `files` (text) and `binary_files` (bytes literals, for
+media) are written beside it; `config` is the [tool.sftlint] table; `expect` lists
 `CODE:line` strings; fixable rules give `fixed`, the file after `--fix`.
 """
 
@@ -58,6 +59,9 @@ def test_case(code: str, case: dict[str, Any], in_tmp: Path) -> None:
     for name, text in case.get("files", {}).items():
         (in_tmp / name).parent.mkdir(parents=True, exist_ok=True)
         (in_tmp / name).write_text(text, encoding="utf-8")
+    for name, literal in case.get("binary_files", {}).items():  # media: Python bytes literals
+        (in_tmp / name).parent.mkdir(parents=True, exist_ok=True)
+        (in_tmp / name).write_bytes(ast.literal_eval(literal))
     data_file = in_tmp / case.get("filename", "data.jsonl")
     data_file.write_bytes(file_bytes(case))
     config = case.get("config", {})
