@@ -103,8 +103,21 @@ class ChecklistReply(RecordRule):
     """Assistant turn is a list of suggestions.
 
     ## What it does
-    Flags assistant turns with `min-items` or more lines that start with a list marker:
-    `1.`, `2、`, `（3）`, `-`, `•`, `一、`, `第一，`.
+    Flags assistant turns laid out as a list of `min-items` or more items, in any of the
+    layouts a list takes:
+    - lines that start with a marker: `1.`, `2、`, `（3）`, `①`, `-`, `•`, `·`, `✔`, `一、`,
+      `第一，`, `A.`, `# heading`;
+    - three or more `key: value` lines in a row (`早上：降压药一片`);
+    - numbered items inside a sentence, in order from 1: `建议您：1.按时服药；2.保持低盐饮食；
+      3.…`, `一是…，二是…`, `第一，…；第二，…`, `①…②…`, `1）…2）…`;
+    - steps in prose: `首先…其次…`, `首先/先…然后…最后…`, `第一步…第二步…`, and in English
+      `First, … Second, … Finally, …`;
+    - three or more short items split by semicolons after a colon (`日程是：周一理发；周三复查；…`).
+
+    Not flagged: one number, a time or a date in a sentence (养大了3个孩子, 下午3:30, 2.5 小时,
+    第一次), two things in one flowing sentence, 首先 used once as an opener, 一来…二来…, and
+    long prose that moves on with 另外 / 此外 / 同时. Several short orders in one sentence (平时
+    要多喝水，多吃蔬菜) are A001's business, not a list.
 
     ## Why it matters for training
     A person who says they feel low and gets "1. 多运动 2. 早睡 3. 找朋友聊天" has been handed

@@ -20,7 +20,7 @@ _YOU = r"(?:你们|您们|你|您)"
 _ADVERB = (r"(?:可|也|还|就|真|都|再|千万|一定|务必|还是|以后|今后|平时|自己|真的|总|老|现在|"
            r"每天|天天|晚上|早上|出门|这回|这次|下次|下回|从今以后|从现在开始|自个儿|可得|真得)")
 # After 别/不要: what comforts ("别担心", "不要害怕") or cares ("别忘了带伞"), not orders.
-_COMFORT = (r"(?:担心|害怕|怕|着急|急|慌|紧张|客气|见外|难过|伤心|哭|自责|怪自己|内疚|不好意思|"
+_COMFORT = (r"(?:担心|害怕|怕|着急|急(?!躁)|慌|紧张|客气|见外|难过|伤心|哭|自责|怪自己|内疚|不好意思|"
             r"放在心上|往心里去|忘了|忘记|累着|冻着|着凉|受凉|饿着|摔着)")
 _SOFTEN = r"(?:太|过于|太过|那么|这么|再|多)"
 # What 别 starts but does not forbid: 别人, 别的, and idioms (别看他嘴硬, 别提多高兴, 别说您了).
@@ -38,6 +38,12 @@ _DEI = (r"得(?!了|到|知|出|分|益|罪|体|意|劲|空|闲|病|过|奖|逞|
         r"亏|很|太|多好|慌|行|嘞|咧)")
 _MODAL = (r"(?:应该|应当|必须|务必|一定要|一定得|一定不要|一定别|一定不能|千万要|千万别|千万不要|"
           rf"千万不能|{_DEI}|该(?![死有])|最好(?!的)|{_MUST}|{_PROHIBIT})")
+# What a subjectless 要/需要 commands ("要多出去走走", "也要接受自己"); 要靠别人帮忙 or
+# 要走半个钟头 say what something takes.
+_DIRECTIVE = (r"(?:多|少|学会|学着|坚持|注意|记住|振作|坚强|乐观|积极|想开|看开|保持|按时|懂得|知道|"
+              r"明白|相信自己|控制|改变|面对|接受|放下|勇敢|早点|早些|及时|适当|规律|尽量|理解|体谅|"
+              r"关注|重视|正视|珍惜|爱惜|照顾好|对自己|为自己|给自己|让自己|有信心|听话|听医生|"
+              r"好好|按照|配合|戒|定期|经常|每天|尽快|马上|赶紧|立刻|先去|去医院|去看)")
 # Clause openers a subjectless order may follow ("所以呀，要多出去走走", "也要接受自己").
 _OPENER = (r"(?:那|那就|所以|所以呀|还是|可|千万|一定|总之|其实|而且|但是|但|不过|可是|因此|以后|"
            r"今后|平时|现在|还有|另外|真的|哎|哎呀|唉|呀|啊|这时候|这个时候|这回|下回|下次|也|都|就|"
@@ -45,7 +51,7 @@ _OPENER = (r"(?:那|那就|所以|所以呀|还是|可|千万|一定|总之|其�
            r"饭后|空腹|出门前|平常|白天|夜里|天冷了|天热了|下雨天|冬天|夏天|这几天|这阵子)")
 _BARE = (r"(?:应该|应当|必须|务必|一定要|一定得|一定不要|千万要|千万别|千万不要|千万不能|"
          r"最好(?!的|是)|得(?=多|少|学|注意|按时|去|好好|赶紧|起来|振作|往前)|"
-         r"(?:需要|要)(?!是|不|么|说|我|你|您|让|看|知道|紧|求|点|个|些|去哪|多久|多少|几|被|得到)|"
+         rf"(?:需要|要)(?={_DIRECTIVE})|"
          rf"{_PROHIBIT}|少(?=\S{{1,2}}点)|赶紧|赶快|立刻|马上(?!就要|就到)|"
          r"把(?=[^，。！？,!?\n]{1,10}(?:了|掉)(?:[，。！,!\n]|$))|"
          r"请(?=保持|尽量|务必|一定|不要|别|多|少|注意|按时|坚持|学会|停止|立即))")
@@ -278,6 +284,13 @@ def _lecture(text: str, m: re.Match[str], starts: dict[int, set[int]]) -> bool:
     return True
 
 
+def _shown(text: str, m: re.Match[str]) -> str:
+    """The matched words and what follows them in the clause, up to ten characters."""
+    start = m.start("lead") if m.lastgroup == "lead" else m.start()
+    end = clause_at(text, start, m.end()).end
+    return text[start:min(end, max(m.end(), start + 10))].strip()
+
+
 def imperative_phrase(text: str) -> str | None:
     """The first lecturing phrase in `text`, or None."""
     starts: dict[int, set[int]] = {}
@@ -291,7 +304,7 @@ def imperative_phrase(text: str) -> str | None:
             m = pattern.search(padded)
             while m:
                 if _lecture(padded, m, starts):
-                    return m.group().strip("，,。！!？?；;：:\n…～~ ")
+                    return _shown(padded, m)
                 m = pattern.search(padded, m.start() + 1)
     intro = _RULES_INTRO.match(text) if "：" in text or ":" in text else None
     if intro and not _reported(text, Span(0, intro.end()), intro.end()) and checklist_items(text) >= 2:
@@ -310,11 +323,35 @@ class ImperativeReply(RecordRule):
     """Lecturing or imperative phrasing in an assistant turn.
 
     ## What it does
-    Flags assistant turns that tell the user what to do or how to feel: 你/您应该, 你/您必须,
-    你一定要, 不要这样想, 别想太多, and in English "you should", "you must", "you need to".
-    Gentle forms are left alone: 要不要, 要是, 我应该, 别人, 您愿意…吗. Words are matched on
-    jieba tokens (迷你 is not 你, 得到 is not 得), and 应该 meaning "probably"
-    (您应该很累吧) is not an order. jieba runs only on turns a cheap regex has flagged.
+    Flags assistant turns that tell the user what to do, think or feel, in a directive voice:
+    modal orders (你/您应该, 必须, 务必, 一定要, 得, 最好, 不能总…, 您要多…, 您不应该…), bare
+    orders that open a clause (要多出去走走, 少吃点咸的, 赶紧把药吃了, 千万别…, 不许…), orders
+    after a topic (出门一定要带上手机, 血压问题不能忽视), telling people what to think (别这么想,
+    别想那么多, 不要胡思乱想, 您就是想太多了, 这种想法不对, 怎么能这么想), admonitions (听我的,
+    得学会放下, 日子总要过下去, 哭也没用, 说句不好听的, 该干嘛干嘛), a counsellor's "we"
+    (我们都应该…), "remember, <maxim>" (记住，…需要…), a list of rules (建议您：1.… 2.…), and
+    in English "you should / must / need to / have to / ought to / 'd better", "listen to
+    me", "make sure you", "never / don't …", "that kind of thinking".
+
+    Each match is then read in its sentence, and these are deliberately not flagged:
+    - reported or echoed speech: 孩子们说您应该多出门？ / 您总觉得自己应该坚强 / 医生让您少吃盐 /
+      "Your daughter said you should rest more?", and anything inside quotation marks;
+    - 应该/该/得 meaning "probably" or "how…": 您应该累坏了吧, 您应该是想家了, 您该饿了吧,
+      您得多高兴啊, and 该…了 about the day's routine (您该吃药了);
+    - questions that ask (您觉得应该怎么办呢？, 您是不是该去医院看看了？), but not rhetorical ones
+      (怎么能这么想呢) or orders with a tag (…，好吗？);
+    - idioms: 别看他嘴硬, 别提多高兴了, 别说是您, 不要说您了, 别人, 特别, 不要紧;
+    - conditionals and permission: 要是累了就歇歇吧, 想哭就哭吧, 如果你需要任何帮助…;
+      hedges (也许你需要…) and the rest of a suggestion (你可以尝试…，同时也要…);
+    - first and third person: 我应该早点问您的, 我得查一查, 孩子们应该多陪陪您, 以前学校不准…,
+      and stories about the past (那时候家里穷，不能天天吃肉);
+    - comfort and care: 别担心, 别太担心, 不要害怕, 不用怕, 别难过, 别太自责, 别客气, 别忘了,
+      记得带伞, 注意安全, and offers (要不要试试…, 可以试试…, 不妨…);
+    - "you should" as praise or a past wish ("you should be proud", "you should have seen").
+
+    Word boundaries come from jieba where they matter (迷你应该 is not 你应该; 你得到 is not 你得);
+    jieba runs only on the rare match whose pronoun could be part of a longer word.
+    Precision and recall on a labeled set are in docs/accuracy.md.
 
     ## Why it matters for training
     A few lecturing replies are enough for a companion model to start preaching; people

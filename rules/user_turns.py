@@ -179,9 +179,20 @@ class FormalUserTurn(RecordRule):
     """User turn reads like a written request, not speech.
 
     ## What it does
-    Flags user turns with the markers of a written request: 您好, 请问, 咨询, "请…给出/列出/
-    分析", or list markers. Words are matched on jieba tokens, so 咨询师 or 请客 do not count;
-    jieba runs only on turns a cheap substring test has flagged.
+    Flags user turns that read like a written request or a query to a service, not like
+    someone chatting: requests to produce a text (请列出…, 请分析一下…, 请给出…的建议,
+    请帮我写一份…, 请直接输出…), 能否/可否提供…, 咨询 as a verb (我想咨询一下…), 想了解一下…的
+    条件/流程/标准, 请问 or 您好 + 想问一下 followed by an information question (如何, 哪些,
+    多少, 是否, 流程…), lists and numbered sub-questions (1.…2.…, 问题一：…问题二：…), task
+    prompts (你是一位专业的心理咨询师…, 根据…生成…), bare keyword queries (老年人 高血压 饮食), and
+    in English "please list / analyze / provide…", "in bullet points", "could you provide…",
+    "I would like to inquire…". 请 and 咨询 must be words of their own (jieba, run only on
+    turns that have them): 请客, 请假, 咨询师 are not requests.
+
+    Not flagged: greetings and polite words in speech (您好啊小暖，今天降温了。 / 请问你是谁呀？ /
+    请你陪我说说话吧), spoken questions asking for advice (你说我这血压老是高，是不是跟我爱吃咸菜
+    有关系啊？ / …该怎么办？), long rambling stories, and 请问/您好 questions with spoken
+    particles (呀, 啊, 呢, 吧, 呗…). A greeting alone never makes a turn formal.
 
     ## Why it matters for training
     A companion model hears "最近老睡不好", not "您好，请问如何改善睡眠？请列出建议". Trained on

@@ -82,7 +82,7 @@ def load(data_dir: Path, name: str) -> list[dict[str, object]]:
         assert spec and spec.loader
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        return module.load(name)  # type: ignore[no-any-return]
+        return list(module.load(name))
     with (data_dir / f"{name}.jsonl").open(encoding="utf-8") as f:
         items = [json.loads(line) for line in f if line.strip()]
     return [i for i in items if i.get("text") is not None]
@@ -92,11 +92,12 @@ def flagged_items(code: str, texts: list[str], role: str) -> list[bool]:
     """Which of `texts` the rule `code` reports, run as sftlint runs it."""
     from sftlint.config import parse_config
     from sftlint.reader import read_file
-    from sftlint.records import normalize
+    from sftlint.records import detect_shape, normalize
     from sftlint.registry import rule_by_key, rule_options
+    from sftlint.rule import RecordRule
 
     rule_cls = rule_by_key(code)
-    assert rule_cls is not None, code
+    assert rule_cls is not None and issubclass(rule_cls, RecordRule), code
     config = parse_config({}, "evaluate", ".")
     rule = rule_cls(rule_options(rule_cls, config), config)
     lines = []
@@ -108,17 +109,12 @@ def flagged_items(code: str, texts: list[str], role: str) -> list[bool]:
     data = ("\n".join(lines) + "\n").encode("utf-8")
     _, raws = read_file("items.jsonl", data)
     pointer = "/messages/2/content" if role == "assistant" else "/messages/1/content"
+    shape = detect_shape({"messages": []})
     flagged = []
     for raw in raws:
-        record = normalize(raw, "items.jsonl", _messages_shape(), None)
-        flagged.append(any(f.pointer == pointer for f in rule.check(record)))  # type: ignore[attr-defined]
+        record = normalize(raw, "items.jsonl", shape, None)
+        flagged.append(any(f.pointer == pointer for f in rule.check(record)))
     return flagged
-
-
-def _messages_shape():  # type: ignore[no-untyped-def]
-    from sftlint.records import detect_shape
-
-    return detect_shape({"messages": []})
 
 
 def evaluate(data_dir: Path = DATA, codes: Iterable[str] = TASKS,
@@ -135,7 +131,7 @@ def evaluate(data_dir: Path = DATA, codes: Iterable[str] = TASKS,
         flags = flagged_items(code, [str(i["text"]) for i in items], role)
         for split in wanted:
             conf = Confusion()
-            for item, flag in zip(items, flags):
+            for item, flag in zip(items, flags, strict=True):
                 if split == "all" or item.get("split") == split:
                     conf.add(bool(item[label]), flag, item)
             results[(code, split)] = conf
