@@ -151,7 +151,8 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
     fixed = 0
     changed: list[str] = []
     if fix:
-        report = fix_files(linter, result.findings, targets)
+        report = fix_files(linter, result.findings, targets, on_wait=lambda path: click.echo(
+            f"sftlint: waiting for another `sftlint check --fix` of {path}", err=True))
         fixed, changed = report.total, report.changed
         if any(f.fixable for f in result.findings):  # another fixer may have got there first
             result = linter.check(targets)

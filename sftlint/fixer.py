@@ -139,9 +139,10 @@ def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
 
 
 @contextmanager
-def locked(path: str) -> Iterator[int]:
-    """A read-only descriptor of `path` under an exclusive flock. A fixer that waited while
-    another replaced the file holds a lock on the old inode: it opens the new one again."""
+def locked(path: str, on_wait: Callable[[str], None] | None = None) -> Iterator[int]:
+    """A read-only descriptor of `path` under an exclusive flock (`on_wait` is told when
+    another holds it). A fixer that waited while another replaced the file holds a lock on
+    the old inode: it opens the new one again."""
     while True:
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
@@ -149,7 +150,12 @@ def locked(path: str) -> Iterator[int]:
             raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
         try:
             if fcntl is not None:
-                fcntl.flock(fd, fcntl.LOCK_EX)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    if on_wait is not None:
+                        on_wait(path)
+                    fcntl.flock(fd, fcntl.LOCK_EX)
             held = os.fstat(fd)
             now = os.stat(path)
         except FileNotFoundError as exc:
@@ -177,13 +183,14 @@ def _unchanged(path: str, fd: int, seen: os.stat_result, digest: bytes) -> bool:
     return hashlib.blake2b(_read_all(fd)).digest() == digest
 
 
-def fix_file(linter: Linter, path: str, name: str | None = None) -> int:
+def fix_file(linter: Linter, path: str, name: str | None = None,
+             on_wait: Callable[[str], None] | None = None) -> int:
     """Fix the file at `path` (`name`: how findings call it) in place; returns the findings
     fixed. Raises FileChanged when the file kept changing under us (by something that does
     not take the lock)."""
     name = name or path
     for _ in range(ATTEMPTS):
-        with locked(path) as fd:
+        with locked(path, on_wait) as fd:
             seen = os.fstat(fd)
             data = _read_all(fd)
             digest = hashlib.blake2b(data).digest()
@@ -212,8 +219,8 @@ def files_to_fix(linter: Linter, findings: Iterable[Finding], targets: list[str]
     return [(where.get(name, name), name) for name in names]
 
 
-def fix_files(linter: Linter, findings: Iterable[Finding], targets: list[str] | None = None
-              ) -> FixReport:
+def fix_files(linter: Linter, findings: Iterable[Finding], targets: list[str] | None = None,
+              on_wait: Callable[[str], None] | None = None) -> FixReport:
     """Fix every file that has a fixable finding. The findings only say which files: the
     edits are computed again on the bytes read under the lock."""
     report = FixReport()
@@ -224,7 +231,7 @@ def fix_files(linter: Linter, findings: Iterable[Finding], targets: list[str] | 
             folders.add(folder)
             remove_stale_temps(folder)
         try:
-            count = fix_file(linter, path, name)
+            count = fix_file(linter, path, name, on_wait)
         except FileChanged:
             report.changed.append(name)
             continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -228,6 +229,27 @@ def test_two_concurrent_fixers_lose_nothing(folder: Path) -> None:
     expected = [trimmed(json.loads(line)) for line in original.splitlines() if line.strip()]
     assert records == expected
     assert not temps(folder)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock")
+def test_a_fixer_waits_for_the_lock_and_fixes_the_bytes_it_then_finds(folder: Path) -> None:
+    import fcntl
+
+    path = folder / "d.jsonl"
+    path.write_bytes(messy(20))
+    with open(path, "rb") as held:  # another fixer holds the lock ...
+        fcntl.flock(held, fcntl.LOCK_EX)
+        proc = sftlint("check", "d.jsonl", "--fix", "--select", "F,S", cwd=folder)
+        assert proc.stderr is not None
+        ready, _, _ = select.select([proc.stderr], [], [], 120)
+        if not ready:
+            proc.kill()
+        line = proc.stderr.readline() if ready else b""  # the fixer says it waits
+        assert b"waiting for another `sftlint check --fix` of d.jsonl" in line
+        path.write_bytes((RECORD + "\r\n").encode())  # ... and rewrites the file meanwhile
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, (out, err)
+    assert path.read_bytes() == (RECORD + "\n").encode()  # edits made for the new bytes
 
 
 def big_file(folder: Path) -> tuple[Path, bytes]:
