@@ -124,7 +124,7 @@ _ENGLISH = re.compile(
     r"\byou(?:\s+(?:should|must|need\s+to|have\s+to|ought\s+to|had\s+better)|'d\s+better)\b"
     r"(?!\s+(?:have|be\s+(?:so\s+|very\s+|really\s+)?proud|see))"
     r"|\bdon'?t\s+think\s+(?:like\s+that|that\s+way)\b|\bstop\s+(?:worrying|overthinking)\b"
-    r"|\blisten\s+to\s+me\b|\bmake\s+sure\s+(?:you|to)\b|\bthat\s+kind\s+of\s+thinking\b"
+    r"|\blisten\s+to\s+me\b|\bmake\s+sure\s+you\b|\bthat\s+kind\s+of\s+thinking\b"
     r"|\b(?:never|don'?t|do\s+not)\s+(?:give|let|tell|skip|think|sit|stay|go|eat|drink|forget\s+to)\b"
     r"|\btry\s+harder\b|\bcheer\s+up\b|\bno\s+more\s+\w+ing\b|\bpull\s+yourself\s+together\b",
     re.IGNORECASE,

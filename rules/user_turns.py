@@ -112,6 +112,8 @@ _PRODUCE = (r"(?:列出|列举|列一|罗列|给出|提供|分析|评估|总结|
             r"计算|解答|举例|对比)")
 # Marks of speech: particles and chat words ("您好啊小暖", "请问你是谁呀").
 _SPOKEN = re.compile(r"[呀啊呢吧呗嘛哈啦咋啥哎唉嗯哟喽咯噢哦]|唠嗑|俺|咱")
+# A request that ends on a particle is said, not written ("请你介绍一下你自己吧").
+_SPOKEN_END = re.compile(r"[呀啊吧呗嘛啦哈哟][。！!？?~～…]*\s*$")
 # Written requests and queries, by how strongly each says "form, not talk".
 _REQUEST = re.compile(rf"(?P<please>请)(?:你|您|大家)?(?:帮我|为我|给我|帮忙|直接|就)?"
                       rf"[^。！？!?\n]{{0,24}}?{_PRODUCE}")
@@ -149,7 +151,7 @@ def formal_marker(text: str) -> str | None:
             return english.group()
     # 请 and 咨询 must be words of their own (请客, 请假, 咨询师 are not requests).
     request = _REQUEST.search(text) if "请" in text else None
-    if request and _word_at(text, request.start()):
+    if request and _word_at(text, request.start()) and not _SPOKEN_END.search(text):
         return request.group()
     request = _ABLE.search(text) if _ABLE_HINT.search(text) else None
     if request:
