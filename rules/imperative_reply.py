@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from sftlint.rules.assistant_replies import checklist_items
 
-from sftlint.chinese import Span, clause_at, quoted, sentence_at, terminator, token_starts
+from sftlint.chinese import Span, clause_at, quoted, sentence_at, terminator
 from sftlint.findings import Finding
 from sftlint.records import Record
 from sftlint.rule import RecordRule
@@ -161,9 +161,8 @@ _OTHER_SUBJECT = re.compile(
     r"(?<![跟对给和让叫陪替帮像被])(?:我|他|她|它|孩子|儿子|女儿|老伴|医生|大夫|护士|大家|别人|人家|"
     r"有人|年轻人|老人|家人|亲戚|邻居|朋友|子女|儿女|孙子|孙女|学校|单位|政府|社区)")
 _LISTENER = re.compile(r"[你您咱]")
-# A character that can end a word the pronoun would then belong to (迷你); function words that
-# usually stand before a pronoun are left out.
-_CJK_CHAR = re.compile(r"[\u4e00-\u9fff](?<![说跟对给让叫和劝帮陪替请祝就那而但也都可还是要么吧呢啊呀哦])")
+# Characters that make a word with the pronoun after them (迷你).
+_WORD_BEFORE_YOU = ("迷",)
 # A list introduced as rules to follow: "建议您：1.按时服药；2.…", "出远门前一定检查：· …".
 _RULES_INTRO = re.compile(r"^[^：:\n]{0,30}?(?:建议|注意|做到|检查|遵守|记住|照做|一定|必须|务必|应该|"
                           r"得(?!了))[^：:\n]{0,12}[：:]")
@@ -229,7 +228,7 @@ def _comforts(text: str, end: int, modal: str) -> bool:
     return bool(re.match(r"(?:记得|记住)[，,：:]", rest))
 
 
-def _lecture(text: str, m: re.Match[str], starts: dict[int, set[int]]) -> bool:
+def _lecture(text: str, m: re.Match[str]) -> bool:
     """Whether the pattern match `m` is a lecture in its context."""
     name = m.lastgroup or ""
     kind = {"modal": "you", "lead": "bare"}.get(name, "fixed" if name.startswith("fixed") else name)
@@ -273,15 +272,8 @@ def _lecture(text: str, m: re.Match[str], starts: dict[int, set[int]]) -> bool:
     if (_CONDITION.search(text[sentence.start:clause.end])
             and _PERMISSION.search(text[clause.start:clause.end].rstrip())):
         return False
-    # 迷你应该, 你得到: the pronoun and the modal must be whole jieba words. Checked last, and
-    # only where a character before the pronoun could join it, so jieba rarely runs.
-    if kind == "you" and _CJK_CHAR.match(text, start - 1):
-        if sentence.start not in starts:
-            starts[sentence.start] = token_starts(text[sentence.start:sentence.end])
-        bounds = starts[sentence.start]
-        return {m.start("you") - sentence.start, m.end("you") - sentence.start,
-                m.end("modal") - sentence.start} <= bounds
-    return True
+    # 迷你应该 is not 你应该 (the modals' lookaheads keep 你得到, 您要求, 别人 apart)
+    return not (kind == "you" and text[start - 1:start] in _WORD_BEFORE_YOU)
 
 
 def _shown(text: str, m: re.Match[str]) -> str:
@@ -293,7 +285,6 @@ def _shown(text: str, m: re.Match[str]) -> str:
 
 def imperative_phrase(text: str) -> str | None:
     """The first lecturing phrase in `text`, or None."""
-    starts: dict[int, set[int]] = {}
     # Every pattern starts with a literal character, so the regex engine skips ahead fast; a
     # leading newline lets a subjectless order at the very start match like any other.
     padded = "\n" + text
@@ -303,7 +294,7 @@ def imperative_phrase(text: str) -> str | None:
         for pattern in patterns:
             m = pattern.search(padded)
             while m:
-                if _lecture(padded, m, starts):
+                if _lecture(padded, m):
                     return _shown(padded, m)
                 m = pattern.search(padded, m.start() + 1)
     intro = _RULES_INTRO.match(text) if "：" in text or ":" in text else None
@@ -349,8 +340,8 @@ class ImperativeReply(RecordRule):
       记得带伞, 注意安全, and offers (要不要试试…, 可以试试…, 不妨…);
     - "you should" as praise or a past wish ("you should be proud", "you should have seen").
 
-    Word boundaries come from jieba where they matter (迷你应该 is not 你应该; 你得到 is not 你得);
-    jieba runs only on the rare match whose pronoun could be part of a longer word.
+    Words are kept apart by what follows each keyword (你得到, 您要求, 别人, 特别, 迷你应该 are
+    not orders), so the rule needs no tokenizer and costs a few regex searches per turn.
     Precision and recall on a labeled set are in docs/accuracy.md.
 
     ## Why it matters for training
