@@ -18,7 +18,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
@@ -123,15 +123,17 @@ def fix_bytes(linter: Linter, path: str, data: bytes) -> tuple[bytes, int]:
 
 
 def _read_all(fd: int) -> bytes:
+    """Every byte of the open file, from its start."""
     size = os.fstat(fd).st_size
+    os.lseek(fd, 0, os.SEEK_SET)
     chunks: list[bytes] = []
-    offset = 0
+    read = 0
     while True:
-        chunk = os.pread(fd, max(size - offset, 1 << 20), offset)
+        chunk = os.read(fd, max(size - read, 1 << 20))
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
-        offset += len(chunk)
+        read += len(chunk)
 
 
 def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
@@ -139,7 +141,8 @@ def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
 
 
 @contextmanager
-def locked(path: str, on_wait: Callable[[str], None] | None = None) -> Iterator[int]:
+def locked(path: str, on_wait: Callable[[str], None] | None = None, name: str | None = None
+           ) -> Iterator[int]:
     """A read-only descriptor of `path` under an exclusive flock (`on_wait` is told when
     another holds it). A fixer that waited while another replaced the file holds a lock on
     the old inode: it opens the new one again."""
@@ -147,20 +150,20 @@ def locked(path: str, on_wait: Callable[[str], None] | None = None) -> Iterator[
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+            raise InputError(f"{name or path}: cannot read ({exc.strerror or exc})") from exc
         try:
             if fcntl is not None:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
                     if on_wait is not None:
-                        on_wait(path)
+                        on_wait(name or path)
                     fcntl.flock(fd, fcntl.LOCK_EX)
             held = os.fstat(fd)
             now = os.stat(path)
         except FileNotFoundError as exc:
             os.close(fd)
-            raise InputError(f"{path}: removed while fixing") from exc
+            raise InputError(f"{name or path}: removed while fixing") from exc
         except BaseException:
             os.close(fd)
             raise
@@ -189,8 +192,9 @@ def fix_file(linter: Linter, path: str, name: str | None = None,
     fixed. Raises FileChanged when the file kept changing under us (by something that does
     not take the lock)."""
     name = name or path
+    path = os.path.realpath(path)  # a symlink stays a symlink; its target gets the fix
     for _ in range(ATTEMPTS):
-        with locked(path, on_wait) as fd:
+        with locked(path, on_wait, name) as fd:
             seen = os.fstat(fd)
             data = _read_all(fd)
             digest = hashlib.blake2b(data).digest()
@@ -226,7 +230,7 @@ def fix_files(linter: Linter, findings: Iterable[Finding], targets: list[str] | 
     report = FixReport()
     folders: set[str] = set()
     for path, name in files_to_fix(linter, findings, targets):
-        folder = os.path.dirname(os.path.abspath(path))
+        folder = os.path.dirname(os.path.realpath(path))
         if folder not in folders:
             folders.add(folder)
             remove_stale_temps(folder)
@@ -330,13 +334,28 @@ def remove_stale_temps_of(linter: Linter, targets: list[str]) -> int:
     return sum(remove_stale_temps(folder) for folder in sorted(folders))
 
 
+def _sync_folder(folder: str) -> None:
+    """Make the rename durable (a power cut after it leaves the new file, not the old)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_atomically(path: str, data: bytes,
                      still_valid: Callable[[], bool] | None = None) -> None:
     """Write to a temporary file beside `path`, then rename over it: never half a file.
     `still_valid`, called right before the rename, can refuse it (raises FileChanged)."""
     folder = os.path.dirname(os.path.abspath(path))
+    owner: tuple[int, int] | None = None
     try:
-        mode = os.stat(path).st_mode & 0o7777
+        st = os.stat(path)
+        mode, owner = st.st_mode & 0o7777, (st.st_uid, st.st_gid)
     except FileNotFoundError:  # a new file: the usual mode under the current umask
         umask = os.umask(0)
         os.umask(umask)
@@ -351,10 +370,14 @@ def write_atomically(path: str, data: bytes,
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        if owner is not None and hasattr(os, "chown"):
+            with suppress(OSError):  # keep the owner where we may (root fixing a user's file)
+                os.chown(tmp, *owner)
         os.chmod(tmp, mode)
         if still_valid is not None and not still_valid():
             raise FileChanged(path)
         os.replace(tmp, path)
+        _sync_folder(folder)
     except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -130,6 +130,19 @@ def test_fix_leaves_what_per_file_ignores_and_exceptions_hide(in_tmp: Path) -> N
     assert run(["check", "legacy.jsonl", "--diff"])[0] == 0
 
 
+def test_fix_through_a_symlink_fixes_its_target(in_tmp: Path) -> None:
+    (in_tmp / "real").mkdir()
+    target = in_tmp / "real" / "d.jsonl"
+    target.write_bytes((RECORD + "\r\n").encode())
+    os.chmod(target, 0o640)
+    (in_tmp / "d.jsonl").symlink_to(target)
+    run(["check", "d.jsonl", "--fix"])
+    assert (in_tmp / "d.jsonl").is_symlink()
+    assert target.read_bytes() == (RECORD + "\n").encode()
+    assert os.stat(target).st_mode & 0o777 == 0o640
+    assert not temps(in_tmp) and not temps(in_tmp / "real")
+
+
 # -- --diff ---------------------------------------------------------------------------------
 
 def test_diff_shows_the_fix_and_writes_nothing(in_tmp: Path) -> None:
