@@ -305,3 +305,14 @@ def test_library_warnings_stay_out(tiny_model: Path, in_tmp: Path) -> None:
                           timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1"})
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
+
+
+def test_what_sft_would_drop_is_refused(tiny_model: Path, in_tmp: Path) -> None:
+    """Reasoning, tool calls, preference pairs, KTO labels: training system, user and
+    assistant text would not be training the data, so the gate refuses."""
+    thinking = chat(PAIRS[1][0], f"<think>先问问睡眠。</think>{PAIRS[1][1]}")
+    kto = [dict(chat(*pair), label=True) for pair in PAIRS[:2]]
+    for records, where in (([chat(*PAIRS[0]), thinking], "d.jsonl:2: "), (kto, "d.jsonl:1: ")):
+        (in_tmp / "d.jsonl").write_bytes(jsonl(records))
+        code, _, err = run(["train", "d.jsonl", "--model", str(tiny_model), "--dry-run"])
+        assert code == 2 and f"{where}the record has " in one_line_error(err)

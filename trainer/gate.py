@@ -30,7 +30,7 @@ from sftlint.trainer.receipt import RECEIPT_NAME, sha256_of
 from sftlint.config import Config, ConfigError, TokensConfig, TrainConfig, kebab
 from sftlint.engine import CheckResult, Linter, collect_datasets, display_path, iter_records
 from sftlint.findings import Finding, Severity
-from sftlint.records import Record
+from sftlint.records import MISSING, ROLES, Record
 from sftlint.registry import select_rules
 from sftlint.rule import Rule
 
@@ -225,12 +225,35 @@ def run_gate(config: Config, request: TrainRequest,
     return gate
 
 
+def untrainable(record: Record) -> str | None:
+    """What the record holds that SFT on system, user and assistant text would silently
+    drop or misuse, if anything: training it would not be training the data."""
+    if record.pair is not None:
+        return "a preference pair (sftlint train does SFT; the rejected reply would be lost)"
+    if record.label is not MISSING:
+        return "a KTO label (sftlint train would learn undesirable replies too)"
+    if record.tools is not None or any(m.tool_calls for m in record.messages):
+        return "tool declarations or calls (sftlint train trains text turns only)"
+    if any(m.role not in ROLES for m in record.messages):
+        return "tool results (sftlint train trains system, user and assistant turns only)"
+    if any(m.reasoning for m in record.messages):
+        return "reasoning (sftlint train would train the answers without it)"
+    if record.media_refs():
+        return "media (sftlint train trains text only)"
+    return None
+
+
 def _encode(tokenizer: Any, record: Record, max_length: int) -> Encoded:
-    """A record as training sees it; what cannot be read or encoded is refused."""
+    """A record as training sees it; what cannot be read, trained as it is, or encoded is
+    refused."""
     where = f"{record.path}:{record.line}"
     if record.problems:  # only reachable when the S rules are ignored
         raise ConfigError(f"{where}: {record.problems[0].message}; the gate cannot evaluate "
                           "this record, so it will not train on it")
+    unsupported = untrainable(record)
+    if unsupported:
+        raise ConfigError(f"{where}: the record has {unsupported}; remove such records from "
+                          "the training data")
     try:
         return encode(tokenizer, chat_messages(record), max_length)
     except TemplateError as exc:
