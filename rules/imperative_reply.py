@@ -37,6 +37,7 @@ _MUST = (r"(?:要|需要)(?!是|不|么|的|强|紧|求|说|我|看|好|什么|�
 _DEI = (r"得(?!了|到|知|出|分|益|罪|体|意|劲|空|闲|病|过|奖|逞|手|当|失|宠|救|胜|势|力|其|以|住|"
         r"亏|很|太|多好|慌|行|嘞|咧)")
 _MODAL = (r"(?:应该|应当|必须|务必|一定要|一定得|一定不要|一定别|一定不能|千万要|千万别|千万不要|"
+          r"(?:不应该|不应当|不该)(?!受|遭|吃苦|吃这)|"
           rf"千万不能|{_DEI}|该(?![死有])|最好(?!的)|{_MUST}|{_PROHIBIT})")
 # What a subjectless 要/需要 commands ("要多出去走走", "也要接受自己"); 要靠别人帮忙 or
 # 要走半个钟头 say what something takes.
@@ -52,11 +53,12 @@ _OPENER = (r"(?:那|那就|所以|所以呀|还是|可|千万|一定|总之|其�
 _BARE = (r"(?:应该|应当|必须|务必|一定要|一定得|一定不要|千万要|千万别|千万不要|千万不能|"
          r"最好(?!的|是)|得(?=多|少|学|注意|按时|去|好好|赶紧|起来|振作|往前)|"
          rf"(?:需要|要)(?={_DIRECTIVE})|"
-         rf"{_PROHIBIT}|少(?=\S{{1,2}}点)|赶紧|赶快|立刻|马上(?!就要|就到)|"
+         rf"{_PROHIBIT}|少(?=\S{{1,2}}(?:点|些)|想|操心|管闲事|抽烟|喝酒)|赶紧|赶快|立刻|马上(?!就要|就到)|"
+         r"快(?=去|把|回去|回家)|"
          r"把(?=[^，。！？,!?\n]{1,10}(?:了|掉)(?:[，。！,!\n]|$))|"
          r"请(?=保持|尽量|务必|一定|不要|别|多|少|注意|按时|坚持|学会|停止|立即))")
 # Obligation that needs no subject or clause start ("出门一定要带上手机", "血压问题不能忽视").
-_ANYWHERE = (r"(?:一定要|一定不要|一定别|务必|必须(?!的)|千万(?:要|别|不要|不能)|不许|不准|"
+_ANYWHERE = (r"(?:一定要|一定得|一定不要|一定别|一定不能|务必|必须(?!的)|千万(?:要|别|不要|不能)|不许|不准|"
              r"不能(?=忽视|马虎|大意|拖|停|忘|不))")
 # Telling people what to think or feel ("别这么想", "不能老钻牛角尖", "您就是想太多了").
 _THINKING = (r"(?:想(?!办法|法子|一想|吃|去|要|做|听|看|说|跟|和|找|见|买|回|象|像|念|起)|琢磨|"
@@ -74,7 +76,7 @@ _YOU_MODAL = re.compile(
 _BARE_ORDER = re.compile(
     # a subjectless order opening a clause: "要多出去走走", "赶紧把药吃了", "少吃点咸的"
     rf"[，,。！!？?；;：:\n…～~]\s*(?=[那所还可千一总其而但不因以今平现另真哎唉呀啊这下也都就更同最关"
-    rf"记晚早出每赶睡饭空白夜天冬夏应必务得需要别甭少立马把请])(?P<lead>{_OPENER}{{0,2}}(?P<bare>{_BARE}))")
+    rf"记晚早出每赶睡饭空白夜天冬夏应必务得需要别甭少立马把请快])(?P<lead>{_OPENER}{{0,2}}(?P<bare>{_BARE}))")
 _WE_MODAL = re.compile(
     # counsellors' inclusive "we": "我们都应该保持谦逊", "我们需要为自己的情绪负责"
     r"(?P<we>(?:我们|咱们)(?:都|也|还|就|一定|真的)*(?:应该|应当|必须|一定要|"
@@ -84,7 +86,7 @@ _REMEMBER = re.compile(
     r"(?P<remember>(?:记住|记得)[，,：:](?=[^。！？!?\n]*(?:需要|应该|必须|要|不要|别)))")
 _THINK = re.compile(
     # what to think or feel: "别想那么多", "可不能这么想"
-    rf"(?P<think>(?:别|不要|不许|不准|甭|不能|不该|不应该|不应当|不可以){_DEGREE}*{_THINKING})")
+    rf"(?P<think>(?:别|不要|不许|不准|甭|不能|不该|不应该|不应当|不可以|可不敢){_DEGREE}*{_THINKING})")
 _TOPIC_MODAL = re.compile(
     # obligation after a topic: "出门一定要带上手机", "血压问题不能忽视"
     rf"(?P<anywhere>{_ANYWHERE})")
@@ -107,6 +109,8 @@ _FIXED = (
     (r"(?:哭|难过|伤心|生气|后悔|着急|发愁|叹气)(?:也|都|又|有什么)(?:没|不)?用|"
      r"光(?:难过|伤心|哭|着急|叹气|发愁|想)(?:是|也)?没用", ("没用", "什么用", "不用")),
     (r"日子(?:总|还|总还)?(?:要|得)过(?:下去)?", ("日子",)),
+    (r"(?:想|操心|琢磨|担心)(?:那么|这么)多(?:干嘛|干什么|做什么|有什么用)", ("多干", "多做什么", "多有什么用")),
+    (r"(?:想法|念头|观念|脾气|毛病|习惯|心态|性子)[^，。！？,!?]{0,3}(?:得|要|该)改", ("改",)),
 )
 # Separate regexes, not one alternation: each starts with a literal, which the regex engine
 # finds fast (one alternation of them all is several times slower). Groups of them sit behind
@@ -121,12 +125,17 @@ _GATES: tuple[tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]], ...] =
      tuple(re.compile(f"(?P<fixed{i}>{pattern})") for i, (pattern, _) in enumerate(_FIXED))),
 )
 _ENGLISH = re.compile(
-    r"\byou(?:\s+(?:should|must|need\s+to|have\s+to|ought\s+to|had\s+better)|'d\s+better)\b"
+    r"\byou(?:\s+(?:really|just|simply|definitely|absolutely|seriously)?\s*(?:should(?:n't)?|must(?:n't)?|"
+    r"need\s+to|have\s+to|ought\s+to|had\s+better)|'d\s+better)(?![\w'])"
     r"(?!\s+(?:have|be\s+(?:so\s+|very\s+|really\s+)?proud|see))"
-    r"|\bdon'?t\s+think\s+(?:like\s+that|that\s+way)\b|\bstop\s+(?:worrying|overthinking)\b"
+    r"|\bdon'?t\s+think\s+(?:like\s+that|that\s+way)\b|\bstop\s+(?:worrying|overthinking|feeling\s+sorry)\b"
     r"|\blisten\s+to\s+me\b|\bmake\s+sure\s+you\b|\bthat\s+kind\s+of\s+thinking\b"
     r"|\b(?:never|don'?t|do\s+not)\s+(?:give|let|tell|skip|think|sit|stay|go|eat|drink|forget\s+to)\b"
-    r"|\btry\s+harder\b|\bcheer\s+up\b|\bno\s+more\s+\w+ing\b|\bpull\s+yourself\s+together\b",
+    r"|\btry\s+harder\b|\bcheer\s+up\b|\bno\s+more\s+\w+ing\b|\bpull\s+yourself\s+together\b"
+    # a sentence that opens with an order to change a habit or a feeling
+    r"|(?:^|(?<=[.!?]\s))(?:Just\s+)?(?:Stop|Quit|Snap\s+out\s+of|Get\s+over|Get\s+out\s+of\s+the\s+house|"
+    r"Cut\s+(?:down|back|out)|Drink\s+(?:more|less)|Eat\s+(?:more|less)|Throw\s+(?:those|that|it|them)|"
+    r"Accept\s+(?:it|that)|Move\s+on)\b",
     re.IGNORECASE,
 )
 _ENGLISH_REPORTED = re.compile(r"\b(?:said|says|told|tells|say)\b[^.!?]*$", re.IGNORECASE)
@@ -265,8 +274,9 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
         return False
     if kind != "anywhere" and _probably(text, modal, end, clause):
         return False
-    if modal.startswith(("要", "需要")) and text[end:clause.end].rstrip().endswith(("了", "啦")):
-        return False  # 您要当奶奶了: "about to", not "must"
+    if (modal.startswith(("要", "需要")) or modal.startswith("快") and text[end:end + 1] == "回") \
+            and text[end:clause.end].rstrip().endswith(("了", "啦")):
+        return False  # 您要当奶奶了, 快到家了: "about to", not "must"
     if _is_question(text, sentence, clause) or _HEDGE.search(lead):
         return False
     if (_CONDITION.search(text[sentence.start:clause.end])
