@@ -206,8 +206,9 @@ class Linter:
         return findings, rows
 
     def lint_range(self, display: str, path: str, start: int, end: int, first_line: int,
-                   shape: Shape) -> tuple[SourceFacts, list[Finding], list[Row]]:
-        data = open_bytes(path)
+                   shape: Shape, data: bytes | mmap.mmap | None = None
+                   ) -> tuple[SourceFacts, list[Finding], list[Row]]:
+        data = open_bytes(path) if data is None else data
         facts, raws = read_jsonl(display, data, start, end, self.accept_lists, first_line)
         findings, rows = self.lint_records(display, raws, shape)
         return facts, findings, rows
@@ -218,19 +219,23 @@ class Linter:
 
         More chunks than workers: the parent observes one chunk's rows while the workers
         read the next ones, and holds only a few at once."""
-        global _WORKER_LINTER
+        global _WORKER_LINTER, _WORKER_DATA
         chunks = max(self.jobs, min(self.jobs * 8, len(data) // CHUNK_BYTES))
         bounds = chunk_bounds(data, chunks)
         first_lines = [1]
         for a, b in bounds[:-1]:
             first_lines.append(first_lines[-1] + count_newlines(data, a, b))
         _WORKER_LINTER = self  # inherited by forked workers, so the rules are not pickled
+        # and so are the bytes: every chunk is read from the one mapping the bounds were
+        # computed on, even when the file is replaced meanwhile (by a `--fix`)
+        _WORKER_DATA = data
         ctx = multiprocessing.get_context("fork")
         tasks = [(display, path, a, b, line, shape)
                  for (a, b), line in zip(bounds, first_lines, strict=True)]
         with ctx.Pool(self.jobs, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             for result in pool.imap(_lint_chunk, tasks):
                 yield (*result, len(tasks))
+        _WORKER_DATA = None
 
 
 def _bar(say: Callable[[str], None], label: str, done: int, total: int) -> None:
@@ -238,6 +243,7 @@ def _bar(say: Callable[[str], None], label: str, done: int, total: int) -> None:
 
 
 _WORKER_LINTER: Linter | None = None
+_WORKER_DATA: bytes | mmap.mmap | None = None
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -272,7 +278,7 @@ def _die_with_parent(parent: int) -> None:
 def _lint_chunk(task: tuple[str, str, int, int, int, Shape]
                 ) -> tuple[SourceFacts, list[Finding], list[Row]]:
     assert _WORKER_LINTER is not None
-    return _WORKER_LINTER.lint_range(*task)
+    return _WORKER_LINTER.lint_range(*task, data=_WORKER_DATA)
 
 
 def _first_record(data: bytes | mmap.mmap) -> object | None:

@@ -328,6 +328,28 @@ def test_workers_die_with_their_parent(folder: Path) -> None:
     assert workers and not left, "workers outlived their parent"
 
 
+def test_parallel_check_reads_the_bytes_it_split_even_when_the_file_is_replaced(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sftlint import engine
+
+    path, original = big_file(folder)
+    real_bounds = engine.chunk_bounds
+
+    def bounds_then_replace(data: bytes, parts: int) -> list[tuple[int, int]]:
+        bounds = real_bounds(data, parts)
+        replacement = folder / "new.tmp"  # what a `--fix` elsewhere would do meanwhile
+        replacement.write_bytes(messy(300))
+        os.replace(replacement, path)
+        return bounds
+
+    monkeypatch.setattr(engine, "chunk_bounds", bounds_then_replace)
+    monkeypatch.chdir(folder)
+    linter = Linter(make_config({}), select_rules(["F", "S"], []), jobs=2)
+    result = linter.check(["big.jsonl"])
+    assert result.records == 1200
+    assert not [f for f in result.findings if f.code in ("F006", "S001")]
+
+
 def test_stale_temps_are_removed_only_when_their_owner_is_gone(tmp_path: Path) -> None:
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
