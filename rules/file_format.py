@@ -92,7 +92,8 @@ class InvalidUtf8(FileRule):
 
     ## What it does
     Flags each line holding bytes that do not decode as UTF-8 (a GBK export, a truncated
-    multi-byte character), with the byte column of the first bad byte.
+    multi-byte character). The message gives the byte column of the first bad byte; the
+    finding's column, like every column, counts characters (the bytes before it decode).
 
     ## Why it matters for training
     Loaders either crash on the line or replace the bytes with U+FFFD, and the model
@@ -112,10 +113,10 @@ class InvalidUtf8(FileRule):
     scope = Scope.LINE  # reported per line, from the reader's facts
 
     def check(self, facts: SourceFacts) -> Iterator[Finding]:
-        for line, col, raw in facts.undecodable:
+        for line, col, byte_col, raw in facts.undecodable:
             yield self.finding(facts.path, line, col,
-                               f"invalid UTF-8 byte at byte column {col}; re-encode the file "
-                               "as UTF-8", record_key=_line_key(raw))
+                               f"invalid UTF-8 byte at byte column {byte_col}; re-encode the "
+                               "file as UTF-8", record_key=_line_key(raw))
 
 
 class CrlfLineEnding(FileRule):
@@ -200,6 +201,9 @@ class InvalidJson(FileRule):
 
     ## What it does
     Flags each line that fails to parse, with the line and character column of the error.
+    Valid JSON that the parser cannot represent is reported here too, with what it is: a
+    number beyond a 64-bit float (`1e999`), an unpaired surrogate escape (`"\\ud800"`),
+    nesting deeper than 1,024 levels.
 
     ## Why it matters for training
     Most loaders stop at the first bad line; some skip it and the sample is gone.
@@ -220,9 +224,8 @@ class InvalidJson(FileRule):
     scope = Scope.LINE  # reported per line, from the reader's facts
 
     def check(self, facts: SourceFacts) -> Iterator[Finding]:
-        for line, col, msg, raw in facts.json_errors:
-            yield self.finding(facts.path, line, col, f"invalid JSON: {msg.lower()}",
-                               record_key=_line_key(raw))
+        for line, col, msg, raw in facts.json_errors:  # the reader words the message
+            yield self.finding(facts.path, line, col, msg, record_key=_line_key(raw))
 
 
 class DuplicateKey(FileRule):
@@ -261,8 +264,9 @@ class NotAnObject(FileRule):
     """The line's JSON value is not an object.
 
     ## What it does
-    Flags a line whose JSON is a string, number, array, `true` or `null`. A bare list of
-    messages is accepted when `[tool.sftlint.mapping] messages = ""` says that is the shape.
+    Flags a line (or an element of a `.json` array, or a whole `.json` document) whose JSON
+    is a string, number, array, `true`, `false` or `null`. A bare list of messages is
+    accepted when `[tool.sftlint.mapping] messages = ""` says that is the shape.
 
     ## Why it matters for training
     A record must be an object with a conversation in it; anything else is skipped or crashes
@@ -284,10 +288,14 @@ class NotAnObject(FileRule):
     scope = Scope.LINE  # reported per line, from the reader's facts
 
     def check(self, facts: SourceFacts) -> Iterator[Finding]:
-        for line, type_name, raw in facts.non_objects:
-            hint = ' (a list of messages? set [tool.sftlint.mapping] messages = "")' \
-                if type_name == "array" else ""
-            yield self.finding(facts.path, line, 1, f"line is a JSON {type_name}, not an "
+        for line, col, what, type_name, raw in facts.non_objects:
+            if what == "document":
+                hint = "; a .json file holds one array of records (or one record)"
+            elif type_name == "array":
+                hint = ' (a list of messages? set [tool.sftlint.mapping] messages = "")'
+            else:
+                hint = ""
+            yield self.finding(facts.path, line, col, f"{what} is a JSON {type_name}, not an "
                                f"object{hint}", record_key=_line_key(raw))
 
 

@@ -156,6 +156,8 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
         fixed, changed = report.total, report.changed
         if any(f.fixable for f in result.findings):  # another fixer may have got there first
             result = linter.check(targets)
+    for warning in result.warnings:  # e.g. a broken link or a FIFO skipped in a folder
+        click.echo(f"sftlint: warning: {warning}", err=True)
     if result.files == 0:
         click.echo(f"sftlint: warning: no .jsonl or .json files in {', '.join(targets)}",
                    err=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import mmap
 import multiprocessing
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,10 +26,12 @@ from sftlint.reader import (
     SourceFacts,
     chunk_bounds,
     count_newlines,
+    file_kind,
     iter_data_files,
     open_bytes,
     read_file,
     read_jsonl,
+    unreadable_message,
 )
 from sftlint.records import (
     BUILTIN_SHAPES,
@@ -61,6 +64,7 @@ class CheckResult:
     files: int = 0
     records: int = 0
     paths: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # one line each, e.g. a path skipped
 
 
 def display_path(path: str) -> str:
@@ -68,15 +72,25 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def collect_datasets(paths: list[str], exclude: list[str]) -> list[Dataset]:
+def collect_datasets(paths: list[str], exclude: list[str],
+                     warnings: list[str] | None = None) -> list[Dataset]:
+    """The datasets named by `paths`. A path named directly must be a regular file or a
+    folder (else InputError); inside a folder, what cannot be read is skipped with a line
+    in `warnings`."""
     datasets = []
     for path in paths:
-        if os.path.isdir(path):
-            datasets.append(Dataset(display_path(path), list(iter_data_files(path, exclude))))
-        elif os.path.exists(path):
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as exc:
+            raise InputError(unreadable_message(path, exc)) from exc
+        if stat.S_ISDIR(mode):
+            files = list(iter_data_files(path, exclude, warnings))
+            datasets.append(Dataset(display_path(path), files))
+        elif stat.S_ISREG(mode):
             datasets.append(Dataset(display_path(path), [path]))
         else:
-            raise InputError(f"{path}: no such file or directory")
+            raise InputError(f"{path}: {file_kind(mode)}, not a regular file; "
+                             "pass only .jsonl/.json data files")
     return datasets
 
 
@@ -128,7 +142,7 @@ class Linter:
         run = RunCache()  # what the rules share during this check, and no longer
         for active in (*self.file_rules, *self.record_rules, *self.project_rules):
             active.run = run
-        for dataset in collect_datasets(paths, self.config.exclude):
+        for dataset in collect_datasets(paths, self.config.exclude, result.warnings):
             dataset_rules = [r for r in instantiate(self.rule_classes, self.config)
                              if isinstance(r, DatasetRule)]
             for rule in dataset_rules:
@@ -282,8 +296,12 @@ def _lint_chunk(task: tuple[str, str, int, int, int, Shape]
 
 
 def _first_record(data: bytes | mmap.mmap) -> object | None:
-    """The first line's JSON value, or None when it does not parse (then read serially)."""
+    """The first line's JSON value, or None when it does not parse or is longer than 16 MB
+    (then read serially: parsing a huge line here as well would double its time, and the
+    forked workers would inherit it)."""
     end = data.find(b"\n", 0, 1 << 24)
+    if end == -1 and len(data) > 1 << 24:
+        return None
     first = bytes(data[: end if end != -1 else len(data)])
     try:
         return orjson.loads(first.removeprefix(BOM))

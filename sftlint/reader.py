@@ -8,10 +8,13 @@ newline-aligned chunks, one per worker process.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import mmap
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +22,7 @@ from typing import Any
 import orjson
 
 BOM = b"\xef\xbb\xbf"
+RELEASE_BYTES = 32 << 20  # read this much of a mapped file, then let its pages go
 JSON_SUFFIXES = (".jsonl", ".json")
 
 
@@ -34,7 +38,7 @@ class RawRecord:
     offset: int  # byte offset of `raw` in the file
     raw: bytes  # the record's bytes, without line ending
     value: Any
-    col0: int = 0  # bytes before `raw` on its first line (an indented array element)
+    col0: int = 0  # characters before `raw` on its first line (an array element), BOM excluded
 
 
 @dataclass(slots=True)
@@ -48,30 +52,48 @@ class SourceFacts:
     unterminated_last_line: tuple[int, int] | None = None
     crlf: list[tuple[int, int]] = field(default_factory=list)  # (line, offset of "\r")
     blank: list[tuple[int, int, int]] = field(default_factory=list)  # (line, start, end incl. "\n")
-    undecodable: list[tuple[int, int, bytes]] = field(default_factory=list)  # (line, byte col, raw)
-    json_errors: list[tuple[int, int, str, bytes]] = field(default_factory=list)  # line, col, msg
+    # (line, character column, byte column, raw) of the first byte that is not UTF-8
+    undecodable: list[tuple[int, int, int, bytes]] = field(default_factory=list)
+    # (line, character column, message, raw): the message says what is wrong and what to do
+    json_errors: list[tuple[int, int, str, bytes]] = field(default_factory=list)
     duplicate_keys: list[tuple[int, str, bytes]] = field(default_factory=list)
-    non_objects: list[tuple[int, str, bytes]] = field(default_factory=list)
+    # (line, character column, "line"/"array element"/"document", JSON type name, raw)
+    non_objects: list[tuple[int, int, str, str, bytes]] = field(default_factory=list)
     single_document: str | None = None  # "array" / "object" when a .jsonl holds one JSON document
     lines: int = 0
     records: int = 0
 
 
 def open_bytes(path: str) -> bytes | mmap.mmap:
-    """The file's bytes, memory-mapped when large so that workers share the page cache."""
+    """The file's bytes, memory-mapped when large so that workers share the page cache.
+
+    Opened without blocking and checked to be a regular file before any read: a FIFO,
+    a device or a socket would block forever or never end."""
     try:
-        size = os.path.getsize(path)
-        with open(path, "rb") as f:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise InputError(unreadable_message(path, exc)) from exc
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(f"{path}: is a directory")
+        if not stat.S_ISREG(mode):
+            raise InputError(f"{path}: {file_kind(mode)}, not a regular file; "
+                             "pass only .jsonl/.json data files")
+        with os.fdopen(fd, "rb") as f:
+            fd = -1  # closed by f
+            size = os.fstat(f.fileno()).st_size
             if size == 0:
                 return b""
             if size < (1 << 20):
                 data: bytes | mmap.mmap = f.read()
             else:
                 data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a directory") from exc
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc}); check the path") from exc
+        raise InputError(unreadable_message(path, exc)) from exc
+    finally:
+        if fd != -1:
+            os.close(fd)
     nul = data.find(b"\x00", 0, 8192)
     if nul != -1:
         raise InputError(
@@ -81,10 +103,78 @@ def open_bytes(path: str) -> bytes | mmap.mmap:
     return data
 
 
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "a special file"
+
+
+def unreadable_reason(path: str, exc: OSError) -> str:
+    """Why `path` cannot be opened, in words."""
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return "broken symbolic link (its target does not exist)"
+    if exc.errno == errno.ENOENT:
+        return "no such file or directory"
+    return f"cannot read ({exc.strerror or exc})"
+
+
+def unreadable_message(path: str, exc: OSError) -> str:
+    """A one-line error for a path that cannot be opened: what is wrong and what to do."""
+    reason = unreadable_reason(path, exc)
+    if exc.errno == errno.ELOOP or reason.startswith("broken"):
+        return f"{path}: {reason}; fix or remove the link"
+    if exc.errno == errno.ENOENT:
+        return f"{path}: {reason}"
+    return f"{path}: {reason}; check the path"
+
+
 def count_newlines(data: bytes | mmap.mmap, start: int, end: int) -> int:
     """Newlines in data[start:end]; mmap has no count(), so count block by block."""
-    block = 1 << 26
-    return sum(data[a:min(a + block, end)].count(b"\n") for a in range(start, end, block))
+    if isinstance(data, bytes):
+        return data.count(b"\n", start, end)
+    block = 1 << 24
+    count = 0
+    for a in range(start, end, block):
+        count += data[a:min(a + block, end)].count(b"\n")
+        release_pages(data, a, min(a + block, end))
+    return count
+
+
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+def char_count(data: bytes | mmap.mmap, start: int, end: int) -> int:
+    """Characters in the UTF-8 bytes data[start:end]: the bytes that start a character
+    (counted block by block, so a huge range never needs one large copy)."""
+    block = 1 << 22
+    if end - start <= block:
+        return len(data[start:end].translate(None, _CONTINUATION))
+    return sum(len(data[a:min(a + block, end)].translate(None, _CONTINUATION))
+               for a in range(start, end, block))
+
+
+def release_pages(data: bytes | mmap.mmap, start: int, end: int) -> None:
+    """Drop the pages of a read-only mapping that have been read, so that they no longer
+    count in this process's memory (the page cache keeps them; a later read maps them
+    again). Without it, reading a large file maps all of it into the process."""
+    if not isinstance(data, mmap.mmap) or not hasattr(mmap, "MADV_DONTNEED"):
+        return
+    page = mmap.PAGESIZE
+    first = -(-start // page) * page
+    if end - first >= page:
+        with contextlib.suppress(OSError, ValueError):
+            data.madvise(mmap.MADV_DONTNEED, first, (end - first) // page * page)
 
 
 def chunk_bounds(data: bytes | mmap.mmap, parts: int) -> list[tuple[int, int]]:
@@ -109,6 +199,8 @@ def _type_name(value: Any) -> str:
 def _shallow_keys(value: Any) -> int:
     """Keys of a record and of the objects directly inside it or its lists (the usual
     shape: a list of message objects); a cheap first try before _count_keys."""
+    if type(value) not in (dict, list):
+        return 0
     count = len(value) if type(value) is dict else 0
     for v in value.values() if type(value) is dict else value:
         if type(v) is list:
@@ -162,13 +254,81 @@ def find_duplicate_key(raw: bytes, value: Any) -> str | None:
     return found[0] if found else None
 
 
-def _json_error(raw: bytes) -> tuple[int, int, str]:
-    """(line within raw, 1-based character column, message) of a JSON syntax error."""
+MAX_DEPTH = 1024  # orjson's nesting limit
+
+
+def _json_error(raw: bytes | memoryview) -> tuple[int, int, str]:
+    """(line within raw, 1-based character column, message) of why `raw` does not load."""
     try:
         orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        return exc.lineno, exc.colno, exc.msg
-    return 1, 1, "invalid JSON"
+        line, col, msg = exc.lineno, exc.colno, (exc.msg or "").lower()
+    else:
+        return 1, 1, "invalid JSON"
+    return line, col, _unsupported_json(raw, msg) or f"invalid JSON: {msg or 'cannot parse'}"
+
+
+def _unsupported_json(raw: bytes | memoryview, msg: str) -> str | None:
+    """What makes `raw` unreadable when it is valid JSON that orjson refuses (a number
+    beyond a double, an unpaired surrogate escape, nesting deeper than MAX_DEPTH), or None
+    when it is not valid JSON. The stdlib parser, which accepts all three, tells them apart;
+    it runs only on text that already failed."""
+    if "depth" in msg:
+        return (f"nesting deeper than {MAX_DEPTH} levels, too deep for the JSON parser; "
+                "flatten the record")
+    huge: list[str] = []
+
+    def parse_float(text: str) -> float:
+        number = float(text)
+        if number in (float("inf"), float("-inf")) and not huge:
+            huge.append(text)
+        return number
+
+    def parse_int(text: str) -> int | float:
+        try:
+            float(text)
+        except OverflowError:
+            if not huge:
+                huge.append(text)
+        return 0
+
+    def parse_constant(text: str) -> None:
+        raise ValueError(text)  # NaN and Infinity are not JSON
+
+    try:
+        value = json.loads(bytes(raw), parse_float=parse_float, parse_int=parse_int,
+                           parse_constant=parse_constant)
+    except (ValueError, RecursionError):
+        return None
+    if huge:
+        number = huge[0] if len(huge[0]) <= 24 else huge[0][:20] + "..."
+        return (f"number {number} is out of range (valid JSON, but beyond a 64-bit float); "
+                "write a smaller number or a string")
+    surrogate = _find_surrogate(value)
+    if surrogate is not None:
+        return (f"unpaired surrogate \\u{ord(surrogate):04x} in a string (valid JSON, but "
+                "not a Unicode character); remove the escape or complete the pair")
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _find_surrogate(value: Any) -> str | None:
+    """The first lone surrogate in any string or key nested in `value`."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is str:
+            m = _SURROGATE.search(item)
+            if m:
+                return m.group()
+        elif type(item) is dict:
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif type(item) is list:
+            stack.extend(item)
+    return None
 
 
 def read_jsonl(
@@ -195,18 +355,21 @@ def read_jsonl(
         pos = 3
     loads = orjson.loads
     append = records.append
+    released = pos
     while pos < end:
         nl = data.find(b"\n", pos, end)
         if nl == -1:
-            raw = data[pos:end]
-            next_pos = end
+            line_end = next_pos = end
             facts.unterminated_last_line = (line, end)
         else:
-            raw = data[pos:nl]
-            next_pos = nl + 1
-        if raw[-1:] == b"\r":
-            facts.crlf.append((line, pos + len(raw) - 1))
-            raw = raw[:-1]
+            line_end, next_pos = nl, nl + 1
+        if line_end > pos and data[line_end - 1] == 13:  # "\r", left out of the copy below
+            line_end -= 1
+            facts.crlf.append((line, line_end))
+        raw = data[pos:line_end]
+        if next_pos - released >= RELEASE_BYTES:
+            release_pages(data, released, next_pos)  # `raw` is a copy; the mapping can go
+            released = next_pos
         if not raw or raw.isspace():  # no copy of the line, unlike strip()
             facts.blank.append((line, pos, next_pos))
         else:
@@ -224,7 +387,8 @@ def read_jsonl(
                 elif accept_lists and type(value) is list:
                     append(RawRecord(line, pos, raw, value))
                 else:
-                    facts.non_objects.append((line, _type_name(value), raw))
+                    lead = len(raw) - len(raw.lstrip())
+                    facts.non_objects.append((line, lead + 1, "line", _type_name(value), raw))
         pos = next_pos
         line += 1
     facts.lines = line - first_line
@@ -236,109 +400,210 @@ def _record_bad_line(facts: SourceFacts, line: int, raw: bytes) -> None:
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        facts.undecodable.append((line, exc.start + 1, raw))
+        facts.undecodable.append((line, char_count(raw, 0, exc.start) + 1, exc.start + 1, raw))
         return
     _, col, msg = _json_error(raw)
     facts.json_errors.append((line, col, msg, raw))
 
 
-_TOKEN = re.compile(rb'"(?:[^"\\]++|\\.)*+"|[\[\]{},]')
+# One match is one bracket or brace outside strings: strings and everything else are
+# skipped inside the match (run only on text that parsed: no backtracking traps).
+_BRACKET = re.compile(rb'(?:[^"\[\]{}]++|"(?:[^"\\]++|\\.)*+")*+([\[\]{}])', re.S)
+_SEPARATORS = re.compile(rb"[ \t\r\n,]*")
+_GAP_TOKEN = re.compile(rb'"(?:[^"\\]++|\\.)*+"|,', re.S)
+_WHITESPACE = b" \t\r\n"
 
 
-def array_element_spans(data: bytes) -> list[tuple[int, int]]:
-    """Byte spans of the elements of a top-level JSON array in `data`."""
+def array_element_spans(data: bytes | mmap.mmap, start: int = 0) -> list[tuple[int, int]]:
+    """Byte spans (in `data`) of the elements of the JSON array that starts at or after
+    `start`, in one forward pass that visits only brackets and braces (and the commas
+    between elements that are not containers)."""
     spans: list[tuple[int, int]] = []
     depth = 0
-    elem_start: int | None = None
-    for m in _TOKEN.finditer(data):
-        tok = m.group()
-        ch = tok[:1]
-        if ch == b'"':
-            continue
-        if ch in (b"[", b"{"):
+    gap = elem_start = start
+    for m in _BRACKET.finditer(data, start):
+        ch = m.group(1)
+        if ch == b"{" or ch == b"[":
             depth += 1
-            if depth == 1:
-                elem_start = m.end()
-        elif ch in (b"]", b"}"):
-            if depth == 1 and elem_start is not None:
-                _add_span(data, elem_start, m.start(), spans)
+            if depth == 2:  # an element opens; scalars may sit before it
+                elem_start = m.start(1)
+                _gap_spans(data, gap, elem_start, spans)
+            elif depth == 1:
+                gap = m.end()
+        else:
             depth -= 1
-        elif depth == 1 and elem_start is not None:  # a comma between elements
-            _add_span(data, elem_start, m.start(), spans)
-            elem_start = m.end()
+            if depth == 1:
+                spans.append((elem_start, m.end()))
+                gap = m.end()
+            elif depth == 0:
+                _gap_spans(data, gap, m.start(1), spans)
+                break
     return spans
 
 
-def _add_span(data: bytes, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    chunk = data[start:end]
-    stripped = chunk.strip()
-    if stripped:
-        lead = len(chunk) - len(chunk.lstrip())
-        spans.append((start + lead, start + lead + len(stripped)))
+def _gap_spans(data: bytes | mmap.mmap, start: int, end: int,
+               spans: list[tuple[int, int]]) -> None:
+    """Spans of the scalar elements between two container elements (usually none)."""
+    sep = _SEPARATORS.match(data, start, end)
+    if sep is not None and sep.end() == end:
+        return
+    for m in _GAP_TOKEN.finditer(data, start, end):
+        if m.group() == b",":
+            _add_span(data, start, m.start(), spans)
+            start = m.end()
+    _add_span(data, start, end, spans)
+
+
+def _add_span(data: bytes | mmap.mmap, start: int, end: int,
+              spans: list[tuple[int, int]]) -> None:
+    while start < end and data[start] in _WHITESPACE:
+        start += 1
+    while end > start and data[end - 1] in _WHITESPACE:
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+class _Places:
+    """Line and character column of byte offsets visited in increasing order: one forward
+    pass over the file however many elements it has (counting from the start for each
+    one is quadratic)."""
+
+    def __init__(self, data: bytes | mmap.mmap, start: int) -> None:
+        self.data = data
+        self.pos = self.line_start = start  # line 1 starts after a BOM
+        self.line = 1
+        self.col = 0  # characters from line_start to pos
+
+    def at(self, offset: int) -> tuple[int, int]:
+        """(line, 0-based character column) of `offset` (>= the previous one)."""
+        data, pos = self.data, self.pos
+        last = data.rfind(b"\n", pos, offset)
+        if last != -1:
+            self.line += count_newlines(data, pos, last + 1)
+            self.line_start = last + 1
+            self.col = char_count(data, last + 1, offset)
+        else:  # the same line (an array on one line): count the characters in between
+            self.col += char_count(data, pos, offset)
+        self.pos = offset
+        return self.line, self.col
+
+
+def _value_start(data: bytes | mmap.mmap, pos: int) -> int:
+    while pos < len(data) and data[pos] in _WHITESPACE:
+        pos += 1
+    return pos
+
+
+def _document_end(data: bytes | mmap.mmap, start: int) -> int:
+    end = len(data)
+    while end > start and data[end - 1] in _WHITESPACE:
+        end -= 1
+    return end
 
 
 def read_json_document(
     path: str, data: bytes | mmap.mmap, accept_lists: bool = False
 ) -> tuple[SourceFacts, list[RawRecord]]:
-    """Read a file that holds one JSON document: an array of records (or a single record)."""
+    """Read a file that holds one JSON document: an array of records (or a single record).
+
+    Linear in the file's size, and it copies the file's bytes once (each element's own
+    bytes, kept on its record); the mapping itself is parsed in place."""
     facts = SourceFacts(path=path, size=len(data))
-    body = bytes(data)
-    offset = 0
-    if body[:3] == BOM:
-        facts.bom = True
-        offset = 3
-    facts.lines = body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
-    if body and not body.endswith(b"\n"):
-        facts.unterminated_last_line = (facts.lines, len(body))
-    for match in re.finditer(rb"\r\n", body):
-        facts.crlf.append((body.count(b"\n", 0, match.start()) + 1, match.start()))
-    text = body[offset:]
-    try:
-        value = orjson.loads(text)
-    except orjson.JSONDecodeError as exc:
+    size = len(data)
+    offset = 3 if data[:3] == BOM else 0
+    facts.bom = offset == 3
+    ends_with_newline = data[size - 1:size] == b"\n"
+    facts.lines = count_newlines(data, 0, size) + (0 if ends_with_newline or not size else 1)
+    if size and not ends_with_newline:
+        facts.unterminated_last_line = (facts.lines, size)
+    _find_crlf(data, facts)
+    with memoryview(data) as whole, whole[offset:] as text:
         try:
-            text.decode("utf-8")
-        except UnicodeDecodeError as uexc:
-            bad = offset + uexc.start
-            line = body.count(b"\n", 0, bad) + 1
-            col = bad - (body.rfind(b"\n", 0, bad) + 1) + 1
-            facts.undecodable.append((line, col, b""))
+            value = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            _document_error(data, offset, text, facts)
             return facts, []
-        facts.json_errors.append((exc.lineno, exc.colno, exc.msg or "invalid JSON", b""))
-        return facts, []
+    places = _Places(data, offset)
     records: list[RawRecord] = []
     if isinstance(value, list):
-        spans = array_element_spans(text)
-        if len(spans) != len(value):  # should not happen for valid JSON; keep every record anyway
-            spans = [(0, len(text))] * len(value)
+        spans = array_element_spans(data, offset)
+        if len(spans) != len(value):  # should not happen for valid JSON; keep every record
+            start = _value_start(data, offset)
+            spans = [(start, _document_end(data, start))] * len(value)
         for element, (a, b) in zip(value, spans, strict=True):
-            line = body.count(b"\n", 0, offset + a) + 1
-            col0 = offset + a - (body.rfind(b"\n", 0, offset + a) + 1)
-            if isinstance(element, dict) or (accept_lists and isinstance(element, list)):
-                records.append(RawRecord(line, offset + a, text[a:b], element, col0))
+            line, col = places.at(a)
+            raw = data[a:b]
+            if type(element) is dict or (accept_lists and type(element) is list):
+                records.append(RawRecord(line, a, raw, element, col))
+                if type(element) is dict and b'":' in raw:
+                    dup = find_duplicate_key(raw, element)
+                    if dup is not None:
+                        facts.duplicate_keys.append((line, dup, raw))
             else:
-                facts.non_objects.append((line, _type_name(element), text[a:b]))
-    elif isinstance(value, dict):
-        records.append(RawRecord(1, offset, text, value))
+                facts.non_objects.append((line, col + 1, "array element", _type_name(element),
+                                          raw))
     else:
-        facts.non_objects.append((1, _type_name(value), text))
-    dup = find_duplicate_key(text, value)
-    if dup is not None:
-        facts.duplicate_keys.append((1, dup, text))
+        a = _value_start(data, offset)
+        line, col = places.at(a)
+        raw = data[a:_document_end(data, a)]
+        if type(value) is dict:
+            records.append(RawRecord(line, a, raw, value, col))
+            dup = find_duplicate_key(raw, value)
+            if dup is not None:
+                facts.duplicate_keys.append((line, dup, raw))
+        else:
+            facts.non_objects.append((line, col + 1, "document", _type_name(value), raw))
     facts.records = len(records)
     return facts, records
 
 
+def _find_crlf(data: bytes | mmap.mmap, facts: SourceFacts) -> None:
+    line, pos = 1, 0
+    cr = data.find(b"\r\n")
+    while cr != -1:
+        line += count_newlines(data, pos, cr)
+        facts.crlf.append((line, cr))
+        pos = cr
+        cr = data.find(b"\r\n", cr + 2)
+
+
+def _document_error(data: bytes | mmap.mmap, offset: int, text: memoryview,
+                    facts: SourceFacts) -> None:
+    """Record why a whole JSON document does not load: bytes that are not UTF-8 (F003), or
+    a JSON error (F006) at orjson's line and character column."""
+    try:
+        str(text, "utf-8")
+    except UnicodeDecodeError as uexc:
+        bad = offset + uexc.start
+        line = count_newlines(data, 0, bad) + 1
+        line_start = max(data.rfind(b"\n", 0, bad) + 1, offset)
+        facts.undecodable.append((line, char_count(data, line_start, bad) + 1,
+                                  bad - line_start + 1, b""))
+        return
+    line, col, msg = _json_error(text)
+    facts.json_errors.append((line, col, msg, b""))
+
+
+_LEADING_SPACE = re.compile(rb"[ \t\r\n]*")
+
+
+def _document_opener(data: bytes | mmap.mmap) -> bytes:
+    """The first byte of the document after a BOM and whitespace."""
+    start = _LEADING_SPACE.match(data, 3 if data[:3] == BOM else 0)
+    assert start is not None  # the pattern matches the empty string
+    return data[start.end():start.end() + 1]
+
+
 def looks_like_one_document(data: bytes | mmap.mmap) -> bool:
     """A .jsonl whose first line is not a record but whose whole text parses as JSON."""
-    head = bytes(data[:3]).removeprefix(BOM) + bytes(data[3:64])
-    first = head.lstrip()[:1]
-    if first not in (b"[", b"{"):
+    if _document_opener(data) not in (b"[", b"{"):
         return False
-    try:
-        orjson.loads(bytes(data).removeprefix(BOM))
-    except orjson.JSONDecodeError:
-        return False
+    with memoryview(data) as whole, whole[3 if data[:3] == BOM else 0:] as text:
+        try:
+            orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return False
     return True
 
 
@@ -356,8 +621,7 @@ def read_file(
     first_line = facts.blank[0][0] + 1 if facts.blank and facts.blank[0][0] == 1 else 1
     if first_bad and first_bad <= first_line and looks_like_one_document(data):
         facts, records = read_json_document(path, data, accept_lists)
-        opener = bytes(data).removeprefix(BOM).lstrip()[:1]
-        facts.single_document = "array" if opener == b"[" else "object"
+        facts.single_document = "array" if _document_opener(data) == b"[" else "object"
     return facts, records
 
 
@@ -370,11 +634,22 @@ def _first_line_is_record(data: bytes | mmap.mmap) -> bool:
         return False
 
 
-def iter_data_files(root: str, exclude: list[str]) -> Iterator[str]:
-    """Data files under a directory, sorted, skipping hidden and excluded folders."""
+def iter_data_files(root: str, exclude: list[str],
+                    skipped: list[str] | None = None) -> Iterator[str]:
+    """Data files under a directory, sorted, skipping hidden and excluded folders.
+
+    Only regular files (or links to them) are yielded; a broken or looping link, a FIFO,
+    a device or an unreadable folder is left out with a line in `skipped`."""
     import fnmatch
 
-    for dirpath, dirnames, filenames in os.walk(root):
+    def note(message: str) -> None:
+        if skipped is not None:
+            skipped.append(message)
+
+    def walk_error(exc: OSError) -> None:
+        note(f"{exc.filename or root}: {unreadable_reason(str(exc.filename), exc)}; skipped")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=walk_error):
         dirnames[:] = sorted(
             d
             for d in dirnames
@@ -384,4 +659,13 @@ def iter_data_files(root: str, exclude: list[str]) -> Iterator[str]:
             if name.endswith(JSON_SUFFIXES) and not any(
                 fnmatch.fnmatch(name, pat) for pat in exclude
             ):
-                yield os.path.join(dirpath, name)
+                path = os.path.join(dirpath, name)
+                try:
+                    mode = os.stat(path).st_mode
+                except OSError as exc:
+                    note(f"{path}: {unreadable_reason(path, exc)}; skipped")
+                    continue
+                if stat.S_ISREG(mode):
+                    yield path
+                elif not stat.S_ISDIR(mode):  # a link to a folder is not followed
+                    note(f"{path}: {file_kind(mode)}, not a regular file; skipped")
