@@ -48,7 +48,8 @@ class UnfilledPlaceholder(RecordRule):
                 found = _PLACEHOLDER.search(m.content)
                 if found:
                     yield self.at(record, m.pointer,
-                                  f'unfilled placeholder "{found.group()}" in {m.role} turn')
+                                  f'unfilled placeholder "{found.group()}" in {m.role} turn',
+                                  span=found.span())
 
 
 class UntrimmedContent(RecordRule):

@@ -57,4 +57,4 @@ class ControlTokenInContent(RecordRule):
                 if found:
                     yield self.at(record, m.pointer, f'control token "{found.group()}" in '
                                                      f"{m.role} content; remove it or escape "
-                                                     "it as plain text")
+                                                     "it as plain text", span=found.span())

@@ -68,7 +68,8 @@ class _PiiRule(RecordRule):
         for m in record.messages:
             for found in self.matches(m.content):
                 yield self.at(record, m.pointer, f"{self.what} in {m.role} turn "
-                                                 f'("{_mask(found)}"); remove or replace it')
+                                                 f'("{_mask(found)}"); remove or replace it',
+                                  span=found)
                 break
 
 

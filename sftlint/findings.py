@@ -36,6 +36,9 @@ class Finding:
     # Content hashes of the other records the finding is about (D002: the record it nearly
     # duplicates): baselines keep such findings as groups of records, not counts per file.
     related_keys: tuple[str, ...] = ()
+    # Characters of the line, from `column`, that the finding is about (a matched phrase,
+    # a placeholder); None when it is about a whole value or a place.
+    length: int | None = None
 
     @property
     def fixable(self) -> bool:
@@ -56,4 +59,5 @@ class Finding:
             "message": self.message,
             "fixable": self.fixable,
             "record": self.record_key,
+            "length": self.length,
         }

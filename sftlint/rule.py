@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
+from dataclasses import replace
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
@@ -54,11 +55,22 @@ class Rule:
                        edits, record_key)
 
     def at(self, record: Record, pointer: str | None, message: str,
-           edits: tuple[Edit, ...] = ()) -> Finding:
-        """A finding at the value `pointer` points to inside `record` (its start if None)."""
+           edits: tuple[Edit, ...] = (), *,
+           span: tuple[int, int] | str | None = None) -> Finding:
+        """A finding at the value `pointer` points to inside `record` (its start if None).
+
+        `span`: the (start, end) characters of the message content at `pointer` that the
+        finding is about, or a phrase (its first occurrence there); the column then points at
+        its first character in the file line, and `length` says how many characters of the
+        line it covers."""
         line, column = locate(record, pointer)
-        return self.finding(record.path, line, column, message, pointer=pointer, edits=edits,
-                            record_key=record.key())
+        length = None
+        if span is not None and pointer:
+            place = locate_span(record, pointer, span)
+            if place is not None:
+                line, column, length = place
+        return replace(self.finding(record.path, line, column, message, pointer=pointer,
+                                    edits=edits, record_key=record.key()), length=length)
 
 
 def byte_span(record: Record, pointer: str) -> tuple[int, int] | None:
@@ -85,6 +97,57 @@ def locate(record: Record, pointer: str | None) -> tuple[int, int]:
     if newlines == 0:
         return record.source.line, record.source.col0 + len(before) + 1
     return record.source.line + newlines, len(before) - before.rfind("\n")
+
+
+def string_offsets(literal: str) -> list[int]:
+    """For a JSON string literal (quotes included): the offset in it of each decoded
+    character, and one past the last character at the end."""
+    starts: list[int] = []
+    i = 1
+    while i < len(literal) - 1:
+        starts.append(i)
+        if literal[i] != "\\":
+            i += 1
+        elif literal[i + 1] == "u":
+            code = int(literal[i + 2:i + 6], 16)
+            i += 12 if 0xD800 <= code < 0xDC00 and literal[i + 6:i + 8] == "\\u" else 6
+        else:
+            i += 2
+    starts.append(max(len(literal) - 1, 1))
+    return starts
+
+
+def content_literal(record: Record, pointer: str) -> tuple[str, list[int]] | None:
+    """The message content at `pointer` and the offsets of its characters in the JSON
+    string literal in the file; None where the content is not that string verbatim (a shape
+    that joins fields, astral characters written as surrogate pairs)."""
+    content = next((m.content for m in record.messages if m.pointer == pointer), None)
+    text = record.source.raw.decode("utf-8")
+    where = value_span(text, pointer)
+    if content is None or where is None or text[where[0]:where[0] + 1] != '"':
+        return None
+    starts = string_offsets(text[where[0]:where[1]])
+    return (content, starts) if len(starts) - 1 == len(content) else None
+
+
+def locate_span(record: Record, pointer: str,
+                span: tuple[int, int] | str) -> tuple[int, int, int] | None:
+    """(line, column, length in line characters) of characters [start, end) of the message
+    content at `pointer`, mapped through the JSON string's escapes."""
+    found = content_literal(record, pointer)
+    if found is None:
+        return None
+    content, starts = found
+    if isinstance(span, str):
+        at = content.find(span) if span else -1
+        if at < 0:
+            return None
+        span = at, at + len(span)
+    start, end = span
+    if not 0 <= start < end <= len(content):
+        return None
+    line, column = locate(record, pointer)
+    return line, column + starts[start], starts[end] - starts[start]
 
 
 class FileRule(Rule):
