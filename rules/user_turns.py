@@ -120,8 +120,13 @@ _REQUEST = re.compile(rf"(?P<please>请)(?:你|您|大家)?(?:帮我|为我|给�
 _ABLE = re.compile(rf"(?:能否|可否|是否可以|能不能请你|可不可以请你|麻烦您?)[^。！？!?\n]{{0,10}}?{_PRODUCE}")
 _ABLE_HINT = re.compile("能否|可否|是否可以|能不能请|可不可以请|麻烦")
 _CONSULT = re.compile(r"(?P<consult>咨询)(?!师|室|中心|机构|服务|热线)")
-_LEARN = re.compile(r"(?:想|希望)(?:了解|知道|问)(?:一下|下)[^。！？!?\n]{0,24}"
-                    r"(?:条件|流程|标准|政策|方法|步骤|规定|费用|价格|比例|症状|区别|原因|材料|范围)")
+_LEARN = re.compile(r"(?:想|希望)(?:了解|知道|问)(?:一下|下)?[^。！？!?\n]{0,24}"
+                    r"(?:条件|流程|标准|政策|方法|步骤|规定|费用|价格|比例|症状|区别|原因|材料|范围|"
+                    r"方式|渠道|途径|要求)")
+# Written-register question words (spoken Chinese says 怎么, 是不是): a question built on them,
+# with no one in it (no 我, 咱, 俺) and no particle, reads like a search.
+_WRITTEN_QUESTION = re.compile(r"如何|是否|有何|何种|哪些方面|注意事项|有哪些(?:方法|措施|建议|症状|危害)")
+_FIRST_PERSON = re.compile(r"[我咱俺]")
 _ASK_OPENER = re.compile(r"(?:^|[，,。！!？?\s])(?:请问|我想问一下|想问一下|打扰一下|冒昧问一下|我想问下)")
 _INFO = re.compile(r"如何|怎样|怎么|哪些|多少|是否|什么|流程|标准|比例|要点|注意事项|材料|条件|方法|"
                    r"措施|建议|区别|范围")
@@ -161,9 +166,12 @@ def formal_marker(text: str) -> str | None:
     consult = _CONSULT.search(text) if "咨询" in text else None
     if consult and _word_at(text, consult.start(), 2):
         return "咨询"
-    learn = _LEARN.search(text) if "下" in text else None
+    learn = _LEARN.search(text) if "了解" in text or "知道" in text or "问" in text else None
     if learn:
         return learn.group()
+    written = _WRITTEN_QUESTION.search(text)
+    if written and not _FIRST_PERSON.search(text):
+        return written.group()
     opener = _ASK_OPENER.search(text) if "问" in text or "打扰" in text else None
     if opener and _INFO.search(text, opener.end()):
         return opener.group().lstrip("，,。！!？? ")

@@ -5,7 +5,7 @@ Each labeled text is wrapped in a one-turn record (a system prompt, a user turn 
 assistant reply), read and normalized by sftlint's own reader, and checked by the real rule
 classes with their default options. A text counts as flagged when the rule reports its turn.
 
-    python benchmarks/accuracy/evaluate.py                  # the tables in docs/accuracy.md
+    python benchmarks/accuracy/evaluate.py                        # the tables in docs/accuracy.md
     python benchmarks/accuracy/evaluate.py --split dev --errors   # and the misses, to tune on
 
 Data: benchmarks/accuracy/data/replies.jsonl (`lecturing`, `checklist`) and
@@ -175,16 +175,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="dev, test or all (repeatable; default: all three)")
     parser.add_argument("--rule", choices=sorted(TASKS), action="append")
     parser.add_argument("--errors", action="store_true", help="list the misclassified texts")
-    parser.add_argument("--tables", action="store_true", help="a confusion table per rule")
     args = parser.parse_args(argv)
     if not (args.data / "replies.jsonl").exists():
         print(f"no labeled data in {args.data}", file=sys.stderr)
         return 2
     results = evaluate(args.data, args.rule or list(TASKS), args.split or SPLITS)
     print(summary(results))
-    if args.tables:
-        print()
-        print(markdown(results))
+    print()
+    print(markdown(results))
     if args.errors:
         print()
         print(by_hard_class(results))
