@@ -213,14 +213,26 @@ def files_to_fix(linter: Linter, findings: Iterable[Finding], targets: list[str]
                  ) -> list[tuple[str, str]]:
     """(file on disk, its name in the findings) of each file with a fixable finding;
     `targets`, the paths that were checked, say where a finding's path is on disk."""
-    from sftlint.engine import collect_datasets, display_path
+    from sftlint.engine import display_path
 
     names = edits_by_file(f for f in findings if f.fixable)
     where: dict[str, str] = {}
     if names and targets:
-        for dataset in collect_datasets(targets, linter.config.exclude):
-            where.update((display_path(file), file) for file in dataset.files)
+        where.update((display_path(file), file) for file in _data_files(linter, targets))
     return [(where.get(name, name), name) for name in names]
+
+
+def _data_files(linter: Linter, targets: list[str]) -> Iterator[str]:
+    """The data files of `targets`; a target gone since the check is skipped."""
+    from sftlint.engine import collect_datasets
+
+    for target in targets:
+        try:
+            datasets = collect_datasets([target], linter.config.exclude)
+        except InputError:
+            continue
+        for dataset in datasets:
+            yield from dataset.files
 
 
 def fix_files(linter: Linter, findings: Iterable[Finding], targets: list[str] | None = None,
@@ -326,11 +338,7 @@ def remove_stale_temps(folder: str, started: float | None = None) -> int:
 
 def remove_stale_temps_of(linter: Linter, targets: list[str]) -> int:
     """remove_stale_temps in every folder that holds a data file of `targets`."""
-    from sftlint.engine import collect_datasets
-
-    folders = {os.path.dirname(os.path.abspath(file))
-               for dataset in collect_datasets(targets, linter.config.exclude)
-               for file in dataset.files}
+    folders = {os.path.dirname(os.path.abspath(file)) for file in _data_files(linter, targets)}
     return sum(remove_stale_temps(folder) for folder in sorted(folders))
 
 
