@@ -78,7 +78,7 @@ def _load(config_file: str | None) -> Config:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "output_format", default="text",
-              type=click.Choice(["text", "json", "github", "sarif", "junit"]),
+              type=click.Choice(["text", "json", "github", "sarif", "junit", "html"]),
               help="Output format.")
 @click.option("--select", multiple=True, help="Comma-separated codes, prefixes or names to run.")
 @click.option("--ignore", multiple=True, help="Comma-separated codes, prefixes or names to skip.")
@@ -172,7 +172,7 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
         return
     summary = Summary(result.files, result.records, result.findings, paths=filtered.paths,
                       fixed=fixed, hidden_by_baseline=filtered.hidden_by_baseline,
-                      excepted=filtered.excepted)
+                      excepted=filtered.excepted, extra={"config": config})
     out = sys.stdout
     if statistics and output_format == "text":
         if result.findings:

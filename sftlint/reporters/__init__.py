@@ -65,4 +65,4 @@ def get_reporter(name: str, out: TextIO, color: bool = False) -> Reporter:
 
 
 REPORTERS = {"text": "text", "json": "json_report", "github": "github", "sarif": "sarif",
-             "junit": "junit"}
+             "junit": "junit", "html": "html"}
