@@ -10,6 +10,7 @@ and one run reaches the fixed point.
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import os
 import re
@@ -43,6 +44,7 @@ TEMP_SUFFIX = ".tmp"
 _TEMP_NAME = re.compile(r"^\.sftlint-(?:(\d+)-)?[A-Za-z0-9_]+\.tmp$")
 LEGACY_TEMP_AGE = 3600.0  # seconds; a temp without a pid is stale after this
 RUN_STARTED = time.time()
+_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
 
 
 class FileChanged(Exception):
@@ -159,6 +161,9 @@ def locked(path: str, on_wait: Callable[[str], None] | None = None, name: str | 
                     if on_wait is not None:
                         on_wait(name or path)
                     fcntl.flock(fd, fcntl.LOCK_EX)
+                except OSError as exc:  # a file system without locks: the check still guards
+                    if exc.errno not in _NO_LOCKS:
+                        raise
             held = os.fstat(fd)
             now = os.stat(path)
         except FileNotFoundError as exc:
