@@ -80,7 +80,7 @@ _BARE_ORDER = re.compile(
 _WE_MODAL = re.compile(
     # counsellors' inclusive "we": "我们都应该保持谦逊", "我们需要为自己的情绪负责"
     r"(?P<we>(?:我们|咱们)(?:都|也|还|就|一定|真的)*(?:应该|应当|必须|一定要|"
-    r"(?:需要|要)(?:为自己|学会|学着|正视|接受|面对)))")
+    r"(?:需要|要)(?:为自己|学会|学着|正视|接受|面对|改正|调整心态)))")
 _REMEMBER = re.compile(
     # "remember, <a maxim>": "记住，爱情需要时间和努力来维系"
     r"(?P<remember>(?:记住|记得)[，,：:](?=[^。！？!?\n]*(?:需要|应该|必须|要|不要|别)))")
@@ -255,15 +255,16 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
     if _reported(text, sentence, start):
         return False
     lead = text[clause.start:start]
-    if kind == "you":
-        modal = m.group("modal")
+    if kind in ("you", "we"):
+        modal = re.sub(r"^(?:我们|咱们)(?:都|也|还|就|一定|真的)*", "", word) if kind == "we" \
+            else word
     else:
         modal = word.strip()
         if text[max(0, start - 1):start] in _BIE_WORD and modal.startswith("别"):
             return False
         if _OTHER_SUBJECT.search(lead) and not _LISTENER.search(lead):
             return False
-        if kind in ("think", "fixed", "we", "remember"):
+        if kind in ("think", "fixed", "remember"):
             return True
         if _PAST.search(text[sentence.start:start]):
             return False
