@@ -127,17 +127,21 @@ _LEARN = re.compile(r"(?:想|希望)(?:了解|知道|问)(?:一下|下)?[^。！
 # with no one in it (no 我, 咱, 俺) and no particle, reads like a search.
 _WRITTEN_QUESTION = re.compile(r"如何|是否|有何|何种|哪些方面|注意事项|有哪些(?:方法|措施|建议|症状|危害)")
 _FIRST_PERSON = re.compile(r"[我咱俺]")
-_ASK_OPENER = re.compile(r"(?:^|[，,。！!？?\s])(?:请问|我想问一下|想问一下|打扰一下|冒昧问一下|我想问下)")
+_LATIN = re.compile(r"[A-Za-z]{3}")
+_ASK_OPENER = re.compile(r"(?:^|[，,。！!？?\s])(?:请问|我想问一下|想问一下|打扰一下|冒昧问一下|我想问下|"
+                         r"(?:我想|想)?请教一下)")
 _INFO = re.compile(r"如何|怎样|怎么|哪些|多少|是否|什么|流程|标准|比例|要点|注意事项|材料|条件|方法|"
                    r"措施|建议|区别|范围")
 _SUBQUESTIONS = re.compile(r"问题[一二三1-9][：:].+问题[二三四2-9][：:]", re.S)
-_TASK = re.compile(r"你是一(?:位|名|个)[^。\n]{0,30}(?:专家|咨询师|医生|助手|老师)|根据[^。\n]{0,30}(?:生成|输出|回答)")
+_TASK = re.compile(r"你是一(?:位|名|个)[^。\n]{0,30}(?:专家|咨询师|医生|助手|老师)|根据[^。\n]{0,30}(?:生成|输出|回答|判断|回复|给出|选择|续写)")
 _KEYWORDS = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:[ \t\u3000]+[\u4e00-\u9fff]{1,8}){2,}$")
 _ENGLISH = re.compile(
     r"\bplease\s+(?:list|analy[sz]e|provide|explain|describe|summari[sz]e|give|outline|compare|"
     r"write|answer|recommend|suggest|evaluate|detail|elaborate|translate|generate)\b"
     r"|\bin\s+bullet\s+points\b|\bcould\s+you\s+(?:please\s+)?(?:provide|list|explain|summari[sz]e|"
-    r"outline|describe|elaborate)\b|\bI\s+would\s+like\s+to\s+(?:inquire|enquire|request)\b",
+    r"outline|describe|elaborate)\b|\bI\s+would\s+like\s+to\s+(?:inquire|enquire|request)\b"
+    r"|(?:^|(?<=[.!?]\s))(?:Kindly\s+)?(?:List|Provide|Summari[sz]e|Outline|Compare|Analy[sz]e|"
+    r"Translate|Generate|Kindly)\b",
     re.IGNORECASE)
 
 
@@ -150,7 +154,7 @@ def formal_marker(text: str) -> str | None:
         return "a task prompt"
     if (" " in text or "\u3000" in text or "\t" in text) and _KEYWORDS.match(text.strip()):
         return "a keyword query"
-    if "lease" in text or "ould" in text or "ullet" in text:
+    if _LATIN.search(text):
         english = _ENGLISH.search(text)
         if english:
             return english.group()
@@ -172,7 +176,7 @@ def formal_marker(text: str) -> str | None:
     written = _WRITTEN_QUESTION.search(text)
     if written and not _FIRST_PERSON.search(text):
         return written.group()
-    opener = _ASK_OPENER.search(text) if "问" in text or "打扰" in text else None
+    opener = _ASK_OPENER.search(text) if "问" in text or "打扰" in text or "请教" in text else None
     if opener and _INFO.search(text, opener.end()):
         return opener.group().lstrip("，,。！!？? ")
     return None
