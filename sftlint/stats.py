@@ -243,10 +243,11 @@ def _count_kinds(kinds: KindStats, record: Record) -> None:
     # getattr: tool calls, reasoning, pairs and media are newer fields of the record type.
     for m in record.messages:
         if m.role == "assistant":
-            kinds.replies += 1
-            if getattr(m, "reasoning", None):
-                kinds.replies_with_reasoning += 1
-            for call in getattr(m, "tool_calls", None) or ():
+            calls = getattr(m, "tool_calls", None) or ()
+            if m.content or not calls:  # a turn that only calls a tool is no reply
+                kinds.replies += 1
+                kinds.replies_with_reasoning += bool(getattr(m, "reasoning", None))
+            for call in calls:
                 kinds.tool_calls[getattr(call, "name", None) or "(no name)"] += 1
         for ref in getattr(m, "media", None) or ():
             kinds.media[getattr(ref, "kind", "media")] += 1

@@ -145,7 +145,9 @@ def histogram(dist: Distribution, plot_id: str, color: str, unit: str,
     if not dist.values:
         return '<p class="note">No turns.</p>'
     values = np.asarray(dist.values)
-    most = int(np.percentile(values, 99.5))
+    most = int(values.max())
+    if most > 1.5 * np.percentile(values, 99.5) + 2:  # a long tail: one bin for it
+        most = int(np.percentile(values, 99.5))
     hi = max(most, 1)
     for _, value, kind in limits:
         edge = value + 1 if kind == "max" else value
@@ -393,7 +395,7 @@ def lengths_section(stats: DatasetStats) -> str:
                                      "tokens", token_limits), _summary(stats.assistant_tokens)))
     note = ('<p class="note">Dashed lines: the configured limits (red: a maximum, purple: a '
             "minimum), drawn where turns start to be flagged. "
-            "The grey last bin holds the longest 0.5%.</p>")
+            "A grey last bin, where there is one, holds the long tail (the longest 0.5%).</p>")
     return '<h2 id="lengths">Lengths</h2>' + note + "".join(cards)
 
 

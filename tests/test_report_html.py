@@ -191,3 +191,42 @@ def test_the_report_renders_in_chromium(report: str, in_tmp: Path) -> None:
              (in_tmp / "report.html").as_uri())
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000  # a page, not a blank
+
+
+def test_token_histograms_draw_max_length() -> None:
+    from sftlint.stats import DatasetStats, Limits
+    from sftlint.stats_html import render_html
+
+    stats = DatasetStats(records=3, files=1, limits=Limits(max_tokens=16))
+    stats.user_chars.values.extend([5, 6, 7])
+    stats.assistant_chars.values.extend([9, 12, 30])
+    stats.user_tokens, stats.assistant_tokens = Distribution([3, 4, 5]), Distribution([6, 9, 20])
+    page = render_html(stats, "t")
+    assert 'id="hist-tokens"' in page and 'id="hist-user-tokens"' in page
+    assert "<title>[tokens] max-length 16</title>" in page  # drawn on the reply tokens
+    assert "[tokens] max-length 16 →" in page  # far past the user tokens: named at the edge
+
+
+def test_tool_calls_reasoning_and_pairs_get_their_sections(in_tmp: Path) -> None:
+    call = {"id": "c1", "type": "function",
+            "function": {"name": "get_weather", "arguments": '{"city": "北京"}'}}
+    tools = [{"type": "function", "function": {
+        "name": "get_weather", "description": "天气",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]
+    record = {"messages": [{"role": "user", "content": "北京天气？"},
+                           {"role": "assistant", "content": "", "tool_calls": [call]},
+                           {"role": "tool", "tool_call_id": "c1", "content": "晴"},
+                           {"role": "assistant", "content": "<think>查到了</think>北京今天晴。"}],
+              "tools": tools}
+    pair = {"prompt": [{"role": "user", "content": "你好"}],
+            "chosen": [{"role": "assistant", "content": "你好呀，今天过得怎么样？"}],
+            "rejected": [{"role": "assistant", "content": "你好。"}]}
+    (in_tmp / "tools.jsonl").write_bytes(jsonl([record]))
+    (in_tmp / "pairs.jsonl").write_bytes(jsonl([pair]))
+    result = CliRunner().invoke(cli, ["stats", "tools.jsonl", "pairs.jsonl", "--html", "r.html"])
+    assert result.exit_code == 0, result.output
+    page = (in_tmp / "r.html").read_text(encoding="utf-8")
+    if 'id="kinds"' not in page:
+        pytest.skip("the record type has no tool calls, reasoning or pairs yet")
+    assert 'id="tool-calls"' in page and "get_weather" in page
+    assert '<p id="reasoning-share"><b>50.0%</b>' in page and 'id="pair-similarity"' in page
