@@ -127,7 +127,9 @@ _GATES: tuple[tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]], ...] =
 _ENGLISH = re.compile(
     r"\byou(?:\s+(?:really|just|simply|definitely|absolutely|seriously)?\s*(?:should(?:n't)?|must(?:n't)?|"
     r"need\s+to|have\s+to|ought\s+to|had\s+better)|'d\s+better)(?![\w'])"
-    r"(?!\s+(?:have|be\s+(?:so\s+|very\s+|really\s+)?proud|see))"
+    r"(?!\s+(?:have|see|be\s+(?:so\s+|very\s+|really\s+|quite\s+)?(?:proud|tired|exhausted|happy|"
+    r"thrilled|excited|worried|lonely|hungry|cold|sad|relieved|glad|delighted|pleased|upset|"
+    r"missing|feeling|a\s|the\s|one\s)))"
     r"|\bdon'?t\s+think\s+(?:like\s+that|that\s+way)\b|\bstop\s+(?:worrying|overthinking|feeling\s+sorry)\b"
     r"|\blisten\s+to\s+me\b|\bmake\s+sure\s+you\b|\bthat\s+kind\s+of\s+thinking\b"
     r"|\b(?:never|don'?t|do\s+not)\s+(?:give|let|tell|skip|think|sit|stay|go|eat|drink|forget\s+to)\b"
@@ -232,8 +234,11 @@ def _comforts(text: str, end: int, modal: str) -> bool:
     """Whether a prohibition ending at `end` comforts ("别太担心") rather than forbids, or a
     "remember" is followed by a statement ("千万要记得，你并不孤单")."""
     rest = text[end:end + 12]
-    if modal.endswith(("别", "不要", "甭")) and not modal.startswith(("千万", "一定", "务必")):
-        return bool(re.match(rf"{_SOFTEN}*{_COMFORT}", rest))
+    if modal.endswith(("别", "不要", "甭")):
+        if re.match(r"(?:跟我|和我|对我)?(?:客气|见外|不好意思)", rest):
+            return True  # 千万别客气: politeness, however strong
+        if not modal.startswith(("千万", "一定", "务必")):
+            return bool(re.match(rf"{_SOFTEN}*{_COMFORT}", rest))
     return bool(re.match(r"(?:记得|记住)[，,：:]", rest))
 
 
@@ -281,7 +286,7 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
     if _is_question(text, sentence, clause) or _HEDGE.search(lead):
         return False
     if (_CONDITION.search(text[sentence.start:clause.end])
-            and _PERMISSION.search(text[clause.start:clause.end].rstrip())):
+            and _PERMISSION.search(text[clause.start:sentence.end].rstrip())):
         return False
     # 迷你应该 is not 你应该 (the modals' lookaheads keep 你得到, 您要求, 别人 apart)
     return not (kind == "you" and text[start - 1:start] in _WORD_BEFORE_YOU)
