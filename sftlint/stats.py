@@ -18,7 +18,7 @@ from sftlint.filtering import project_root, relative_path
 from sftlint.findings import Finding
 from sftlint.records import Record
 from sftlint.rule import content_literal, locate
-from sftlint.rules.categories import UNCATEGORIZED, category_of
+from sftlint.rules.categories import UNCATEGORIZED, category_of, category_targets
 from sftlint.rules.duplicates import sample_text
 
 
@@ -170,7 +170,7 @@ def compute_stats(paths: list[str], config: Config, check: CheckResult,
                 places.append(f"{shown}:{record.line}")
     wanted.fill_lines(root)
     if config.categories:
-        stats.category_targets = category_targets(config, stats.categories)
+        stats.category_targets = category_targets(config, stats.categories)  # B001's
     say(f"sftlint stats: duplicate clusters among {len(texts)} records")
     exact: dict[str, int] = {}
     pairs = []
@@ -189,33 +189,6 @@ def compute_stats(paths: list[str], config: Config, check: CheckResult,
     stats.limits = configured_limits(config, tokenizer is not None)
     say("")
     return stats
-
-
-def category_targets(config: Config, counts: Counter[str]) -> dict[str, float]:
-    """Each category's target count, as B001 reckons it."""
-    # B001's owner is moving its targets into one function of rules/categories.py; until
-    # it lands, the same order is kept here: `expected`, else `expected-records` over the
-    # names, else the records that have a known category, evenly.
-    from sftlint.rules import categories as module
-
-    shared = getattr(module, "category_targets", None)
-    if callable(shared):
-        try:
-            return {n: float(v) for n, v in shared(config, counts).items()}
-        except TypeError:
-            pass
-    spec = config.categories
-    if spec is None:
-        return {}
-    names = spec.all_names
-    if spec.expected:
-        return {n: float(spec.expected.get(n, 0)) for n in names}
-    if not names:
-        return {}
-    if config.expected_records is not None:
-        return {n: config.expected_records / len(names) for n in names}
-    known = sum(counts[n] for n in names)
-    return {n: known / len(names) for n in names}
 
 
 def configured_limits(config: Config, tokens: bool) -> Limits:
