@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 
 BOM = b"\xef\xbb\xbf"
-RELEASE_BYTES = 32 << 20  # read this much of a mapped file, then let its pages go
+RELEASE_BYTES = 4 << 20  # read this much of a mapped file, then let its pages go
 JSON_SUFFIXES = (".jsonl", ".json")
 
 
