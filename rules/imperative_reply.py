@@ -30,7 +30,7 @@ _NOT_CAN = (r"(?:不能|不该|不应该|不应当|不可以)(?=总|老|一直|�
             r"因为|不|忽视|马虎|大意|拖|停|忘|光|只|由着|任性|乱|随便|没有|太)")
 # (要不要 and 我不要 are left out after the match, see _lecture.)
 _PROHIBIT = (rf"(?:(?:别{_NOT_BIE}|不要(?!紧|脸|钱|说(?!这|那|傻|丧|气话|自己)))(?!{_SOFTEN}*{_COMFORT})"
-             rf"|不许|不准|甭|{_NOT_CAN})")
+             rf"|不许|不准(?![确吧啊呢了的])|甭|{_NOT_CAN})")
 # What 要/需要 means as "must" after a subject; 您要是, 您要不要, 您要的, 要强 are not orders.
 _MUST = (r"(?:要|需要)(?!是|不|么|的|强|紧|求|说|我|看|好|什么|哪|多久|多少|几|保重|小心|注意身体|"
          r"被|得到|任何|帮助|帮忙|时间|相信|加油|开|快乐|高兴|幸福|记得|照顾好自己|好好的|健康|长寿)")
@@ -58,7 +58,7 @@ _BARE = (r"(?:应该|应当|必须|务必|一定要|一定得|一定不要|千�
          r"把(?=[^，。！？,!?\n]{1,10}(?:了|掉)(?:[，。！,!\n]|$))|"
          r"请(?=保持|尽量|务必|一定|不要|别|多|少|注意|按时|坚持|学会|停止|立即))")
 # Obligation that needs no subject or clause start ("出门一定要带上手机", "血压问题不能忽视").
-_ANYWHERE = (r"(?:一定要|一定得|一定不要|一定别|一定不能|务必|必须(?!的)|千万(?:要|别|不要|不能)|不许|不准|"
+_ANYWHERE = (r"(?:一定要|一定得|一定不要|一定别|一定不能|务必|必须(?!的)|千万(?:要|别|不要|不能)|不许|不准(?![确吧啊呢了的])|"
              r"不能(?=忽视|马虎|大意|拖|停|忘|不))")
 # Telling people what to think or feel ("别这么想", "不能老钻牛角尖", "您就是想太多了").
 _THINKING = (r"(?:想(?!办法|法子|一想|吃|去|要|做|听|看|说|跟|和|找|见|买|回|象|像|念|起)|琢磨|"
@@ -172,11 +172,15 @@ _OTHER_SUBJECT = re.compile(
     r"(?<![跟对给和让叫陪替帮像被])(?:我|他|她|它|孩子|儿子|女儿|老伴|医生|大夫|护士|大家|别人|人家|"
     r"有人|年轻人|老人|家人|亲戚|邻居|朋友|子女|儿女|孙子|孙女|学校|单位|政府|社区)")
 _LISTENER = re.compile(r"[你您咱]")
+# A report runs on over commas until a clause turns back to the listener or contrasts.
+_REPORT_ENDS = re.compile(r"[，,；;]\s*(?:但|可|不过|然而|其实|所以|因此|那|我|您|你|咱)")
+# 您要计算的数值, 你需要的东西: a verb then 的, with no adverb of an order in between.
+_RELATIVE = re.compile(r"(?!多|少|学会|好好|按时|注意|坚持|保持)[^，。！？,!?的]{1,6}的(?![话确])")
 # Characters that make a word with the pronoun after them (迷你).
 _WORD_BEFORE_YOU = ("迷",)
 # A list introduced as rules to follow: "建议您：1.按时服药；2.…", "出远门前一定检查：· …".
-_RULES_INTRO = re.compile(r"^[^：:\n]{0,30}?(?:建议|注意|做到|检查|遵守|记住|照做|一定|必须|务必|应该|"
-                          r"得(?!了))[^：:\n]{0,12}[：:]")
+_RULES_INTRO = re.compile(r"^[^：:\n]{0,30}?(?:建议(?:您|你)|^建议|注意|做到|检查|遵守|记住|照做|一定|必须|"
+                          r"务必|应该|得(?!了))[^：:\n]{0,12}[：:]")
 # A story about the past: "那时候家里穷，不能天天吃肉" describes, it does not forbid.
 _PAST = re.compile(r"那时候|那时|那会儿|以前|小时候|当年|过去(?!了)|年轻时|那年|从前|当初")
 _SUGGESTING = re.compile(r"可以|不妨|试着|尝试|建议")
@@ -205,12 +209,12 @@ def _reported(text: str, sentence: Span, start: int) -> bool:
         # the speaker: from the start of the clause that holds the verb
         lo = max(head.rfind(c, 0, m.start()) for c in "，,：:、") + 1
         speaker = head[lo:m.start()].strip()
-        if not speaker and m.group() == "告诉":
-            continue
+        if not speaker and m.group() == "告诉" and before[m.end():m.end() + 1] in "你您":
+            continue  # 告诉您，…: the assistant's own voice
         # a report covers the verb's own clause ("孩子们说您应该…") or the next one when the
         # verb introduces it ("医生说：…"); after that the assistant speaks again
-        between = before[m.end():]
-        if re.search(r"[，,；;]", between.lstrip("，,：: ")):
+        between = before[m.end():] + text[start:start + 2]
+        if _REPORT_ENDS.search(between.lstrip("，,：: ")):
             continue
         if not _MY_VOICE.match(speaker):
             return True
@@ -280,6 +284,8 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
         return False
     if kind != "anywhere" and _probably(text, modal, end, clause):
         return False
+    if kind == "you" and modal in ("要", "需要") and _RELATIVE.match(text, end):
+        return False  # 这是您要计算的数值: 要 inside a noun phrase
     if (modal.startswith(("要", "需要")) or modal.startswith("快") and text[end:end + 1] == "回") \
             and text[end:clause.end].rstrip().endswith(("了", "啦")):
         return False  # 您要当奶奶了, 快到家了: "about to", not "must"
