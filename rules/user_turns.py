@@ -177,7 +177,8 @@ def formal_marker(text: str) -> str | None:
     if written and not _FIRST_PERSON.search(text):
         return written.group()
     opener = _ASK_OPENER.search(text) if "问" in text or "打扰" in text or "请教" in text else None
-    if opener and _INFO.search(text, opener.end()):
+    # a question about the asker's own life is talk, however politely it opens
+    if opener and _INFO.search(text, opener.end()) and not _FIRST_PERSON.search(text, opener.end()):
         return opener.group().lstrip("，,。！!？? ")
     return None
 
