@@ -213,26 +213,25 @@ def configured_limits(config: Config, tokens: bool) -> Limits:
 
 
 def _count_kinds(kinds: KindStats, record: Record) -> None:
-    # getattr: tool calls, reasoning, pairs and media are newer fields of the record type.
     for m in record.messages:
         if m.role == "assistant":
-            calls = getattr(m, "tool_calls", None) or ()
+            calls = m.tool_calls or ()
             if m.content or not calls:  # a turn that only calls a tool is no reply
                 kinds.replies += 1
-                kinds.replies_with_reasoning += bool(getattr(m, "reasoning", None))
+                kinds.replies_with_reasoning += bool(m.reasoning)
             for call in calls:
-                kinds.tool_calls[getattr(call, "name", None) or "(no name)"] += 1
-        for ref in getattr(m, "media", None) or ():
-            kinds.media[getattr(ref, "kind", "media")] += 1
-    for ref in getattr(record, "media", None) or ():
-        kinds.media[getattr(ref, "kind", "media")] += 1
-    pair = getattr(record, "pair", None)
-    chosen, rejected = getattr(pair, "chosen", None), getattr(pair, "rejected", None)
-    if chosen and rejected:
+                kinds.tool_calls[call.name or "(no name)"] += 1
+        for ref in m.media or ():
+            kinds.media[ref.kind] += 1
+    for ref in record.media or ():
+        kinds.media[ref.kind] += 1
+    pair = record.pair
+    if pair is not None and pair.chosen and pair.rejected:
         from rapidfuzz.fuzz import ratio
 
         kinds.pair_similarity.values.append(round(ratio(
-            "\n".join(m.content for m in chosen), "\n".join(m.content for m in rejected))))
+            "\n".join(m.content for m in pair.chosen),
+            "\n".join(m.content for m in pair.rejected))))
 
 
 def pick_examples(findings: Iterable[Finding],
@@ -309,7 +308,7 @@ def attach_record(e: Example, record: Record) -> None:
         return
     literal = content_literal(record, f.pointer)
     line, column = locate(record, f.pointer)
-    if literal is None or line != f.line:
+    if literal is None or column is None or line != f.line:
         return
     content, starts = literal
     index = {offset: i for i, offset in enumerate(starts)}

@@ -221,12 +221,16 @@ def test_tool_calls_reasoning_and_pairs_get_their_sections(in_tmp: Path) -> None
     pair = {"prompt": [{"role": "user", "content": "你好"}],
             "chosen": [{"role": "assistant", "content": "你好呀，今天过得怎么样？"}],
             "rejected": [{"role": "assistant", "content": "你好。"}]}
+    image = {"messages": [{"role": "user", "content": "<image>这是什么？"},
+                          {"role": "assistant", "content": "一只猫。"}], "images": ["cat.png"]}
     (in_tmp / "tools.jsonl").write_bytes(jsonl([record]))
     (in_tmp / "pairs.jsonl").write_bytes(jsonl([pair]))
-    result = CliRunner().invoke(cli, ["stats", "tools.jsonl", "pairs.jsonl", "--html", "r.html"])
+    (in_tmp / "media.jsonl").write_bytes(jsonl([image]))
+    result = CliRunner().invoke(cli, ["stats", "tools.jsonl", "pairs.jsonl", "media.jsonl",
+                                      "--html", "r.html"])
     assert result.exit_code == 0, result.output
     page = (in_tmp / "r.html").read_text(encoding="utf-8")
-    if 'id="kinds"' not in page:
-        pytest.skip("the record type has no tool calls, reasoning or pairs yet")
     assert 'id="tool-calls"' in page and "get_weather" in page
-    assert '<p id="reasoning-share"><b>50.0%</b>' in page and 'id="pair-similarity"' in page
+    # Replies: the answer after the tool result, the chosen reply and the cat; one reasons.
+    assert '<p id="reasoning-share"><b>33.3%</b>' in page and 'id="pair-similarity"' in page
+    assert re.search(r'<table id="media"><tr><td>image</td><td class="num">1</td>', page)
