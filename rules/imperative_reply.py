@@ -307,19 +307,26 @@ def _shown(text: str, m: re.Match[str]) -> str:
     return text[start:min(end, max(m.end(), start + 10))].strip()
 
 
+# Matches read in context per turn at most: a turn with more that all turn out harmless is
+# not real text, and reading on would make the check slow on it.
+_MAX_CANDIDATES = 100
+
+
 def imperative_phrase(text: str) -> str | None:
     """The first lecturing phrase in `text`, or None."""
     # Every pattern starts with a literal character, so the regex engine skips ahead fast; a
     # leading newline lets a subjectless order at the very start match like any other.
     padded = "\n" + text
+    budget = _MAX_CANDIDATES
     for gate, patterns in _GATES:
         if gate is not None and not gate.search(text):
             continue
         for pattern in patterns:
             m = pattern.search(padded)
-            while m:
+            while m and budget:
                 if _lecture(padded, m):
                     return _shown(padded, m)
+                budget -= 1
                 m = pattern.search(padded, m.start() + 1)
     intro = _RULES_INTRO.match(text) if "：" in text or ":" in text else None
     if intro and not _reported(text, Span(0, intro.end()), intro.end()) and checklist_items(text) >= 2:

@@ -52,13 +52,21 @@ class Span(NamedTuple):
     end: int  # exclusive; the terminator, if any, is text[end]
 
 
+# How far the context of a match is read each way: a "sentence" without punctuation for
+# longer than this is cut there, so the work per match stays bounded on any input.
+REACH = 200
+
+
 def enclosing(text: str, start: int, end: int, stops: str) -> Span:
-    """The stretch of `text` around text[start:end] bounded by any character of `stops`."""
+    """The stretch of `text` around text[start:end] bounded by any character of `stops`
+    (or REACH characters away)."""
     lo = start
-    while lo > 0 and text[lo - 1] not in stops:
+    floor = max(0, start - REACH)
+    while lo > floor and text[lo - 1] not in stops:
         lo -= 1
     hi = end
-    while hi < len(text) and text[hi] not in stops:
+    ceiling = min(len(text), end + REACH)
+    while hi < ceiling and text[hi] not in stops:
         hi += 1
     return Span(lo, hi)
 
@@ -81,7 +89,7 @@ def terminator(text: str, span: Span) -> str:
 
 def quoted(text: str, pos: int) -> bool:
     """Whether `pos` lies inside quotation marks (“…”, 「…」, "…") in its paragraph."""
-    lo = text.rfind("\n", 0, pos) + 1
+    lo = max(text.rfind("\n", 0, pos) + 1, pos - REACH)
     depth = 0
     straight = 0
     for ch in text[lo:pos]:
