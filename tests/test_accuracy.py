@@ -63,3 +63,21 @@ def test_clean_text_does_not_load_jieba(tmp_path: Path) -> None:
             "assert not result.findings, result.findings\n"
             "assert 'jieba' not in sys.modules, 'jieba was loaded for clean text'\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+
+
+def test_near_misses_do_not_make_a_turn_slow() -> None:
+    # thousands of candidates that context rules out, in one sentence: bounded work each
+    import time
+
+    from sftlint.rules.assistant_replies import checklist_items
+    from sftlint.rules.imperative_reply import imperative_phrase
+    from sftlint.rules.user_turns import formal_marker
+
+    texts = ["孩子们说" + "，您应该是很累" * 3000, "您应该是很累" * 5000, "：甲；乙" * 10000,
+             "1.好；" * 10000, "请问" + "如何" * 10000]
+    start = time.perf_counter()
+    for text in texts:
+        imperative_phrase(text)
+        checklist_items(text)
+        formal_marker(text)
+    assert time.perf_counter() - start < 5
