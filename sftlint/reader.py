@@ -378,14 +378,16 @@ def read_jsonl(
             except orjson.JSONDecodeError:
                 _record_bad_line(facts, line, raw)
             else:
-                if type(value) is dict:
-                    append(RawRecord(line, pos, raw, value))
-                    if b'":' in raw:
+                if type(value) is dict or (accept_lists and type(value) is list):
+                    if raw[0] in _WHITESPACE:  # an indented line: the record starts later
+                        lead = len(raw) - len(raw.lstrip())
+                        append(RawRecord(line, pos + lead, raw[lead:], value, lead))
+                    else:
+                        append(RawRecord(line, pos, raw, value))
+                    if type(value) is dict and b'":' in raw:
                         dup = find_duplicate_key(raw, value)
                         if dup is not None:
                             facts.duplicate_keys.append((line, dup, raw))
-                elif accept_lists and type(value) is list:
-                    append(RawRecord(line, pos, raw, value))
                 else:
                     lead = len(raw) - len(raw.lstrip())
                     facts.non_objects.append((line, lead + 1, "line", _type_name(value), raw))

@@ -120,6 +120,14 @@ def test_json_array_record_column_matches_jsonl(in_tmp: Path) -> None:
     assert line_json == [(1, line_jsonl[0][1] + 1)]  # one more character: the "["
 
 
+def test_indented_jsonl_line_columns_point_at_the_record(in_tmp: Path) -> None:
+    first = "  " + json.dumps(chat(" 嗯嗯", "好的呀，您说。"), ensure_ascii=False)
+    text = first + '\n\t{"x": 1}\n'
+    (in_tmp / "d.jsonl").write_text(text, encoding="utf-8")
+    found = {f.code: (f.line, f.column) for f in lint(["d.jsonl"], select=["S009", "S001"])}
+    assert found == {"S009": _column_of(text, '" 嗯嗯"'), "S001": (2, 2)}
+
+
 def test_invalid_utf8_column_counts_characters(in_tmp: Path) -> None:
     (in_tmp / "d.jsonl").write_bytes('{"t": "你好'.encode() + b'\xff"}\n')
     (finding,) = lint(["d.jsonl"], select=["F003"])
