@@ -111,6 +111,7 @@ _FIXED = (
     (r"(?:哭|难过|伤心|生气|后悔|着急|发愁|叹气)(?:也|都|又|有什么)(?:没|不)?用|"
      r"光(?:难过|伤心|哭|着急|叹气|发愁|想)(?:是|也)?没用", ("没用", "什么用", "不用")),
     (r"日子(?:总|还|总还)?(?:要|得)过(?:下去)?", ("日子",)),
+    (r"做人(?:就|还是|总)?(?:要|得|应该|不能)", ("做人",)),
     (r"(?:想|操心|琢磨|担心)(?:那么|这么)多(?:干嘛|干什么|做什么|有什么用)", ("多干", "多做什么", "多有什么用")),
     (r"(?:想法|念头|观念|脾气|毛病|习惯|心态|性子)[^，。！？,!?]{0,3}(?:得|要|该)改", ("改",)),
 )
@@ -134,7 +135,12 @@ _ENGLISH = re.compile(
     r"missing|feeling|a\s|the\s|one\s)))"
     r"|\bdon'?t\s+think\s+(?:like\s+that|that\s+way)\b|\bstop\s+(?:worrying|overthinking|feeling\s+sorry)\b"
     r"|\blisten\s+to\s+me\b|\bmake\s+sure\s+you\b|\bthat\s+kind\s+of\s+thinking\b"
-    r"|\b(?:never|don'?t|do\s+not)\s+(?:give|let|tell|skip|think|sit|stay|go|eat|drink|forget\s+to)\b"
+    r"|\bnever\s+(?:give|let|tell|skip|think|sit|stay|go|eat|drink|open|sign|share)\b"
+    r"|\b(?:don'?t|do\s+not)\s+(?:give|tell|skip|sit|stay\s+up|eat|drink|even\s+think|"
+    r"think\s+(?:like|that|about\s+it)|say\s+that|talk\s+like\s+that|be\s+(?:silly|ridiculous|"
+    r"so\s+negative|so\s+pessimistic))\b"
+    r"|\byou(?:'ve|\s+have)?\s+got\s+to\b|\byou\s+gotta\b|\bstop\s+thinking\b|\bI\s+want\s+you\s+to\s+(?!know|feel|have|remember|be\s+happy)"
+    r"|\bit'?s\s+(?:high\s+)?time\s+you\b|\byou'?d\s+best\b|\bdo\s+as\s+I\s+say\b"
     r"|\btry\s+harder\b|\bcheer\s+up\b|\bno\s+more\s+\w+ing\b|\bpull\s+yourself\s+together\b"
     # a sentence that opens with an order to change a habit or a feeling
     r"|(?:^|(?<=[.!?]\s))(?:Just\s+)?(?:Stop|Quit|Snap\s+out\s+of|Get\s+over|Get\s+out\s+of\s+the\s+house|"
@@ -245,7 +251,9 @@ def _comforts(text: str, end: int, modal: str) -> bool:
             return True  # 千万别客气: politeness, however strong
         if not modal.startswith(("千万", "一定", "务必")):
             return bool(re.match(rf"{_SOFTEN}*{_COMFORT}", rest))
-    return bool(re.match(r"(?:记得|记住)[，,：:]", rest))
+    # "remember, <a statement>" encourages (千万要记得，你并不孤单); "remember, <an order>" does not
+    return bool(re.match(r"(?:记得|记住)[，,：:](?![^。！？!?\n]*(?:需要|应该|必须|要|不要|别|不能))",
+                         text[end:end + 60]))
 
 
 def _lecture(text: str, m: re.Match[str]) -> bool:
