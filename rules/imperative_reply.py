@@ -56,7 +56,7 @@ _BARE = (r"(?:应该|应当|必须|务必|一定要|一定得|一定不要|千�
          rf"{_PROHIBIT}|少(?=\S{{1,2}}(?:点|些)|想|操心|管闲事|抽烟|喝酒)|赶紧|赶快|立刻|马上(?!就要|就到)|"
          r"快(?=去|把|回去|回家)|听话(?=[，,！!])|早(?:就)?(?:应该|该)|"
          r"把(?=[^，。！？,!?\n]{1,10}(?:了|掉)(?:[，。！,!\n]|$))|"
-         r"请(?=保持|尽量|务必|一定|不要|别|多|少|注意|按时|坚持|学会|停止|立即))")
+         r"请(?=保持|尽量|务必|一定|不要|别|多|少|注意(?![，,：:])|按时|坚持|学会|停止|立即))")
 # Obligation that needs no subject or clause start ("出门一定要带上手机", "血压问题不能忽视").
 _ANYWHERE = (r"(?:一定要|一定得|一定不要|一定别|一定不能|务必|必须(?!的)|千万(?:要|别|不要|不能)|不许|不准(?![确吧啊呢了的])|"
              r"不能(?=忽视|马虎|大意|拖|停|忘|不))")
@@ -162,7 +162,7 @@ _ROUTINE = re.compile(r"(?:吃|喝|睡|歇|休息|起床|午睡|回家|出门|�
 # speaker is the assistant itself (我觉得您应该… still lectures).
 _SPEECH = re.compile(
     r"(?<!小)(?:说(?!明|不定|实话|真的|白了|到|起|话|句|了算|自己|这|那|傻)|讲(?!究|话)|告诉|觉得|认为|"
-    r"以为|嘱咐|叮嘱|劝|要求|交代|提醒|念叨|唠叨|听说|觉着|想着|寻思)")
+    r"以为|嘱咐|叮嘱|劝|要求|交代|提醒|念叨|唠叨|听说|觉着|想着|寻思|强调|建议|希望|指出|提到|告诫|警告|规定)")
 _SPEECH_SKIP = ("来说", "再说", "虽说", "比如说", "就是说", "换句话说", "老实说", "不用说",
                 "怎么说", "这么说", "那么说", "可以说", "应该说", "话说", "别说", "不要说")
 _MY_VOICE = re.compile(
@@ -178,7 +178,8 @@ _RHETORIC = re.compile(r"怎么能|怎么可以|难道|还不(?:快|赶紧|赶�
 # A subject other than the listener earlier in the clause: the order is about someone else.
 _OTHER_SUBJECT = re.compile(
     r"(?<![跟对给和让叫陪替帮像被])(?:我|他|她|它|孩子|儿子|女儿|老伴|医生|大夫|护士|大家|别人|人家|"
-    r"有人|年轻人|老人|家人|亲戚|邻居|朋友|子女|儿女|孙子|孙女|学校|单位|政府|社区)")
+    r"有人|年轻人|老人|家人|亲戚|邻居|朋友|子女|儿女|孙子|孙女|学校|单位|政府|社区|用户|学生|人们|"
+    r"患者|病人|老师|客户|员工|孩子们)")
 _LISTENER = re.compile(r"[你您咱]")
 # A report runs on over commas until a clause turns back to the listener or contrasts.
 _REPORT_ENDS = re.compile(r"[，,；;]\s*(?:但|可|不过|然而|其实|所以|因此|那|我|您|你|咱)")
@@ -217,8 +218,9 @@ def _reported(text: str, sentence: Span, start: int) -> bool:
         # the speaker: from the start of the clause that holds the verb
         lo = max(head.rfind(c, 0, m.start()) for c in "，,：:、") + 1
         speaker = head[lo:m.start()].strip()
-        if not speaker and m.group() == "告诉" and before[m.end():m.end() + 1] in "你您":
-            continue  # 告诉您，…: the assistant's own voice
+        if not speaker and (m.group() != "告诉" or before[m.end():m.end() + 1] in "你您") \
+                and m.group() != "听说":
+            continue  # 建议您…, 告诉您…, 觉得…: no one else speaks, so the assistant does
         # a report covers the verb's own clause ("孩子们说您应该…") or the next one when the
         # verb introduces it ("医生说：…"); after that the assistant speaks again
         between = before[m.end():] + text[start:start + 2]
@@ -294,6 +296,8 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
         return False
     if kind != "anywhere" and _probably(text, modal, end, clause):
         return False
+    if modal in ("要", "需要") and text.startswith("注意的是", end):
+        return False  # 需要注意的是: "note that"
     if kind == "you" and modal in ("要", "需要") and _RELATIVE.match(text, end):
         return False  # 这是您要计算的数值: 要 inside a noun phrase
     if (modal.startswith(("要", "需要")) or modal.startswith("快") and text[end:end + 1] == "回") \
