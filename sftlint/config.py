@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
+
+# ConfigError, StrictModel and kebab are re-exported: rules and the trainer import them here
+from sftlint.options import ConfigError as ConfigError
+from sftlint.options import StrictModel as StrictModel
+from sftlint.options import kebab as kebab
+from sftlint.options import validation_message
+from sftlint.registry import validate_rule_options
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-
-class ConfigError(Exception):
-    """A broken or unknown setting: reported on one line, exit code 2."""
 
 
 # Upper bounds that no real setting reaches: an absurd value is a typo, not a wish.
@@ -38,18 +40,6 @@ def split_prompt_source(spec: str) -> tuple[str, str]:
     if not name.isidentifier():  # a plain text file (or a Windows drive letter)
         return spec, ""
     return file_part, name
-
-
-def kebab(name: str) -> str:
-    return name.replace("_", "-")
-
-
-class StrictModel(BaseModel):
-    """Kebab-case keys as in ruff; an unknown key is an error that names it."""
-
-    # strict: `max-chars = "50"` or `= true` is an error, not silently coerced.
-    model_config = ConfigDict(extra="forbid", alias_generator=kebab, populate_by_name=True,
-                              frozen=True, strict=True, allow_inf_nan=False)
 
 
 def _default_roles() -> dict[Literal["system", "user", "assistant"], list[str]]:
@@ -98,6 +88,9 @@ class TrainConfig(StrictModel):
     lora_dropout: float = Field(0.05, ge=0, lt=1)
     seed: int = Field(42, ge=0, le=2**32 - 1)
     logging_steps: int = Field(1, gt=0, le=MAX_COUNT)
+    method: Literal["sft", "dpo", "kto"] = "sft"  # preference methods: DESIGN.md, Version 2
+    beta: float = Field(0.1, gt=0, le=100)  # dpo/kto: how far from the reference model
+    loss_type: str | None = None  # dpo: trl's loss_type (default sigmoid); kto: kto
 
 
 class ExceptionEntry(StrictModel):
@@ -239,118 +232,12 @@ class Config(StrictModel):
         self.baseline_path()
 
 
-_EXPECTED = {
-    "int_type": "an integer", "int_parsing": "an integer", "int_from_float": "an integer",
-    "float_type": "a number", "float_parsing": "a number", "finite_number": "a finite number",
-    "string_type": "a string", "bool_type": "true or false", "list_type": "an array",
-    "dict_type": "a table", "model_type": "a table", "model_attributes_type": "a table",
-}
-_BOUNDS = {"greater_than": ("gt", ">"), "greater_than_equal": ("ge", ">="),
-           "less_than": ("lt", "<"), "less_than_equal": ("le", "<=")}
-
-
-def toml_value(value: Any) -> str:
-    """A value as it looks in TOML, cut short: `"50"`, `true`, `inf`, `an array`."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, float) and value != value:
-        text = "nan"
-    elif isinstance(value, float) and value in (float("inf"), float("-inf")):
-        text = "inf" if value > 0 else "-inf"
-    elif isinstance(value, str):
-        text = json.dumps(value, ensure_ascii=False)
-    else:
-        text = str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _key_path(parts: list[Any]) -> str:
-    out = ""
-    for p in parts:
-        if isinstance(p, int):
-            out += f"[{p}]"
-        else:
-            name = p if re.fullmatch(r"[A-Za-z0-9_-]+", str(p)) else json.dumps(p)
-            out += f".{name}" if out else str(name)
-    return out
-
-
-def _data_loc(loc: tuple[int | str, ...], data: Any, kind: str) -> list[Any]:
-    """`loc` less pydantic's union-branch tags (`bool`, `literal['auto']`): the steps that
-    exist in `data`, and a missing key's name."""
-    if data is None:
-        return list(loc)
-    out: list[Any] = []
-    node = data
-    for i, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[int(part)]
-        elif part != "[key]" and not (kind == "missing" and i == len(loc) - 1):
-            continue  # a union-branch tag
-        out.append(part)
-    return out
-
-
-def _format_error(exc: ValidationError, source: str, table: str = "",
-                  data: Any = None) -> str:
-    """`path: [table] key.path: what was wrong, got VALUE` for the first error."""
-    errors = exc.errors()
-    err = errors[0]
-    parts = _data_loc(err["loc"], data, err["type"])
-    # A union (`true`, `false` or `"auto"`) fails once per branch: say what each accepts.
-    branches = [e for e in errors if _data_loc(e["loc"], data, e["type"]) == parts]
-    if len(branches) > 1 and all(e["type"] in _EXPECTED or e["type"] == "literal_error"
-                                 for e in branches):
-        kinds = [_EXPECTED.get(e["type"]) or str((e.get("ctx") or {}).get("expected", ""))
-                 for e in branches]
-        err = {**err, "type": "literal_error", "ctx": {"expected": " or ".join(kinds)}}
-    is_key = bool(parts) and parts[-1] == "[key]"
-    if is_key:
-        parts.pop()
-    # A sub-table (`[categories]`, `expected = {...}` inline) names its own section.
-    if len(parts) > 1 and isinstance(data, dict) and isinstance(data.get(parts[0]), dict):
-        table = f"{table}.{parts[0]}" if table else str(parts[0])
-        parts = parts[1:]
-    where = f"{source}: " + (f"[{table}] " if table else "")
-    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
-    if kind == "extra_forbidden":
-        return f"{where}unknown key '{_key_path(parts)}'"
-    key = _key_path(parts[:-1] if is_key else parts)
-    where += f"{key}: " if key else ""
-    if is_key:
-        expected = str(ctx.get("expected", "")).replace("'", '"')
-        return f"{where}unknown key {toml_value(value)}: expected {expected}"
-    if kind in _EXPECTED:
-        what = f"expected {_EXPECTED[kind]}, got {toml_value(value)}"
-        if kind == "int_type" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            what += f" (write {parts[-1]} = {value.strip()}, without quotes)"
-        return where + what
-    if kind == "literal_error":
-        expected = str(ctx.get("expected", "")).replace("'", '"')
-        return f"{where}expected {expected}, got {toml_value(value)}"
-    if kind in _BOUNDS:
-        name, sign = _BOUNDS[kind]
-        return f"{where}must be {sign} {ctx.get(name)}, got {toml_value(value)}"
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    got = "" if kind in ("value_error", "missing") or isinstance(value, dict) \
-        else f", got {toml_value(value)}"
-    return where + msg[:1].lower() + msg[1:] + got
-
-
 def parse_config(data: dict[str, Any], source: str, root: str, table: str = "") -> Config:
     """Validate `data` (the `[tool.sftlint]` table, named `table` in messages)."""
     try:
         config = Config.model_validate({**data, "root": root, "source": source})
     except ValidationError as exc:
-        raise ConfigError(_format_error(exc, source, table, data)) from None
-    from sftlint.registry import validate_rule_options
-
+        raise ConfigError(validation_message(exc, source, table, data)) from None
     validate_rule_options(config, source, table)
     config.check_project_files()
     return config

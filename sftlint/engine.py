@@ -1,61 +1,43 @@
-"""The engine: paths -> datasets -> files -> reader -> records -> rules -> findings.
+"""The engine: paths -> datasets -> inputs -> formats -> records -> rules -> findings.
 
-Large JSON Lines files are split into newline-aligned byte ranges, one per core; each
-worker reads and checks its own range (shipping lines from a parent to workers costs
-more than it saves) and sends back findings and, when dataset rules run, compact rows.
+It only orchestrates: `sftlint.formats` says how each input is read, located, edited and
+split; the record builder turns raw values into records; the rules report. Large JSON Lines
+files are split into newline-aligned byte ranges, one per core; each worker reads and checks
+its own range (shipping lines from a parent to workers costs more than it saves) and sends
+back findings and, when dataset rules run, compact rows.
 """
 
 from __future__ import annotations
 
+import itertools
 import mmap
 import multiprocessing
 import os
-import stat
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import TYPE_CHECKING
 
-import orjson
-
-from sftlint.config import Config
 from sftlint.findings import Finding
-from sftlint.reader import (
-    BOM,
-    InputError,
-    SourceFacts,
-    chunk_bounds,
-    count_newlines,
-    file_kind,
-    iter_data_files,
-    open_bytes,
-    read_file,
-    read_jsonl,
-    unreadable_message,
-)
-from sftlint.records import (
-    BUILTIN_SHAPES,
-    Record,
-    Row,
-    Shape,
-    detect_shape,
-    mapping_shape,
-    normalize,
-)
+from sftlint.formats import Dataset, InputFormat, collect_datasets, display_path, format_for
+from sftlint.formats.jsonl import JSON_LINES, JsonLines
+from sftlint.reader import InputError, RawRecord, SourceFacts
+from sftlint.record_builder import RecordBuilder
+from sftlint.records import Record, Row, Shape
 from sftlint.registry import instantiate
 from sftlint.rule import DatasetRule, FileRule, ProjectRule, RecordRule, Rule
 from sftlint.run_cache import RunCache
 
+if TYPE_CHECKING:
+    from sftlint.config import Config
+
+__all__ = ["CheckResult", "Dataset", "InputError", "Linter", "collect_datasets",
+           "display_path", "iter_records"]
+
 PARALLEL_MIN_BYTES = 4 << 20
 CHUNK_BYTES = 8 << 20
-
-
-@dataclass
-class Dataset:
-    """Files whose records dataset rules see together: a directory given as one, or a file."""
-
-    name: str
-    files: list[str]
+BATCH_RECORDS = 4096  # rows go to the dataset rules in batches of this many (row formats)
 
 
 @dataclass
@@ -67,53 +49,11 @@ class CheckResult:
     warnings: list[str] = field(default_factory=list)  # one line each, e.g. a path skipped
 
 
-def display_path(path: str) -> str:
-    rel = os.path.relpath(path)
-    return path if rel.startswith("..") else rel
-
-
-def collect_datasets(paths: list[str], exclude: list[str],
-                     warnings: list[str] | None = None) -> list[Dataset]:
-    """The datasets named by `paths`. A path named directly must be a regular file or a
-    folder (else InputError); inside a folder, what cannot be read is skipped with a line
-    in `warnings`."""
-    datasets = []
-    for path in paths:
-        try:
-            mode = os.stat(path).st_mode
-        except OSError as exc:
-            raise InputError(unreadable_message(path, exc)) from exc
-        if stat.S_ISDIR(mode):
-            files = list(iter_data_files(path, exclude, warnings))
-            datasets.append(Dataset(display_path(path), files))
-        elif stat.S_ISREG(mode):
-            datasets.append(Dataset(display_path(path), [path]))
-        else:
-            raise InputError(f"{path}: {file_kind(mode)}, not a regular file; "
-                             "pass only .jsonl/.json data files")
-    return datasets
-
-
-def merge_facts(parts: list[SourceFacts]) -> SourceFacts:
-    """One file's facts from the facts of its consecutive chunks."""
-    merged = parts[0]
-    for part in parts[1:]:
-        merged.crlf += part.crlf
-        merged.blank += part.blank
-        merged.undecodable += part.undecodable
-        merged.json_errors += part.json_errors
-        merged.duplicate_keys += part.duplicate_keys
-        merged.non_objects += part.non_objects
-        merged.lines += part.lines
-        merged.records += part.records
-        merged.unterminated_last_line = part.unterminated_last_line
-    return merged
-
-
 class Linter:
     def __init__(self, config: Config, rules: list[type[Rule]], *, dataset_rules: bool = True,
-                 jobs: int | None = None) -> None:
+                 jobs: int | None = None, run: RunCache | None = None) -> None:
         self.config = config
+        self.builder = RecordBuilder(config)
         self.rule_classes = [r for r in rules if dataset_rules or not issubclass(r, DatasetRule)]
         active = instantiate(self.rule_classes, config)
         self.file_rules = [r for r in active if isinstance(r, FileRule)]
@@ -123,26 +63,34 @@ class Linter:
         self.want_rows = bool(dataset_classes)
         self.row_turns = any(r.needs_turns for r in dataset_classes)
         self.jobs = jobs or os.cpu_count() or 1
-        categories = config.categories
-        self.category_field = categories.field if categories else None
-        mapping = config.mapping
-        self.fixed_shape: Shape | None = None
-        if mapping is not None:
-            self.fixed_shape = mapping_shape(mapping.messages, mapping.role, mapping.content,
-                                             {str(k): v for k, v in mapping.roles.items()})
-        elif config.format != "auto":
-            self.fixed_shape = BUILTIN_SHAPES[config.format]
-        self.accept_lists = mapping is not None and mapping.messages == ""
+        self.run = run  # what the rules share in a check; a fresh one per check if None
 
     def check(self, paths: list[str], progress: Callable[[str], None] | None = None
               ) -> CheckResult:
         """Lint `paths`; `progress` (if given) is told what is happening, for a status line."""
+        warnings: list[str] = []
+        datasets = collect_datasets(paths, self.config.exclude, warnings)
+        result = self.check_datasets(datasets, {}, progress)
+        result.warnings = warnings
+        return result
+
+    def check_records(self, records: object, name: str = "<memory>") -> CheckResult:
+        """Lint records in memory (a list of dicts, a `datasets.Dataset`, a pyarrow Table)
+        as one dataset named `name`."""
+        from sftlint.formats.memory import InMemory
+
+        return self.check_datasets([Dataset(name, [name])], {name: InMemory(records)})
+
+    def check_datasets(self, datasets: list[Dataset], formats: dict[str, InputFormat],
+                       progress: Callable[[str], None] | None = None) -> CheckResult:
+        """Lint each dataset; an input's format is `formats[input]`, else by its path."""
         result = CheckResult()
         say = progress or (lambda message: None)
-        run = RunCache()  # what the rules share during this check, and no longer
+        run = self.run or RunCache()  # what the rules share during this check, and no longer
         for active in (*self.file_rules, *self.record_rules, *self.project_rules):
             active.run = run
-        for dataset in collect_datasets(paths, self.config.exclude, result.warnings):
+        row_paths: set[str] = set()  # inputs without columns or byte edits
+        for dataset in datasets:
             dataset_rules = [r for r in instantiate(self.rule_classes, self.config)
                              if isinstance(r, DatasetRule)]
             for rule in dataset_rules:
@@ -154,9 +102,12 @@ class Linter:
                         rule.observe(row)
 
             for n, path in enumerate(dataset.files, 1):
+                fmt = formats.get(path) or format_for(path)
                 label = f"sftlint: file {n}/{len(dataset.files)} {display_path(path)}"
                 say(label)
-                facts, findings = self.lint_file(path, observe, partial(_bar, say, label))
+                facts, findings = self.lint_file(path, observe, partial(_bar, say, label), fmt)
+                if not fmt.text:
+                    row_paths.add(facts.path)
                 result.files += 1
                 result.paths.append(facts.path)
                 result.records += facts.records
@@ -169,50 +120,78 @@ class Linter:
         say("")
         for project_rule in self.project_rules:
             result.findings += project_rule.check()
+        if row_paths:
+            result.findings = [_at_row(f) if f.path in row_paths else f
+                               for f in result.findings]
         result.findings.sort(key=Finding.sort_key)
         return result
 
-    def shape_for(self, first: object) -> Shape:
-        return self.fixed_shape or detect_shape(first)
-
     def lint_file(self, path: str, on_rows: Callable[[list[Row]], None],
-                  on_progress: Callable[[int, int], None] | None = None
-                  ) -> tuple[SourceFacts, list[Finding]]:
-        """Lint one file; its rows (for dataset rules) go to `on_rows`, in file order,
-        chunk by chunk, so a large file's rows are never all in memory at once."""
+                  on_progress: Callable[[int, int], None] | None = None,
+                  fmt: InputFormat | None = None) -> tuple[SourceFacts, list[Finding]]:
+        """Lint one input; its rows (for dataset rules) go to `on_rows`, in order, chunk by
+        chunk, so a large input's rows are never all in memory at once."""
+        fmt = fmt or format_for(path)
         display = display_path(path)
-        data = open_bytes(path)
-        first = _first_record(data) if path.endswith(".jsonl") else None
+        accept_lists = self.builder.accept_lists
         findings: list[Finding] = []
-        if (self.jobs > 1 and len(data) >= PARALLEL_MIN_BYTES and first is not None):
-            parts = []
-            for part_facts, part_findings, rows, chunks in self._lint_parallel(
-                    display, path, data, self.shape_for(first)):
-                parts.append(part_facts)
-                findings += part_findings
-                on_rows(rows)
-                if on_progress:
-                    on_progress(len(parts), chunks)
-            facts = merge_facts(parts)
+        if isinstance(fmt, JsonLines):
+            data = fmt.open(path)
+            first = fmt.first_value(data) if self.jobs > 1 and \
+                len(data) >= PARALLEL_MIN_BYTES else None
+            if first is not None:
+                parts = []
+                for part_facts, part_findings, rows, chunks in self._lint_parallel(
+                        display, path, data, self.builder.shape_for(first), fmt):
+                    parts.append(part_facts)
+                    findings += part_findings
+                    on_rows(rows)
+                    if on_progress:
+                        on_progress(len(parts), chunks)
+                facts = fmt.merge_facts(parts)
+            else:
+                facts, raws = fmt.read_bytes(display, data, accept_lists)
+                findings = self._lint_stream(display, raws, on_rows)
         else:
-            facts, raws = read_file(display, data, self.accept_lists)
-            shape = self.shape_for(raws[0].value if raws else None)
-            findings, rows = self.lint_records(display, raws, shape)
-            on_rows(rows)
-        for rule in self.file_rules:
-            findings += rule.check(facts)
+            facts, records = fmt.read(path, display, accept_lists)
+            findings = self._lint_stream(display, records, on_rows)
+        if fmt.text:
+            for rule in self.file_rules:
+                findings += rule.check(facts)
         return facts, findings
 
-    def lint_records(self, display: str, raws: list, shape: Shape
+    def _lint_stream(self, display: str, raws: Iterable[RawRecord],
+                     on_rows: Callable[[list[Row]], None]) -> list[Finding]:
+        """Lint records as they come, handing rows on batch by batch."""
+        it = iter(raws)
+        first = next(it, None)
+        if first is None:
+            return []
+        shape = self.builder.shape_for(first.value)
+        findings: list[Finding] = []
+        batch = itertools.chain((first,), it)
+        if isinstance(raws, list):  # all in memory already: one batch
+            found, rows = self.lint_records(display, raws, shape)
+            on_rows(rows)
+            return found
+        while True:
+            chunk = list(itertools.islice(batch, BATCH_RECORDS))
+            if not chunk:
+                return findings
+            found, rows = self.lint_records(display, chunk, shape)
+            findings += found
+            on_rows(rows)
+
+    def lint_records(self, display: str, raws: list[RawRecord], shape: Shape
                      ) -> tuple[list[Finding], list[Row]]:
         findings: list[Finding] = []
         rows: list[Row] = []
         add = findings.extend
         rules = self.record_rules
         want_rows, turns = self.want_rows, self.row_turns
-        category_field = self.category_field
+        build = self.builder.build
         for raw in raws:
-            record: Record = normalize(raw, display, shape, category_field)
+            record: Record = build(raw, display, shape)
             for rule in rules:
                 add(rule.check(record))
             if want_rows:
@@ -222,12 +201,14 @@ class Linter:
     def lint_range(self, display: str, path: str, start: int, end: int, first_line: int,
                    shape: Shape, data: bytes | mmap.mmap | None = None
                    ) -> tuple[SourceFacts, list[Finding], list[Row]]:
-        data = open_bytes(path) if data is None else data
-        facts, raws = read_jsonl(display, data, start, end, self.accept_lists, first_line)
+        data = JSON_LINES.open(path) if data is None else data
+        facts, raws = JSON_LINES.read_range(display, data, start, end, first_line,
+                                            self.builder.accept_lists)
         findings, rows = self.lint_records(display, raws, shape)
         return facts, findings, rows
 
-    def _lint_parallel(self, display: str, path: str, data: bytes | mmap.mmap, shape: Shape
+    def _lint_parallel(self, display: str, path: str, data: bytes | mmap.mmap, shape: Shape,
+                       fmt: JsonLines
                        ) -> Iterator[tuple[SourceFacts, list[Finding], list[Row], int]]:
         """Chunk results in file order, each with the number of chunks.
 
@@ -235,21 +216,23 @@ class Linter:
         read the next ones, and holds only a few at once."""
         global _WORKER_LINTER, _WORKER_DATA
         chunks = max(self.jobs, min(self.jobs * 8, len(data) // CHUNK_BYTES))
-        bounds = chunk_bounds(data, chunks)
-        first_lines = [1]
-        for a, b in bounds[:-1]:
-            first_lines.append(first_lines[-1] + count_newlines(data, a, b))
         _WORKER_LINTER = self  # inherited by forked workers, so the rules are not pickled
         # and so are the bytes: every chunk is read from the one mapping the bounds were
         # computed on, even when the file is replaced meanwhile (by a `--fix`)
         _WORKER_DATA = data
         ctx = multiprocessing.get_context("fork")
-        tasks = [(display, path, a, b, line, shape)
-                 for (a, b), line in zip(bounds, first_lines, strict=True)]
+        tasks = [(display, path, a, b, line, shape) for a, b, line in fmt.split(data, chunks)]
         with ctx.Pool(self.jobs, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             for result in pool.imap(_lint_chunk, tasks):
                 yield (*result, len(tasks))
         _WORKER_DATA = None
+
+
+def _at_row(finding: Finding) -> Finding:
+    """A finding on a row format: the row, no column, no byte edits."""
+    if finding.column is None and not finding.edits and finding.length is None:
+        return finding
+    return replace(finding, column=None, length=None, edits=())
 
 
 def _bar(say: Callable[[str], None], label: str, done: int, total: int) -> None:
@@ -295,27 +278,18 @@ def _lint_chunk(task: tuple[str, str, int, int, int, Shape]
     return _WORKER_LINTER.lint_range(*task, data=_WORKER_DATA)
 
 
-def _first_record(data: bytes | mmap.mmap) -> object | None:
-    """The first line's JSON value, or None when it does not parse or is longer than 16 MB
-    (then read serially: parsing a huge line here as well would double its time, and the
-    forked workers would inherit it)."""
-    end = data.find(b"\n", 0, 1 << 24)
-    if end == -1 and len(data) > 1 << 24:
-        return None
-    first = bytes(data[: end if end != -1 else len(data)])
-    try:
-        return orjson.loads(first.removeprefix(BOM))
-    except orjson.JSONDecodeError:
-        return None
-
-
 def iter_records(path: str, config: Config) -> Iterator[Record]:
-    """Every record of one file, normalized (for the trainer and stats)."""
-    linter = Linter(config, [])
-    data = open_bytes(path)
-    facts, raws = read_file(display_path(path), data, linter.accept_lists)
-    shape = linter.shape_for(raws[0].value if raws else None)
-    for raw in raws:
-        record = normalize(raw, display_path(path), shape, linter.category_field)
-        record.source_path = os.path.abspath(path)
+    """Every record of one input, normalized (for the trainer and stats)."""
+    builder = RecordBuilder(config)
+    display = display_path(path)
+    _, raws = format_for(path).read(path, display, builder.accept_lists)
+    it = iter(raws)
+    first = next(it, None)
+    if first is None:
+        return
+    shape = builder.shape_for(first.value)
+    source_path = os.path.abspath(path)
+    for raw in itertools.chain((first,), it):
+        record = builder.build(raw, display, shape)
+        record.source_path = source_path
         yield record

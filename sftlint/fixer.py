@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 
 from sftlint.findings import Edit, Finding
 from sftlint.reader import InputError, read_file
-from sftlint.records import normalize
 
 if TYPE_CHECKING:
     from sftlint.engine import Linter
@@ -92,12 +91,13 @@ def fixable_findings(linter: Linter, path: str, data: bytes) -> list[Finding]:
 
     file_rules = [r for r in linter.file_rules if r.fixable]
     record_rules = [r for r in linter.record_rules if r.fixable]
-    facts, raws = read_file(path, data, linter.accept_lists)
+    builder = linter.builder
+    facts, raws = read_file(path, data, builder.accept_lists)
     found: list[Finding] = []
     if record_rules and raws:
-        shape = linter.shape_for(raws[0].value)
+        shape = builder.shape_for(raws[0].value)
         for raw in raws:
-            record = normalize(raw, path, shape, linter.category_field)
+            record = builder.build(raw, path, shape)
             for rule in record_rules:
                 found += rule.check(record)
     for file_rule in file_rules:

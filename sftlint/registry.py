@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.metadata import entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from sftlint.config import Config, ConfigError, StrictModel, _format_error, toml_value
 from sftlint.findings import Severity
+from sftlint.options import ConfigError, StrictModel, toml_value, validation_message
 from sftlint.rule import Rule
+
+if TYPE_CHECKING:
+    from sftlint.config import Config
 
 
 @cache
@@ -91,7 +94,7 @@ def validate_rule_options(config: Config, source: str, table: str = "") -> None:
         try:
             rule.Options.model_validate(_without_severity(values))
         except ValidationError as exc:
-            raise ConfigError(_format_error(exc, source, section, values)) from None
+            raise ConfigError(validation_message(exc, source, section, values)) from None
     per_file = [c for codes in config.per_file_ignores.values() for c in codes]
     exceptions = [e.code for e in config.exceptions]
     check_selectors(list(config.select or []) + list(config.ignore) + per_file, source)

@@ -8,12 +8,13 @@ from dataclasses import replace
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
-from sftlint.config import Config, StrictModel
 from sftlint.findings import Edit, Finding, Severity
+from sftlint.options import StrictModel
 from sftlint.records import Record, Row, value_span
 from sftlint.run_cache import RunCache
 
 if TYPE_CHECKING:
+    from sftlint.config import Config
     from sftlint.reader import SourceFacts
 
 
@@ -83,9 +84,12 @@ def byte_span(record: Record, pointer: str) -> tuple[int, int] | None:
     return start, start + len(text[span[0]: span[1]].encode())
 
 
-def locate(record: Record, pointer: str | None) -> tuple[int, int]:
-    """(line, 1-based character column) of the value at `pointer` in the record."""
+def locate(record: Record, pointer: str | None) -> tuple[int, int | None]:
+    """(line, 1-based character column) of the value at `pointer` in the record; a record
+    read from rows (Parquet, Arrow, memory) has no bytes: its row, and no column."""
     raw = record.source.raw
+    if not raw:
+        return record.source.line, None
     if not pointer:
         return record.source.line, record.source.col0 + 1
     text = raw.decode("utf-8")
@@ -147,6 +151,8 @@ def locate_span(record: Record, pointer: str,
     if not 0 <= start < end <= len(content):
         return None
     line, column = locate(record, pointer)
+    if column is None:
+        return None
     return line, column + starts[start], starts[end] - starts[start]
 
 

@@ -330,10 +330,10 @@ def test_workers_die_with_their_parent(folder: Path) -> None:
 
 def test_parallel_check_reads_the_bytes_it_split_even_when_the_file_is_replaced(
         folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sftlint import engine
+    from sftlint.formats import jsonl  # where JSON Lines are split
 
     path, original = big_file(folder)
-    real_bounds = engine.chunk_bounds
+    real_bounds = jsonl.chunk_bounds
 
     def bounds_then_replace(data: bytes, parts: int) -> list[tuple[int, int]]:
         bounds = real_bounds(data, parts)
@@ -342,7 +342,7 @@ def test_parallel_check_reads_the_bytes_it_split_even_when_the_file_is_replaced(
         os.replace(replacement, path)
         return bounds
 
-    monkeypatch.setattr(engine, "chunk_bounds", bounds_then_replace)
+    monkeypatch.setattr(jsonl, "chunk_bounds", bounds_then_replace)
     monkeypatch.chdir(folder)
     linter = Linter(make_config({}), select_rules(["F", "S"], []), jobs=2)
     result = linter.check(["big.jsonl"])

@@ -1,0 +1,158 @@
+"""Input formats behind one protocol: each reads records, locates a JSON pointer in its
+source, and says whether it takes byte edits (`--fix`) and parallel splitting. The engine
+asks `format_for(path)` and sniffs nothing itself; `collect_datasets` finds the inputs.
+
+    jsonl.py       JSON Lines (text: file rules, columns, fixes, parallel byte ranges)
+    json_array.py  one JSON array of records (text: file rules, columns, fixes)
+    parquet.py     Parquet files (rows: `line` is the 1-based row, `column` is null)
+    arrow.py       Arrow datasets saved with `datasets`' `save_to_disk` (rows, as Parquet)
+    memory.py      records in memory: a list of dicts or a `datasets.Dataset` (rows)
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from sftlint.reader import InputError, file_kind, unreadable_message, unreadable_reason
+
+if TYPE_CHECKING:
+    from sftlint.reader import RawRecord, SourceFacts
+    from sftlint.records import Record
+
+DATA_SUFFIXES = (".jsonl", ".json", ".parquet")
+ARROW_MARKERS = ("dataset_info.json", "state.json")  # what `save_to_disk` writes beside *.arrow
+
+
+class InputFormat(Protocol):
+    """What the engine needs of an input format."""
+
+    name: str
+    text: bool  # JSON text: file rules (F001-F009) apply and findings carry columns
+    can_edit: bool  # findings may carry byte edits that `--fix` writes back
+    can_split: bool  # a large input is read in parallel, newline-aligned byte ranges
+
+    def read(self, path: str, display: str, accept_lists: bool
+             ) -> tuple[SourceFacts, Iterable[RawRecord]]:
+        """The file's facts and its records (an iterator for row formats: read lazily,
+        so the facts' record count is final once it is exhausted)."""
+        ...
+
+    def locate(self, record: Record, pointer: str | None) -> tuple[int, int | None]:
+        """(line, 1-based column or None) of the value at `pointer` in the record."""
+        ...
+
+
+def format_for(path: str) -> InputFormat:
+    """The format of one input path (a file, or an Arrow dataset folder)."""
+    if os.path.isdir(path):
+        if is_arrow_dataset(path):
+            from sftlint.formats.arrow import ARROW
+
+            return ARROW
+        raise InputError(f"{path}: is a directory")
+    if path.endswith(".parquet"):
+        from sftlint.formats.parquet import PARQUET
+
+        return PARQUET
+    if path.endswith(".json"):
+        from sftlint.formats.json_array import JSON_ARRAY
+
+        return JSON_ARRAY
+    from sftlint.formats.jsonl import JSON_LINES
+
+    return JSON_LINES
+
+
+def is_arrow_dataset(folder: str) -> bool:
+    """A folder written by `datasets.Dataset.save_to_disk`."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    return all(m in names for m in ARROW_MARKERS) and any(n.endswith(".arrow") for n in names)
+
+
+def needs_pyarrow(path: str, what: str) -> InputError:
+    return InputError(f"{path}: reading {what} needs pyarrow; install it with "
+                      "pip install 'sftlint[parquet]'")
+
+
+@dataclass
+class Dataset:
+    """Inputs whose records dataset rules see together: a directory given as one, or a file."""
+
+    name: str
+    files: list[str]
+
+
+def display_path(path: str) -> str:
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def collect_datasets(paths: list[str], exclude: list[str],
+                     warnings: list[str] | None = None) -> list[Dataset]:
+    """The datasets named by `paths`. A path named directly must be a regular file or a
+    folder (else InputError); inside a folder, what cannot be read is skipped with a line
+    in `warnings`."""
+    datasets = []
+    for path in paths:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as exc:
+            raise InputError(unreadable_message(path, exc)) from exc
+        if stat.S_ISDIR(mode):
+            files = list(iter_inputs(path, exclude, warnings))
+            datasets.append(Dataset(display_path(path), files))
+        elif stat.S_ISREG(mode):
+            datasets.append(Dataset(display_path(path), [path]))
+        else:
+            raise InputError(f"{path}: {file_kind(mode)}, not a regular file; "
+                             "pass only .jsonl/.json/.parquet data files")
+    return datasets
+
+
+def iter_inputs(root: str, exclude: list[str], skipped: list[str] | None = None
+                ) -> Iterator[str]:
+    """Data files (.jsonl, .json, .parquet) and Arrow dataset folders under a directory,
+    sorted, skipping hidden and excluded folders.
+
+    Only regular files (or links to them) are yielded; a broken or looping link, a FIFO,
+    a device or an unreadable folder is left out with a line in `skipped`."""
+
+    def note(message: str) -> None:
+        if skipped is not None:
+            skipped.append(message)
+
+    def walk_error(exc: OSError) -> None:
+        note(f"{exc.filename or root}: {unreadable_reason(str(exc.filename), exc)}; skipped")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=walk_error):
+        if is_arrow_dataset(dirpath):  # one input; its dataset_info.json is not data
+            dirnames[:] = []
+            yield dirpath
+            continue
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".") and not any(fnmatch.fnmatch(d, pat) for pat in exclude)
+        )
+        for name in sorted(filenames):
+            if name.endswith(DATA_SUFFIXES) and not any(
+                fnmatch.fnmatch(name, pat) for pat in exclude
+            ):
+                path = os.path.join(dirpath, name)
+                try:
+                    mode = os.stat(path).st_mode
+                except OSError as exc:
+                    note(f"{path}: {unreadable_reason(path, exc)}; skipped")
+                    continue
+                if stat.S_ISREG(mode):
+                    yield path
+                elif not stat.S_ISDIR(mode):  # a link to a folder is not followed
+                    note(f"{path}: {file_kind(mode)}, not a regular file; skipped")

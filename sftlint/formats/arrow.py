@@ -1,0 +1,63 @@
+"""Arrow datasets saved with `datasets`' `save_to_disk`: a folder with `dataset_info.json`,
+`state.json` and `*.arrow` files (Arrow IPC streams), read with pyarrow alone, so that
+checking one never imports `datasets`."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from sftlint.formats.rows import RowFormat, row_records, table_rows
+from sftlint.reader import InputError, RawRecord, SourceFacts
+
+
+class Arrow(RowFormat):
+    name = "arrow"
+
+    def read(self, path: str, display: str, accept_lists: bool
+             ) -> tuple[SourceFacts, Iterator[RawRecord]]:
+        from sftlint.formats import needs_pyarrow
+
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise needs_pyarrow(path, "an Arrow dataset") from None
+        files = arrow_files(path)
+        facts = SourceFacts(path=display, size=sum(os.path.getsize(f) for f in files))
+        return facts, row_records(facts, table_rows(_batches(files)), accept_lists)
+
+
+def arrow_files(folder: str) -> list[str]:
+    """The dataset's `.arrow` files in order, as its `state.json` lists them."""
+    try:
+        with open(os.path.join(folder, "state.json"), encoding="utf-8") as f:
+            state = json.load(f)
+        names = [entry["filename"] for entry in state["_data_files"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{folder}: not a dataset saved with save_to_disk "
+                         f"(state.json: {exc})") from None
+    files = [os.path.join(folder, os.path.basename(name)) for name in names]
+    for file in files:
+        if not os.path.isfile(file):
+            raise InputError(f"{file}: listed in state.json but missing")
+    return files
+
+
+def _batches(files: list[str]) -> Iterator[Any]:
+    import pyarrow as pa
+
+    for file in files:
+        with pa.memory_map(file) as source:
+            try:
+                reader = pa.ipc.open_stream(source)
+            except pa.ArrowInvalid:
+                source.seek(0)
+                reader = pa.ipc.open_file(source)
+                yield from (reader.get_batch(i) for i in range(reader.num_record_batches))
+                continue
+            yield from reader
+
+
+ARROW = Arrow()

@@ -1,0 +1,100 @@
+"""JSON Lines: one record per line. Text (file rules, columns), fixable, and split into
+newline-aligned byte ranges so that each worker reads and checks its own range."""
+
+from __future__ import annotations
+
+import mmap
+from typing import TYPE_CHECKING
+
+import orjson
+
+from sftlint.reader import (
+    BOM,
+    RawRecord,
+    SourceFacts,
+    chunk_bounds,
+    count_newlines,
+    open_bytes,
+    read_file,
+    read_jsonl,
+)
+
+if TYPE_CHECKING:
+    from sftlint.records import Record
+
+Data = bytes | mmap.mmap
+
+
+class JsonText:
+    """JSON text files: the reader decides between lines and one document by suffix and
+    content (a `.jsonl` holding one array is read whole and reported as F009)."""
+
+    name = "json"
+    text = True
+    can_edit = True
+    can_split = False
+
+    def open(self, path: str) -> Data:
+        return open_bytes(path)
+
+    def read(self, path: str, display: str, accept_lists: bool
+             ) -> tuple[SourceFacts, list[RawRecord]]:
+        return self.read_bytes(display, self.open(path), accept_lists)
+
+    def read_bytes(self, display: str, data: Data, accept_lists: bool
+                   ) -> tuple[SourceFacts, list[RawRecord]]:
+        return read_file(display, data, accept_lists)
+
+    def locate(self, record: Record, pointer: str | None) -> tuple[int, int | None]:
+        from sftlint.rule import locate
+
+        return locate(record, pointer)
+
+
+class JsonLines(JsonText):
+    name = "jsonl"
+    can_split = True
+
+    def first_value(self, data: Data) -> object | None:
+        """The first line's JSON value, or None when it does not parse or is longer than
+        16 MB (then read serially: parsing a huge line here as well would double its time,
+        and forked workers would inherit it)."""
+        end = data.find(b"\n", 0, 1 << 24)
+        if end == -1 and len(data) > 1 << 24:
+            return None
+        first = bytes(data[: end if end != -1 else len(data)])
+        try:
+            return orjson.loads(first.removeprefix(BOM))
+        except orjson.JSONDecodeError:
+            return None
+
+    def split(self, data: Data, parts: int) -> list[tuple[int, int, int]]:
+        """`parts` newline-aligned byte ranges: (start, end, line of start)."""
+        bounds = chunk_bounds(data, parts)
+        first_lines = [1]
+        for a, b in bounds[:-1]:
+            first_lines.append(first_lines[-1] + count_newlines(data, a, b))
+        return [(a, b, line) for (a, b), line in zip(bounds, first_lines, strict=True)]
+
+    def read_range(self, display: str, data: Data, start: int, end: int, first_line: int,
+                   accept_lists: bool) -> tuple[SourceFacts, list[RawRecord]]:
+        return read_jsonl(display, data, start, end, accept_lists, first_line)
+
+    @staticmethod
+    def merge_facts(parts: list[SourceFacts]) -> SourceFacts:
+        """One file's facts from the facts of its consecutive ranges."""
+        merged = parts[0]
+        for part in parts[1:]:
+            merged.crlf += part.crlf
+            merged.blank += part.blank
+            merged.undecodable += part.undecodable
+            merged.json_errors += part.json_errors
+            merged.duplicate_keys += part.duplicate_keys
+            merged.non_objects += part.non_objects
+            merged.lines += part.lines
+            merged.records += part.records
+            merged.unterminated_last_line = part.unterminated_last_line
+        return merged
+
+
+JSON_LINES = JsonLines()

@@ -1,0 +1,35 @@
+"""Parquet files (needs pyarrow: `pip install 'sftlint[parquet]'`), read batch by batch."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+from sftlint.formats.rows import BATCH_ROWS, RowFormat, row_records, table_rows
+from sftlint.reader import InputError, RawRecord, SourceFacts, unreadable_message
+
+
+class Parquet(RowFormat):
+    name = "parquet"
+
+    def read(self, path: str, display: str, accept_lists: bool
+             ) -> tuple[SourceFacts, Iterator[RawRecord]]:
+        from sftlint.formats import needs_pyarrow
+
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise needs_pyarrow(path, "Parquet") from None
+        try:
+            size = os.stat(path).st_size
+            parquet = pq.ParquetFile(path)
+        except OSError as exc:
+            raise InputError(unreadable_message(path, exc)) from exc
+        except Exception as exc:  # pyarrow's ArrowInvalid: not a Parquet file
+            raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+        facts = SourceFacts(path=display, size=size)
+        batches = parquet.iter_batches(batch_size=BATCH_ROWS)
+        return facts, row_records(facts, table_rows(batches), accept_lists)
+
+
+PARQUET = Parquet()
