@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from sftlint.rules.assistant_replies import checklist_items
-
 from sftlint.chinese import Span, clause_at, quoted, sentence_at, terminator
 from sftlint.findings import Finding
 from sftlint.records import Record
 from sftlint.rule import RecordRule
+from sftlint.rules.assistant_replies import checklist_items
 
 # The building blocks of a Chinese order. A pattern only proposes a match; `_lecture` then
 # reads its sentence (quoted, reported, asked, conditional, "probably", someone else's) and

@@ -5,12 +5,11 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator
 
-from sftlint.rules.duplicates import Places
-
 from sftlint.config import Config, StrictModel
 from sftlint.findings import Finding, Severity
 from sftlint.records import Record, Row
 from sftlint.rule import DatasetRule, RecordRule
+from sftlint.rules.duplicates import Places
 
 
 class ReasoningMalformed(RecordRule):

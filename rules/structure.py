@@ -8,12 +8,12 @@ from functools import cache
 from typing import Literal
 
 from pydantic import Field
-from sftlint.rules.duplicates import Places
 
 from sftlint.config import Config, StrictModel
 from sftlint.findings import Finding, Severity
 from sftlint.records import Record, Row, escape_pointer, turn_pointer
 from sftlint.rule import DatasetRule, RecordRule, Scope
+from sftlint.rules.duplicates import Places
 
 SYSTEM_OK = '{"role": "system", "content": "你是一位耐心的陪伴者。"}'
 

@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterator
 
 from pydantic import Field
-from sftlint.rules.assistant_replies import checklist_items
 
 from sftlint.chinese import cjk_share, token_starts
 from sftlint.config import MAX_CHARS, StrictModel
 from sftlint.findings import Finding, Severity
 from sftlint.records import Record
 from sftlint.rule import RecordRule
+from sftlint.rules.assistant_replies import checklist_items
 
 
 class UserTooLong(RecordRule):

@@ -7,10 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from sftlint.rules.duplicates import sample_text
-
 from sftlint.dedup import EXHAUSTIVE_MAX, exhaustive_pairs, find_near_duplicates
 from sftlint.records import Row
+from sftlint.rules.duplicates import sample_text
 from tests.conftest import REPO, chat, jsonl, lint
 
 sys.path.insert(0, str(REPO / "benchmarks"))

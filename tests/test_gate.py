@@ -19,13 +19,13 @@ pytest.importorskip("trl")
 
 import torch  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
-from sftlint.trainer.gate import TrainRequest, run_gate  # noqa: E402
 
 from sftlint.cli import cli  # noqa: E402
 from sftlint.config import ConfigError  # noqa: E402
 from sftlint.engine import Linter  # noqa: E402
 from sftlint.registry import select_rules  # noqa: E402
 from sftlint.run_cache import RunCache  # noqa: E402
+from sftlint.trainer.gate import TrainRequest, run_gate  # noqa: E402
 from tests.conftest import SYSTEM, chat, jsonl, make_config  # noqa: E402
 from tests.tiny_model import PAIRS, shared_tiny_model  # noqa: E402
 

@@ -15,9 +15,9 @@ pytest.importorskip("trl")
 
 import torch  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
-from sftlint.trainer.data import IGNORE_INDEX, encode, load_tokenizer  # noqa: E402
 
 from sftlint.cli import cli  # noqa: E402
+from sftlint.trainer.data import IGNORE_INDEX, encode, load_tokenizer  # noqa: E402
 from tests.conftest import SYSTEM, chat, jsonl  # noqa: E402
 from tests.tiny_model import (  # noqa: E402
     CHATML_DEFAULT_SYSTEM,
@@ -146,8 +146,9 @@ def test_train_receipt_reload_and_chat(tiny_model: Path, in_tmp: Path) -> None:
 
     # plain peft reload gives the same output as sftlint chat
     from peft import PeftModel
-    from sftlint.trainer.chat import load_chat_model, reply
     from transformers import AutoModelForCausalLM
+
+    from sftlint.trainer.chat import load_chat_model, reply
 
     base = AutoModelForCausalLM.from_pretrained(adapter_config["base_model_name_or_path"])
     plain = PeftModel.from_pretrained(base, str(in_tmp / "out")).eval()

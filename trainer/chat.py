@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sftlint.trainer.receipt import read_receipt
-
 from sftlint.config import ConfigError
+from sftlint.trainer.receipt import read_receipt
 
 
 def load_chat_model(adapter_dir: str) -> tuple[Any, Any, str | None]:

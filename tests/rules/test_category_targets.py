@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from sftlint.rules.categories import _signed, category_targets, match_keywords
-
 from tests.conftest import make_config
 
 

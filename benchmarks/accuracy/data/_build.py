@@ -1,6 +1,7 @@
 import json
 from collections import defaultdict
 
+
 def load(f, var):
     ns = {}; exec(open(f, encoding="utf-8").read(), ns); return ns[var]
 

@@ -8,7 +8,10 @@ index inside the record). Labels were then added by hand, by reading each text.
 
 Usage: python3 sample_realdata.py [REALDATA_DIR]
 """
-import json, os, random, sys
+import json
+import os
+import random
+import sys
 
 SEED = 20261123
 ROOT = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/realdata"

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Counts per label, hard class, source and split for replies.jsonl and user_turns.jsonl."""
-import json, collections, os
+import collections
+import json
+import os
+
 D = os.path.dirname(os.path.abspath(__file__))
 R = [json.loads(l) for l in open(os.path.join(D, "replies.jsonl"), encoding="utf-8")]
 U = [json.loads(l) for l in open(os.path.join(D, "user_turns.jsonl"), encoding="utf-8")]
