@@ -4,6 +4,7 @@ messages for valid JSON the parser refuses) and bounded (nothing blocks, time li
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -166,10 +167,17 @@ def _read_seconds(elements: int) -> float:
     record = json.dumps(chat("今天有点闷。", "闷的时候，想聊点什么吗？"), ensure_ascii=False)
     data = ("[\n" + ",\n".join([record] * elements) + "\n]\n").encode()
     best = float("inf")
-    for _ in range(3):  # best of three: the machine is shared
-        start = time.perf_counter()
-        facts, records = read_json_document("d.json", data)
-        best = min(best, time.perf_counter() - start)
+    gc.collect()
+    gc.disable()  # the collector's passes over many live objects are not the reader's cost
+    try:
+        for _ in range(3):  # best of three: the machine is shared
+            start = time.perf_counter()
+            facts, records = read_json_document("d.json", data)
+            best = min(best, time.perf_counter() - start)
+            del facts, records
+    finally:
+        gc.enable()
+    facts, records = read_json_document("d.json", data)
     assert len(records) == elements and records[-1].line == elements + 1
     return best
 
