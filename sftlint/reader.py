@@ -64,13 +64,16 @@ class SourceFacts:
     records: int = 0
 
 
+_NONBLOCKING = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
 def open_bytes(path: str) -> bytes | mmap.mmap:
     """The file's bytes, memory-mapped when large so that workers share the page cache.
 
     Opened without blocking and checked to be a regular file before any read: a FIFO,
     a device or a socket would block forever or never end."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | _NONBLOCKING)
     except OSError as exc:
         raise InputError(unreadable_message(path, exc)) from exc
     try:
