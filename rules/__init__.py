@@ -1,6 +1,7 @@
 """The built-in rules, registered explicitly. Third-party packs use the `sftlint.rules`
 entry-point group."""
 
+from sftlint.rule import Rule
 from sftlint.rules.assistant_replies import ChecklistReply, DegenerateRepetition, ReplyLength
 from sftlint.rules.categories import (
     CategoryImbalance,
@@ -53,6 +54,8 @@ from sftlint.rules.token_length import (
     EndOfTurnTruncated,
     ExceedsMaxLength,
     NoTrainableTokens,
+    PairIdenticalAfterTruncation,
+    ReasoningDroppedByTemplate,
     TemplateInjectedSystem,
 )
 from sftlint.rules.tool_calls import (
@@ -63,8 +66,6 @@ from sftlint.rules.tool_calls import (
     UndeclaredTool,
 )
 from sftlint.rules.user_turns import FormalUserTurn, UserTooLong, UserTooShort
-
-from sftlint.rule import Rule
 
 RULES: tuple[type[Rule], ...] = (
     Utf8Bom, MissingFinalNewline, InvalidUtf8, CrlfLineEnding, BlankLine, InvalidJson,
@@ -79,7 +80,8 @@ RULES: tuple[type[Rule], ...] = (
     ExceedsMaxLength, NoTrainableTokens, TemplateInjectedSystem, EndOfTurnTruncated,
     PiiEmail, PiiPhone, PiiNationalId, PiiPaymentCard,
     ToolArgumentsInvalid, ToolCallUnanswered, UndeclaredTool, ToolArgumentsSchema, ToolsMalformed,
-    ReasoningMalformed, ReasoningInconsistent, EmptyReasoning,
+    ReasoningMalformed, ReasoningInconsistent, ReasoningDroppedByTemplate, EmptyReasoning,
     IdenticalPair, NearIdenticalPair, PairPromptMismatch, PairSideMissing, KtoLabelInvalid,
+    PairIdenticalAfterTruncation,
     MediaCountMismatch, MediaMissing, MediaUnreadable,
 )

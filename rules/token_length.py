@@ -5,7 +5,8 @@ train extra (transformers) for the tokenizer; the rest of sftlint never imports 
 What they cannot evaluate is never a pass: a record the template fails on, or renders so
 that masking cannot follow, is a T002 error; a template that cannot render at all (jinja2
 missing) stops the run (exit 2). The tokenizer and each record's encoding live in the
-run's cache (`self.run`), so T001-T004 encode a record once and nothing outlives the run.
+run's cache (`self.run`), so T001-T004 and R003 encode a record once and nothing outlives
+the run. R003 and T005 live here too: they are about what the template renders and cuts.
 """
 
 from __future__ import annotations
@@ -14,18 +15,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from sftlint.findings import Finding, Severity
+from sftlint.records import TOOL_ROLES, Record
+from sftlint.rule import RecordRule
 from sftlint.trainer.data import (
     Encoded,
+    EncodedPair,
     TemplateError,
     chat_messages,
+    chat_tools,
     encode,
+    encode_pair,
     injected_system_prompt,
     load_tokenizer,
+    pair_messages,
 )
-
-from sftlint.findings import Finding, Severity
-from sftlint.records import Record
-from sftlint.rule import RecordRule
 
 
 @dataclass(frozen=True)
@@ -59,16 +63,34 @@ class _TokenRule(RecordRule):
 
         def compute() -> Encoded | Unencodable:
             try:
-                return encode(tokenizer, messages, max_length)
+                return encode(tokenizer, messages, max_length, chat_tools(record))
             except TemplateError as exc:
                 return Unencodable(str(exc))
 
-        # T001-T004 see the same record one after another: encode it once
+        # T001-T004 and R003 see the same record one after another: encode it once
         return self.run.latest(("encoding", self.tokenizer_dir(), max_length), record, compute)
 
     def encoded(self, record: Record) -> Encoded | None:
         enc = self.encoding(record)
         return enc if isinstance(enc, Encoded) else None
+
+    def pair_encoding(self, record: Record) -> EncodedPair | None:
+        """A pair as DPO trains it; None where there is no pair with both sides, no
+        tokenizer, or the template fails (T002 reports that)."""
+        tokenizer = self.tokenizer()
+        sides = pair_messages(record)
+        if tokenizer is None or sides is None or record.problems:
+            return None
+        max_length = self.config.tokens.max_length
+
+        def compute() -> EncodedPair | None:
+            try:
+                return encode_pair(tokenizer, *sides, max_length, chat_tools(record))
+            except TemplateError:
+                return None
+
+        return self.run.latest(("pair-encoding", self.tokenizer_dir(), max_length), record,
+                               compute)
 
 
 class ExceedsMaxLength(_TokenRule):
@@ -225,3 +247,99 @@ class EndOfTurnTruncated(_TokenRule):
                                             f"token {limit - start} of {end - start}: its "
                                             "end-of-turn token is lost")
                 return
+
+
+class ReasoningDroppedByTemplate(_TokenRule):
+    """With a tokenizer: the chat template drops this turn's reasoning.
+
+    ## What it does
+    Renders the record with the tokenizer's chat template, as `sftlint train` does, and
+    flags each assistant turn whose reasoning (a `reasoning_content` field, reasoning
+    content parts, or `<think>` in the content) is not in the text rendered for that turn.
+    Qwen3's template keeps the reasoning of the turns after the last user message only;
+    a template that knows no reasoning field drops it everywhere. For a preference pair,
+    both replies are checked.
+
+    ## Why it matters for training
+    What is trained is what the template renders: the reply without its reasoning. A model
+    fine-tuned on data with reasoning then never sees, for these turns, the reasoning you
+    wrote, and learns to answer without thinking first.
+
+    ## Example
+    ```text
+    a two-exchange conversation with reasoning in both replies, and Qwen3's template:
+    the first reply's reasoning is not rendered
+    ```
+
+    ## Use instead
+    ```text
+    one exchange per record (split multi-turn conversations at each reasoning reply), or
+    a template that renders every turn's reasoning
+    ```
+    """
+
+    code = "R003"
+    name = "reasoning-dropped-by-template"
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        if not any(m.reasoning for m in record.messages) and not (
+                record.pair and any(m.reasoning for m in record.pair.rejected or [])):
+            return
+        enc = self.encoded(record)
+        if enc is None:
+            return
+        messages = [m for m in record.messages if m.role in TOOL_ROLES]
+        for i in enc.reasoning_dropped:
+            message = messages[i]
+            yield self.at(record, message.reasoning_pointer or message.pointer,
+                          f"the chat template drops this turn's reasoning "
+                          f"({len(message.reasoning or '')} characters): the reply is trained "
+                          "without it")
+        pair = record.pair
+        if pair is not None and pair.rejected and any(m.reasoning for m in pair.rejected):
+            encoded_pair = self.pair_encoding(record)
+            if encoded_pair is not None and encoded_pair.rejected_reasoning_dropped:
+                rejected = next(m for m in pair.rejected if m.reasoning)
+                yield self.at(record, rejected.reasoning_pointer or rejected.pointer,
+                              "the chat template drops the rejected reply's reasoning "
+                              f"({len(rejected.reasoning or '')} characters): it is trained "
+                              "without it")
+
+
+class PairIdenticalAfterTruncation(_TokenRule):
+    """With a tokenizer: chosen and rejected are equal within `max-length`.
+
+    ## What it does
+    Encodes a preference pair as `sftlint train --method dpo` does (the prompt through
+    the generation prompt, then each reply through its end-of-turn token) and flags pairs
+    whose two replies differ only past `[tokens] max-length`: cut there, the two training
+    sequences are the same tokens.
+
+    ## Why it matters for training
+    DPO learns from where chosen and rejected differ. Cut to the same tokens, the pair's
+    gradient cancels: it costs compute and teaches nothing, and the preference you
+    labelled is never seen.
+
+    ## Example
+    ```text
+    a 500-token prompt whose chosen and rejected replies share their first 40 tokens,
+    with max-length = 512
+    ```
+
+    ## Use instead
+    ```text
+    shorten the prompt, raise max-length, or make the replies differ early
+    ```
+    """
+
+    code = "T005"
+    name = "pair-identical-after-truncation"
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        enc = self.pair_encoding(record)
+        if enc is None or not enc.identical_within_max_length:
+            return
+        assert record.pair is not None and record.pair.rejected
+        yield self.at(record, record.pair.rejected[-1].pointer,
+                      f"chosen and rejected first differ at token {enc.diverge_at}, past "
+                      f"max-length {enc.max_length}: cut there, the pair is identical")

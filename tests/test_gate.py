@@ -225,7 +225,8 @@ def test_receipt_says_what_ran_and_runs_are_not_overwritten(tiny_model: Path,
     assert code == 0, err
     receipt_path = in_tmp / "out" / "sftlint-receipt.json"
     receipt = json.loads(receipt_path.read_text())
-    assert receipt["trained"] == {"steps": 2, "epochs": pytest.approx(2 / 3, abs=1e-3),
+    assert receipt["trained"] == {"method": "sft", "steps": 2,
+                                  "epochs": pytest.approx(2 / 3, abs=1e-3),
                                   "records": 6, "every_record_seen": False}
     assert receipt["config"]["max_steps"] == 2
     assert receipt["data"] == [{"path": str(data), "records": 6,
@@ -307,12 +308,15 @@ def test_library_warnings_stay_out(tiny_model: Path, in_tmp: Path) -> None:
     assert proc.stderr == ""
 
 
-def test_what_sft_would_drop_is_refused(tiny_model: Path, in_tmp: Path) -> None:
-    """Reasoning, tool calls, preference pairs, KTO labels: training system, user and
-    assistant text would not be training the data, so the gate refuses."""
+def test_what_sft_cannot_train_is_refused(tiny_model: Path, in_tmp: Path) -> None:
+    """KTO labels and preference pairs are not SFT data: training their replies as
+    conversations would learn the undesirable ones too, so the gate refuses (naming the
+    method that trains them). Reasoning trains as the template renders it."""
     thinking = chat(PAIRS[1][0], f"<think>先问问睡眠。</think>{PAIRS[1][1]}")
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat(*PAIRS[0]), thinking]))
+    assert run(["train", "d.jsonl", "--model", str(tiny_model), "--dry-run"])[0] == 0
     kto = [dict(chat(*pair), label=True) for pair in PAIRS[:2]]
-    for records, where in (([chat(*PAIRS[0]), thinking], "d.jsonl:2: "), (kto, "d.jsonl:1: ")):
-        (in_tmp / "d.jsonl").write_bytes(jsonl(records))
-        code, _, err = run(["train", "d.jsonl", "--model", str(tiny_model), "--dry-run"])
-        assert code == 2 and f"{where}the record has " in one_line_error(err)
+    (in_tmp / "d.jsonl").write_bytes(jsonl(kto))
+    code, _, err = run(["train", "d.jsonl", "--model", str(tiny_model), "--dry-run"])
+    assert code == 2 and "d.jsonl:1: the record has a KTO label" in one_line_error(err)
+    assert "--method kto" in err

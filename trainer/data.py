@@ -1,21 +1,31 @@
 """Records -> token ids + labels: the chat template rendered exactly as training sees it,
 with loss only on assistant tokens (and each assistant turn's end-of-turn token).
 
-Templates with `{% generation %}` markers give the assistant mask directly (the mechanism
-trl's `assistant_only_loss` uses). Most real templates lack them; then each assistant turn's
-character span is found by rendering prefixes of the conversation: the text rendered for
-the turns before it plus the generation prompt is where its content starts, the text
-rendered through it is where its end-of-turn token ends. Needs no torch.
+The template gets the record as the data gives it: the record's `tools`, assistant tool
+calls, tool results (role `tool`), and reasoning (a `reasoning_content` field, or
+`<think>` in the content as written). Templates with `{% generation %}` markers give the
+assistant mask directly (the mechanism trl's `assistant_only_loss` uses). Most real
+templates lack them; then each assistant turn's character span is found by rendering
+prefixes of the conversation: the text rendered for the turns before it plus the
+generation prompt is where it starts, the text rendered through it is where its
+end-of-turn token ends. Tool results a template folds into user turns (Qwen's
+`<tool_response>`) lie outside every span. A template that renders a turn without its
+reasoning once later turns follow (Qwen3 drops earlier turns' reasoning) is followed: the
+span is the turn as rendered, and the turn is named in `reasoning_dropped` (R003).
+
+Preference data is encoded as trl's trainers take it: prompt ids (through the generation
+prompt) and completion ids (the reply through its end-of-turn token). Needs no torch.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sftlint.config import ConfigError
-from sftlint.records import ROLES, Record
+from sftlint.records import TOOL_ROLES, Message, Record
 
 IGNORE_INDEX = -100
 
@@ -31,6 +41,7 @@ class Encoded:
     labels: list[int]  # IGNORE_INDEX where no loss
     full_length: int  # tokens before truncation
     assistant_spans: list[tuple[int, int]]  # token [start, end) per assistant turn, untruncated
+    reasoning_dropped: list[int] = field(default_factory=list)  # message indices (R003)
 
     @property
     def truncated(self) -> bool:
@@ -86,20 +97,117 @@ def load_tokenizer(path: str) -> Any:
     return tokenizer
 
 
-def chat_messages(record: Record) -> list[dict[str, str]]:
-    return [{"role": m.role, "content": m.content} for m in record.messages if m.role in ROLES]
+Messages = Sequence[dict[str, Any]]
+Tools = list[dict[str, Any]] | None
 
 
-def render(tokenizer: Any, messages: Sequence[dict[str, str]], generation_prompt: bool) -> str:
-    text = _apply_template(tokenizer, messages, tokenize=False,
+def chat_messages(record: Record) -> list[dict[str, Any]]:
+    """The record's conversation as chat templates take it (for a pair: the prompt and the
+    chosen reply)."""
+    return [template_message(record, m) for m in record.messages if m.role in TOOL_ROLES]
+
+
+def template_message(record: Record, message: Message) -> dict[str, Any]:
+    """One message in the form Hugging Face chat templates read: tool calls as
+    `{"type": "function", "function": {"name", "arguments": {...}}}`, a tool result's
+    `tool_call_id`, reasoning as `reasoning_content`, or, where the data wrote
+    `<think>...</think>` in the content, that content exactly as written."""
+    out: dict[str, Any] = {"role": message.role, "content": message.content}
+    if message.reasoning is not None:
+        if message.reasoning_pointer == message.pointer:  # inline <think>: as written
+            raw = value_at(record.source.value, message.pointer)
+            out["content"] = raw if isinstance(raw, str) else (
+                f"<think>{message.reasoning}</think>{message.content}")
+        else:
+            out["reasoning_content"] = message.reasoning
+    if message.tool_calls:
+        calls = []
+        for call in message.tool_calls:
+            made: dict[str, Any] = {"type": "function", "function": {
+                "name": call.name, "arguments": call.arguments}}
+            if call.id is not None:
+                made["id"] = call.id
+            calls.append(made)
+        out["tool_calls"] = calls
+    if message.tool_call_id is not None:
+        out["tool_call_id"] = message.tool_call_id
+    return out
+
+
+def pair_messages(record: Record) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                           list[dict[str, Any]]] | None:
+    """A pair record as (prompt, chosen, rejected) template messages; None when it is not
+    a pair with both sides."""
+    pair = record.pair
+    if pair is None or not pair.chosen or not pair.rejected:
+        return None
+    chosen = [template_message(record, m) for m in pair.chosen]
+    rejected = [template_message(record, m) for m in pair.rejected]
+    return chat_messages(record)[:-len(chosen)], chosen, rejected
+
+
+def chat_tools(record: Record) -> Tools:
+    """The record's tool declarations as `apply_chat_template(tools=...)` takes them."""
+    if record.tools is None or not record.tools.declarations:
+        return None
+    raw = value_at(record.source.value, record.tools.pointer)
+    if isinstance(raw, str):  # sharegpt: the list as a JSON string
+        try:
+            raw = json.loads(raw)
+        except ValueError:  # C005 reports it
+            return None
+    if not isinstance(raw, list):
+        return None
+    return [item if isinstance(item, dict) and isinstance(item.get("function"), dict)
+            else {"type": "function", "function": item} for item in raw]
+
+
+def value_at(value: Any, pointer: str) -> Any:
+    """The value at a JSON pointer (None when it is not there)."""
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, dict):
+            value = value.get(token)
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            return None
+    return value
+
+
+def reasoning_text(message: dict[str, Any]) -> str | None:
+    """The reasoning a template message carries, in a field or inline."""
+    given = message.get("reasoning_content")
+    if isinstance(given, str):
+        return given
+    content = message.get("content")
+    if isinstance(content, str) and "<think>" in content and "</think>" in content:
+        return content[content.index("<think>") + 7:content.index("</think>")]
+    return None
+
+
+def without_reasoning(message: dict[str, Any]) -> dict[str, Any]:
+    """The message as a template renders it when it drops the turn's reasoning."""
+    out = {k: v for k, v in message.items() if k != "reasoning_content"}
+    content = out.get("content")
+    if isinstance(content, str) and "</think>" in content:
+        out["content"] = content.split("</think>", 1)[1].lstrip()
+    return out
+
+
+def render(tokenizer: Any, messages: Messages, generation_prompt: bool,
+           tools: Tools = None) -> str:
+    text = _apply_template(tokenizer, messages, tools, tokenize=False,
                            add_generation_prompt=generation_prompt)
     return str(text)
 
 
-def _apply_template(tokenizer: Any, messages: Sequence[dict[str, str]], **kwargs: Any) -> Any:
+def _apply_template(tokenizer: Any, messages: Messages, tools: Tools, **kwargs: Any) -> Any:
     """apply_chat_template, its failures sorted: what no record can get past (jinja2 missing
     or too old) is a ConfigError; a template that fails on this conversation (it raises on
     the roles, reads a key the record lacks) is a TemplateError for this record."""
+    if tools:
+        kwargs["tools"] = tools
     try:
         return tokenizer.apply_chat_template(list(messages), **kwargs)
     except ImportError as exc:
@@ -119,45 +227,163 @@ def has_generation_markers(tokenizer: Any) -> bool:
     return isinstance(template, str) and "{% generation %}" in template.replace("{%-", "{%")
 
 
-def assistant_char_spans(tokenizer: Any, messages: Sequence[dict[str, str]], full: str
-                         ) -> list[tuple[int, int]]:
-    spans = []
+UNSTABLE = ("the chat template renders earlier turns differently once later ones follow; "
+            "prefix masking cannot be used with it")
+
+
+def assistant_char_spans(tokenizer: Any, messages: Messages, full: str, tools: Tools = None
+                         ) -> tuple[list[tuple[int, int]], list[int]]:
+    """Each assistant turn's [start, end) in `full`, and the turns whose reasoning the
+    template leaves out of `full`."""
+    spans, dropped = [], []
     for i, message in enumerate(messages):
         if message["role"] != "assistant":
             continue
-        before = render(tokenizer, messages[:i], generation_prompt=True)
-        through = render(tokenizer, messages[:i + 1], generation_prompt=False).rstrip()
-        if not full.startswith(before) or not full.startswith(through):
-            raise TemplateError("the chat template renders earlier turns differently once "
-                                "later ones follow; prefix masking cannot be used with it")
+        before = render(tokenizer, messages[:i], True, tools)
+        through = render(tokenizer, messages[:i + 1], False, tools).rstrip()
+        if not full.startswith(before):
+            raise TemplateError(UNSTABLE)
+        if not full.startswith(through):
+            # rendered without its reasoning once later turns follow (Qwen3, DeepSeek-R1)?
+            through = render(tokenizer, [*messages[:i], without_reasoning(message)], False,
+                             tools).rstrip()
+            if reasoning_text(message) is None or not full.startswith(through):
+                raise TemplateError(UNSTABLE)
         spans.append((len(before), len(through)))
-    return spans
+        reasoning = reasoning_text(message)
+        if reasoning and reasoning.strip() not in full[len(before):len(through)]:
+            dropped.append(i)
+    return spans, dropped
 
 
-def encode(tokenizer: Any, messages: Sequence[dict[str, str]], max_length: int) -> Encoded:
+def _tokenize(tokenizer: Any, text: str) -> tuple[list[int], list[int]]:
+    """Token ids and each token's start character."""
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+    return list(enc["input_ids"]), [start for start, _ in enc["offset_mapping"]]
+
+
+def _token_span(starts: list[int], s: int, e: int) -> tuple[int, int] | None:
+    inside = [t for t, start in enumerate(starts) if s <= start < e]
+    return (inside[0], inside[-1] + 1) if inside else None
+
+
+def encode(tokenizer: Any, messages: Messages, max_length: int, tools: Tools = None) -> Encoded:
+    dropped: list[int] = []
     if has_generation_markers(tokenizer):
-        out = _apply_template(tokenizer, messages, tokenize=True, return_dict=True,
+        out = _apply_template(tokenizer, messages, tools, tokenize=True, return_dict=True,
                               return_assistant_tokens_mask=True)
         ids = list(out["input_ids"])
         mask = list(out["assistant_masks"])
         token_spans = _runs(mask)
+        turns = [i for i, m in enumerate(messages) if m["role"] == "assistant"]
+        for i, (a, b) in zip(turns, token_spans, strict=False):
+            reasoning = reasoning_text(messages[i])
+            if reasoning and reasoning.strip() not in str(tokenizer.decode(ids[a:b])):
+                dropped.append(i)
     else:
-        full = render(tokenizer, messages, generation_prompt=False)
-        char_spans = assistant_char_spans(tokenizer, messages, full)
-        enc = tokenizer(full, add_special_tokens=False, return_offsets_mapping=True,
-                        verbose=False)
-        ids = list(enc["input_ids"])
-        starts = [start for start, _ in enc["offset_mapping"]]
-        token_spans = []
-        for s, e in char_spans:
-            inside = [t for t, start in enumerate(starts) if s <= start < e]
-            if inside:
-                token_spans.append((inside[0], inside[-1] + 1))
+        full = render(tokenizer, messages, False, tools)
+        char_spans, dropped = assistant_char_spans(tokenizer, messages, full, tools)
+        ids, starts = _tokenize(tokenizer, full)
+        token_spans = [span for s, e in char_spans
+                       if (span := _token_span(starts, s, e)) is not None]
         mask = [0] * len(ids)
         for a, b in token_spans:
             mask[a:b] = [1] * (b - a)
     labels = [tok if m else IGNORE_INDEX for tok, m in zip(ids, mask, strict=True)]
-    return Encoded(ids[:max_length], labels[:max_length], len(ids), token_spans)
+    return Encoded(ids[:max_length], labels[:max_length], len(ids), token_spans, dropped)
+
+
+@dataclass
+class EncodedCompletion:
+    """A prompt and one reply, as trl's KTO trainer takes them (and one side of a pair)."""
+
+    prompt_ids: list[int]
+    completion_ids: list[int]  # through the end-of-turn token, untruncated
+    max_length: int
+    label: bool | None = None  # KTO: desirable or not
+    reasoning_dropped: bool = False
+
+    @property
+    def tokens(self) -> int:
+        return min(len(self.prompt_ids) + len(self.completion_ids), self.max_length)
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.prompt_ids) + len(self.completion_ids) > self.max_length
+
+    @property
+    def trainable_ids(self) -> list[int]:
+        """The completion tokens within max-length (trl cuts prompt + completion there)."""
+        return self.completion_ids[:max(0, self.max_length - len(self.prompt_ids))]
+
+
+@dataclass
+class EncodedPair:
+    """A preference pair as trl's DPO trainer takes it: one prompt, two completions."""
+
+    prompt_ids: list[int]
+    chosen_ids: list[int]  # through the end-of-turn token, untruncated
+    rejected_ids: list[int]
+    max_length: int
+    chosen_reasoning_dropped: bool = False
+    rejected_reasoning_dropped: bool = False
+
+    def side(self, ids: list[int]) -> EncodedCompletion:
+        return EncodedCompletion(self.prompt_ids, ids, self.max_length)
+
+    @property
+    def chosen(self) -> EncodedCompletion:
+        return self.side(self.chosen_ids)
+
+    @property
+    def rejected(self) -> EncodedCompletion:
+        return self.side(self.rejected_ids)
+
+    @property
+    def diverge_at(self) -> int | None:
+        """The first token (counted from the start of the sequence) where chosen and
+        rejected differ; None when they do not."""
+        a, b = self.chosen_ids, self.rejected_ids
+        for k, (x, y) in enumerate(zip(a, b, strict=False)):
+            if x != y:
+                return len(self.prompt_ids) + k
+        return None if len(a) == len(b) else len(self.prompt_ids) + min(len(a), len(b))
+
+    @property
+    def identical_within_max_length(self) -> bool:
+        """Different replies that are equal as training sees them (T005)."""
+        at = self.diverge_at
+        return at is not None and at >= self.max_length
+
+
+def encode_completion(tokenizer: Any, prompt: Messages, completion: Messages,
+                      max_length: int, tools: Tools = None
+                      ) -> tuple[list[int], list[int], bool]:
+    """(prompt ids, completion ids, whether the template dropped the completion's
+    reasoning): the conversation rendered whole and tokenized once, split where the
+    generation prompt ends; the completion ends with its end-of-turn token."""
+    full = render(tokenizer, [*prompt, *completion], False, tools)
+    before = render(tokenizer, prompt, True, tools)
+    if not full.startswith(before):
+        raise TemplateError(UNSTABLE)
+    end = len(full.rstrip())
+    ids, starts = _tokenize(tokenizer, full)
+    span = _token_span(starts, len(before), end)
+    split, stop = span if span is not None else (len(ids), len(ids))
+    reasoning = [r for m in completion if (r := reasoning_text(m))]
+    dropped = any(r.strip() not in full[len(before):end] for r in reasoning)
+    return ids[:split], ids[split:stop], dropped
+
+
+def encode_pair(tokenizer: Any, prompt: Messages, chosen: Messages, rejected: Messages,
+                max_length: int, tools: Tools = None) -> EncodedPair:
+    p1, c, d1 = encode_completion(tokenizer, prompt, chosen, max_length, tools)
+    p2, r, d2 = encode_completion(tokenizer, prompt, rejected, max_length, tools)
+    if p1 != p2:  # tokens merged across the prompt's end: keep what both sides share
+        shared = next((k for k, (x, y) in enumerate(zip(p1, p2, strict=False)) if x != y),
+                      min(len(p1), len(p2)))
+        c, r, p1 = p1[shared:] + c, p2[shared:] + r, p1[:shared]
+    return EncodedPair(p1, c, r, max_length, d1, d2)
 
 
 def _runs(mask: list[int]) -> list[tuple[int, int]]:

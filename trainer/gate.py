@@ -1,10 +1,15 @@
 """The training gate: the policy of `sftlint train` in one place.
 
-Which checks gate (every check the project's config selects, plus T001-T004), with which
-tokenizer (the model's: the gate, `--dry-run` and training use one), which settings
-(`[tool.sftlint.train]`, then the caller's), which system prompt the receipt records, and
-what happens to what the gate cannot evaluate: it is refused, never passed. The CLI parses
-arguments and calls `run_gate`; the Python API calls the same code.
+Which checks gate (every check the project's config selects, plus the tokenizer rules
+T001-T005 and R003, plus the V rules for preference methods), which of their findings
+count (the user's reviewed decisions as `check` applies them: per-file-ignores,
+exceptions, severity overrides; never a baseline), with which tokenizer (the model's: the
+gate, `--dry-run` and training use one), which settings (`[tool.sftlint.train]`, then the
+caller's), which data each method trains (sft: conversations, tool calls and reasoning
+included; dpo: preference pairs; kto: labelled replies), which system prompt the receipt
+records, and what happens to what the gate cannot evaluate or a method cannot train: it is
+refused, never passed. The CLI parses arguments and calls `run_gate`; the Python API calls
+the same code.
 """
 
 from __future__ import annotations
@@ -15,26 +20,43 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from pydantic import ValidationError
-from sftlint.trainer.data import (
-    Encoded,
-    TemplateError,
-    chat_messages,
-    encode,
-    load_tokenizer,
-)
-from sftlint.trainer.receipt import RECEIPT_NAME, sha256_of
 
 from sftlint.config import Config, ConfigError, TokensConfig, TrainConfig, kebab
 from sftlint.engine import CheckResult, Linter, collect_datasets, display_path, iter_records
+from sftlint.filtering import filter_findings
 from sftlint.findings import Finding, Severity
-from sftlint.records import MISSING, ROLES, Record
+from sftlint.records import MISSING, TOOL_ROLES, Record
 from sftlint.registry import select_rules
 from sftlint.rule import Rule
+from sftlint.trainer.data import (
+    Encoded,
+    EncodedCompletion,
+    EncodedPair,
+    TemplateError,
+    chat_messages,
+    chat_tools,
+    encode,
+    encode_completion,
+    encode_pair,
+    load_tokenizer,
+    pair_messages,
+)
+from sftlint.trainer.receipt import RECEIPT_NAME, sha256_of
 
-TOKEN_RULES = ("T001", "T002", "T003", "T004")
+TOKEN_RULES = ("T001", "T002", "T003", "T004", "T005", "R003")
+PREFERENCE_RULES = ("V",)  # dpo and kto: the pair and label rules gate too
+METHODS = ("sft", "dpo", "kto")
+# trl 1.16's DPOConfig.loss_type and KTOConfig.loss_type choices
+LOSS_TYPES = {
+    "dpo": ("sigmoid", "hinge", "ipo", "exo_pair", "nca_pair", "robust", "bco_pair",
+            "sppo_hard", "aot", "aot_unpaired", "apo_zero", "apo_down", "discopop", "sft",
+            "sigmoid_norm"),
+    "kto": ("kto", "apo_zero_unpaired"),
+}
+Example: TypeAlias = Encoded | EncodedPair | EncodedCompletion
 
 
 @dataclass(frozen=True)
@@ -50,6 +72,9 @@ class TrainRequest:
     batch_size: int | None = None
     lora_r: int | None = None
     seed: int | None = None
+    method: str | None = None
+    beta: float | None = None
+    loss_type: str | None = None
     dry_run: bool = False
     overwrite: bool = False
 
@@ -71,6 +96,9 @@ class TrainSettings:
     seed: int
     logging_steps: int
     max_length: int
+    method: str = "sft"  # sft | dpo | kto
+    beta: float | None = None  # dpo/kto only
+    loss_type: str | None = None  # dpo/kto only
 
 
 @dataclass
@@ -89,7 +117,9 @@ class Gate:
     check: CheckResult
     files: list[DataFile]
     records: list[Record] = field(default_factory=list)
-    encoded: list[Encoded] = field(default_factory=list)
+    # per record, as its method trains it: Encoded (sft), EncodedPair (dpo),
+    # EncodedCompletion (kto)
+    encoded: list[Example] = field(default_factory=list)
     system_prompt: str | None = None
     tokenizer: Any = None
 
@@ -131,7 +161,8 @@ def gate_tokenizer(config: Config, model_dir: str) -> str:
 def training_settings(config: Config, request: TrainRequest, model_dir: str) -> TrainSettings:
     """`[tool.sftlint.train]`, overridden by what the request sets, validated as the config is."""
     given = {name: getattr(request, name) for name in
-             ("epochs", "max_steps", "learning_rate", "batch_size", "lora_r", "seed")
+             ("epochs", "max_steps", "learning_rate", "batch_size", "lora_r", "seed", "method",
+              "beta", "loss_type")
              if getattr(request, name) is not None}
     try:
         train = TrainConfig.model_validate({**config.train.model_dump(), **given})
@@ -140,9 +171,19 @@ def training_settings(config: Config, request: TrainRequest, model_dir: str) -> 
         raise ConfigError(f"--{kebab(str(err['loc'][0]))}: {err['msg']}") from None
     output = request.output or (config.resolve(train.output) if train.output else "")
     values = {f.name: getattr(train, f.name) for f in fields(TrainSettings)
-              if f.name not in ("model", "output", "max_length")}
+              if f.name not in ("model", "output", "max_length", "beta", "loss_type")}
+    beta, loss_type = None, None
+    if train.method != "sft":
+        beta, loss_type = train.beta, train.loss_type or LOSS_TYPES[train.method][0]
+        if loss_type not in LOSS_TYPES[train.method]:
+            raise ConfigError(f"--loss-type {loss_type}: not a {train.method} loss; choose one "
+                              f"of {', '.join(LOSS_TYPES[train.method])}")
+    elif train.loss_type is not None:
+        raise ConfigError(f"--loss-type {train.loss_type}: a loss type is for --method dpo "
+                          "or kto; sft trains the replies' next-token loss")
     return TrainSettings(model=model_dir, output=os.path.abspath(output) if output else "",
-                         max_length=config.tokens.max_length, **values)
+                         max_length=config.tokens.max_length, beta=beta, loss_type=loss_type,
+                         **values)
 
 
 def check_output(output: str, overwrite: bool) -> None:
@@ -159,11 +200,13 @@ def check_output(output: str, overwrite: bool) -> None:
                           "--overwrite to replace it, or choose another directory")
 
 
-def gate_rules(config: Config) -> list[type[Rule]]:
-    """Every rule the config selects, plus the token rules (unless ignored: the gate's own
-    encoding of every record still refuses what cannot be encoded)."""
+def gate_rules(config: Config, method: str = "sft") -> list[type[Rule]]:
+    """Every rule the config selects, plus the tokenizer rules, plus the V rules for the
+    preference methods (unless ignored: the gate's own encoding of every record still
+    refuses what cannot be encoded or trained)."""
     rules = select_rules(config.select, config.ignore)
-    return rules + [r for r in select_rules(list(TOKEN_RULES), config.ignore) if r not in rules]
+    forced = list(TOKEN_RULES) + (list(PREFERENCE_RULES) if method != "sft" else [])
+    return rules + [r for r in select_rules(forced, config.ignore) if r not in rules]
 
 
 def hash_data(targets: list[str], exclude: list[str]) -> list[DataFile]:
@@ -204,7 +247,10 @@ def run_gate(config: Config, request: TrainRequest,
     files = hash_data(targets, config.exclude)  # before the checks: the receipt names these
     gate_config = config.model_copy(update={"tokens": TokensConfig(
         tokenizer=tokenizer_dir, max_length=config.tokens.max_length)})
-    result = Linter(gate_config, gate_rules(config)).check(targets, progress=progress)
+    result = Linter(gate_config, gate_rules(config, settings.method)).check(
+        targets, progress=progress)
+    # the user's reviewed decisions count as in `check`; a baseline never opens the gate
+    result.findings = filter_findings(result.findings, config).findings
     gate = Gate(settings, tokenizer_dir, result, files)
     if not gate.passed:
         return gate
@@ -213,7 +259,7 @@ def run_gate(config: Config, request: TrainRequest,
     for data_file in files:
         for record in iter_records(data_file.path, config):
             gate.records.append(record)
-            gate.encoded.append(_encode(gate.tokenizer, record, settings.max_length))
+            gate.encoded.append(_encode(gate.tokenizer, record, settings))
             counts[data_file.path] += 1
     for data_file in files:
         data_file.records = counts[data_file.path]
@@ -225,37 +271,72 @@ def run_gate(config: Config, request: TrainRequest,
     return gate
 
 
-def untrainable(record: Record) -> str | None:
-    """What the record holds that SFT on system, user and assistant text would silently
-    drop or misuse, if anything: training it would not be training the data."""
-    if record.pair is not None:
-        return "a preference pair (sftlint train does SFT; the rejected reply would be lost)"
-    if record.label is not MISSING:
-        return "a KTO label (sftlint train would learn undesirable replies too)"
-    if record.tools is not None or any(m.tool_calls for m in record.messages):
-        return "tool declarations or calls (sftlint train trains text turns only)"
-    if any(m.role not in ROLES for m in record.messages):
-        return "tool results (sftlint train trains system, user and assistant turns only)"
-    if any(m.reasoning for m in record.messages):
-        return "reasoning (sftlint train would train the answers without it)"
+def untrainable(record: Record, method: str) -> str | None:
+    """Why `method` cannot train the record as the data means it, if it cannot: training
+    it would not be training the data."""
     if record.media_refs():
-        return "media (sftlint train trains text only)"
+        return ("media (sftlint train has no processor for images, video or audio; it "
+                "trains text only)")
+    if any(m.role not in TOOL_ROLES for m in record.messages):
+        return "a turn whose role no chat template knows"
+    if method == "sft":
+        if record.pair is not None:
+            return ("a preference pair: train pairs with --method dpo (sft would lose the "
+                    "rejected reply)")
+        if record.label is not MISSING:
+            return ("a KTO label: train labelled replies with --method kto (sft would learn "
+                    "undesirable replies too)")
+        return None
+    if method == "dpo":
+        if record.pair is None:
+            return ("no preference pair: --method dpo trains chosen/rejected pairs only "
+                    "(train conversations with --method sft)")
+        sides = (record.pair.chosen or [], record.pair.rejected or [])
+        if any(not side or any(m.role != "assistant" for m in side) for side in sides):
+            return "a pair side that is missing or not assistant turns only"
+        return None
+    if record.label is MISSING or not isinstance(record.label, bool):
+        return ("no boolean KTO label: --method kto trains labelled replies only"
+                + (" (train pairs with --method dpo)" if record.pair is not None else ""))
+    if not record.messages or record.messages[-1].role != "assistant":
+        return "no reply to label"
     return None
 
 
-def _encode(tokenizer: Any, record: Record, max_length: int) -> Encoded:
+def kto_split(record: Record) -> int:
+    """Where a KTO record's completion starts: after its last turn that is not the
+    assistant's (the prompt is everything before)."""
+    k = len(record.messages)
+    while k > 0 and record.messages[k - 1].role == "assistant":
+        k -= 1
+    return k
+
+
+def _encode(tokenizer: Any, record: Record, settings: TrainSettings) -> Example:
     """A record as training sees it; what cannot be read, trained as it is, or encoded is
     refused."""
     where = f"{record.path}:{record.line}"
     if record.problems:  # only reachable when the S rules are ignored
         raise ConfigError(f"{where}: {record.problems[0].message}; the gate cannot evaluate "
                           "this record, so it will not train on it")
-    unsupported = untrainable(record)
+    unsupported = untrainable(record, settings.method)
     if unsupported:
         raise ConfigError(f"{where}: the record has {unsupported}; remove such records from "
                           "the training data")
+    tools, max_length = chat_tools(record), settings.max_length
     try:
-        return encode(tokenizer, chat_messages(record), max_length)
+        if settings.method == "dpo":
+            sides = pair_messages(record)
+            assert sides is not None  # untrainable() refuses a pair without both sides
+            return encode_pair(tokenizer, *sides, max_length, tools)
+        if settings.method == "kto":
+            messages = chat_messages(record)
+            split = kto_split(record)
+            prompt_ids, completion_ids, dropped = encode_completion(
+                tokenizer, messages[:split], messages[split:], max_length, tools)
+            return EncodedCompletion(prompt_ids, completion_ids, max_length,
+                                     bool(record.label), dropped)
+        return encode(tokenizer, chat_messages(record), max_length, tools)
     except TemplateError as exc:
         raise ConfigError(f"{where}: {exc}; the gate cannot evaluate this record, so it will "
                           "not train on it") from None
