@@ -15,7 +15,6 @@ import mmap
 import os
 import re
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +22,6 @@ import orjson
 
 BOM = b"\xef\xbb\xbf"
 RELEASE_BYTES = 4 << 20  # read this much of a mapped file, then let its pages go
-JSON_SUFFIXES = (".jsonl", ".json")
 
 
 class InputError(Exception):
@@ -637,40 +635,3 @@ def _first_line_is_record(data: bytes | mmap.mmap) -> bool:
         return isinstance(orjson.loads(first), dict)
     except orjson.JSONDecodeError:
         return False
-
-
-def iter_data_files(root: str, exclude: list[str],
-                    skipped: list[str] | None = None) -> Iterator[str]:
-    """Data files under a directory, sorted, skipping hidden and excluded folders.
-
-    Only regular files (or links to them) are yielded; a broken or looping link, a FIFO,
-    a device or an unreadable folder is left out with a line in `skipped`."""
-    import fnmatch
-
-    def note(message: str) -> None:
-        if skipped is not None:
-            skipped.append(message)
-
-    def walk_error(exc: OSError) -> None:
-        note(f"{exc.filename or root}: {unreadable_reason(str(exc.filename), exc)}; skipped")
-
-    for dirpath, dirnames, filenames in os.walk(root, onerror=walk_error):
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if not d.startswith(".") and not any(fnmatch.fnmatch(d, pat) for pat in exclude)
-        )
-        for name in sorted(filenames):
-            if name.endswith(JSON_SUFFIXES) and not any(
-                fnmatch.fnmatch(name, pat) for pat in exclude
-            ):
-                path = os.path.join(dirpath, name)
-                try:
-                    mode = os.stat(path).st_mode
-                except OSError as exc:
-                    note(f"{path}: {unreadable_reason(path, exc)}; skipped")
-                    continue
-                if stat.S_ISREG(mode):
-                    yield path
-                elif not stat.S_ISDIR(mode):  # a link to a folder is not followed
-                    note(f"{path}: {file_kind(mode)}, not a regular file; skipped")
