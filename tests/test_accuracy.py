@@ -15,12 +15,15 @@ import pytest
 from tests.conftest import REPO
 
 DATA = REPO / "benchmarks" / "accuracy" / "data"
-# (rule, precision, recall) at or below the figures docs/accuracy.md gives for dev and test
-# together, rounded down a little so that only a real loss fails.
+# (rule, precision, recall): the figures docs/accuracy.md gives for dev and test together
+# (A001 0.953 / 0.863, A002 1.000 / 0.954, U003 1.000 / 0.929), rounded down a little so
+# that only a real loss fails, and low enough to hold where ../shared/realdata is absent and
+# only the authored items are measured (A001 0.993 / 0.899, A002 1.000 / 0.952, U003
+# 1.000 / 0.907).
 FLOORS = {
-    "A001": (0.95, 0.90),
-    "A002": (0.95, 0.95),
-    "U003": (0.95, 0.95),
+    "A001": (0.94, 0.85),
+    "A002": (0.98, 0.94),
+    "U003": (0.98, 0.90),
 }
 
 
