@@ -12,6 +12,7 @@ import click
 
 from sftlint import __version__
 from sftlint.config import Config, ConfigError, load_config
+from sftlint.fixer import unified_diff
 from sftlint.reader import InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -104,87 +105,54 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
           ignore: tuple[str, ...], fix: bool, show_diff: bool, statistics: bool, exit_zero: bool,
           config_file: str | None, no_dataset: bool, changed_files: bool, jobs: int | None,
           baseline_file: str | None, write_baseline_file: str | None) -> None:
-    """Check SFT data files (JSON Lines or JSON arrays) or directories of them."""
-    from sftlint.baseline import read_baseline, write_baseline
-    from sftlint.engine import Linter
-    from sftlint.filtering import filter_findings
-    from sftlint.fixer import fix_files, preview_fixes, remove_stale_temps_of, unified_diff
-    from sftlint.hooks import (
-        dataset_hook_findings,
-        dataset_hook_rules,
-        per_file_rules,
-        plan_dataset_hook,
-    )
-    from sftlint.registry import check_selectors, select_rules
-    from sftlint.reporters import Summary, emit, get_reporter
+    """Check SFT data: JSON Lines, JSON arrays, Parquet, Arrow datasets, or folders."""
+    from sftlint.api import check as run_check
+    from sftlint.baseline import write_baseline
+    from sftlint.reporters import emit, get_reporter
     from sftlint.reporters.text import statistics_table
 
-    config, config_path = load_config(config_file)
-    selected = split_codes(select) or config.select
-    ignored = config.ignore + split_codes(ignore)
-    check_selectors(list(selected or []) + ignored, "command line")
-    rules = select_rules(selected, ignored)
-    plan = plan_dataset_hook(list(paths), config, config_path) if changed_files else None
-    if plan is not None:
-        if not plan.run:
-            return  # no input of the check changed
-        paths, rules = (), dataset_hook_rules(rules, plan)
-    if no_dataset:
-        rules = per_file_rules(rules)
-    targets = list(paths) or [config.resolve(p) for p in config.paths]
-    linter = Linter(config, rules, jobs=jobs)  # `rules` already lacks what --no-dataset skips
-    baseline = baseline_file or config.baseline_path()
-    known = read_baseline(baseline) if baseline and not write_baseline_file else None
     if fix and show_diff:
         raise UsageError("--fix and --diff exclude each other: --diff shows what --fix would do")
-    result = linter.check(targets, progress=progress_printer())
-    remove_stale_temps_of(linter, targets)  # left by a fixer that was killed
+    selected = split_codes(select) or None
+    report = run_check(
+        list(paths) or None, config=config_file, select=selected, ignore=split_codes(ignore),
+        dataset_rules=not no_dataset, changed_files=changed_files,
+        baseline=False if write_baseline_file else baseline_file, fix=fix, diff=show_diff,
+        jobs=jobs, progress=progress_printer(),
+        on_wait=lambda path: click.echo(
+            f"sftlint: waiting for another `sftlint check --fix` of {path}", err=True))
+    if not report.ran:
+        return  # the dataset hook: no input of the check changed
     if show_diff:
-        previews = preview_fixes(linter, result.findings, targets)
-        for path, before, after, _ in previews:  # bytes: a diff of non-UTF-8 lines still applies
+        for path, before, after, _ in report.previews:  # bytes: non-UTF-8 lines still apply
             sys.stdout.buffer.write(unified_diff(path, before, after))
         sys.stdout.buffer.flush()
-        would = sum(count for *_, count in previews)
-        click.echo(f"Would fix {would} finding(s) in {len(previews)} file(s)." if previews
-                   else "No fixes available.", err=True)
-        sys.exit(EXIT_FINDINGS if previews and not exit_zero else EXIT_OK)
-    fixed = 0
-    changed: list[str] = []
-    if fix:
-        report = fix_files(linter, result.findings, targets, on_wait=lambda path: click.echo(
-            f"sftlint: waiting for another `sftlint check --fix` of {path}", err=True))
-        fixed, changed = report.total, report.changed
-        if any(f.fixable for f in result.findings):  # another fixer may have got there first
-            result = linter.check(targets)
-    for warning in result.warnings:  # e.g. a broken link or a FIFO skipped in a folder
+        would = sum(count for *_, count in report.previews)
+        click.echo(f"Would fix {would} finding(s) in {len(report.previews)} file(s)."
+                   if report.previews else "No fixes available.", err=True)
+        sys.exit(EXIT_FINDINGS if report.previews and not exit_zero else EXIT_OK)
+    for warning in report.warnings:  # e.g. a broken link or a FIFO skipped in a folder
         click.echo(f"sftlint: warning: {warning}", err=True)
-    if result.files == 0:
-        click.echo(f"sftlint: warning: no .jsonl or .json files in {', '.join(targets)}",
-                   err=True)
-    if plan is not None:
-        result.findings = dataset_hook_findings(result.findings, plan)
-    filtered = filter_findings(result.findings, config, known, result.paths)
-    result.findings = filtered.findings
+    if report.summary.files == 0:
+        click.echo("sftlint: warning: no .jsonl, .json or .parquet files or Arrow datasets in "
+                   f"{', '.join(report.targets)}", err=True)
     if write_baseline_file:
-        write_baseline(write_baseline_file, result.findings)
-        click.echo(f"Wrote {len(result.findings)} finding(s) to the baseline "
+        write_baseline(write_baseline_file, report.findings)
+        click.echo(f"Wrote {len(report.findings)} finding(s) to the baseline "
                    f"{write_baseline_file}.")
         return
-    summary = Summary(result.files, result.records, result.findings, paths=filtered.paths,
-                      fixed=fixed, hidden_by_baseline=filtered.hidden_by_baseline,
-                      excepted=filtered.excepted, extra={"config": config})
     out = sys.stdout
     if statistics and output_format == "text":
-        if result.findings:
-            click.echo(statistics_table(result.findings))
+        if report.findings:
+            click.echo(statistics_table(report.findings))
     else:
-        emit(get_reporter(output_format, out, color=out.isatty()), summary)
-    for path in changed:
+        emit(get_reporter(output_format, out, color=out.isatty()), report.summary)
+    for path in report.changed:
         click.echo(f"sftlint: error: {path}: the file changed while it was being fixed; "
                    "nothing was written to it, run again", err=True)
-    if changed:
+    if report.changed:
         sys.exit(EXIT_USAGE)
-    if summary.errors and not exit_zero:
+    if report.errors and not exit_zero:
         sys.exit(EXIT_FINDINGS)
 
 
@@ -269,6 +237,10 @@ def stats(paths: tuple[str, ...], html_file: str | None, output_format: str,
 @click.option("--batch-size", type=int)
 @click.option("--lora-r", type=int)
 @click.option("--seed", type=int)
+@click.option("--method", type=click.Choice(["sft", "dpo", "kto"]),
+              help="sft (default): conversations; dpo: preference pairs; kto: labelled replies.")
+@click.option("--beta", type=float, help="dpo/kto: how far the model may move from the base.")
+@click.option("--loss-type", help="dpo/kto: trl's loss type (dpo: sigmoid, ...; kto: kto).")
 @click.option("--dry-run", is_flag=True, help="Gate, tokenize and mask; train nothing.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               help="Dry-run output.")
@@ -276,17 +248,18 @@ def stats(paths: tuple[str, ...], html_file: str | None, output_format: str,
 @one_line_errors
 def train(data: tuple[str, ...], model: str | None, output: str | None, overwrite: bool,
           epochs: float | None, max_steps: int | None, learning_rate: float | None,
-          batch_size: int | None, lora_r: int | None, seed: int | None, dry_run: bool,
-          output_format: str, config_file: str | None) -> None:
-    """Gate DATA with every check, then fine-tune a LoRA adapter on it."""
+          batch_size: int | None, lora_r: int | None, seed: int | None, method: str | None,
+          beta: float | None, loss_type: str | None, dry_run: bool, output_format: str,
+          config_file: str | None) -> None:
+    """Gate DATA with every check, then fine-tune a LoRA adapter on it (SFT, DPO or KTO)."""
     from sftlint.reporters import Summary, emit
     from sftlint.reporters.text import TextReporter
     from sftlint.trainer.gate import TrainRequest, run_gate
 
     request = TrainRequest(data=data, model=model, output=output, epochs=epochs,
                            max_steps=max_steps, learning_rate=learning_rate,
-                           batch_size=batch_size, lora_r=lora_r, seed=seed, dry_run=dry_run,
-                           overwrite=overwrite)
+                           batch_size=batch_size, lora_r=lora_r, seed=seed, method=method,
+                           beta=beta, loss_type=loss_type, dry_run=dry_run, overwrite=overwrite)
     gate = run_gate(_load(config_file), request, progress=progress_printer())
     if not gate.passed:
         result = gate.check

@@ -31,6 +31,11 @@ class RunCache:
         self._latest[kind] = (subject, value)
         return value
 
+    def preset(self, key: Hashable, value: object) -> None:
+        """What `shared(key, ...)` returns in this run, given (a tokenizer already loaded
+        by the caller of the Python API)."""
+        self._shared[key] = value
+
     def shared(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()` once per run for `key` (a tokenizer by its directory)."""
         if key not in self._shared:

@@ -139,4 +139,4 @@ def test_no_data_files_warns(in_tmp: Path) -> None:
     (in_tmp / "empty").mkdir()
     result = CliRunner().invoke(cli, ["check", "empty"])
     assert result.exit_code == 0
-    assert "no .jsonl or .json files in empty" in result.stderr
+    assert "no .jsonl, .json or .parquet files or Arrow datasets in empty" in result.stderr

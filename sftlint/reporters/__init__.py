@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sftlint.findings import Finding
+
+if TYPE_CHECKING:
+    from sftlint.config import Config
 
 
 @dataclass
@@ -17,7 +20,7 @@ class Summary:
     fixed: int = 0
     hidden_by_baseline: int = 0
     excepted: int = 0  # hidden by reviewed exceptions
-    extra: dict[str, object] = field(default_factory=dict)
+    config: Config | None = None  # the check's (the HTML report reads rule options in it)
 
     @property
     def errors(self) -> int:

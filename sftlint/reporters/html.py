@@ -15,12 +15,12 @@ class HtmlReporter(Reporter):
         self.findings.extend(findings)
 
     def finish(self, summary: Summary) -> None:
-        from sftlint.config import Config, load_config
+        from sftlint.config import load_config
         from sftlint.stats import finding_examples
         from sftlint.stats_html import render_findings_html
 
-        config = summary.extra.get("config")
-        if not isinstance(config, Config):  # the CLI passes the check's config
+        config = summary.config
+        if config is None:  # the API passes the check's config
             config, _ = load_config(None)
         rules = finding_examples(self.findings, config)
         title = ", ".join(summary.paths[:3]) + (" …" if len(summary.paths) > 3 else "")

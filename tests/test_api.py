@@ -1,0 +1,87 @@
+"""The Python API: `sftlint.check` and `sftlint.gate` on paths, lists of dicts and
+datasets; `import sftlint` stays light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import sftlint
+from tests.conftest import REPO, chat, jsonl
+
+GOOD = [chat("最近睡不好。", "睡不好的时候，心里在想什么呢？"),
+        chat("有点闷。", "闷的时候，想聊点什么吗？")]
+BAD = GOOD + [chat("好累。", "你应该早点睡。")]  # A001, an error
+
+
+def test_import_sftlint_is_light() -> None:
+    code = ("import sys, sftlint\n"
+            "heavy = [m for m in ('pydantic', 'numpy', 'jieba', 'jsonschema', 'click', "
+            "'rapidfuzz') if m in sys.modules]\n"
+            "assert not heavy, heavy\n"
+            "assert callable(sftlint.check) and callable(sftlint.gate)\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+def test_check_a_list_of_dicts() -> None:
+    report = sftlint.check(BAD, config={})
+    assert [(f.code, f.line, f.column, f.path) for f in report.errors] == [
+        ("A001", 3, None, "<memory>")]
+    assert not report.passed and report.summary.records == 3
+    assert "A001" in report.text()
+
+
+def test_check_paths_equals_the_cli(in_tmp: Path) -> None:
+    (in_tmp / "d.jsonl").write_bytes(jsonl(BAD))
+    report = sftlint.check("d.jsonl", config={})
+    assert [(f.code, f.path, f.line) for f in report.errors] == [("A001", "d.jsonl", 3)]
+    assert report.errors[0].column is not None
+    assert sftlint.check(["d.jsonl"], config={}, ignore=["A001"]).passed
+
+
+def test_check_a_datasets_dataset_with_a_name() -> None:
+    datasets = pytest.importorskip("datasets")
+    report = sftlint.check(datasets.Dataset.from_list(BAD), config={}, name="train")
+    assert [(f.code, f.path, f.line) for f in report.errors] == [("A001", "train", 3)]
+
+
+def test_gate_raises_with_the_findings_and_passes_clean_data() -> None:
+    with pytest.raises(sftlint.GateError) as caught:
+        sftlint.gate(BAD, config={})
+    assert [f.code for f in caught.value.findings] == ["A001"]
+    assert "1 error-level finding(s): <memory>:3: A001" in str(caught.value)
+    assert sftlint.gate(GOOD, config={}).passed
+
+
+def test_config_keys_select_and_unknown_selectors() -> None:
+    assert sftlint.check(BAD, config={"ignore": ["A"]}).passed
+    assert sftlint.check(BAD, config={}, select=["S"]).passed
+    from sftlint.config import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown rule code"):
+        sftlint.check(BAD, config={}, select=["Z999"])
+    with pytest.raises(ConfigError, match="unknown key"):
+        sftlint.check(BAD, config={"selct": ["A"]})
+
+
+def test_a_loaded_tokenizer_drives_the_t_rules(tmp_path_factory: pytest.TempPathFactory
+                                               ) -> None:
+    pytest.importorskip("transformers")
+    from tests.tiny_model import shared_tiny_model
+
+    texts = [t for r in GOOD for m in r["messages"] for t in [m["content"]]] * 5
+    model = shared_tiny_model(tmp_path_factory.getbasetemp(), "api-tiny", texts)
+    from sftlint.trainer.data import load_tokenizer
+
+    tokenizer = load_tokenizer(str(model))
+    long = [chat("最近睡不好。", "睡不好的时候，心里在想什么呢？" * 20)]
+    report = sftlint.check(long, config={}, select=["T001"], tokenizer=tokenizer,
+                           max_length=16)
+    assert [f.code for f in report.findings] == ["T001"]
+    by_path = sftlint.check(long, config={}, select=["T001"], tokenizer=str(model),
+                            max_length=16)
+    assert [f.message for f in by_path.findings] == [f.message for f in report.findings]
+    assert sftlint.check(long, config={}, select=["T001"], tokenizer=tokenizer).passed

@@ -1,0 +1,180 @@
+"""Inputs beyond JSON text: Parquet, Arrow datasets saved with `save_to_disk`, records in
+memory. The same records give the same findings as JSON Lines, except that `line` is the
+row, `column` is null, file rules do not apply and nothing is fixable."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from sftlint.cli import cli
+from sftlint.engine import Linter, collect_datasets
+from sftlint.findings import Finding
+from sftlint.formats import format_for
+from sftlint.registry import select_rules
+from tests.conftest import SYSTEM, chat, jsonl, lint, make_config
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+# One schema for all (Parquet needs it): what differs is in the values.
+RECORDS: list[dict[str, Any]] = [
+    chat("最近睡不好。", "睡不好的时候，心里在想什么呢？", category="sleep"),
+    chat("最近睡不好。", "睡不好的时候，心里在想什么呢？", category="sleep"),  # D001
+    chat("有点闷。", "你应该多出去走走。", category="mood"),  # A001
+    chat("今天下雨了，我一个人在家里坐着，看着窗外，想起很多年前的事情，心里有点难受，也不知道该和谁说。",
+         "想起了哪些事呢？", category="mood"),  # U001
+    chat("  你好  ", "你好呀，今天过得怎么样？", category="mood"),  # S009 (fixable in JSONL)
+    chat("在吗", "在的，{name}，我在听。", system="你是一位助手。", category="sleep"),  # S008, P002
+    {"messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "嗯"}],
+     "category": "mood"},  # S007
+    {"messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "喂"},
+                  {"role": "helper", "content": "我在。"}], "category": None},  # S003
+]
+CONFIG = {"categories": {"field": "category", "names": ["sleep", "mood"]}}
+SELECT = ["S", "P", "U", "A", "D", "B", "C", "R", "V", "M", "I"]
+
+
+def comparable(findings: list[Finding]) -> list[tuple[object, ...]]:
+    """What must agree across formats: not the path, column or fixability."""
+    return sorted((f.code, f.line, f.pointer, f.message, f.severity.value, f.record_key)
+                  for f in findings)
+
+
+def jsonl_findings(folder: Path) -> list[Finding]:
+    (folder / "d.jsonl").write_bytes(jsonl(RECORDS))
+    found = lint([folder / "d.jsonl"], select=SELECT, config=CONFIG)
+    assert {f.code for f in found} >= {"D001", "A001", "S009", "S008", "S007", "S003",
+                                       "B002"}
+    return found
+
+
+def write_parquet(path: Path, records: list[dict[str, Any]]) -> None:
+    pq.write_table(pa.Table.from_pylist(records), path)
+
+
+def test_parquet_gives_the_jsonl_findings_with_rows_and_no_columns(in_tmp: Path) -> None:
+    expected = jsonl_findings(in_tmp)
+    write_parquet(in_tmp / "d.parquet", RECORDS)
+    found = lint([in_tmp / "d.parquet"], select=SELECT, config=CONFIG)
+    assert comparable(found) == comparable(expected)
+    assert {f.path for f in found} == {"d.parquet"}
+    assert all(f.column is None and f.length is None and not f.fixable for f in found)
+    assert any(f.code == "S009" for f in found)  # reported, not fixable
+
+
+def test_arrow_dataset_folder_gives_the_jsonl_findings(in_tmp: Path) -> None:
+    datasets = pytest.importorskip("datasets")
+    expected = jsonl_findings(in_tmp)
+    datasets.Dataset.from_list(RECORDS).save_to_disk(str(in_tmp / "ds"))
+    found = lint([in_tmp / "ds"], select=SELECT, config=CONFIG)
+    assert comparable(found) == comparable(expected)
+    assert {f.path for f in found} == {"ds"} and all(f.column is None for f in found)
+
+
+def test_records_in_memory_give_the_jsonl_findings(in_tmp: Path) -> None:
+    expected = jsonl_findings(in_tmp)
+    linter = Linter(make_config(CONFIG), select_rules(SELECT, []))
+    found = linter.check_records(RECORDS, "train").findings
+    assert comparable(found) == comparable(expected)
+    assert all(f.column is None for f in found)
+    table = linter.check_records(pa.Table.from_pylist(RECORDS), "train").findings
+    assert comparable(table) == comparable(expected)
+
+
+def test_a_datasets_dataset_in_memory_respects_its_selection(in_tmp: Path) -> None:
+    datasets = pytest.importorskip("datasets")
+    expected = jsonl_findings(in_tmp)
+    linter = Linter(make_config(CONFIG), select_rules(SELECT, []))
+    ds = datasets.Dataset.from_list(RECORDS)
+    assert comparable(linter.check_records(ds).findings) == comparable(expected)
+    # a selection: row 1 is the record at index 2 (A001), nothing else
+    picked = linter.check_records(ds.select([2]).with_format("numpy")).findings
+    assert [(f.code, f.line) for f in picked if f.code != "B001"] == [("A001", 1)]
+
+
+def test_file_rules_do_not_apply_to_rows(in_tmp: Path) -> None:
+    write_parquet(in_tmp / "d.parquet", RECORDS[:1])
+    assert lint([in_tmp / "d.parquet"], select=["F"]) == []
+
+
+def test_folders_are_walked_for_parquet_and_arrow_datasets(in_tmp: Path) -> None:
+    datasets = pytest.importorskip("datasets")
+    data = in_tmp / "data"
+    data.mkdir()
+    (data / "a.jsonl").write_bytes(jsonl(RECORDS[:2]))
+    write_parquet(data / "b.parquet", RECORDS[2:4])
+    datasets.Dataset.from_list(RECORDS[4:6]).save_to_disk(str(data / "c"))
+    (data / "notes.txt").write_text("not data")
+    [dataset] = collect_datasets(["data"], [])
+    assert [Path(f).name for f in dataset.files] == ["a.jsonl", "b.parquet", "c"]
+    assert [format_for(f).name for f in dataset.files] == ["jsonl", "parquet", "arrow"]
+    # the dataset's own dataset_info.json and state.json are not checked as data
+    result = Linter(make_config(CONFIG), select_rules(["F", "S", "D"], [])).check(["data"])
+    assert result.records == 6 and result.files == 3
+    assert not [f for f in result.findings if f.path.endswith(".json")]
+
+
+def test_dataset_rules_see_rows_across_formats(in_tmp: Path) -> None:
+    data = in_tmp / "data"
+    data.mkdir()
+    (data / "a.jsonl").write_bytes(jsonl(RECORDS[:1]))
+    write_parquet(data / "b.parquet", RECORDS[1:2])  # the same record again
+    [d001] = lint(["data"], select=["D001"])
+    assert (d001.path, d001.line, d001.column) == ("data/b.parquet", 1, None)
+    assert "data/a.jsonl" in d001.message
+
+
+def test_fix_leaves_parquet_alone(in_tmp: Path) -> None:
+    write_parquet(in_tmp / "d.parquet", RECORDS)
+    before = (in_tmp / "d.parquet").read_bytes()
+    result = CliRunner().invoke(cli, ["check", "--fix", "--select", "S009", "d.parquet"])
+    assert result.exit_code == 0, result.output  # S009 is a warning
+    assert "d.parquet:5: S009" in result.output and (in_tmp / "d.parquet").read_bytes() == before
+
+
+def test_cli_json_gives_row_and_null_column(in_tmp: Path) -> None:
+    write_parquet(in_tmp / "d.parquet", RECORDS[2:3])
+    result = CliRunner().invoke(cli, ["check", "--select", "A001", "--format", "json",
+                                      "d.parquet"])
+    [finding] = json.loads(result.output)
+    assert (finding["line"], finding["column"], finding["fixable"]) == (1, None, False)
+
+
+def test_without_pyarrow_a_one_line_error_names_the_extra(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_parquet(in_tmp / "d.parquet", RECORDS[:1])
+    (in_tmp / "ds").mkdir()
+    for name in ("dataset_info.json", "state.json", "data-00000-of-00001.arrow"):
+        (in_tmp / "ds" / name).write_text("{}")
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow raises ImportError
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    for target in ("d.parquet", "ds"):
+        result = CliRunner().invoke(cli, ["check", target])
+        assert result.exit_code == 2
+        [line] = result.stderr.strip().splitlines()
+        assert "needs pyarrow" in line and "sftlint[parquet]" in line
+
+
+def test_a_file_that_is_not_parquet_is_a_one_line_error(in_tmp: Path) -> None:
+    (in_tmp / "d.parquet").write_bytes(jsonl(RECORDS[:1]))
+    result = CliRunner().invoke(cli, ["check", "d.parquet"])
+    assert result.exit_code == 2 and "not a readable Parquet file" in result.stderr
+
+
+def test_arrow_nulls_of_absent_fields_are_not_keys(in_tmp: Path) -> None:
+    """Arrow gives every struct every field: a message without `name` reads back with
+    `name: null`, which must not become an unexpected key or a malformed message."""
+    records = [chat("在吗", "在的，我在听。"),
+               {"messages": [{"role": "system", "content": SYSTEM},
+                             {"role": "user", "content": "喂", "name": "小王"},
+                             {"role": "assistant", "content": "我在。"}]}]
+    (in_tmp / "d.jsonl").write_bytes(jsonl(records))
+    write_parquet(in_tmp / "d.parquet", records)
+    expected = lint([in_tmp / "d.jsonl"], select=["S"])
+    assert comparable(lint([in_tmp / "d.parquet"], select=["S"])) == comparable(expected)
