@@ -29,6 +29,7 @@ from sftlint.trainer.data import (
     injected_system_prompt,
     load_tokenizer,
     pair_messages,
+    trained_turns,
 )
 
 
@@ -62,8 +63,10 @@ class _TokenRule(RecordRule):
         max_length = self.config.tokens.max_length
 
         def compute() -> Encoded | Unencodable:
+            trained = trained_turns(record)
             try:
-                return encode(tokenizer, messages, max_length, chat_tools(record))
+                return encode(tokenizer, messages, max_length, chat_tools(record),
+                              None if isinstance(trained, str) else trained)
             except TemplateError as exc:
                 return Unencodable(str(exc))
 

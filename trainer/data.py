@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sftlint.config import ConfigError
-from sftlint.records import TOOL_ROLES, Message, Record
+from sftlint.records import TOOL_ROLES, Message, Record, turn_pointer
 
 IGNORE_INDEX = -100
 
@@ -134,6 +134,35 @@ def template_message(record: Record, message: Message) -> dict[str, Any]:
     return out
 
 
+def loss_weights(record: Record) -> list[Any]:
+    """Each template message's per-turn `loss_weight` (LLaMA-Factory), None where the data
+    gives none."""
+    weights = []
+    for m in record.messages:
+        if m.role in TOOL_ROLES:
+            where = turn_pointer(m, record.shape)
+            turn = value_at(record.source.value, where) if where else None
+            weights.append(turn.get("loss_weight") if isinstance(turn, dict) else None)
+    return weights
+
+
+def trained_turns(record: Record) -> list[bool] | str:
+    """Whether each template message may carry loss, from the data's `loss_weight` (0: no,
+    1 or none given: yes); what one trained turn cannot express is said instead."""
+    flags = []
+    for m, w in zip([m for m in record.messages if m.role in TOOL_ROLES],
+                    loss_weights(record), strict=True):
+        if w is None or (type(w) in (int, float) and w in (0, 1)):
+            if m.role != "assistant" and w == 1:
+                return (f'a {m.role} turn with "loss_weight": {w} (sftlint train puts loss '
+                        "on assistant turns only)")
+            flags.append(w != 0)
+        else:
+            return (f'a "loss_weight" of {w!r} (sftlint train trains a turn fully, 1, or not '
+                    "at all, 0)")
+    return flags
+
+
 def pair_messages(record: Record) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
                                            list[dict[str, Any]]] | None:
     """A pair record as (prompt, chosen, rejected) template messages; None when it is not
@@ -231,28 +260,31 @@ UNSTABLE = ("the chat template renders earlier turns differently once later ones
             "prefix masking cannot be used with it")
 
 
-def assistant_char_spans(tokenizer: Any, messages: Messages, full: str, tools: Tools = None
+def assistant_char_spans(tokenizer: Any, messages: Messages, full: str, tools: Tools = None,
+                         trained: Sequence[bool] | None = None
                          ) -> tuple[list[tuple[int, int]], list[int]]:
-    """Each assistant turn's [start, end) in `full`, and the turns whose reasoning the
-    template leaves out of `full`."""
+    """Each trained assistant turn's [start, end) in `full`, and the turns whose reasoning
+    the template leaves out of `full`."""
     spans, dropped = [], []
+    context = list(messages)  # earlier turns as `full` renders them
     for i, message in enumerate(messages):
         if message["role"] != "assistant":
             continue
-        before = render(tokenizer, messages[:i], True, tools)
-        through = render(tokenizer, messages[:i + 1], False, tools).rstrip()
+        before = render(tokenizer, context[:i], True, tools)
+        through = render(tokenizer, context[:i + 1], False, tools).rstrip()
         if not full.startswith(before):
             raise TemplateError(UNSTABLE)
         if not full.startswith(through):
             # rendered without its reasoning once later turns follow (Qwen3, DeepSeek-R1)?
-            through = render(tokenizer, [*messages[:i], without_reasoning(message)], False,
-                             tools).rstrip()
+            context[i] = without_reasoning(message)
+            through = render(tokenizer, context[:i + 1], False, tools).rstrip()
             if reasoning_text(message) is None or not full.startswith(through):
                 raise TemplateError(UNSTABLE)
-        spans.append((len(before), len(through)))
         reasoning = reasoning_text(message)
         if reasoning and reasoning.strip() not in full[len(before):len(through)]:
             dropped.append(i)
+        if trained is None or trained[i]:
+            spans.append((len(before), len(through)))
     return spans, dropped
 
 
@@ -267,22 +299,28 @@ def _token_span(starts: list[int], s: int, e: int) -> tuple[int, int] | None:
     return (inside[0], inside[-1] + 1) if inside else None
 
 
-def encode(tokenizer: Any, messages: Messages, max_length: int, tools: Tools = None) -> Encoded:
+def encode(tokenizer: Any, messages: Messages, max_length: int, tools: Tools = None,
+           trained: Sequence[bool] | None = None) -> Encoded:
+    """`trained`: per message, whether an assistant turn may carry loss (None: all do)."""
     dropped: list[int] = []
     if has_generation_markers(tokenizer):
         out = _apply_template(tokenizer, messages, tools, tokenize=True, return_dict=True,
                               return_assistant_tokens_mask=True)
         ids = list(out["input_ids"])
         mask = list(out["assistant_masks"])
-        token_spans = _runs(mask)
         turns = [i for i, m in enumerate(messages) if m["role"] == "assistant"]
-        for i, (a, b) in zip(turns, token_spans, strict=False):
+        token_spans = []
+        for i, (a, b) in zip(turns, _runs(mask), strict=False):
             reasoning = reasoning_text(messages[i])
             if reasoning and reasoning.strip() not in str(tokenizer.decode(ids[a:b])):
                 dropped.append(i)
+            if trained is not None and not trained[i]:
+                mask[a:b] = [0] * (b - a)
+            else:
+                token_spans.append((a, b))
     else:
         full = render(tokenizer, messages, False, tools)
-        char_spans, dropped = assistant_char_spans(tokenizer, messages, full, tools)
+        char_spans, dropped = assistant_char_spans(tokenizer, messages, full, tools, trained)
         ids, starts = _tokenize(tokenizer, full)
         token_spans = [span for s, e in char_spans
                        if (span := _token_span(starts, s, e)) is not None]

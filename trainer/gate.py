@@ -43,6 +43,7 @@ from sftlint.trainer.data import (
     encode_pair,
     load_tokenizer,
     pair_messages,
+    trained_turns,
 )
 from sftlint.trainer.receipt import RECEIPT_NAME, sha256_of
 
@@ -336,7 +337,11 @@ def _encode(tokenizer: Any, record: Record, settings: TrainSettings) -> Example:
                 tokenizer, messages[:split], messages[split:], max_length, tools)
             return EncodedCompletion(prompt_ids, completion_ids, max_length,
                                      bool(record.label), dropped)
-        return encode(tokenizer, chat_messages(record), max_length, tools)
+        trained = trained_turns(record)
+        if isinstance(trained, str):
+            raise ConfigError(f"{where}: the record has {trained}; remove such records from "
+                              "the training data")
+        return encode(tokenizer, chat_messages(record), max_length, tools, trained)
     except TemplateError as exc:
         raise ConfigError(f"{where}: {exc}; the gate cannot evaluate this record, so it will "
                           "not train on it") from None
