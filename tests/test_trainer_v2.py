@@ -420,3 +420,25 @@ def test_tool_calls_train_with_sft(tools_model: Path, in_tmp: Path) -> None:
     receipt = json.loads((in_tmp / "out" / "sftlint-receipt.json").read_text())
     assert receipt["config"]["method"] == "sft" and receipt["config"]["beta"] is None
     assert receipt["trained"]["records"] == 2
+
+
+def test_dpo_under_accelerate_launch(tiny_model: Path, in_tmp: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    (in_tmp / "d.jsonl").write_bytes(jsonl(PREFERENCE))
+    launcher = shutil.which("accelerate", path=str(Path(sys.executable).parent))
+    assert launcher, "accelerate is part of the train extra"
+    proc = subprocess.run(
+        [launcher, "launch", "--cpu", "--num_processes", "1", "--num_machines", "1",
+         "--mixed_precision", "no", "--dynamo_backend", "no", "-m", "sftlint", "train",
+         "d.jsonl", "--model", str(tiny_model), "--output", "out", "--method", "dpo",
+         "--max-steps", "2", "--batch-size", "2"],
+        cwd=in_tmp, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    receipt = json.loads((in_tmp / "out" / "sftlint-receipt.json").read_text())
+    assert receipt["config"]["method"] == "dpo"
+    assert [p["step"] for p in receipt["loss_curve"]] == [1, 2]
+    assert "{'loss'" not in proc.stdout
