@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sftlint.config import Config
     from sftlint.engine import Linter
     from sftlint.reporters import Summary
+    from sftlint.stats import DatasetStats
 
 ConfigLike = Any  # a Config, a config file's path, a dict of [tool.sftlint] keys, or None
 
@@ -125,7 +126,8 @@ def check(data: Any = None, *, config: ConfigLike = None,
           dataset_rules: bool = True, changed_files: bool = False,
           baseline: str | bool | None = None, fix: bool = False, diff: bool = False,
           jobs: int | None = None, progress: Callable[[str], None] | None = None,
-          on_wait: Callable[[str], None] | None = None) -> CheckReport:
+          on_wait: Callable[[str], None] | None = None, engine: str | None = None,
+          ray_address: str | None = None) -> CheckReport:
     """Check `data`: a path or a list of paths (files, folders, .parquet, Arrow datasets
     saved with `save_to_disk`), a list of dicts, a `datasets.Dataset` or a pyarrow Table
     (findings then give the 1-based row as `line`), or None for the config's `paths`.
@@ -134,7 +136,9 @@ def check(data: Any = None, *, config: ConfigLike = None,
     `tokenizer`: a local model directory or a loaded tokenizer, for the T rules.
     `dataset_rules=False` skips dataset and project rules; `changed_files` treats the
     paths as the dataset hook does; `baseline`: a file, False for none, None for the
-    config's; `fix` writes safe fixes, `diff` only computes them (`report.previews`)."""
+    config's; `fix` writes safe fixes, `diff` only computes them (`report.previews`).
+    `engine`: "local" or "ray" (paths checked on the Ray cluster at `ray_address`, or on
+    a local one started for the check); None for the config's `engine`."""
     from sftlint.config import ConfigError
     from sftlint.engine import Linter
     from sftlint.filtering import filter_findings
@@ -168,7 +172,15 @@ def check(data: Any = None, *, config: ConfigLike = None,
     run = RunCache()
     if tokenizer is not None and not isinstance(tokenizer, str | os.PathLike):
         run.preset(("tokenizer", cfg.tokens.tokenizer), tokenizer)
-    linter = Linter(cfg, rules, jobs=jobs, run=run)
+    if (engine or cfg.engine) == "ray":  # paths on a Ray cluster (sftlint.ray_engine)
+        from sftlint.ray_engine import RayLinter
+
+        linter: Linter = RayLinter(cfg, rules, jobs=jobs, run=run,
+                                   address=ray_address or cfg.ray_address)
+    elif engine in (None, "local"):
+        linter = Linter(cfg, rules, jobs=jobs, run=run)
+    else:
+        raise ConfigError(f"engine: {engine!r} is not one of local, ray")
     baseline_file = (cfg.baseline_path() if baseline is None or baseline is True
                      else baseline or None)
     from sftlint.baseline import read_baseline
@@ -227,3 +239,21 @@ def gate(data: Any = None, **options: Any) -> CheckReport:
     if not report.passed:
         raise GateError(report)
     return report
+
+
+def dataset_stats(data: Any = None, *, config: ConfigLike = None,
+                  progress: Callable[[str], None] | None = None) -> DatasetStats:
+    """`sftlint stats`: counts, length distributions, categories, duplicates and the
+    findings of a check (without the baseline) of the paths `data` (None: the config's)."""
+    from sftlint.engine import CheckResult
+    from sftlint.stats import compute_stats
+
+    cfg, _ = load(config)
+    report = check(data, config=cfg, baseline=False, progress=progress)
+    tokenizer = None
+    if cfg.tokens.tokenizer:
+        from sftlint.trainer.data import load_tokenizer
+
+        tokenizer = load_tokenizer(cfg.resolve(cfg.tokens.tokenizer))
+    return compute_stats(report.targets, cfg, CheckResult(findings=report.findings),
+                         tokenizer, progress)

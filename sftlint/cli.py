@@ -12,7 +12,6 @@ import click
 
 from sftlint import __version__
 from sftlint.config import Config, ConfigError, load_config
-from sftlint.fixer import unified_diff
 from sftlint.reader import InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -100,11 +99,16 @@ def _load(config_file: str | None) -> Config:
               help="Hide the findings recorded in this baseline; report only new ones.")
 @click.option("--write-baseline", "write_baseline_file", type=click.Path(),
               help="Record the current findings as the baseline and exit 0.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default=None,
+              help="Where to run: this machine (default) or a Ray cluster (the ray extra).")
+@click.option("--ray-address", default=None,
+              help="--engine ray: the cluster (host:port, ray://...); none starts a local one.")
 @one_line_errors
 def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
           ignore: tuple[str, ...], fix: bool, show_diff: bool, statistics: bool, exit_zero: bool,
           config_file: str | None, no_dataset: bool, changed_files: bool, jobs: int | None,
-          baseline_file: str | None, write_baseline_file: str | None) -> None:
+          baseline_file: str | None, write_baseline_file: str | None, engine: str | None,
+          ray_address: str | None) -> None:
     """Check SFT data: JSON Lines, JSON arrays, Parquet, Arrow datasets, or folders."""
     from sftlint.api import check as run_check
     from sftlint.baseline import write_baseline
@@ -118,12 +122,14 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
         list(paths) or None, config=config_file, select=selected, ignore=split_codes(ignore),
         dataset_rules=not no_dataset, changed_files=changed_files,
         baseline=False if write_baseline_file else baseline_file, fix=fix, diff=show_diff,
-        jobs=jobs, progress=progress_printer(),
+        jobs=jobs, progress=progress_printer(), engine=engine, ray_address=ray_address,
         on_wait=lambda path: click.echo(
             f"sftlint: waiting for another `sftlint check --fix` of {path}", err=True))
     if not report.ran:
         return  # the dataset hook: no input of the check changed
     if show_diff:
+        from sftlint.fixer import unified_diff
+
         for path, before, after, _ in report.previews:  # bytes: non-UTF-8 lines still apply
             sys.stdout.buffer.write(unified_diff(path, before, after))
         sys.stdout.buffer.flush()
@@ -176,7 +182,7 @@ def init(paths: tuple[str, ...], output: str) -> None:
 @one_line_errors
 def list_rules(output_format: str) -> None:
     """List every rule: code, name, default severity, fixable."""
-    from sftlint.registry import all_rules
+    from sftlint.registry import all_rules, rule_file, rules_markdown
 
     if output_format == "markdown":
         click.echo(rules_markdown())
@@ -184,7 +190,7 @@ def list_rules(output_format: str) -> None:
     for rule in all_rules():
         fix = "fixable" if rule.fixable else ""
         click.echo(f"{rule.code}  {rule.name:<30} {rule.scope.value:<8} "
-                   f"{rule.severity.value:<8} {fix}".rstrip())
+                   f"{rule.severity.value:<8} {fix:<8} {rule_file(rule)}".rstrip())
 
 
 @cli.command()
@@ -197,22 +203,11 @@ def list_rules(output_format: str) -> None:
 def stats(paths: tuple[str, ...], html_file: str | None, output_format: str,
           config_file: str | None) -> None:
     """Counts, length distributions, categories, duplicates and findings of a dataset."""
-    from sftlint.engine import Linter
-    from sftlint.filtering import filter_findings
-    from sftlint.registry import select_rules
-    from sftlint.stats import compute_stats, render_json, render_table
+    from sftlint.api import dataset_stats
+    from sftlint.stats import render_json, render_table
 
     config = _load(config_file)
-    targets = list(paths) or [config.resolve(p) for p in config.paths]
-    check_result = Linter(config, select_rules(config.select, config.ignore)).check(
-        targets, progress=progress_printer())
-    check_result.findings = filter_findings(check_result.findings, config).findings
-    tokenizer = None
-    if config.tokens.tokenizer:
-        from sftlint.trainer.data import load_tokenizer
-
-        tokenizer = load_tokenizer(config.resolve(config.tokens.tokenizer))
-    result = compute_stats(targets, config, check_result, tokenizer, progress_printer())
+    result = dataset_stats(list(paths) or None, config=config, progress=progress_printer())
     click.echo(render_json(result) if output_format == "json" else render_table(result))
     if html_file:
         from sftlint.fixer import write_atomically
@@ -308,29 +303,19 @@ def chat(adapter: str, message: str | None, max_new_tokens: int) -> None:
         click.echo(f"bot> {answer}")
 
 
-def rules_markdown() -> str:
-    from sftlint.registry import all_rules
-
-    lines = ["| code | name | scope | severity | fix | what |", "|---|---|---|---|---|---|"]
-    for r in all_rules():
-        fix = "yes" if r.fixable else ""
-        lines.append(f"| {r.code} | {r.name} | {r.scope.value} | {r.severity.value} | {fix} | "
-                     f"{r.summary()} |")
-    return "\n".join(lines)
-
-
 @cli.command("rule")
 @click.argument("code")
 @one_line_errors
 def explain_rule(code: str) -> None:
     """Explain one rule (by code or name)."""
-    from sftlint.registry import rule_by_key
+    from sftlint.registry import rule_by_key, rule_file
 
     rule = rule_by_key(code)
     if rule is None:
         raise UsageError(f"unknown rule '{code}'; `sftlint rules` lists them")
     fix = ", fixable" if rule.fixable else ""
-    click.echo(f"# {rule.code} {rule.name} ({rule.scope.value}, {rule.severity.value}{fix})\n")
+    click.echo(f"# {rule.code} {rule.name} ({rule.scope.value}, {rule.severity.value}{fix})")
+    click.echo(f"defined in {rule_file(rule)} ({rule.__module__}.{rule.__qualname__})\n")
     click.echo(rule.doc())
 
 

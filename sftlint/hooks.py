@@ -18,10 +18,11 @@ from pathlib import Path
 
 from sftlint.config import Config, split_prompt_source
 from sftlint.findings import Finding
+from sftlint.formats import DATA_SUFFIXES
 from sftlint.registry import rule_by_key
 from sftlint.rule import DatasetRule, ProjectRule, RecordRule, Rule
 
-DATA_SUFFIXES = (".jsonl", ".json")
+CHANGED_DATA = (*DATA_SUFFIXES, ".arrow")  # a changed .arrow file: its dataset changed
 
 
 def is_whole_check_rule(rule: type[Rule]) -> bool:
@@ -73,7 +74,7 @@ def plan_dataset_hook(changed: list[str], config: Config,
         if path in shared or (tokenizer and _inside(path, tokenizer)):
             plan.run = plan.all_records = True
             plan.reasons.append(name)
-        elif path in sources or (name.endswith(DATA_SUFFIXES)
+        elif path in sources or (name.endswith(CHANGED_DATA)
                                  and any(_inside(path, root) for root in data_roots)):
             plan.run = True
             plan.reasons.append(name)

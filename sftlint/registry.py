@@ -28,6 +28,27 @@ def all_rules() -> tuple[type[Rule], ...]:
     return tuple(sorted(rules, key=lambda r: r.code))
 
 
+def rule_file(rule: type[Rule]) -> str:
+    """Where a rule is defined, as a newcomer finds it in the repository: a built-in rule's
+    `rules/<slug>.py`, a third-party rule's module."""
+    module = rule.__module__
+    if module.startswith("sftlint.rules."):
+        return "rules/" + module.removeprefix("sftlint.rules.").replace(".", "/") + ".py"
+    return module
+
+
+def rules_markdown() -> str:
+    """The rule table the README carries (`sftlint rules --format markdown`)."""
+    lines = ["| code | name | scope | severity | fix | file | what |",
+             "|---|---|---|---|---|---|---|"]
+    for r in all_rules():
+        fix = "yes" if r.fixable else ""
+        lines.append(f"| {r.code} | {r.name} | {r.scope.value} | {r.severity.value} | {fix} | "
+                     f"[{rule_file(r).removeprefix('rules/')}]({rule_file(r)}) | "
+                     f"{r.summary()} |")
+    return "\n".join(lines)
+
+
 def rule_by_key(key: str) -> type[Rule] | None:
     key_upper = key.upper()
     for rule in all_rules():

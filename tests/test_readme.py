@@ -1,6 +1,6 @@
 """The README's rule table is the generated one."""
 
-from sftlint.cli import rules_markdown
+from sftlint.registry import rules_markdown
 from tests.conftest import REPO
 
 
@@ -33,3 +33,12 @@ def test_readme_config_examples_are_valid() -> None:
     for block in blocks:
         data = tomllib.loads(block)["tool"]["sftlint"]
         parse_config(data, "README", str(REPO))
+
+
+def test_every_rule_file_in_the_table_exists() -> None:
+    from sftlint.registry import all_rules, rule_file
+
+    for rule in all_rules():
+        path = REPO / rule_file(rule)
+        assert path.is_file(), (rule.code, path)
+        assert f"class {rule.__name__}(" in path.read_text(encoding="utf-8")
