@@ -228,6 +228,10 @@ def loop_coverage(text: str) -> float:
     return covered / len(text) if text else 0.0
 
 
+# Turns longer than twice this are judged on their first and last this many characters.
+_EDGE_CHARS = 10_000
+
+
 def repeated_share(text: str, n: int) -> float:
     """Share of character n-grams in `text` that repeat an earlier one."""
     total = len(text) - n + 1
@@ -246,7 +250,9 @@ class DegenerateRepetition(RecordRule):
     `min-chars` characters, confirms that the repeats are a loop: one unit said three or
     more times in a row, covering at least `min-loop-share` (default 0.3) of the turn, as in
     "Eat a banana! Eat a banana! Eat a banana!". Code and JSON repeat n-grams too (keys,
-    indentation) without looping, and are not flagged.
+    indentation) without looping, and are not flagged. A turn longer than 20,000 characters
+    is judged on its first and last 10,000, where loops show, so that any turn costs bounded
+    time and memory.
 
     ## Why it matters for training
     Such turns are usually generation failures; trained on, they teach the model the
@@ -282,6 +288,8 @@ class DegenerateRepetition(RecordRule):
         o = self.options
         for m in record.messages:
             text = m.content
+            if len(text) > 2 * _EDGE_CHARS:  # bounded work on any turn: loops show at the edges
+                text = text[:_EDGE_CHARS] + "\n" + text[-_EDGE_CHARS:]
             if m.role != "system" and len(text) >= o.min_chars:
                 # Each first occurrence of a character starts or ends a new n-gram, so there
                 # are at least (distinct characters - n + 1) distinct n-grams: when that is

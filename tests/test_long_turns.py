@@ -1,0 +1,27 @@
+"""Rules stay bounded on very long turns and still see what matters in them."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from tests.conftest import chat, jsonl, lint
+
+
+def varied_text(chars: int, seed: int = 7) -> str:
+    """Text with no repeated 4-grams to speak of: random Han characters."""
+    rng = random.Random(seed)
+    return "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(chars))
+
+
+def test_a004_finds_a_loop_at_the_end_of_a_huge_turn(tmp_path: Path) -> None:
+    reply = varied_text(60_000) + "吃个香蕉吧！" * 3000
+    path = tmp_path / "d.jsonl"
+    path.write_bytes(jsonl([chat("饿了。", reply)]))
+    assert [f.code for f in lint([path], select=["A004"])] == ["A004"]
+
+
+def test_a004_leaves_a_huge_varied_turn_alone(tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl"
+    path.write_bytes(jsonl([chat("讲个长故事。", varied_text(200_000))]))
+    assert lint([path], select=["A004"]) == []
