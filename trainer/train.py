@@ -158,15 +158,13 @@ def make_trainer(settings: TrainSettings, model: Any, tokenizer: Any, rows: list
     if settings.method == "dpo":
         from trl import DPOConfig, DPOTrainer
 
-        dpo_args = DPOConfig(**common, beta=settings.beta, loss_type=[settings.loss_type],
-                             gradient_checkpointing=False)
+        dpo_args = DPOConfig(**common, beta=settings.beta, loss_type=[settings.loss_type])
         return pretokenized(DPOTrainer)(model=model, ref_model=None, args=dpo_args,
                                         train_dataset=dataset, processing_class=tokenizer,
                                         peft_config=lora, callbacks=callbacks)
     from trl import KTOConfig, KTOTrainer
 
-    kto_args = KTOConfig(**common, beta=settings.beta, loss_type=settings.loss_type,
-                         gradient_checkpointing=False)
+    kto_args = KTOConfig(**common, beta=settings.beta, loss_type=settings.loss_type)
     return pretokenized(KTOTrainer)(model=model, ref_model=None, args=kto_args,
                                     train_dataset=dataset, processing_class=tokenizer,
                                     peft_config=lora, callbacks=callbacks)
