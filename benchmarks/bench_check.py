@@ -2,9 +2,13 @@
 
     python benchmarks/bench_check.py --records 300000 --select F,S,P,U,A
     python benchmarks/bench_check.py --records 1000000 --select D
+    python benchmarks/bench_check.py --records 1000000 --select D --corpus words \
+        --baseline-rev 401e53c
 
 Prints the baseline time, sftlint's time and peak memory (max RSS of the sftlint
-process and its workers), and the ratio. The data is generated once into a temp folder.
+process and its workers), and the ratio. The data is generated once into a temp folder
+(`--corpus`: see generate.py). `--baseline-rev` also times the sftlint of an earlier
+commit (its sftlint/ and rules/, from `git archive`) on the same file, in the same run.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,18 +37,44 @@ def orjson_loop(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def run_sftlint(path: Path, select: str, jobs: int | None) -> tuple[float, float, int]:
-    cmd = [sys.executable, "-m", "sftlint", "check", str(path), "--select", select,
+PEAK_WRAPPER = """
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[1:])
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def checkout(rev: str, into: Path) -> Path:
+    """sftlint/ and rules/ of commit `rev` laid out as an importable `sftlint` package."""
+    repo = Path(__file__).resolve().parent.parent
+    archive = subprocess.run(["git", "archive", rev, "sftlint", "rules"], cwd=repo,
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    shutil.move(str(into / "rules"), str(into / "sftlint" / "rules"))
+    return into
+
+
+def run_sftlint(path: Path, select: str, jobs: int | None, python_path: Path | None = None
+                ) -> tuple[float, float, int]:
+    """(seconds, peak RSS in MiB, findings) of one `sftlint check`. It runs under a small
+    wrapper process whose RUSAGE_CHILDREN peak covers that check and its workers only."""
+    cmd = [sys.executable, "-c", PEAK_WRAPPER,
+           sys.executable, "-m", "sftlint", "check", str(path), "--select", select,
            "--statistics", "--exit-zero"]
     if jobs:
         cmd += ["--jobs", str(jobs)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    env = dict(os.environ, PYTHONPATH=str(python_path)) if python_path else None
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env)
+    out, err = proc.communicate()
     elapsed = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    findings = sum(int(line.split("\t")[0]) for line in proc.stdout.splitlines() if "\t" in line)
-    return elapsed, max(peak_kb, before) / 1024, findings
+    if proc.returncode:
+        raise SystemExit(f"sftlint failed ({proc.returncode}): {err[-2000:]}")
+    peak_kb = int(err.strip().splitlines()[-1])
+    findings = sum(int(line.split("\t")[0]) for line in out.splitlines() if "\t" in line)
+    return elapsed, peak_kb / 1024, findings
 
 
 def main() -> None:
@@ -53,22 +83,29 @@ def main() -> None:
     parser.add_argument("--select", default="F,S,P,U,A")
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--file", type=Path, help="an existing file instead of generated data")
+    parser.add_argument("--corpus", choices=["phrases", "words"], default="phrases")
+    parser.add_argument("--baseline-rev", help="also time the sftlint of this commit")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = args.file or Path(tmp) / "bench.jsonl"
         if args.file is None:
-            records, _ = generate(args.records, seed=0)
+            records, _ = generate(args.records, seed=0, corpus=args.corpus)
             with path.open("w", encoding="utf-8") as f:
                 for r in records:
                     f.write(json.dumps(r, ensure_ascii=False) + "\n")
             del records
         size_mb = os.path.getsize(path) / 1e6
         baseline = min(orjson_loop(path) for _ in range(3))
+        print(f"file: {path.name if args.file else 'generated ' + args.corpus} "
+              f"{size_mb:.0f} MB, select {args.select}, jobs {args.jobs or os.cpu_count()}")
+        print(f"orjson.loads loop: {baseline:.2f} s", flush=True)
+        if args.baseline_rev:
+            old = checkout(args.baseline_rev, Path(tmp) / "baseline")
+            old_s, old_mb, old_findings = run_sftlint(path, args.select, args.jobs, old)
+            print(f"sftlint {args.baseline_rev}:  {old_s:.2f} s, peak RSS {old_mb:.0f} MiB, "
+                  f"{old_findings} findings, ratio {old_s / baseline:.2f}x", flush=True)
         elapsed, peak_mb, findings = run_sftlint(path, args.select, args.jobs)
-        print(f"file: {path.name if args.file else 'generated'} {size_mb:.0f} MB, "
-              f"select {args.select}, jobs {args.jobs or os.cpu_count()}")
-        print(f"orjson.loads loop: {baseline:.2f} s")
-        print(f"sftlint check:     {elapsed:.2f} s, peak RSS {peak_mb:.0f} MB, "
+        print(f"sftlint check:     {elapsed:.2f} s, peak RSS {peak_mb:.0f} MiB, "
               f"{findings} findings")
         print(f"ratio:             {elapsed / baseline:.2f}x")
 

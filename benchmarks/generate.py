@@ -1,10 +1,18 @@
 """Generate large synthetic SFT datasets (messages shape) with planted defects.
 
     python benchmarks/generate.py OUT.jsonl --records 300000 [--near-dups 0.01] [--seed 0]
+    python benchmarks/generate.py OUT.jsonl --records 1000000 --corpus words
 
-Text is built from phrase pools plus random characters, so unrelated records share
-template phrases (as generated data does) without being near-duplicates by accident.
-Near-duplicates are planted by copying an earlier record and editing 1-5 characters.
+`--corpus phrases` (the default): text built from phrase pools plus random characters, so
+unrelated records share template phrases (as generated data does) without being
+near-duplicates by accident. Near-duplicates are planted by copying an earlier record and
+editing 1-5 characters.
+
+`--corpus words`: every turn is a sequence of words drawn from a vocabulary of 40 words,
+as templated and LLM-generated data often is: every short substring is common, so
+n-gram and segment indexes see thousands of unrelated records sharing each key.
+Near-duplicates are planted with 1 to len/6 character or word edits, so many of them sit
+just above or just below the 90 threshold.
 """
 
 from __future__ import annotations
@@ -30,6 +38,12 @@ REPLY_QUESTIONS = ["最近发生了什么吗？", "愿意跟我多说说吗？",
                    "今天吃过饭了吗？", "平时都是谁陪着您？", "要不要跟我聊聊？"]
 
 
+WORDS = ["今天", "我们", "觉得", "时候", "一直", "还是", "真的", "有点", "不过", "因为",
+         "所以", "可以", "知道", "没有", "现在", "以前", "孩子", "身体", "心里", "晚上",
+         "吃饭", "睡觉", "出去", "走走", "聊聊", "慢慢", "好像", "特别", "一个人", "家里",
+         "医生", "药", "腿", "累", "想", "说", "看", "好", "嗯", "，"]
+
+
 def random_chars(rng: random.Random, lo: int, hi: int) -> str:
     return "".join(rng.choice(HANZI) for _ in range(rng.randint(lo, hi)))
 
@@ -42,6 +56,33 @@ def make_record(rng: random.Random) -> dict[str, object]:
                          {"role": "user", "content": user},
                          {"role": "assistant", "content": reply}],
             "category": rng.choice(CATEGORIES)}
+
+
+def make_word_record(rng: random.Random) -> dict[str, object]:
+    """A record whose turns are sequences of words from one small vocabulary."""
+    user = "".join(rng.choices(WORDS, k=rng.randint(3, 10))) + "。"
+    reply = "".join(rng.choices(WORDS, k=rng.randint(10, 30))) + "？"
+    return {"messages": [{"role": "system", "content": SYSTEM},
+                         {"role": "user", "content": user},
+                         {"role": "assistant", "content": reply}],
+            "category": rng.choice(CATEGORIES)}
+
+
+def edit_words(rng: random.Random, text: str) -> str:
+    """1 to len/6 edits anywhere in the text, each a character or a vocabulary word
+    substituted, inserted or deleted: near the threshold, and scattered."""
+    chars = list(text)
+    for _ in range(rng.randint(1, max(1, len(text) // 6))):
+        i = rng.randrange(len(chars))
+        new = list(rng.choice(WORDS)) if rng.random() < 0.5 else [rng.choice(HANZI)]
+        op = rng.choice("sid")
+        if op == "s":
+            chars[i:i + len(new)] = new
+        elif op == "i":
+            chars[i:i] = new
+        elif len(chars) > 2:
+            del chars[i]
+    return "".join(chars)
 
 
 def edit(rng: random.Random, text: str, edits: int) -> str:
@@ -59,9 +100,11 @@ def edit(rng: random.Random, text: str, edits: int) -> str:
 
 
 def generate(records: int, near_dup_share: float = 0.01, exact_dup_share: float = 0.002,
-             seed: int = 0) -> tuple[list[dict[str, object]], list[tuple[int, int]]]:
+             seed: int = 0, corpus: str = "phrases"
+             ) -> tuple[list[dict[str, object]], list[tuple[int, int]]]:
     """Records and the planted (original, copy) index pairs of near-duplicates."""
     rng = random.Random(seed)
+    words = corpus == "words"
     out: list[dict[str, object]] = []
     planted: list[tuple[int, int]] = []
     for i in range(records):
@@ -71,13 +114,15 @@ def generate(records: int, near_dup_share: float = 0.01, exact_dup_share: float 
             copy = json.loads(json.dumps(out[j]))
             msgs = copy["messages"]
             target = rng.choice([1, 2])
-            msgs[target]["content"] = edit(rng, msgs[target]["content"], rng.randint(1, 5))
+            text = msgs[target]["content"]
+            msgs[target]["content"] = (edit_words(rng, text) if words
+                                       else edit(rng, text, rng.randint(1, 5)))
             out.append(copy)
             planted.append((j, i))
         elif i > 10 and roll < near_dup_share + exact_dup_share:
             out.append(out[rng.randrange(i)])
         else:
-            out.append(make_record(rng))
+            out.append(make_word_record(rng) if words else make_record(rng))
     return out, planted
 
 
@@ -87,8 +132,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=300_000)
     parser.add_argument("--near-dups", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--corpus", choices=["phrases", "words"], default="phrases")
     args = parser.parse_args()
-    records, _ = generate(args.records, args.near_dups, seed=args.seed)
+    records, _ = generate(args.records, args.near_dups, seed=args.seed, corpus=args.corpus)
     with args.out.open("w", encoding="utf-8") as f:
         for r in records:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pydantic import Field
 
 from sftlint.config import MAX_COUNT, Config, StrictModel
-from sftlint.dedup import find_near_duplicates, normalize_text
+from sftlint.dedup import best_matches, find_near_duplicates, normalize_text
 from sftlint.findings import Finding, Severity
 from sftlint.records import Row, conversation_key
 from sftlint.rule import DatasetRule
@@ -38,22 +38,25 @@ class Places:
         return self.paths[code >> self.SHIFT], code & ((1 << self.SHIFT) - 1)
 
 
-_last_row: list[Row] = []
-_last_turns: list[tuple[str, str]] = []
-
-
 def normalized_turns(row: Row) -> tuple[str, str]:
-    """The row's user and assistant text, normalized. D001-D003 observe the same row one
-    after another, so the last result is kept."""
-    if not _last_row or _last_row[0] is not row:
-        _last_row[:] = [row]
-        _last_turns[:] = [(normalize_text(row.user), normalize_text(row.assistant))]
-    return _last_turns[0]
+    """The row's user and assistant text, normalized."""
+    return normalize_text(row.user), normalize_text(row.assistant)
 
 
 def sample_text(row: Row) -> str:
     """What two samples must share to be duplicates: the user and assistant text."""
     user, assistant = normalized_turns(row)
+    return user + "\n" + assistant
+
+
+def shared_turns(rule: DatasetRule, row: Row) -> tuple[str, str]:
+    """normalized_turns(row), computed once per row for D001-D003: they observe the same
+    row one after another, and the run's cache (not this module) keeps the last result."""
+    return rule.run.latest(normalized_turns, row, lambda: normalized_turns(row))
+
+
+def shared_sample_text(rule: DatasetRule, row: Row) -> str:
+    user, assistant = shared_turns(rule, row)
     return user + "\n" + assistant
 
 
@@ -101,7 +104,7 @@ class ExactDuplicate(DatasetRule):
             return  # nothing was read from it (S001/S002 say why): not a duplicate of anything
         # a 64-bit hash as the key: a collision among a million samples has odds ~1e-8
         here = self.places.encode(row.path, row.line)
-        text = sample_text(row)
+        text = shared_sample_text(self, row)
         earlier = self.first.setdefault(hash(text), here)
         if earlier != here:
             where = _place(*self.places.decode(earlier), row.path)
@@ -119,9 +122,10 @@ class NearDuplicate(DatasetRule):
     ## What it does
     Finds records whose user + "\\n" + assistant text has a rapidfuzz ratio of at least
     `threshold` (0-100) with an earlier record, and names the most similar one with the
-    score. Exact duplicates are left to D001. Large datasets are searched with MinHash
-    LSH over character 3-grams and every candidate is verified exactly; see
-    docs/benchmarks.md for the measured recall against an exhaustive comparison.
+    score. Exact duplicates are left to D001. Small datasets are compared pair by pair;
+    large ones through a candidate search (a bounded number of candidates a record,
+    each verified exactly); see docs/benchmarks.md for its measured recall against an
+    exhaustive comparison.
 
     ## Why it matters for training
     Near-copies (one word changed, a typo fixed) weigh a sample several times over, and
@@ -162,7 +166,7 @@ class NearDuplicate(DatasetRule):
     def observe(self, row: Row) -> None:
         if not row.user and not row.assistant:
             return
-        text = sample_text(row)
+        text = shared_sample_text(self, row)
         key = hash(text)
         if key in self.seen:
             return  # an exact duplicate: D001's finding
@@ -171,10 +175,7 @@ class NearDuplicate(DatasetRule):
         self.codes.append(self.places.encode(row.path, row.line))
 
     def finish(self, dataset: str) -> Iterator[Finding]:
-        best: dict[int, tuple[float, int]] = {}
-        for i, j, score in find_near_duplicates(self.texts, self.options.threshold):
-            if j not in best or score > best[j][0]:
-                best[j] = (score, i)
+        best = best_matches(find_near_duplicates(self.texts, self.options.threshold))
         for j, (score, i) in sorted(best.items()):
             path, line = self.places.decode(self.codes[j])
             other_path, other_line = self.places.decode(self.codes[i])
@@ -235,7 +236,7 @@ class ReusedReply(DatasetRule):
         self.replies: dict[int, str] = {}  # the text of replies seen twice, for the key
 
     def observe(self, row: Row) -> None:
-        user, reply = normalized_turns(row)
+        user, reply = shared_turns(self, row)
         if not reply:
             return
         key, user_key = hash(reply), hash(user)

@@ -1,17 +1,41 @@
-"""Near-duplicate search: MinHash over character n-grams with LSH banding, then exact
-rapidfuzz verification of the candidate pairs. Small sets are compared exhaustively."""
+"""Near-duplicate search: candidate pairs from sorted anchored keys, then exact rapidfuzz
+verification of every candidate. Small sets are compared exhaustively.
+
+Two questions, one search: pairs within one set (D002: `find_near_duplicates`) and, for
+each record of a set of queries, the records of a set of references it is near
+(`find_near_matches`, what split leakage between train and eval needs).
+"""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 _SPACE = re.compile(r"\s+")
-EXHAUSTIVE_MAX = 3000  # below this, rapidfuzz's cdist over all pairs is faster than LSH...
-EXHAUSTIVE_WORK = 5e9  # ...unless the texts are long: pairs x length^2 / 64 (bit-parallel)
+EXHAUSTIVE_MAX = 3000  # below this, rapidfuzz's cdist over all pairs is cheap...
+EXHAUSTIVE_WORK = 1e9  # ...unless the texts are long: pairs x length^2 / 64 (bit-parallel)
+
+# The candidate search (see sketch): KEYS sort orders, each record paired with its
+# NEIGHBOURS next records in each order, so at most 2 * KEYS * NEIGHBOURS candidates a record
+# whatever the data.
+KEYS = 16
+NEIGHBOURS = 2
+GRAM = 3  # the anchor is a character 3-gram...
+# ...and a key orders by the text's prefixes of these lengths from it, 8 bits each: two
+# 64-bit words, the second for templates that keep texts apart only far from the anchor
+LEVELS = ((3, 4, 5, 6, 8, 10, 13, 17), (24, 32, 48, 64, 128, 256, 512, 1024))
+_BASE = 0x100000001B3  # of the polynomial hash of a stretch of text
+BATCH = 1 << 15  # records hashed at a time: bounds the memory of the gram arrays
+BUCKETS = 32  # characters are counted in this many buckets for the histogram filter
+
+_MASK64 = 0xFFFFFFFFFFFFFFFF
+_POSITION_BITS = 24  # an anchor's offset in its text, kept in the low bits of its hash
+
+Pairs = list[tuple[int, int, float]]
 
 
 def normalize_text(text: str) -> str:
@@ -19,179 +43,348 @@ def normalize_text(text: str) -> str:
     return _SPACE.sub(" ", text).strip().lower()
 
 
-def exhaustive_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int, float]]:
-    """Every pair (i < j) with rapidfuzz ratio >= threshold, by brute force."""
-    from rapidfuzz import fuzz, process
-
-    if len(texts) < 2:
+def exhaustive_pairs(texts: Sequence[str], threshold: float) -> Pairs:
+    """Every pair (i < j) with rapidfuzz ratio >= threshold: all pairs, less those that
+    their lengths and character histograms rule out (exactly, see _may_reach)."""
+    n = len(texts)
+    if n < 2:
         return []
-    scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=threshold,
-                           dtype=np.uint8, workers=-1)
-    i, j = np.nonzero(np.triu(scores, k=1))
-    return [(int(a), int(b), float(scores[a, b])) for a, b in zip(i, j, strict=True)]
+    sketches = sketch(texts, keys=0)
+    rows = max(1, (1 << 22) // n)  # all pairs, a few million at a time
+
+    def blocks() -> Iterator[np.ndarray]:
+        for start in range(0, n - 1, rows):
+            yield np.stack(_pairs_from(start, rows, n), axis=1)
+
+    return verify(promising(blocks(), sketches, sketches, threshold), texts, texts, threshold)
 
 
-def _gram_hashes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(hashes, record index) of every character n-gram of a batch of texts, vectorized.
+def _pairs_from(start: int, rows: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(i, j) of the pairs i < j with i in start..start + rows - 1."""
+    i = np.arange(start, min(start + rows, n - 1))
+    counts = n - 1 - i
+    first = np.repeat(i, counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return first, first + 1 + offsets
+
+
+def exhaustive_matches(queries: Sequence[str], references: Sequence[str], threshold: float
+                       ) -> Pairs:
+    """Every (query, reference) pair with rapidfuzz ratio >= threshold, less those that
+    lengths and character histograms rule out."""
+    if not queries or not references:
+        return []
+    left, right = sketch(queries, keys=0), sketch(references, keys=0)
+    rows = max(1, (1 << 22) // len(references))
+
+    def blocks() -> Iterator[np.ndarray]:
+        for start in range(0, len(queries), rows):
+            i = np.arange(start, min(start + rows, len(queries)))
+            yield np.stack([np.repeat(i, len(references)),
+                            np.tile(np.arange(len(references)), len(i))], axis=1)
+
+    return verify(promising(blocks(), left, right, threshold), queries, references,
+                  threshold)
+
+
+def _mix(x: np.ndarray, seed: int) -> np.ndarray:
+    """A well-mixed 64-bit hash of each value (splitmix64's finalizer, seeded)."""
+    x = (x ^ np.uint64((0x9E3779B97F4A7C15 * (seed + 1)) & _MASK64)) * np.uint64(
+        0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(31)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(29)
+    return x
+
+
+def _odd_constants(count: int) -> list[np.uint64]:
+    """Fixed random odd 64-bit multipliers (one hash function each)."""
+    return list(_mix(np.arange(1, count + 1, dtype=np.uint64), 7) | np.uint64(1))
+
+
+def _doubled_prefix_hashes(codes: np.ndarray, lengths: np.ndarray
+                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Polynomial prefix hashes over the texts each written twice (so that reading from
+    any offset for up to a text's length wraps around its end), the powers of the base,
+    and where each doubled text starts. The hash of the `size` characters from `at` is
+    prefix[at + size] - prefix[at] * powers[size] (mod 2**64)."""
+    offsets = np.cumsum(lengths) - lengths
+    index = np.arange(2 * len(codes)) - np.repeat(2 * offsets, 2 * lengths)  # within each
+    owner_lengths = np.repeat(lengths, 2 * lengths)
+    doubled = codes[np.repeat(offsets, 2 * lengths) + index % owner_lengths] + np.uint64(1)
+    powers = np.cumprod(np.full(len(doubled) + 1, _BASE, dtype=np.uint64))
+    powers = np.concatenate(([np.uint64(1)], powers[:-1]))
+    inverse = np.uint64(pow(_BASE, -1, 1 << 64))
+    inverse_powers = np.cumprod(np.full(len(doubled), inverse, dtype=np.uint64))
+    inverse_powers = np.concatenate(([np.uint64(1)], inverse_powers[:-1]))
+    # prefix[i] = sum over j < i of doubled[j] * BASE**(i - 1 - j)
+    prefix = np.zeros(len(doubled) + 1, dtype=np.uint64)
+    prefix[1:] = np.cumsum(doubled * inverse_powers) * powers[:-1]
+    return prefix, powers, 2 * offsets
+
+
+def _gram_hashes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(code points of all texts, hash of every character n-gram, its record), vectorized.
 
     Texts become one array of code points; an n-gram is hashed from its code points with a
-    polynomial, and grams that would cross from one text into the next are dropped.
+    polynomial, and grams that would cross from one text into the next are dropped. A text
+    shorter than n is one gram: its last character.
     """
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     owner = np.repeat(np.arange(len(texts)), lengths)
     if len(codes) < n:
-        return codes, owner
+        return codes, codes.copy(), owner
     h = np.zeros(len(codes) - n + 1, dtype=np.uint64)
     for k in range(n):
         h = h * np.uint64(0x100000001B3) + codes[k:len(codes) - n + 1 + k]
     starts = owner[: len(h)]
     keep = starts == owner[n - 1:]  # the gram's first and last character are in one text
-    short = lengths < n  # a text shorter than n is one gram: itself
+    short = lengths < n
     h, starts = h[keep], starts[keep]
-    if short.any():
+    extra = np.flatnonzero(short & (lengths > 0))
+    if len(extra):
         ends = np.cumsum(lengths)
-        extra = [i for i in np.flatnonzero(short) if lengths[i] > 0]
         h = np.concatenate([h, codes[ends[extra] - 1]])
-        starts = np.concatenate([starts, np.array(extra, dtype=np.int64)])
-    return h, starts
+        starts = np.concatenate([starts, extra])
+        order = np.argsort(starts, kind="stable")
+        h, starts = h[order], starts[order]
+    return codes, h, starts
 
 
-def minhash_signatures(texts: Sequence[str], num_perm: int, n: int, seed: int = 1,
-                       batch: int = 20000) -> np.ndarray:
-    """(len(texts), num_perm) uint32 MinHash signatures over character n-grams."""
-    return np.concatenate([sig for sig in _signature_batches(texts, num_perm, n, seed, batch)]
-                          or [np.empty((0, num_perm), dtype=np.uint32)])
+@dataclass
+class Sketches:
+    """What the search keeps of each text: its sort keys, a histogram of its characters
+    and its length (about 200 bytes a text, whatever its length)."""
+
+    keys: np.ndarray  # (KEYS, n, 2) uint64, see sketch
+    histograms: np.ndarray  # (n, BUCKETS) uint8: characters counted by bucket, capped at 255
+    lengths: np.ndarray  # (n,) int64
 
 
-def band_keys(texts: Sequence[str], bands: int, rows: int, n: int) -> np.ndarray:
-    """(len(texts), bands) uint64: each band's `rows` MinHash values folded into one key.
+def sketch(texts: Sequence[str], keys: int = KEYS) -> Sketches:
+    """Anchored sort keys and character histograms of the texts.
 
-    Kept instead of the signatures: a quarter of their memory for 4 rows a band.
+    The keys: records that share a long stretch of text get close keys, so
+    near-duplicates end up next to each other when the records are sorted by one of them.
+    For each of `keys` hash functions, a text's anchor is its 3-gram of least hash (as in
+    MinHash: two texts share it with probability their 3-gram Jaccard similarity), and
+    the key encodes the text read from the anchor on, as nested prefixes: 8 bits each of
+    the hash of the first 3, 4, 5, 6, 8, 10, 13 and 17 characters (wrapping around at the
+    text's end). Sorting by the key groups records by anchor, then by how far the text
+    after it agrees: the band width adapts to the data. Where every short stretch is common
+    (a vocabulary of a few dozen words) records sharing the anchor are told apart by the
+    longer prefixes, and where text is diverse the first characters already do it.
     """
-    keys = np.empty((len(texts), bands), dtype=np.uint64)
-    done = 0
-    for sig in _signature_batches(texts, bands * rows, n, seed=1, batch=20000):
-        folded = np.zeros((len(sig), bands), dtype=np.uint64)
-        for r in range(rows):
-            folded = folded * np.uint64(0x100000001B3) + sig[:, r::rows][:, :bands]
-        keys[done:done + len(sig)] = folded
-        done += len(sig)
-    return keys
+    n = len(texts)
+    result = Sketches(np.zeros((keys, n, len(LEVELS)), dtype=np.uint64),
+                      np.zeros((n, BUCKETS), dtype=np.uint8),
+                      np.fromiter((len(t) for t in texts), dtype=np.int64, count=n))
+    for start in range(0, n, BATCH):
+        _sketch_batch(texts, start, result)
+    return result
 
 
-def _signature_batches(texts: Sequence[str], num_perm: int, n: int, seed: int, batch: int
-                       ) -> Iterator[np.ndarray]:
-    """(len(texts), num_perm) uint32 MinHash signatures over character n-grams.
+def _sketch_batch(texts: Sequence[str], start: int, into: Sketches) -> None:
+    """Fill the keys and histograms of texts[start:start + BATCH] (see sketch)."""
+    keys = into.keys.shape[0]
+    chunk = texts[start:start + BATCH]
+    if keys:
+        codes, grams, owner = _gram_hashes(chunk, GRAM)
+    else:  # histograms only
+        codes = np.frombuffer("".join(chunk).encode("utf-32-le"), dtype=np.uint32
+                              ).astype(np.uint64)
+        grams = codes[:0]
+    chunk_lengths = into.lengths[start:start + len(chunk)]
+    bucket = (codes * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(
+        64 - (BUCKETS - 1).bit_length())
+    counts = np.bincount(np.repeat(np.arange(len(chunk)) * BUCKETS, chunk_lengths)
+                         + bucket.astype(np.int64), minlength=len(chunk) * BUCKETS)
+    into.histograms[start:start + len(chunk)] = np.minimum(counts, 255).reshape(-1, BUCKETS)
+    if not len(grams):
+        return
+    high = np.uint64(_MASK64 ^ ((1 << _POSITION_BITS) - 1))
+    multipliers = _odd_constants(keys * (1 + sum(map(len, LEVELS))))
+    present, first, per_text = np.unique(owner, return_index=True, return_counts=True)
+    position = np.minimum(np.arange(len(grams)) - np.repeat(first, per_text),
+                          (1 << _POSITION_BITS) - 1).astype(np.uint64)
+    base = _mix(grams, 0)
+    prefix, powers, doubled_at = _doubled_prefix_hashes(codes, chunk_lengths)
+    spans = chunk_lengths[present]
+    for k in range(keys):
+        scored = base * multipliers[k]
+        scored &= high
+        scored |= position
+        anchor = (np.minimum.reduceat(scored, first)
+                  & np.uint64((1 << _POSITION_BITS) - 1)).astype(np.int64)
+        at = doubled_at[present] + anchor
+        at_hash = prefix[at]
+        m = keys + k * sum(map(len, LEVELS))
+        for word, stops in enumerate(LEVELS):
+            key = np.zeros(len(present), dtype=np.uint64)
+            for level, stop in enumerate(stops):
+                size = np.minimum(stop, spans)  # a text shorter than that: all of it
+                stretch = prefix[at + size] - at_hash * powers[size]
+                top = (stretch * multipliers[m]) >> np.uint64(56)  # multiply-shift
+                key |= top << np.uint64(8 * (len(stops) - 1 - level))
+                m += 1
+            into.keys[k, start + present, word] = key
 
-    One-permutation hashing: one multiply-shift hash per gram, whose top bits pick one of
-    `num_perm` bins and whose next 32 bits are the value kept as that bin's minimum; bins
-    a short text leaves empty borrow from the next filled bin (rotation densification),
-    which keeps the collision probability of each bin close to the Jaccard similarity.
+
+def _may_reach(a: Sketches, i: np.ndarray, b: Sketches, j: np.ndarray, threshold: float
+               ) -> np.ndarray:
+    """Whether texts a[i] and b[j] can reach `threshold`, from their sketches alone.
+
+    The ratio is 100 * (1 - d / (la + lb)) with d the Indel distance (insertions and
+    deletions), and d is at least |la - lb| and at least the L1 distance of the character
+    histograms (each insertion or deletion changes one count by one; merging characters
+    into buckets and capping counts only lowers it). Exact, and far cheaper than handing
+    rapidfuzz the pairs it would reject.
     """
-    bits = max(1, int(np.ceil(np.log2(num_perm))))
-    bins = 1 << bits
-    mult = np.uint64(0x9E3779B97F4A7C15 ^ (seed * 0x632BE59BD9B4E019 & 0xFFFFFFFFFFFFFFFF) | 1)
-    empty = np.uint32(0xFFFFFFFF)
-    for start in range(0, len(texts), batch):
-        chunk = texts[start:start + batch]
-        hashes, owner = _gram_hashes(chunk, n)
-        mixed = (hashes ^ (hashes >> np.uint64(29))) * mult
-        bin_of = (mixed >> np.uint64(64 - bits)).astype(np.int64)
-        value = ((mixed >> np.uint64(32 - bits)) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-        flat = np.full(len(chunk) * bins, empty, dtype=np.uint32)
-        np.minimum.at(flat, owner * bins + bin_of, value)
-        table = flat.reshape(len(chunk), bins)
-        yield _densify(table, empty)[:, :num_perm]
+    total = a.lengths[i] + b.lengths[j]
+    allowed = (1 - threshold / 100) * total + 1e-6  # the largest d that reaches threshold
+    ok = np.abs(a.lengths[i] - b.lengths[j]) <= allowed
+    i, j = i[ok], j[ok]
+    distance = np.abs(a.histograms[i].astype(np.int16) - b.histograms[j]).sum(
+        axis=1, dtype=np.int32)
+    ok[ok] = distance <= allowed[ok]
+    return ok
 
 
-def _densify(table: np.ndarray, empty: np.uint32) -> np.ndarray:
-    """Fill each empty bin from the next filled bin to its right (circularly), offset by
-    the distance so that borrowed values differ between bins."""
-    rows, bins = table.shape
-    filled = table != empty
-    idx = np.where(filled, np.arange(bins), 2 * bins)
-    doubled = np.concatenate([idx, idx + bins], axis=1)
-    nxt = np.minimum.accumulate(doubled[:, ::-1], axis=1)[:, ::-1][:, :bins]
-    src = np.where(nxt >= 2 * bins, 0, nxt % bins)
-    distance = (nxt - np.arange(bins)).astype(np.uint32)
-    borrowed = table[np.arange(rows)[:, None], src] + distance * np.uint32(0x9E3779B1)
-    return np.where(filled, table, borrowed)
+def _key_order(key: np.ndarray) -> np.ndarray:
+    """Indices that sort the (n, 2) key, first word first: a sort of the first word, then
+    of the second only among records that tie on the first (few, unless templated)."""
+    order = np.argsort(key[:, 0], kind="stable")
+    first = key[order, 0]
+    tied = np.zeros(len(order), dtype=bool)
+    tied[1:] = first[1:] == first[:-1]
+    tied[:-1] |= tied[1:]
+    if tied.any():
+        at = np.flatnonzero(tied)
+        order[at] = order[at][np.lexsort((key[order[at], 1], first[at]))]
+    return order
 
 
-MAX_BUCKET = 50
+def neighbour_pairs(keys: np.ndarray, neighbours: int = NEIGHBOURS) -> Iterator[np.ndarray]:
+    """Candidate pairs (i < j), as (k, 2) int64 arrays, one array per key: records among
+    each other's `neighbours` nearest in that key's order. A record is in at most
+    2 * neighbours pairs of each key, so in at most 2 * neighbours * len(keys) candidates
+    whatever the data; the same pair may come from several keys."""
+    n = keys.shape[1]
+    for key in keys:
+        order = _key_order(key)
+        found = []
+        for d in range(1, min(neighbours, n - 1) + 1):
+            a, c = order[:-d], order[d:]
+            found.append(np.stack([np.minimum(a, c), np.maximum(a, c)], axis=1))
+        if found:
+            yield np.concatenate(found)
 
 
-def lsh_candidates(keys: np.ndarray) -> np.ndarray:
-    """Sorted unique pairs (i < j), as an (k, 2) array, of records that share the key of
-    at least one band (see band_keys).
-
-    A bucket larger than MAX_BUCKET holds records that share template text rather than
-    being near-copies (exact copies are removed before); it is skipped, since true
-    near-duplicates also meet in other bands, where their own text decides. Pairs are
-    generated with array operations: within a band's sorted keys, record k pairs with
-    k + d for each distance d that stays inside its bucket.
-    """
-    n = len(keys)
-    found: list[np.ndarray] = []
-    for b in range(keys.shape[1]):
-        column = keys[:, b]
-        order = np.argsort(column)
-        sorted_keys = column[order]
-        new_bucket = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))
-        bucket = np.cumsum(new_bucket) - 1
-        size = np.bincount(bucket)[bucket]
-        keep = (size > 1) & (size <= MAX_BUCKET)  # most records are alone in their bucket
-        order, bucket = order[keep], bucket[keep]
-        for d in range(1, MAX_BUCKET):
-            same = bucket[d:] == bucket[:-d]
-            if not same.any():
-                break
-            a, c = order[:-d][same], order[d:][same]
-            found.append(np.minimum(a, c).astype(np.int64) * n + np.maximum(a, c))
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    codes = np.sort(np.concatenate(found))  # sort + neighbours: faster than np.unique's hash
-    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
-    return np.stack([codes // n, codes % n], axis=1)
+def neighbour_matches(query_keys: np.ndarray, reference_keys: np.ndarray,
+                      neighbours: int = NEIGHBOURS) -> Iterator[np.ndarray]:
+    """Candidate pairs (query, reference), as (k, 2) int64 arrays, one array per key: for
+    every query, the `neighbours` references on each side of it in that key's order
+    (queries in between do not count), so at most 2 * neighbours * len(keys) a query."""
+    nq, nr = query_keys.shape[1], reference_keys.shape[1]
+    if not nq or not nr:
+        return
+    for query_key, reference_key in zip(query_keys, reference_keys, strict=True):
+        order = _key_order(np.concatenate([query_key, reference_key]))
+        is_reference = order >= nq
+        references = order[is_reference] - nq  # the references in key order
+        before = np.cumsum(is_reference)[~is_reference]  # references before each query
+        queries = order[~is_reference]
+        found = []
+        for d in range(1, neighbours + 1):
+            for rank in (before - d, before + d - 1):
+                ok = (rank >= 0) & (rank < nr)
+                found.append(np.stack([queries[ok], references[rank[ok]]], axis=1))
+        yield np.concatenate(found)
 
 
-def lsh_parameters(threshold: float) -> tuple[int, int, int]:
-    """(bands, rows, n) so that pairs at `threshold` ratio are found with >= 99% probability.
+def promising(blocks: Iterable[np.ndarray], left: Sketches, right: Sketches,
+              threshold: float) -> np.ndarray:
+    """The distinct candidate pairs of `blocks` that the sketches cannot rule out (see
+    _may_reach), sorted; filtered block by block, so that the many candidates that
+    cannot reach the threshold are never all in memory at once."""
+    kept = [np.empty((0, 2), dtype=np.int64)]
+    step = 1 << 18
+    for block in blocks:
+        for start in range(0, len(block), step):
+            part = block[start:start + step]
+            kept.append(part[_may_reach(left, part[:, 0], right, part[:, 1], threshold)])
+    pairs = np.concatenate(kept)
+    if not len(pairs):
+        return pairs
+    width = max(len(right.lengths), 1)
+    codes = np.unique(pairs[:, 0] * width + pairs[:, 1])
+    return np.stack([codes // width, codes % width], axis=1)
 
-    With r rows and b bands the chance that a pair of Jaccard similarity J (over character
-    3-grams) becomes a candidate is 1 - (1 - J^r)^b; r = 4, b = 32 gives 0.993 at J = 0.6
-    and 0.9999 at J = 0.7. Near-copies at ratio >= 90 (a few edits in a sample) sit above
-    J = 0.6; the recall against an exhaustive search is measured in tests and benchmarks.
-    """
-    return 32, 4, 3
 
-
-def find_near_duplicates(texts: Sequence[str], threshold: float
-                         ) -> list[tuple[int, int, float]]:
-    """Pairs (i < j, score) with rapidfuzz ratio >= threshold."""
-    mean_length = sum(map(len, texts)) / max(len(texts), 1)
-    if (len(texts) <= EXHAUSTIVE_MAX
-            and len(texts) ** 2 * mean_length ** 2 / 64 <= EXHAUSTIVE_WORK):
-        return exhaustive_pairs(texts, threshold)
+def verify(candidates: np.ndarray, left: Sequence[str], right: Sequence[str],
+           threshold: float) -> Pairs:
+    """The candidate pairs (index into left, index into right) whose rapidfuzz ratio is at
+    least `threshold`, with the score: exactly what the exhaustive comparison finds."""
     from rapidfuzz import fuzz, process
 
-    bands, rows, n = lsh_parameters(threshold)
-    candidates = lsh_candidates(band_keys(texts, bands, rows, n))
-    pairs: list[tuple[int, int, float]] = []
+    pairs: Pairs = []
     step = 1 << 20  # verify a million candidate pairs at a time, on every core
     for start in range(0, len(candidates), step):
         block = candidates[start:start + step]
-        left = [texts[i] for i in block[:, 0].tolist()]
-        right = [texts[j] for j in block[:, 1].tolist()]
-        scores = process.cpdist(left, right, scorer=fuzz.ratio, score_cutoff=threshold,
-                                workers=-1)
+        scores = process.cpdist([left[i] for i in block[:, 0].tolist()],
+                                [right[j] for j in block[:, 1].tolist()],
+                                scorer=fuzz.ratio, score_cutoff=threshold, workers=-1)
         hits = np.flatnonzero(scores)
         pairs += [(int(block[k, 0]), int(block[k, 1]), float(scores[k])) for k in hits]
     return pairs
 
 
-def clusters(pairs: list[tuple[int, int, float]]) -> list[list[int]]:
+def _mean_length(*sets: Sequence[str]) -> float:
+    return sum(len(t) for texts in sets for t in texts) / max(sum(map(len, sets)), 1)
+
+
+def exhaustive_search(left: int, right: int, mean_length: float) -> bool:
+    """Whether sets of `left` and `right` texts are compared pair by pair rather than
+    searched (the Ray engine decides from counts, without the texts at hand)."""
+    pairs = left * right
+    return pairs <= EXHAUSTIVE_MAX ** 2 and pairs * mean_length ** 2 / 64 <= EXHAUSTIVE_WORK
+
+
+def find_near_duplicates(texts: Sequence[str], threshold: float) -> Pairs:
+    """Pairs (i < j, score) of texts with rapidfuzz ratio >= threshold: all of them for a
+    small set, else those among the candidates of the anchored-key search."""
+    if exhaustive_search(len(texts), len(texts), _mean_length(texts)):
+        return exhaustive_pairs(texts, threshold)
+    sketches = sketch(texts)
+    candidates = promising(neighbour_pairs(sketches.keys), sketches, sketches, threshold)
+    return verify(candidates, texts, texts, threshold)
+
+
+def find_near_matches(queries: Sequence[str], references: Sequence[str], threshold: float
+                      ) -> Pairs:
+    """(query, reference, score) for each query near a reference (rapidfuzz ratio >=
+    threshold): which records of one set (an evaluation split) are near one of another
+    (the training split). Exhaustive for small sets, else the anchored-key search."""
+    if exhaustive_search(len(queries), len(references), _mean_length(queries, references)):
+        return exhaustive_matches(queries, references, threshold)
+    query_sketches, reference_sketches = sketch(queries), sketch(references)
+    candidates = promising(neighbour_matches(query_sketches.keys, reference_sketches.keys),
+                           query_sketches, reference_sketches, threshold)
+    return verify(candidates, queries, references, threshold)
+
+
+def best_matches(pairs: Pairs) -> dict[int, tuple[float, int]]:
+    """For each later record j of the pairs (i, j, score), its most similar earlier one as
+    (score, i); on equal scores the earliest."""
+    best: dict[int, tuple[float, int]] = {}
+    for i, j, score in pairs:
+        if j not in best or score > best[j][0] or (score == best[j][0] and i < best[j][1]):
+            best[j] = (score, i)
+    return best
+
+
+def clusters(pairs: Pairs) -> list[list[int]]:
     """Connected groups of near-duplicate records (union-find over the pairs)."""
     parent: dict[int, int] = {}
 
@@ -208,3 +401,4 @@ def clusters(pairs: list[tuple[int, int, float]]) -> list[list[int]]:
     for x in list(parent):
         groups[find(x)].append(x)
     return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+

@@ -1,0 +1,122 @@
+"""The near-duplicate search: recall against exhaustive comparison on adversarial
+low-vocabulary text, candidates bounded by count, the cross-set API D004 builds on, and
+the rule's semantics (best earlier match, exact copies left to D001, no module state)."""
+
+from __future__ import annotations
+
+import random
+import sys
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from sftlint import dedup
+from tests.conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import WORDS, edit_words  # noqa: E402
+
+
+def low_vocabulary_corpus(n: int, seed: int) -> list[str]:
+    """Distinct texts of words from a 40-word vocabulary (every short stretch is common),
+    with planted near-copies (scattered word and character edits, many near the
+    threshold, some copies of copies) and a cluster of 8 variants of one text."""
+    rng = random.Random(seed)
+    texts: list[str] = []
+    while len(texts) < n:
+        if texts and rng.random() < 0.15:
+            texts.append(edit_words(rng, rng.choice(texts)))
+        else:
+            texts.append("".join(rng.choices(WORDS, k=rng.randint(12, 40))))
+    texts += [edit_words(rng, texts[0]) for _ in range(8)]
+    return list(dict.fromkeys(texts))
+
+
+def search(texts: list[str], threshold: float = 90) -> tuple[np.ndarray, dedup.Pairs]:
+    """(every candidate pair the search generates, the pairs it reports)."""
+    sketches = dedup.sketch(texts)
+    candidates = np.concatenate(list(dedup.neighbour_pairs(sketches.keys)))
+    kept = dedup.promising([candidates], sketches, sketches, threshold)
+    return candidates, dedup.verify(kept, texts, texts, threshold)
+
+
+def test_recall_on_low_vocabulary_text_against_exhaustive() -> None:
+    texts = low_vocabulary_corpus(2500, seed=1)
+    truth = {(i, j) for i, j, _ in dedup.exhaustive_pairs(texts, 90)}
+    candidates, pairs = search(texts)
+    found = {(i, j) for i, j, _ in pairs}
+    assert len(truth) >= 200
+    assert found <= truth  # every reported pair is verified exactly
+    assert len(found) / len(truth) >= 0.99
+    flagged = {j for _, j in truth}
+    assert len({j for _, j in found}) / len(flagged) >= 0.99
+
+
+def test_candidates_are_bounded_by_count() -> None:
+    texts = low_vocabulary_corpus(2500, seed=2)
+    candidates, _ = search(texts)
+    bound = 2 * dedup.KEYS * dedup.NEIGHBOURS
+    per_record = np.bincount(candidates.ravel(), minlength=len(texts))
+    assert per_record.max() <= bound
+    assert len(candidates) <= len(texts) * dedup.KEYS * dedup.NEIGHBOURS
+    assert (candidates[:, 0] < candidates[:, 1]).all()
+    assert len(np.unique(candidates, axis=0)) / len(texts) <= bound / 2
+    # the same bound when every text is nearly the same one (the worst case for buckets)
+    same = [("想" * 40)[:k] + "好" + ("想" * 40)[k:] for k in range(40)]
+    candidates, pairs = search(same)
+    assert np.bincount(candidates.ravel()).max() <= bound
+    assert len(pairs) > len(same)  # and the search still finds near-duplicates in it
+
+
+def test_search_equals_exhaustive_on_what_it_reports() -> None:
+    texts = low_vocabulary_corpus(800, seed=3)
+    exhaustive = {(i, j): s for i, j, s in dedup.exhaustive_pairs(texts, 90)}
+    for i, j, score in search(texts)[1]:
+        assert score >= 90 and abs(score - fuzz.ratio(texts[i], texts[j])) < 1e-4  # float32
+        assert (i, j) in exhaustive
+
+
+def test_histogram_filter_never_drops_a_pair_that_reaches_the_threshold() -> None:
+    rng = random.Random(4)
+    texts = [edit_words(rng, "".join(rng.choices(WORDS, k=rng.randint(1, 30))))
+             for _ in range(400)]
+    sketches = dedup.sketch(texts)
+    i, j = np.triu_indices(len(texts), k=1)
+    for threshold in (50, 80, 90, 97):
+        ok = dedup._may_reach(sketches, i, sketches, j, threshold)
+        scores = np.array([fuzz.ratio(texts[a], texts[b]) for a, b in zip(i, j, strict=True)])
+        assert ok[scores >= threshold].all()
+
+
+def test_matches_across_two_sets() -> None:
+    rng = random.Random(5)
+    train = low_vocabulary_corpus(3000, seed=6)
+    leaked = rng.sample(range(len(train)), 60)
+    evaluation = [edit_words(rng, train[k]) for k in leaked]
+    evaluation += ["".join(rng.choices(WORDS, k=30)) for _ in range(200)]
+    truth = {(q, r) for q, r, _ in dedup.exhaustive_matches(evaluation, train, 90)}
+    query_sketches, reference_sketches = dedup.sketch(evaluation), dedup.sketch(train)
+    candidates = np.concatenate(list(dedup.neighbour_matches(query_sketches.keys,
+                                                             reference_sketches.keys)))
+    assert np.bincount(candidates[:, 0]).max() <= 2 * dedup.KEYS * dedup.NEIGHBOURS
+    kept = dedup.promising([candidates], query_sketches, reference_sketches, 90)
+    found = dedup.verify(kept, evaluation, train, 90)
+    assert {(q, r) for q, r, _ in found} <= truth
+    leaking = {q for q, _ in truth}
+    assert len(leaking) >= 30
+    assert len({q for q, _, _ in found}) / len(leaking) >= 0.99
+    # the public entry point, small enough to compare exhaustively, gives the same answer
+    small = dedup.find_near_matches(evaluation[:50], train[:500], 90)
+    assert small == dedup.exhaustive_matches(evaluation[:50], train[:500], 90)
+
+
+def test_best_match_is_the_most_similar_then_the_earliest() -> None:
+    assert dedup.best_matches([(0, 5, 91.0), (1, 5, 95.0), (2, 5, 95.0), (3, 4, 90.0)]) == {
+        5: (95.0, 1), 4: (90.0, 3)}
+
+
+def test_duplicate_rules_keep_no_module_state() -> None:
+    from sftlint.rules import duplicates
+
+    for name, value in vars(duplicates).items():
+        assert name.startswith("__") or not isinstance(value, (list, dict, set)), name
