@@ -30,7 +30,7 @@ torch.set_num_threads(1)
 # ChatML with tools, as Qwen2.5/Qwen3 render them: declarations in the system turn, calls in
 # <tool_call>, results folded into a user turn as <tool_response> (consecutive results share
 # it), and Qwen3's reasoning: `reasoning_content` is rendered only for the assistant turns
-# after the last user message.
+# after the last user message, and the last reply without reasoning gets an empty <think>.
 CHATML_TOOLS = (
     "{%- if tools %}{{ '<|im_start|>system\\n' }}"
     "{%- if messages[0].role == 'system' %}{{ messages[0].content + '\\n\\n' }}{% endif %}"
@@ -45,7 +45,9 @@ CHATML_TOOLS = (
     "{%- if m.role == 'user' %}{{ '<|im_start|>user\\n' + m.content + '<|im_end|>\\n' }}"
     "{%- elif m.role == 'assistant' %}{{ '<|im_start|>assistant\\n' }}"
     "{%- if m.reasoning_content and loop.index0 > ns.last_query %}"
-    "{{ '<think>\\n' + m.reasoning_content + '\\n</think>\\n\\n' }}{% endif %}"
+    "{{ '<think>\\n' + m.reasoning_content + '\\n</think>\\n\\n' }}"
+    "{%- elif loop.last and loop.index0 > ns.last_query %}{{ '<think>\\n\\n</think>\\n\\n' }}"
+    "{% endif %}"
     "{{ m.content }}"
     "{%- for call in m.tool_calls or [] %}{% if m.content or not loop.first %}{{ '\\n' }}"
     "{% endif %}{{ '<tool_call>\\n{\"name\": \"' + call.function.name + '\", \"arguments\": ' "
@@ -144,8 +146,8 @@ def test_tool_call_masks_match_a_turn_by_turn_computation(tools_model: Path,
         ("<|im_start|>user\n北京今天冷不冷？<|im_end|>\n", False),
         ("<|im_start|>assistant\n", False), (call + "<|im_end|>", True), ("\n", False),
         ('<|im_start|>user\n<tool_response>\n{"temp": -3}\n</tool_response><|im_end|>\n', False),
-        ("<|im_start|>assistant\n", False), ("零下三度，出门多穿点。<|im_end|>", True),
-        ("\n", False),
+        ("<|im_start|>assistant\n", False),
+        ("<think>\n\n</think>\n\n零下三度，出门多穿点。<|im_end|>", True), ("\n", False),
     ]
     ids, labels = reference(tokenizer, pieces)
     enc = gate.encoded[0]
@@ -164,7 +166,7 @@ def test_tool_call_masks_match_a_turn_by_turn_computation(tools_model: Path,
     assert code == 0, err
     second = call.replace("北京", "上海")
     assert json.loads(out)[0]["trainable_text"] == (
-        f"{call}\n{second}<|im_end|>零下三度，出门多穿点。<|im_end|>")
+        f"{call}\n{second}<|im_end|><think>\n\n</think>\n\n零下三度，出门多穿点。<|im_end|>")
 
 
 def test_reasoning_dropped_by_the_template_is_followed_and_flagged(tools_model: Path,

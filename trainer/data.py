@@ -274,18 +274,52 @@ def assistant_char_spans(tokenizer: Any, messages: Messages, full: str, tools: T
         through = render(tokenizer, context[:i + 1], False, tools).rstrip()
         if not full.startswith(before):
             raise TemplateError(UNSTABLE)
+        end = len(through)
         if not full.startswith(through):
-            # rendered without its reasoning once later turns follow (Qwen3, DeepSeek-R1)?
-            context[i] = without_reasoning(message)
-            through = render(tokenizer, context[:i + 1], False, tools).rstrip()
-            if reasoning_text(message) is None or not full.startswith(through):
-                raise TemplateError(UNSTABLE)
+            end = _end_in_context(tokenizer, context, i, full, len(before), tools)
         reasoning = reasoning_text(message)
-        if reasoning and reasoning.strip() not in full[len(before):len(through)]:
+        if reasoning and reasoning.strip() not in full[len(before):end]:
             dropped.append(i)
         if trained is None or trained[i]:
-            spans.append((len(before), len(through)))
+            spans.append((len(before), end))
     return spans, dropped
+
+
+def _end_in_context(tokenizer: Any, context: list[dict[str, Any]], i: int, full: str,
+                    start: int, tools: Tools) -> int:
+    """Where assistant turn `i`, which the template renders differently once later turns
+    follow, ends in `full`. Either the template dropped its reasoning (Qwen3 and DeepSeek-R1
+    do for earlier turns): then later prefixes render it so too; or it renders the last turn
+    in a way of its own (Qwen3 gives the last reply an empty `<think>` block): then the turn
+    ends at the template's end-of-turn marker, and must hold the reply."""
+    message = context[i]
+    if reasoning_text(message) is not None:
+        bare = without_reasoning(message)
+        through = render(tokenizer, [*context[:i], bare], False, tools).rstrip()
+        if full.startswith(through):
+            context[i] = bare
+            return len(through)
+    marker = end_of_turn_marker(tokenizer)
+    at = full.find(marker, start) if marker else -1
+    bare = without_reasoning(message)
+    content = str(bare.get("content") or "").strip()
+    if at == -1 or content not in full[start:at]:
+        raise TemplateError(UNSTABLE)
+    reasoning = reasoning_text(message)
+    if reasoning and reasoning.strip() not in full[start:at]:
+        context[i] = bare  # dropped here: later prefixes must render it without, too
+    return at + len(marker)
+
+
+PROBE_REPLY = "SFTLINTREPLYPROBE"
+
+
+def end_of_turn_marker(tokenizer: Any) -> str:
+    """The text the template puts after an assistant reply to end its turn (`<|im_end|>`),
+    or "" when it puts none."""
+    text = render(tokenizer, [{"role": "user", "content": "SFTLINTUSERPROBE"},
+                              {"role": "assistant", "content": PROBE_REPLY}], False).rstrip()
+    return text[text.rindex(PROBE_REPLY) + len(PROBE_REPLY):] if PROBE_REPLY in text else ""
 
 
 def _tokenize(tokenizer: Any, text: str) -> tuple[list[int], list[int]]:
