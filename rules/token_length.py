@@ -102,6 +102,7 @@ class ExceedsMaxLength(_TokenRule):
     ## What it does
     Renders the record with the tokenizer's chat template (as `sftlint train` does) and
     counts tokens; flags records over `[tokens] max-length` with how many tokens are cut.
+    For a preference pair, the prompt with either reply.
 
     ## Why it matters for training
     The trainer truncates silently: the end of the conversation, usually the last reply,
@@ -124,10 +125,16 @@ class ExceedsMaxLength(_TokenRule):
 
     def check(self, record: Record) -> Iterator[Finding]:
         enc = self.encoded(record)
+        limit = self.config.tokens.max_length
         if enc is not None and enc.truncated:
-            limit = self.config.tokens.max_length
             yield self.at(record, None, f"record is {enc.full_length} tokens (max-length "
                                         f"{limit}): {enc.full_length - limit} are cut")
+        elif enc is not None and record.pair is not None:  # the rejected side may be longer
+            pair = self.pair_encoding(record)
+            if pair is not None and pair.rejected.truncated:
+                total = len(pair.prompt_ids) + len(pair.rejected_ids)
+                yield self.at(record, None, f"prompt and rejected reply are {total} tokens "
+                                            f"(max-length {limit}): {total - limit} are cut")
 
 
 class NoTrainableTokens(_TokenRule):
@@ -219,7 +226,8 @@ class EndOfTurnTruncated(_TokenRule):
 
     ## What it does
     Flags records where `max-length` falls inside an assistant turn, so its end-of-turn
-    token (`<|im_end|>`, `</s>`) is cut while part of the reply is kept.
+    token (`<|im_end|>`, `</s>`) is cut while part of the reply is kept; for a preference
+    pair, inside either reply.
 
     ## Why it matters for training
     The model learns the reply but never where it stops, and rambles at inference.
@@ -241,15 +249,21 @@ class EndOfTurnTruncated(_TokenRule):
 
     def check(self, record: Record) -> Iterator[Finding]:
         enc = self.encoded(record)
-        if enc is None or not enc.truncated:
+        if enc is None:
             return
         limit = self.config.tokens.max_length
-        for start, end in enc.assistant_spans:
+        for start, end in enc.assistant_spans if enc.truncated else []:
             if start < limit < end:
                 yield self.at(record, None, f"max-length {limit} cuts an assistant turn at "
                                             f"token {limit - start} of {end - start}: its "
                                             "end-of-turn token is lost")
                 return
+        pair = self.pair_encoding(record) if record.pair is not None else None
+        if pair is not None and len(pair.prompt_ids) < limit and pair.rejected.truncated:
+            kept = limit - len(pair.prompt_ids)
+            yield self.at(record, None, f"max-length {limit} cuts the rejected reply at token "
+                                        f"{kept} of {len(pair.rejected_ids)}: its end-of-turn "
+                                        "token is lost")
 
 
 class ReasoningDroppedByTemplate(_TokenRule):

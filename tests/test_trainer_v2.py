@@ -342,6 +342,18 @@ def test_dry_run_json_for_pairs(tiny_model: Path, in_tmp: Path) -> None:
     code, out, _ = run(["train", "d.jsonl", "--model", str(tiny_model), "--method", "dpo",
                         "--dry-run"])
     assert code == 0 and "pairs              2" in out and "diverge at token" in out
+    # a rejected reply longer than the chosen one is cut where the chosen is not: T001, T004
+    longer = json.loads(json.dumps(PREFERENCE[0]))
+    longer["rejected"] = [{"role": "assistant", "content": PAIRS[5][1]}]  # 7 tokens, not 5
+    (in_tmp / "d.jsonl").write_bytes(jsonl([longer]))
+    limit = first["prompt_tokens"] + 6
+    (in_tmp / "sftlint.toml").write_text(
+        f'[tokens]\ntokenizer = "{tiny_model}"\nmax-length = {limit}\n')
+    code, out, _ = run(["check", "d.jsonl", "--select", "T001,T004", "--format", "json"])
+    found = [(f["code"], f["message"].split(":")[0]) for f in json.loads(out)]
+    assert found == [("T001", f"prompt and rejected reply are {limit + 1} tokens "
+                              f"(max-length {limit})"),
+                     ("T004", f"max-length {limit} cuts the rejected reply at token 6 of 7")]
 
 
 # --- training ------------------------------------------------------------------------------
