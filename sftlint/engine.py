@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import mmap
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -214,6 +213,8 @@ class Linter:
 
         More chunks than workers: the parent observes one chunk's rows while the workers
         read the next ones, and holds only a few at once."""
+        import multiprocessing  # only large files pay for it
+
         global _WORKER_LINTER, _WORKER_DATA
         chunks = max(self.jobs, min(self.jobs * 8, len(data) // CHUNK_BYTES))
         _WORKER_LINTER = self  # inherited by forked workers, so the rules are not pickled

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from functools import cache
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -22,10 +23,36 @@ def all_rules() -> tuple[type[Rule], ...]:
     from sftlint.rules import RULES
 
     rules = list(RULES)
+    if not _installed_packs():
+        return tuple(sorted(rules, key=lambda r: r.code))
+    from importlib.metadata import entry_points
+
     for ep in entry_points(group="sftlint.rules"):
         loaded = ep.load()
         rules.extend(loaded if isinstance(loaded, list | tuple) else [loaded])
     return tuple(sorted(rules, key=lambda r: r.code))
+
+
+def _installed_packs() -> bool:
+    """Whether any installed distribution declares `sftlint.rules` entry points: a scan of
+    the entry_points.txt files on sys.path, far cheaper than importlib.metadata's (which
+    parses every distribution's metadata), so that a run without packs never pays it."""
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(folder or ".", name, "entry_points.txt"),
+                          encoding="utf-8") as f:
+                    if "[sftlint.rules]" in f.read():
+                        return True
+            except OSError:
+                continue
+    return False
 
 
 def rule_file(rule: type[Rule]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator
 from dataclasses import replace
 from enum import Enum
@@ -43,6 +42,8 @@ class Rule:
 
     @classmethod
     def doc(cls) -> str:
+        import inspect  # only `sftlint rule` and the docs need it
+
         return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod

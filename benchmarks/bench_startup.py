@@ -1,0 +1,94 @@
+"""Start-up: `sftlint check` of a small file against a stdlib `json` loop, in one run.
+
+    python benchmarks/bench_startup.py --records 1000 --ignore T
+    python benchmarks/bench_startup.py --records 1000 --ignore T --baseline-rev fb4ac33
+
+What every pre-commit run pays: interpreter start, imports, config, the rules and the
+check of a 1,000-record file. Each command runs `--repeat` times, alternating, and the
+best wall and CPU (user + system) times are kept, so a loaded machine inflates both sides
+alike; the ratio is against `python -c "import json; [json.loads(l) for l in open(f)]"`.
+`--baseline-rev` also times the sftlint of an earlier commit (its sftlint/, rules/ and
+trainer/, from `git archive`) on the same file. Bytecode caching is on, as for users
+(PYTHONDONTWRITEBYTECODE is unset for the runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+STDLIB_LOOP = "import json, sys\nfor line in open(sys.argv[1]): json.loads(line)"
+
+
+def checkout(rev: str, into: Path) -> Path:
+    """sftlint/, rules/ and trainer/ of commit `rev` as an importable `sftlint` package."""
+    into.mkdir()
+    archive = subprocess.run(["git", "archive", rev, "sftlint", "rules", "trainer"], cwd=REPO,
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    shutil.move(str(into / "rules"), str(into / "sftlint" / "rules"))
+    shutil.move(str(into / "trainer"), str(into / "sftlint" / "trainer"))
+    return into
+
+
+def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the process and its children) of one run."""
+    import time
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=1000)
+    parser.add_argument("--ignore", default="T", help="rules to leave out (default: T)")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--baseline-rev", help="also time this commit's sftlint")
+    args = parser.parse_args()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        data = folder / "d.jsonl"
+        subprocess.run([sys.executable, str(Path(__file__).parent / "generate.py"),
+                        "--records", str(args.records), str(data)], check=True,
+                       stdout=subprocess.DEVNULL)
+        check = ["check", "--exit-zero", "--ignore", args.ignore, str(data)]
+        commands = {
+            "stdlib json loop (baseline)": [sys.executable, "-c", STDLIB_LOOP, str(data)],
+            "sftlint check": [sys.executable, "-m", "sftlint", *check],
+        }
+        envs = {name: env for name in commands}
+        if args.baseline_rev:
+            old = checkout(args.baseline_rev, folder / "old")
+            name = f"sftlint check at {args.baseline_rev}"
+            commands[name] = [sys.executable, "-m", "sftlint", *check]
+            envs[name] = {**env, "PYTHONPATH": str(old)}
+        for name, cmd in commands.items():  # warm up: bytecode caches, page cache
+            timed(cmd, envs[name], folder)
+        best = {name: (float("inf"), float("inf")) for name in commands}
+        for _ in range(args.repeat):
+            for name, cmd in commands.items():
+                wall, cpu = timed(cmd, envs[name], folder)
+                best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
+    base_wall, base_cpu = best["stdlib json loop (baseline)"]
+    print(f"{args.records} records, --ignore {args.ignore}, best of {args.repeat}")
+    print("| | wall | CPU | wall ratio | CPU ratio |\n|---|---|---|---|---|")
+    for name, (wall, cpu) in best.items():
+        print(f"| {name} | {wall:.3f} s | {cpu:.3f} s | {wall / base_wall:.1f}x | "
+              f"{cpu / base_cpu:.1f}x |")
+
+
+if __name__ == "__main__":
+    main()
