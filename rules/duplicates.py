@@ -177,14 +177,20 @@ class NearDuplicate(DatasetRule):
     def finish(self, dataset: str) -> Iterator[Finding]:
         best = best_matches(find_near_duplicates(self.texts, self.options.threshold))
         for j, (score, i) in sorted(best.items()):
-            path, line = self.places.decode(self.codes[j])
-            other_path, other_line = self.places.decode(self.codes[i])
-            finding = self.finding(path, line, 1,
-                                   f"near-duplicate of {_place(other_path, other_line, path)} "
-                                   f"(similarity {score:.0f}, threshold "
-                                   f"{self.options.threshold:g})",
-                                   record_key=text_key(self.texts[j]))
-            yield replace(finding, related_keys=(text_key(self.texts[i]),))
+            yield self.report(self.places.decode(self.codes[j]),
+                              self.places.decode(self.codes[i]), score,
+                              text_key(self.texts[j]), text_key(self.texts[i]))
+
+    def report(self, place: tuple[str, int], other: tuple[str, int], score: float,
+               key: str, other_key: str) -> Finding:
+        """The finding for the record at `place`, most similar to the earlier one at
+        `other` (keys: each text's `text_key`); the Ray engine reports through it too."""
+        path, line = place
+        finding = self.finding(path, line, 1,
+                               f"near-duplicate of {_place(*other, path)} "
+                               f"(similarity {score:.0f}, threshold "
+                               f"{self.options.threshold:g})", record_key=key)
+        return replace(finding, related_keys=(other_key,))
 
 
 class ReusedReply(DatasetRule):

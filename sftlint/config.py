@@ -124,6 +124,8 @@ class Config(StrictModel):
                     "prompt-completion", "kto-prompt-completion", "auto"] = "auto"
     media_root: str | None = None  # M002/M003: where relative media paths resolve
     baseline: str | None = None
+    engine: Literal["local", "ray"] = "local"  # where `sftlint check` runs (ray: the extra)
+    ray_address: str | None = None  # engine = "ray": the cluster; none starts a local one
     mapping: MappingConfig | None = None
     categories: CategoriesConfig | None = None
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
