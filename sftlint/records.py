@@ -13,7 +13,6 @@ pointers of its values.
 from __future__ import annotations
 
 import hashlib
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -990,79 +989,3 @@ def _normalize_xtuner(value: Any, messages: list[Message], problems: list[Proble
                 continue
             messages.append(Message(role, text, f"{ptr}/{key}", key))
         extra.extend((ptr, k) for k in turn if k not in XTUNER.message_keys)
-
-
-_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')
-_SCALAR = re.compile(r'[^,\]}\s]+')
-_NESTED = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
-
-
-def _skip_ws(text: str, pos: int) -> int:
-    """The position of the first non-whitespace character at or after `pos`."""
-    while pos < len(text) and text[pos] in " \t\r\n":
-        pos += 1
-    return pos
-
-
-def value_span(text: str, pointer: str) -> tuple[int, int] | None:
-    """Character span of the value at `pointer` in the JSON `text`, or None."""
-    import json
-
-    pos = _skip_ws(text, 0)
-    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
-    for token in tokens:
-        if pos >= len(text):
-            return None
-        opener = text[pos]
-        if opener == "{":
-            pos += 1
-            while True:
-                pos = _skip_ws(text, pos)
-                m = _STRING.match(text, pos)
-                if m is None:
-                    return None
-                key = json.loads(m.group())
-                pos = _skip_ws(text, m.end()) + 1  # past the colon
-                pos = _skip_ws(text, pos)
-                if key == token:
-                    break
-                pos = _skip_value(text, pos)
-                pos = _skip_ws(text, pos)
-                if text[pos:pos + 1] != ",":
-                    return None
-                pos += 1
-        elif opener == "[":
-            if not token.isdigit():
-                return None
-            pos += 1
-            for _ in range(int(token)):
-                pos = _skip_ws(text, pos)
-                pos = _skip_value(text, pos)
-                pos = _skip_ws(text, pos)
-                if text[pos:pos + 1] != ",":
-                    return None
-                pos += 1
-            pos = _skip_ws(text, pos)
-        else:
-            return None
-    return pos, _skip_value(text, pos)
-
-
-def _skip_value(text: str, pos: int) -> int:
-    ch = text[pos:pos + 1]
-    if ch == '"':
-        m = _STRING.match(text, pos)
-        return m.end() if m else len(text)
-    if ch in ("{", "["):
-        depth = 0
-        for m in _NESTED.finditer(text, pos):
-            tok = m.group()
-            if tok in ("{", "["):
-                depth += 1
-            elif tok in ("}", "]"):
-                depth -= 1
-                if depth == 0:
-                    return m.end()
-        return len(text)
-    m = _SCALAR.match(text, pos)
-    return m.end() if m else pos

@@ -8,8 +8,14 @@ from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
 from sftlint.findings import Edit, Finding, Severity
+
+# re-exported: rules and the report locate values with them
+from sftlint.formats.json_text import byte_span as byte_span
+from sftlint.formats.json_text import content_literal as content_literal
+from sftlint.formats.json_text import locate as locate
+from sftlint.formats.json_text import locate_span
 from sftlint.options import StrictModel
-from sftlint.records import Record, Row, value_span
+from sftlint.records import Record, Row
 from sftlint.run_cache import RunCache
 
 if TYPE_CHECKING:
@@ -73,88 +79,6 @@ class Rule:
                 line, column, length = place
         return replace(self.finding(record.path, line, column, message, pointer=pointer,
                                     edits=edits, record_key=record.key()), length=length)
-
-
-def byte_span(record: Record, pointer: str) -> tuple[int, int] | None:
-    """Absolute byte span, in the file, of the value at `pointer`."""
-    text = record.source.raw.decode("utf-8")
-    span = value_span(text, pointer)
-    if span is None:
-        return None
-    start = record.source.offset + len(text[: span[0]].encode())
-    return start, start + len(text[span[0]: span[1]].encode())
-
-
-def locate(record: Record, pointer: str | None) -> tuple[int, int | None]:
-    """(line, 1-based character column) of the value at `pointer` in the record; a record
-    read from rows (Parquet, Arrow, memory) has no bytes: its row, and no column."""
-    raw = record.source.raw
-    if not raw:
-        return record.source.line, None
-    if not pointer:
-        return record.source.line, record.source.col0 + 1
-    text = raw.decode("utf-8")
-    span = value_span(text, pointer)
-    if span is None:
-        return record.source.line, record.source.col0 + 1
-    before = text[: span[0]]
-    newlines = before.count("\n")
-    if newlines == 0:
-        return record.source.line, record.source.col0 + len(before) + 1
-    return record.source.line + newlines, len(before) - before.rfind("\n")
-
-
-def string_offsets(literal: str) -> list[int]:
-    """For a JSON string literal (quotes included): the offset in it of each decoded
-    character, and one past the last character at the end."""
-    starts: list[int] = []
-    i = 1
-    while i < len(literal) - 1:
-        starts.append(i)
-        if literal[i] != "\\":
-            i += 1
-        elif literal[i + 1] == "u":
-            code = int(literal[i + 2:i + 6], 16)
-            i += 12 if 0xD800 <= code < 0xDC00 and literal[i + 6:i + 8] == "\\u" else 6
-        else:
-            i += 2
-    starts.append(max(len(literal) - 1, 1))
-    return starts
-
-
-def content_literal(record: Record, pointer: str) -> tuple[str, list[int]] | None:
-    """The message content at `pointer` and the offsets of its characters in the JSON
-    string literal in the file; None where the content is not that string verbatim (a shape
-    that joins fields, astral characters written as surrogate pairs)."""
-    content = next((m.content for m in record.messages if m.pointer == pointer), None)
-    text = record.source.raw.decode("utf-8")
-    where = value_span(text, pointer)
-    if content is None or where is None or text[where[0]:where[0] + 1] != '"':
-        return None
-    starts = string_offsets(text[where[0]:where[1]])
-    return (content, starts) if len(starts) - 1 == len(content) else None
-
-
-def locate_span(record: Record, pointer: str,
-                span: tuple[int, int] | str) -> tuple[int, int, int] | None:
-    """(line, column, length in line characters) of characters [start, end) of the message
-    content at `pointer`, mapped through the JSON string's escapes."""
-    found = content_literal(record, pointer)
-    if found is None:
-        return None
-    content, starts = found
-    if isinstance(span, str):
-        at = content.find(span) if span else -1
-        if at < 0:
-            return None
-        span = at, at + len(span)
-    start, end = span
-    if not 0 <= start < end <= len(content):
-        return None
-    line, column = locate(record, pointer)
-    if column is None:
-        return None
-    return line, column + starts[start], starts[end] - starts[start]
 
 
 class FileRule(Rule):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
+from sftlint.formats.json_text import locate
 from sftlint.reader import (
     BOM,
     RawRecord,
@@ -46,8 +47,6 @@ class JsonText:
         return read_file(display, data, accept_lists)
 
     def locate(self, record: Record, pointer: str | None) -> tuple[int, int | None]:
-        from sftlint.rule import locate
-
         return locate(record, pointer)
 
 
