@@ -85,3 +85,17 @@ def test_a_loaded_tokenizer_drives_the_t_rules(tmp_path_factory: pytest.TempPath
                             max_length=16)
     assert [f.message for f in by_path.findings] == [f.message for f in report.findings]
     assert sftlint.check(long, config={}, select=["T001"], tokenizer=tokenizer).passed
+
+
+def test_a_row_that_is_not_a_record_is_a_one_line_error() -> None:
+    from sftlint.reader import InputError
+
+    with pytest.raises(InputError, match=r"<memory>: row 2 is int, not a record"):
+        sftlint.check([GOOD[0], 7], config={})
+
+
+def test_one_record_and_a_dataframe() -> None:
+    assert [f.code for f in sftlint.check(BAD[2], config={}).errors] == ["A001"]
+    pandas = pytest.importorskip("pandas")
+    report = sftlint.check(pandas.DataFrame(BAD), config={})
+    assert [(f.code, f.line) for f in report.errors] == [("A001", 3)]

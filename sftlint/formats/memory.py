@@ -1,9 +1,9 @@
 """Records already in memory, for the Python API: a list (or any iterable) of dicts, a
-`datasets.Dataset`, or a pyarrow Table. Rows: `line` is the 1-based row."""
+`datasets.Dataset`, a pyarrow Table or a pandas DataFrame. Rows: `line` is the 1-based row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from sftlint.formats.rows import BATCH_ROWS, RowFormat, row_records, table_rows
@@ -31,6 +31,10 @@ def rows_of(records: Any) -> Iterable[Any]:
         return table_rows(records.to_batches(max_chunksize=BATCH_ROWS))
     if hasattr(records, "with_format") and hasattr(records, "iter"):  # datasets.Dataset
         return _dataset_rows(records.with_format(None))
+    if hasattr(records, "to_dict") and hasattr(records, "columns"):  # a pandas DataFrame
+        return records.to_dict("records")
+    if isinstance(records, Mapping):
+        return [records]  # one record
     return records
 
 

@@ -3,10 +3,10 @@ finding's `line` is the 1-based row and its `column` is null; no file rules, no 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from sftlint.reader import RawRecord, SourceFacts
+from sftlint.reader import InputError, RawRecord, SourceFacts
 
 if TYPE_CHECKING:
     from sftlint.records import Record
@@ -37,15 +37,20 @@ class RowFormat:
 
 def row_records(facts: SourceFacts, rows: Iterable[Any], accept_lists: bool
                 ) -> Iterator[RawRecord]:
-    """RawRecords of `rows` (row 1 first), counting them and the non-objects in `facts`."""
+    """RawRecords of `rows` (row 1 first), counted in `facts`. A row that is not a record
+    (an element of a list in memory that is not a dict) is an InputError: rows have no
+    file rules to report it."""
     for n, value in enumerate(rows, 1):
         facts.lines = n
+        if isinstance(value, Mapping) and type(value) is not dict:
+            value = dict(value)
         value = without_nulls(value)
         if type(value) is dict or (accept_lists and type(value) is list):
             facts.records += 1
             yield RawRecord(n, 0, b"", value)
         else:
-            facts.non_objects.append((n, 1, "row", type(value).__name__, b""))
+            raise InputError(f"{facts.path}: row {n} is {type(value).__name__}, not a record "
+                             "(a dict)")
 
 
 def table_rows(batches: Iterable[Any]) -> Iterator[dict[str, Any]]:
