@@ -48,6 +48,7 @@ sys.exit(code)
 def checkout(rev: str, into: Path) -> Path:
     """sftlint/ and rules/ of commit `rev` laid out as an importable `sftlint` package."""
     repo = Path(__file__).resolve().parent.parent
+    into.mkdir(parents=True, exist_ok=True)
     archive = subprocess.run(["git", "archive", rev, "sftlint", "rules"], cwd=repo,
                              check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
