@@ -36,6 +36,7 @@ from sftlint.rules.preference_pairs import (
 )
 from sftlint.rules.reasoning import EmptyReasoning, ReasoningInconsistent, ReasoningMalformed
 from sftlint.rules.record_schema import SchemaViolation
+from sftlint.rules.split_leakage import SplitLeakage
 from sftlint.rules.structure import (
     EmptyContent,
     MalformedMessage,
@@ -75,7 +76,7 @@ RULES: tuple[type[Rule], ...] = (
     SystemPromptMismatch, SystemPromptInconsistent, SystemPromptDrift,
     UserTooLong, UserTooShort, FormalUserTurn,
     ImperativeReply, ChecklistReply, ReplyLength, DegenerateRepetition, LanguageMismatch,
-    ExactDuplicate, NearDuplicate, ReusedReply,
+    ExactDuplicate, NearDuplicate, ReusedReply, SplitLeakage,
     CategoryImbalance, MissingCategory, UnknownCategory, RecordCount,
     ExceedsMaxLength, NoTrainableTokens, TemplateInjectedSystem, EndOfTurnTruncated,
     PiiEmail, PiiPhone, PiiNationalId, PiiPaymentCard,

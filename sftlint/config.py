@@ -70,6 +70,13 @@ class CategoriesConfig(StrictModel):
         return names
 
 
+class SplitsConfig(StrictModel):
+    """D004: the training and evaluation inputs (files or folders) that must not overlap."""
+
+    train: list[str] = Field(min_length=1)
+    eval: list[str] = Field(min_length=1)
+
+
 class TokensConfig(StrictModel):
     tokenizer: str | None = None
     max_length: int = Field(512, gt=0, le=MAX_TOKENS)
@@ -128,6 +135,7 @@ class Config(StrictModel):
     ray_address: str | None = None  # engine = "ray": the cluster; none starts a local one
     mapping: MappingConfig | None = None
     categories: CategoriesConfig | None = None
+    splits: SplitsConfig | None = None
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
     # ruff's: glob (relative to the project root) -> codes, prefixes or names to ignore there
     per_file_ignores: dict[str, list[str]] = Field(default_factory=dict)

@@ -1,0 +1,95 @@
+"""D004: evaluation records that are (nearly) training records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import Field
+
+from sftlint.config import StrictModel
+from sftlint.dedup import best_matches, find_near_matches
+from sftlint.findings import Finding
+from sftlint.records import Record
+from sftlint.rule import ProjectRule, Scope
+from sftlint.rules.duplicates import normalized_turns
+
+
+def _sample_text(record: Record) -> str:
+    """What D001/D002 compare: the user and assistant text, normalized."""
+    user, assistant = normalized_turns(record.row(True))
+    return user + "\n" + assistant
+
+
+class SplitLeakage(ProjectRule):
+    """A record of an evaluation split that exactly or nearly matches a training record.
+
+    ## What it does
+    Reads the inputs of `[splits] train` and `[splits] eval` (files or folders, wherever the
+    checked paths are) and compares the user and assistant text of every evaluation record
+    with every training record, as D001 and D002 do: exactly (case and runs of whitespace
+    ignored) and nearly (rapidfuzz ratio at or above `threshold`, default 90, with D002's
+    candidate search). Each leaked evaluation record is reported once, naming its closest
+    training record. Runs once per check, only when `[splits]` is configured.
+
+    ## Why it matters for training
+    An evaluation sample the model was trained on measures memory, not skill: the scores
+    look better the more the splits leak, and model choices made on them are wrong.
+
+    ## Example
+    ```text
+    [splits] train = ["data/train.jsonl"], eval = ["data/eval.jsonl"], and eval.jsonl line 3
+    holds the same user and reply as train.jsonl line 120
+    ```
+
+    ## Use instead
+    ```text
+    drop the record from one split, or re-split by conversation before deduplicating
+    ```
+
+    ## Options
+    - `threshold` (default 90): rapidfuzz ratio at or above which two records nearly match.
+    """
+
+    code = "D004"
+    name = "split-leakage"
+    scope = Scope.DATASET  # it compares two datasets; the engine runs it once per check
+
+    class Options(StrictModel):
+        threshold: float = Field(90.0, ge=50, le=100, allow_inf_nan=False)
+
+    options: Options
+
+    def check(self) -> Iterator[Finding]:
+        splits = self.config.splits
+        if splits is None:
+            return
+        from sftlint.engine import collect_datasets, iter_records
+
+        def records_of(paths: list[str]) -> list[Record]:
+            targets = [self.config.resolve(p) for p in paths]
+            return [record for dataset in collect_datasets(targets, self.config.exclude)
+                    for path in dataset.files for record in iter_records(path, self.config)
+                    if not record.problems]
+
+        train, evaluation = records_of(splits.train), records_of(splits.eval)
+        if not train or not evaluation:
+            return
+        train_texts = [_sample_text(r) for r in train]
+        eval_texts = [_sample_text(r) for r in evaluation]
+        exact = {text: i for i, text in reversed(list(enumerate(train_texts)))}
+        leaked: dict[int, tuple[float, int]] = {}
+        for j, text in enumerate(eval_texts):
+            if text in exact:
+                leaked[j] = (100.0, exact[text])
+        rest = [j for j in range(len(eval_texts)) if j not in leaked]
+        near = find_near_matches([eval_texts[j] for j in rest], train_texts,
+                                 self.options.threshold)
+        # best_matches wants (earlier, later, score): here (train index, eval index, score)
+        for k, (score, i) in best_matches([(i, k, s) for k, i, s in near]).items():
+            leaked[rest[k]] = (score, i)
+        for j, (score, i) in sorted(leaked.items()):
+            source = train[i]
+            how = "the same as" if score >= 100 and eval_texts[j] == train_texts[i] else \
+                f"{score:.0f}% similar to"
+            yield self.at(evaluation[j], None, f"evaluation record is {how} training record "
+                                                f"{source.path}:{source.line}")
