@@ -113,6 +113,36 @@ class Limits:
 
 
 @dataclass
+class TrainingTokens:
+    """Tokens of one SFT epoch as the trainer renders, truncates and masks the records."""
+
+    records: int = 0
+    tokens: int = 0  # within max-length
+    trainable: int = 0  # of those, the ones that carry loss
+    not_rendered: int = 0  # records the template cannot render (the gate refuses them)
+
+    def add(self, tokenizer: object, record: Record, max_length: int) -> None:
+        from sftlint.trainer.data import (
+            IGNORE_INDEX,
+            TemplateError,
+            chat_messages,
+            chat_tools,
+            encode,
+        )
+
+        if record.pair is not None or record.problems:
+            return  # preference pairs train with DPO/KTO, and broken records not at all
+        try:
+            encoded = encode(tokenizer, chat_messages(record), max_length, chat_tools(record))
+        except TemplateError:
+            self.not_rendered += 1
+            return
+        self.records += 1
+        self.tokens += len(encoded.input_ids)
+        self.trainable += sum(label != IGNORE_INDEX for label in encoded.labels)
+
+
+@dataclass
 class DatasetStats:
     files: int = 0
     records: int = 0
@@ -129,6 +159,7 @@ class DatasetStats:
     clusters_shown: list[Cluster] = field(default_factory=list)
     limits: Limits = field(default_factory=Limits)
     kinds: KindStats = field(default_factory=KindStats)
+    training: TrainingTokens | None = None  # with a tokenizer: what one epoch trains on
 
 
 def compute_stats(paths: list[str], config: Config, check: CheckResult,
@@ -161,6 +192,8 @@ def compute_stats(paths: list[str], config: Config, check: CheckResult,
                     stats.assistant_tokens = stats.assistant_tokens or Distribution([])
                     stats.user_tokens.values.extend(len(encode(u)) for u in users)
                     stats.assistant_tokens.values.extend(len(encode(a)) for a in replies)
+                    stats.training = stats.training or TrainingTokens()
+                    stats.training.add(tokenizer, record, config.tokens.max_length)
                 if config.categories:
                     stats.categories[category_of(row, config.categories) or UNCATEGORIZED] += 1
                 if here:
@@ -398,14 +431,51 @@ def render_table(stats: DatasetStats) -> str:
             target = stats.category_targets.get(name)
             shown = f"{target:>8.0f}" if target is not None else f"{'-':>8}"
             lines.append(f"{name:<22}{stats.categories[name]:>7}{shown}")
+    if stats.training:
+        t = stats.training
+        lines += ["", f"one epoch    {t.tokens} tokens in {t.records} record(s), {t.trainable} "
+                      f"trainable ({t.trainable / max(t.tokens, 1):.0%})"
+                  + (f"; {t.not_rendered} record(s) the template cannot render"
+                     if t.not_rendered else "")]
+    lines += kind_lines(stats.kinds)
     lines += ["", f"duplicate clusters: {len(stats.duplicate_clusters)}"]
     for group in stats.duplicate_clusters[:10]:
-        lines.append("  " + ", ".join(group[:6]) + (" ..." if len(group) > 6 else ""))
+        lines.append("  " + places_by_file(group[:6]) + (" ..." if len(group) > 6 else ""))
     if stats.findings:
         lines += ["", f"{'findings':<30}{'count':>7}"]
         for (code, name, severity), n in sorted(stats.findings.items()):
             lines.append(f"{code} {name:<25}{n:>7}  {severity}")
     return "\n".join(lines)
+
+
+def places_by_file(places: list[str]) -> str:
+    """"a.jsonl:3, a.jsonl:9, b.jsonl:2" as "a.jsonl: 3, 9; b.jsonl: 2": each path once."""
+    lines: dict[str, list[str]] = {}
+    for place in places:
+        path, _, line = place.rpartition(":")
+        lines.setdefault(path, []).append(line)
+    return "; ".join(f"{path}: {', '.join(found)}" for path, found in lines.items())
+
+
+def kind_lines(kinds: KindStats) -> list[str]:
+    """Tool calls, reasoning, pairs and media, for the records that carry them."""
+    lines: list[str] = []
+    if kinds.tool_calls:
+        lines += ["", f"{'tool calls':<30}{'count':>7}"]
+        lines += [f"{name:<30}{n:>7}" for name, n in kinds.tool_calls.most_common(15)]
+        if len(kinds.tool_calls) > 15:
+            lines.append(f"... {len(kinds.tool_calls) - 15} more function(s)")
+    if kinds.replies_with_reasoning:
+        lines += ["", f"reasoning    {kinds.replies_with_reasoning} of {kinds.replies} "
+                      f"replies ({kinds.replies_with_reasoning / kinds.replies:.0%})"]
+    if kinds.pair_similarity.values:
+        s = kinds.pair_similarity.summary()
+        lines += ["", f"pairs        chosen vs rejected similarity p50 {s['p50']}, "
+                      f"p90 {s['p90']}, p99 {s['p99']}, max {s['max']}"]
+    if kinds.media:
+        lines += ["", "media        " + ", ".join(f"{kind} {n}" for kind, n in
+                                                  sorted(kinds.media.items()))]
+    return lines
 
 
 def stats_dict(stats: DatasetStats) -> dict[str, object]:
@@ -424,6 +494,17 @@ def stats_dict(stats: DatasetStats) -> dict[str, object]:
         "categories": [{"name": n, "count": stats.categories[n],
                         "target": stats.category_targets.get(n)} for n in names],
         "duplicate_clusters": stats.duplicate_clusters,
+        "kinds": {"tool_calls": dict(stats.kinds.tool_calls.most_common()),
+                  "replies": stats.kinds.replies,
+                  "replies_with_reasoning": stats.kinds.replies_with_reasoning,
+                  "pair_similarity": (stats.kinds.pair_similarity.summary()
+                                      if stats.kinds.pair_similarity.values else None),
+                  "media": dict(sorted(stats.kinds.media.items()))},
+        "training_tokens": (None if stats.training is None else
+                            {"records": stats.training.records,
+                             "tokens": stats.training.tokens,
+                             "trainable": stats.training.trainable,
+                             "not_rendered": stats.training.not_rendered}),
         "findings": [{"code": code, "name": name, "severity": severity, "count": n}
                      for (code, name, severity), n in sorted(stats.findings.items())],
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
@@ -29,7 +30,7 @@ def test_duplicates_and_findings_in_the_table(in_tmp: Path) -> None:
                chat("睡不着。", "你应该早点睡。")]
     (in_tmp / "d.jsonl").write_bytes(jsonl(records))
     out = CliRunner().invoke(cli, ["stats", "d.jsonl"]).output
-    assert "duplicate clusters: 1" in out and "d.jsonl:1, d.jsonl:2" in out
+    assert "duplicate clusters: 1" in out and "d.jsonl: 1, 2" in out  # each path once
     assert "A001 imperative-reply" in out and "D001 exact-duplicate" in out
 
 
@@ -67,3 +68,38 @@ def test_html_report_renders_its_plots_in_chromium(in_tmp: Path) -> None:
     headless("--window-size=1280,1100", f"--screenshot={shot}", report.as_uri())
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a page, not a blank
+
+
+def test_data_kinds_in_text_and_json(in_tmp: Path) -> None:
+    from tests.conftest import REPO
+
+    fixture = REPO / "tests" / "files" / "tools_messages.jsonl"
+    out = CliRunner().invoke(cli, ["stats", str(fixture)]).stdout
+    assert "tool calls" in out
+    data = json.loads(CliRunner().invoke(cli, ["stats", "--format", "json", str(fixture)]).stdout)
+    assert data["kinds"]["tool_calls"] and data["training_tokens"] is None
+    pairs = REPO / "tests" / "files" / "trl_preference.jsonl"
+    out = CliRunner().invoke(cli, ["stats", str(pairs)]).stdout
+    assert "chosen vs rejected similarity p50" in out
+
+
+@pytest.mark.train
+def test_tokens_per_epoch_with_a_tokenizer(in_tmp: Path,
+                                           tmp_path_factory: pytest.TempPathFactory) -> None:
+    import torch
+
+    from tests.conftest import SYSTEM
+    from tests.tiny_model import PAIRS, shared_tiny_model
+
+    torch.set_num_threads(1)
+    texts = [SYSTEM] + [t for pair in PAIRS for t in pair] * 5
+    model = shared_tiny_model(tmp_path_factory.getbasetemp(), "stats-tiny", texts)
+    rows = [chat(u, a) for u, a in PAIRS]
+    (in_tmp / "d.jsonl").write_bytes(jsonl(rows))
+    (in_tmp / "sftlint.toml").write_text(f'[tokens]\ntokenizer = "{model}"\nmax-length = 512\n',
+                                         encoding="utf-8")
+    result = CliRunner().invoke(cli, ["stats", "--format", "json", "d.jsonl"])
+    tokens = json.loads(result.stdout)["training_tokens"]
+    assert tokens["records"] == len(PAIRS) and tokens["not_rendered"] == 0
+    assert 0 < tokens["trainable"] < tokens["tokens"]  # replies carry loss, prompts do not
+    assert "trainable (" in CliRunner().invoke(cli, ["stats", "d.jsonl"]).stdout
