@@ -100,14 +100,19 @@ class ReasoningInconsistent(DatasetRule):
         if not with_ or not without:
             return
         minority = with_ < without
-        total = with_ + without
-        what = ("carries reasoning" if minority else "carries no reasoning")
         for n, code in enumerate(self.groups[minority]):
-            path, line = self.places.decode(code)
-            yield self.finding(path, line, 1,
-                               f"assistant reply {what}, while {max(with_, without)} of the "
-                               f"dataset's {total} records {'do not' if minority else 'do'}",
-                               record_key=self.keys[minority][12 * n: 12 * n + 12].hex())
+            yield self.report(self.places.decode(code),
+                              self.keys[minority][12 * n: 12 * n + 12].hex(), with_, without)
+
+    def report(self, place: tuple[str, int], key: str, with_: int, without: int) -> Finding:
+        """The finding for a record of the smaller group, given the dataset's counts of
+        records with and without reasoning; the Ray engine reports through it too."""
+        minority = with_ < without
+        what = ("carries reasoning" if minority else "carries no reasoning")
+        return self.finding(place[0], place[1], 1,
+                            f"assistant reply {what}, while {max(with_, without)} of the "
+                            f"dataset's {with_ + without} records "
+                            f"{'do not' if minority else 'do'}", record_key=key)
 
 
 class EmptyReasoning(RecordRule):

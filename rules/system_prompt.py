@@ -134,10 +134,16 @@ class SystemPromptInconsistent(DatasetRule):
             if prompt == reference:
                 continue
             detail = describe_difference(prompt, reference)
-            for path, line in places:
-                yield self.finding(path, line, None,
-                                   f"system prompt {detail} (reference: the majority prompt, "
-                                   f"{count} records)")
+            for place in places:
+                yield self.report(place, detail, count)
+
+    def report(self, place: tuple[str, int], detail: str, count: int) -> Finding:
+        """The finding for a record whose prompt differs from the majority's (`detail`:
+        describe_difference's, `count`: the majority's records); the Ray engine reports
+        through it too."""
+        return self.finding(place[0], place[1], None,
+                            f"system prompt {detail} (reference: the majority prompt, "
+                            f"{count} records)")
 
 
 def _assigned_value(node: ast.AST, name: str) -> ast.expr | None:

@@ -15,7 +15,9 @@ What runs where:
   local search's sorted anchored keys, each key's order range-partitioned across the
   cluster, neighbours paired and verified in each range and across range edges.
 - B001 categories: counts as an aggregate. B004 record counts: from the readers' facts.
-- Other dataset rules (P002, R002, third-party ones) observe the rows on the driver, read
+- P002 prompts and R002 reasoning: counts summed on the driver, then each read task's
+  kept rows are reported against the totals where they were read.
+- Other dataset rules (D004, third-party ones) observe the rows on the driver, read
   chunk by chunk in order, as the local engine's parent process does.
 
 Ray is imported lazily: it is the `ray` extra.
@@ -50,6 +52,8 @@ if TYPE_CHECKING:
 RAY_CHUNK_BYTES = 16 << 20  # a byte range per task (larger than locally: a task costs more)
 KEYED = ("D001", "D002", "D003")  # grouped by key across the cluster
 AGGREGATED = ("B001",)  # counted where read, summed on the driver
+# counted where read and summed; then each part reports its own rows against the totals
+TWO_PASS = ("P002", "R002")
 FACTS_ONLY = ("B004",)  # needs only the readers' facts
 SAMPLES = 64  # per key and partition, to place the range boundaries of D002's sorted keys
 FILE_BITS, PART_BITS, ROW_BITS = 20, 12, 31  # a row's global order: (file, part, row) in 63 bits
@@ -93,6 +97,7 @@ class Plan:
     want_exact: bool = False  # D001 or D002: rows grouped by sample text
     want_reply: bool = False  # D003: rows grouped by reply
     aggregated: tuple[str, ...] = ()
+    two_pass: tuple[str, ...] = ()
     driver_rules: bool = False  # some dataset rule observes rows on the driver
 
 
@@ -263,8 +268,9 @@ class _RayCheck:
                          linter.partitions or max(2, cpus), keyed=keyed,
                          want_exact=bool({"D001", "D002"} & codes), want_reply="D003" in codes,
                          aggregated=tuple(c for c in AGGREGATED if c in codes),
-                         driver_rules=any(c not in (*KEYED, *AGGREGATED, *FACTS_ONLY)
-                                          for c in codes))
+                         two_pass=tuple(c for c in TWO_PASS if c in codes),
+                         driver_rules=any(c not in (*KEYED, *AGGREGATED, *TWO_PASS,
+                                                    *FACTS_ONLY) for c in codes))
         self.plan_ref = ray.put(self.plan)
         remote = ray.remote
         self.read_part = remote(max_retries=3)(_read_part)
@@ -274,6 +280,7 @@ class _RayCheck:
         self.sketch_part = remote(max_retries=3, num_returns=2)(_sketch_part)
         self.scatter = remote(max_retries=3)(_scatter)
         self.near_range = remote(max_retries=3)(_near_range)
+        self.part_reports = remote(max_retries=3)(_part_reports)
 
     def run(self, datasets: list[Dataset]) -> CheckResult:
         linter, result = self.linter, CheckResult()
@@ -314,7 +321,7 @@ class _RayCheck:
         for rule in dataset_rules:
             rule.run = self.linter.run or rule.run
         parts = list(self.parts(dataset.files))
-        returns = 2 + plan.partitions
+        returns = 3 + plan.partitions
         refs = [self.read_part.options(num_returns=returns).remote(self.plan_ref, part)
                 for part, _ in parts]
         heads = [r[0] for r in refs]
@@ -327,7 +334,8 @@ class _RayCheck:
             by_file.setdefault(part.file_index, []).append((part, text, head))
             row_refs.setdefault(part.file_index, []).append(ref[1])
             result.findings += head.findings
-        driver_rules = [r for r in dataset_rules if r.code not in (*KEYED, *AGGREGATED)]
+        driver_rules = [r for r in dataset_rules
+                        if r.code not in (*KEYED, *AGGREGATED, *TWO_PASS)]
         for file_index in sorted(by_file):
             pieces = by_file[file_index]
             part, text = pieces[0][0], pieces[0][1]
@@ -356,11 +364,38 @@ class _RayCheck:
                     merged.update(head.counts.get(rule.code, {}))
                 rule.counts = merged  # type: ignore[attr-defined]  # B001's counts, summed
                 result.findings += rule.finish(dataset.name)
-            elif rule.code not in KEYED:
+            elif rule.code not in (*KEYED, *TWO_PASS):
                 say(f"sftlint: {rule.code} {rule.name} over {dataset.name}")
                 result.findings += rule.finish(dataset.name)
-        buckets = [[r[2 + p] for r in refs] for p in range(plan.partitions)]
+        result.findings += self.two_pass_findings(dataset, read, [r[2] for r in refs])
+        buckets = [[r[3 + p] for r in refs] for p in range(plan.partitions)]
         result.findings += self.keyed_findings(dataset, buckets)
+
+    def two_pass_findings(self, dataset: Dataset, read: list[PartHead], marks: list[Any]
+                          ) -> list[Finding]:
+        """P002 and R002: the parts' counts summed here (in file order, as the local
+        engine counts), then each part reports its own rows against the totals."""
+        plan, config = self.plan, self.plan.config
+        totals: dict[str, Any] = {}
+        if "P002" in plan.two_pass and config.system_prompt is None \
+                and config.system_prompt_file is None:
+            prompts: Counter[str] = Counter()
+            for head in read:
+                prompts.update(head.counts.get("P002", {}))
+            if len(prompts) >= 2:
+                totals["P002"] = prompts.most_common(1)[0]  # first seen wins a tie
+        if "R002" in plan.two_pass:
+            reasoning: Counter[str] = Counter()
+            for head in read:
+                reasoning.update(head.counts.get("R002", Counter()))
+            with_, without = reasoning["with"], reasoning["without"]
+            if with_ and without:
+                totals["R002"] = (with_, without)
+        if not totals:
+            return []
+        jobs = [self.part_reports.remote(self.plan_ref, m, totals) for m in marks]
+        self.wait_all(jobs, f"sftlint: ray: {dataset.name}: prompts and reasoning", "parts")
+        return [f for found in self.ray.get(jobs) for f in found]
 
     def wait_all(self, refs: list[Any], label: str, unit: str) -> None:
         pending, total = list(refs), len(refs)
@@ -489,8 +524,41 @@ def _read_part(plan: Plan, part: Part) -> tuple[Any, ...]:
             reply = normalized_turns(row)[1]
             if reply:
                 buckets[stable_hash(reply) % plan.partitions][1].append((_order(part, n), row))
+    marks: list[tuple[str, int, str | None, bool | None, str]] = []
+    if "P002" in plan.two_pass:
+        counts["P002"] = Counter(row.system for row in rows if row.system is not None)
+    if "R002" in plan.two_pass:
+        counts["R002"] = Counter("with" if row.reasoning else "without" for row in rows
+                                 if row.reasoning is not None)
+    if plan.two_pass:  # what the second pass needs of each row, kept on this node
+        marks = [(row.path, row.line, row.system, row.reasoning,
+                  row.key() if "R002" in plan.two_pass and row.reasoning is not None else "")
+                 for row in rows]
     head = PartHead(facts, findings, counts, len(rows))
-    return (head, rows if plan.driver_rules else None, *buckets)
+    return (head, rows if plan.driver_rules else None, marks, *buckets)
+
+
+def _part_reports(plan: Plan, marks: list[tuple[str, int, str | None, bool | None, str]],
+                  totals: dict[str, Any]) -> list[Finding]:
+    """P002's and R002's findings on one part's rows, given the dataset's totals."""
+    from sftlint.rules.system_prompt import describe_difference
+
+    rules = {r.code: r for r in instantiate(plan.rules, plan.config) if r.code in totals}
+    found: list[Finding] = []
+    details: dict[str, str] = {}
+    for path, line, system, reasoning, key in marks:
+        if "P002" in totals and system is not None:
+            reference, count = totals["P002"]
+            if system != reference:
+                detail = details.get(system)
+                if detail is None:
+                    detail = details[system] = describe_difference(system, reference)
+                found.append(rules["P002"].report((path, line), detail, count))  # type: ignore[attr-defined]
+        if "R002" in totals and reasoning is not None:
+            with_, without = totals["R002"]
+            if reasoning == (with_ < without):  # the smaller group (on a tie, without)
+                found.append(rules["R002"].report((path, line), key, with_, without))  # type: ignore[attr-defined]
+    return found
 
 
 def _replay(plan: Plan, code: str, dataset: str, rows: Sequence[tuple[int, Row]]

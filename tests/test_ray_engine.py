@@ -122,6 +122,11 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
         else:
             records.append(_record(_text(rng, 4, 20), _text(rng, 30, 80),
                                    rng.choice(CATEGORIES[:2] if i % 7 else CATEGORIES)))
+            if i % 97 == 0:  # P002: another system prompt
+                records[-1]["messages"][0]["content"] = "你是一位陪伴者。"  # type: ignore[index]
+            if i % 89 == 0:  # R002: a reply that reasons
+                records[-1]["messages"][2]["content"] = (  # type: ignore[index]
+                    "<think>" + _text(rng, 5, 10) + "</think>" + _text(rng, 30, 60))
     root = tmp_path_factory.mktemp("raydata")
     data = root / "data"
     data.mkdir()
@@ -146,6 +151,11 @@ def _sorted(findings: list[dict[str, object]]) -> list[str]:
     return sorted(json.dumps(f, sort_keys=True, ensure_ascii=False) for f in findings)
 
 
+def _assert_same(found: list[dict[str, object]], expected: list[dict[str, object]]) -> None:
+    a, b = _sorted(found), _sorted(expected)
+    assert a == b, (len(a), len(b), sorted(set(a) - set(b))[:3], sorted(set(b) - set(a))[:3])
+
+
 def _check_json(root: Path, *args: str) -> tuple[int, list[dict[str, object]], str]:
     result = CliRunner().invoke(cli, ["check", "--config", str(root / "sftlint.toml"),
                                       "--format", "json", *args], catch_exceptions=False)
@@ -158,10 +168,10 @@ def test_same_findings_as_the_local_engine(ray_head: str, dataset: Path) -> None
     ray_code, on_ray, err = _check_json(dataset, "--engine", "ray", "--ray-address", ray_head)
     assert (ray_code, err) == (code, "")
     codes = {f["code"] for f in local}
-    assert {"D001", "D002", "D003", "B001", "A001"} <= codes, codes
+    assert {"D001", "D002", "D003", "B001", "A001", "P002", "R002"} <= codes, codes
     assert any(f["code"] == "D001" and ":" in str(f["message"]).rsplit(" ", 1)[-1]
                for f in local)  # a duplicate across files
-    assert _sorted(on_ray) == _sorted(local)
+    _assert_same(on_ray, local)
 
 
 def test_byte_ranges_and_partitions_give_the_same_findings(ray_head: str,
@@ -175,8 +185,7 @@ def test_byte_ranges_and_partitions_give_the_same_findings(ray_head: str,
     on_ray = RayLinter(config, rules, address=ray_head, partitions=3, chunk_bytes=40_000,
                        split_min_bytes=40_000).check(target)
     assert (on_ray.files, on_ray.records) == (local.files, local.records) == (5, RECORDS)
-    assert _sorted([f.to_dict() for f in on_ray.findings]) == \
-        _sorted([f.to_dict() for f in local.findings])
+    _assert_same([f.to_dict() for f in on_ray.findings], [f.to_dict() for f in local.findings])
 
 
 def test_unreachable_cluster_is_one_line(dataset: Path) -> None:
@@ -221,7 +230,7 @@ def test_worker_killed_mid_run(ray_head: str, dataset: Path) -> None:
         assert out.strip() in ("", "[]") and err.count("\n") == 1 and "error" in err, err
     else:
         assert run.returncode == 1 and out.startswith("["), (run.returncode, err, out[:200])
-        assert _sorted(json.loads(out)) == _sorted(local)
+        _assert_same(json.loads(out), local)
 
 
 def _head_session(address: str) -> int:
