@@ -37,10 +37,19 @@ def orjson_loop(path: Path) -> float:
     return time.perf_counter() - start
 
 
+def orjson_cpu(path: Path) -> float:
+    start = time.process_time()
+    with path.open("rb") as f:
+        for line in f:
+            orjson.loads(line)
+    return time.process_time() - start
+
+
 PEAK_WRAPPER = """
 import resource, subprocess, sys
 code = subprocess.call(sys.argv[1:])
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss, file=sys.stderr)
 sys.exit(code)
 """
 
@@ -57,9 +66,10 @@ def checkout(rev: str, into: Path) -> Path:
 
 
 def run_sftlint(path: Path, select: str, jobs: int | None, python_path: Path | None = None
-                ) -> tuple[float, float, int]:
-    """(seconds, peak RSS in MiB, findings) of one `sftlint check`. It runs under a small
-    wrapper process whose RUSAGE_CHILDREN peak covers that check and its workers only."""
+                ) -> tuple[float, float, float, int]:
+    """(seconds, CPU seconds, peak RSS in MiB, findings) of one `sftlint check`. It runs
+    under a small wrapper process whose RUSAGE_CHILDREN covers that check and its workers
+    only. CPU seconds (all processes) vary less than wall time on a shared machine."""
     cmd = [sys.executable, "-c", PEAK_WRAPPER,
            sys.executable, "-m", "sftlint", "check", str(path), "--select", select,
            "--statistics", "--exit-zero"]
@@ -73,9 +83,9 @@ def run_sftlint(path: Path, select: str, jobs: int | None, python_path: Path | N
     elapsed = time.perf_counter() - start
     if proc.returncode:
         raise SystemExit(f"sftlint failed ({proc.returncode}): {err[-2000:]}")
-    peak_kb = int(err.strip().splitlines()[-1])
+    cpu, peak_kb = err.strip().splitlines()[-1].split()
     findings = sum(int(line.split("\t")[0]) for line in out.splitlines() if "\t" in line)
-    return elapsed, peak_kb / 1024, findings
+    return elapsed, float(cpu), int(peak_kb) / 1024, findings
 
 
 def main() -> None:
@@ -99,16 +109,20 @@ def main() -> None:
         baseline = min(orjson_loop(path) for _ in range(3))
         print(f"file: {path.name if args.file else 'generated ' + args.corpus} "
               f"{size_mb:.0f} MB, select {args.select}, jobs {args.jobs or os.cpu_count()}")
-        print(f"orjson.loads loop: {baseline:.2f} s", flush=True)
+        baseline_cpu = min(orjson_cpu(path) for _ in range(3))
+        print(f"orjson.loads loop: {baseline:.2f} s ({baseline_cpu:.2f} s CPU)", flush=True)
         if args.baseline_rev:
             old = checkout(args.baseline_rev, Path(tmp) / "baseline")
-            old_s, old_mb, old_findings = run_sftlint(path, args.select, args.jobs, old)
-            print(f"sftlint {args.baseline_rev}:  {old_s:.2f} s, peak RSS {old_mb:.0f} MiB, "
-                  f"{old_findings} findings, ratio {old_s / baseline:.2f}x", flush=True)
-        elapsed, peak_mb, findings = run_sftlint(path, args.select, args.jobs)
-        print(f"sftlint check:     {elapsed:.2f} s, peak RSS {peak_mb:.0f} MiB, "
-              f"{findings} findings")
-        print(f"ratio:             {elapsed / baseline:.2f}x")
+            old_s, old_cpu, old_mb, old_findings = run_sftlint(path, args.select, args.jobs,
+                                                               old)
+            print(f"sftlint {args.baseline_rev}:  {old_s:.2f} s ({old_cpu:.1f} s CPU), peak RSS "
+                  f"{old_mb:.0f} MiB, {old_findings} findings, ratio {old_s / baseline:.2f}x",
+                  flush=True)
+        elapsed, cpu, peak_mb, findings = run_sftlint(path, args.select, args.jobs)
+        print(f"sftlint check:     {elapsed:.2f} s ({cpu:.1f} s CPU), peak RSS {peak_mb:.0f} "
+              f"MiB, {findings} findings")
+        print(f"ratio:             {elapsed / baseline:.2f}x "
+              f"(CPU: {cpu / baseline_cpu:.2f}x)")
 
 
 if __name__ == "__main__":

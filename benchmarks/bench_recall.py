@@ -143,7 +143,7 @@ def main() -> None:
     per_record = np.bincount(candidates.ravel(), minlength=len(texts))
     print(f"{'candidates':<18} {len(candidates)} distinct pairs, "
           f"{2 * len(candidates) / len(texts):.1f} a record (max {per_record.max()}, bound "
-          f"{2 * dedup.KEYS * dedup.NEIGHBOURS}); {len(kept)} left after the length and "
+          f"{2 * dedup.KEYS * dedup.CLUSTER_NEIGHBOURS}); {len(kept)} left after the length and "
           f"histogram filter, for rapidfuzz")
     report("anchored keys", found, search_s, truth)
 

@@ -24,6 +24,7 @@ EXHAUSTIVE_WORK = 1e9  # ...unless the texts are long: pairs x length^2 / 64 (bi
 # whatever the data.
 KEYS = 16
 NEIGHBOURS = 2
+CLUSTER_NEIGHBOURS = 16  # ...or up to this many where keys agree on 17 characters
 GRAM = 3  # the anchor is a character 3-gram...
 # ...and a key orders by the text's prefixes of these lengths from it, 8 bits each: two
 # 64-bit words, the second for templates that keep texts apart only far from the anchor
@@ -273,9 +274,15 @@ def neighbour_pairs(keys: np.ndarray, neighbours: int = NEIGHBOURS) -> Iterator[
     n = keys.shape[1]
     for key in keys:
         order = _key_order(key)
+        first = key[order, 0]
         found = []
-        for d in range(1, min(neighbours, n - 1) + 1):
+        for d in range(1, min(CLUSTER_NEIGHBOURS, n - 1) + 1):
             a, c = order[:-d], order[d:]
+            if d > neighbours:  # beyond the window, only records whose first 17 characters
+                same = first[:-d] == first[d:]  # from the anchor agree: a cluster
+                if not same.any():
+                    break
+                a, c = a[same], c[same]
             found.append(np.stack([np.minimum(a, c), np.maximum(a, c)], axis=1))
         if found:
             yield np.concatenate(found)

@@ -55,12 +55,12 @@ def test_recall_on_low_vocabulary_text_against_exhaustive() -> None:
 def test_candidates_are_bounded_by_count() -> None:
     texts = low_vocabulary_corpus(2500, seed=2)
     candidates, _ = search(texts)
-    bound = 2 * dedup.KEYS * dedup.NEIGHBOURS
+    bound = 2 * dedup.KEYS * dedup.CLUSTER_NEIGHBOURS
     per_record = np.bincount(candidates.ravel(), minlength=len(texts))
     assert per_record.max() <= bound
-    assert len(candidates) <= len(texts) * dedup.KEYS * dedup.NEIGHBOURS
+    assert len(candidates) <= len(texts) * dedup.KEYS * dedup.CLUSTER_NEIGHBOURS
     assert (candidates[:, 0] < candidates[:, 1]).all()
-    assert len(np.unique(candidates, axis=0)) / len(texts) <= bound / 2
+    assert 2 * len(np.unique(candidates, axis=0)) / len(texts) <= 2 * dedup.KEYS * dedup.NEIGHBOURS
     # the same bound when every text is nearly the same one (the worst case for buckets)
     same = [("想" * 40)[:k] + "好" + ("想" * 40)[k:] for k in range(40)]
     candidates, pairs = search(same)
