@@ -22,9 +22,12 @@ def test_wheel_has_one_top_level_package(tmp_path: Path) -> None:
     assert top == {"sftlint"}
     assert "sftlint/rules/imperative_reply.py" in names
     assert "sftlint/trainer/data.py" in names
+    assert "sftlint/formats/parquet.py" in names
     metadata = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith("METADATA"))).decode()
     requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist")]
     core = [r for r in requires if "extra ==" not in r]
     assert not any("torch" in r or "transformers" in r for r in core)
     assert any("torch>=2.4" in r and 'extra == "train"' in r for r in requires)
+    assert not any("pyarrow" in r for r in core)  # large: Parquet and Arrow are an extra
+    assert any("pyarrow>=14" in r and 'extra == "parquet"' in r for r in requires)
