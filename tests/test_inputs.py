@@ -178,3 +178,11 @@ def test_arrow_nulls_of_absent_fields_are_not_keys(in_tmp: Path) -> None:
     write_parquet(in_tmp / "d.parquet", records)
     expected = lint([in_tmp / "d.jsonl"], select=["S"])
     assert comparable(lint([in_tmp / "d.parquet"], select=["S"])) == comparable(expected)
+
+
+def test_one_arrow_file_named_directly(in_tmp: Path) -> None:
+    datasets = pytest.importorskip("datasets")
+    datasets.Dataset.from_list(RECORDS[2:3]).save_to_disk(str(in_tmp / "ds"))
+    [arrow] = sorted((in_tmp / "ds").glob("*.arrow"))
+    found = lint([arrow], select=["A001"])
+    assert [(f.code, f.line, f.column) for f in found] == [("A001", 1, None)]

@@ -55,6 +55,10 @@ def format_for(path: str) -> InputFormat:
 
             return ARROW
         raise InputError(f"{path}: is a directory")
+    if path.endswith(".arrow"):  # one file of a dataset, named directly
+        from sftlint.formats.arrow import ARROW
+
+        return ARROW
     if path.endswith(".parquet"):
         from sftlint.formats.parquet import PARQUET
 

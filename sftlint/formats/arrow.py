@@ -24,7 +24,7 @@ class Arrow(RowFormat):
             import pyarrow  # noqa: F401
         except ImportError:
             raise needs_pyarrow(path, "an Arrow dataset") from None
-        files = arrow_files(path)
+        files = arrow_files(path) if os.path.isdir(path) else [path]  # or one .arrow file
         facts = SourceFacts(path=display, size=sum(os.path.getsize(f) for f in files))
         return facts, row_records(facts, table_rows(_batches(files)), accept_lists)
 
