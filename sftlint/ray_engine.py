@@ -137,6 +137,9 @@ class RayLinter(Linter):
         except Exception as exc:
             if not _is_ray_error(ray, exc):
                 raise
+            cause = getattr(exc, "cause", None)  # what a task raised, e.g. an unreadable input
+            if isinstance(cause, InputError):
+                raise InputError(str(cause)) from None
             raise RayEngineError(f"the Ray run failed, no findings reported: "
                                  f"{_one_line(exc)}") from None
         finally:
