@@ -15,10 +15,11 @@ from sftlint.rule import RecordRule
 # A line that starts with a list marker: 1. / 2、 / （3） / ① / - / • / ✔ / 一、 / 第一， / A. / # heading
 _LIST_LINE = re.compile(
     r"(?m)^[ \t]*(?:[*_>]{1,2}[ \t]*)?(?:\d{1,2}[.、．)）:：](?![\d.:：])|[（(]\d{1,2}[)）]|[①-⑳]"
-    r"|[-*+][ \t]|[•·●▪◆◇■□★☆✔✓✅➤►▶→][ \t]?|[一二三四五六七八九十]{1,2}[、.．]"
+    r"|[-*+][ \t]|[•·●▪◆◇■□★☆✔✓✅➤►▶→][ \t]?|[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55][\ufe0f]?|[一二三四五六七八九十]{1,2}[、.．]"
     r"|第[一二三四五六七八九十]+(?:步|点|条)?[，,、：:.．]|[A-Ha-h][.)）][ \t]|#{1,6}[ \t]|(?:Step|步骤)[ \t]*\d)")
 # A key: value line ("爷爷：王德顺", "早上：降压药一片"): three or more in a row make a list.
-_KEY_VALUE_LINE = re.compile(r"(?m)^[ \t]*[^\s：:，,。！？!?]{1,8}[：:][ \t]*\S[^\n]{0,40}$")
+_KEY_VALUE_LINE = re.compile(r"(?m)^[ \t]*[^\s：:，,。！？!?]{1,8}(?:[：:]|[ \t]+(?=[\U0001F300-\U0001FAFF\u2600-\u27BF])"
+                             r"|[ \t]*[-–—→|][ \t]*)[ \t]*\S[^\n]{0,40}$")
 # Numbered items inside a sentence, after a colon, a stop, a semicolon or a comma:
 # "建议您：1.按时服药；2.保持低盐饮食；3.…", "一是少吃盐，二是别熬夜", "第一，…第二，…", "①…②…".
 _INLINE_ITEM = re.compile(
@@ -32,6 +33,8 @@ _STEP_FIRST = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:首先|第�
 _STEP_SECOND = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次|然后|接着|再次|第二步)")
 _STEP_NEXT = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次)[，,]")
 _STEP_LAST = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:最后|第三步)")
+# 先…，然后/再…，最后… in one run, wherever 先 stands (您必须先去…，然后…，最后…).
+_STEP_RUN = re.compile(r"先[^。！？!?\n]{2,60}?[，,；;。]\s*(?:然后|再|接着|之后)[^。！？!?\n]{1,60}?[，,；;。]\s*最后")
 _EN_FIRST = re.compile(r"(?:^|(?<=[.!?:]\s))First(?:ly)?,", re.M)
 _EN_NEXT = re.compile(r"(?:^|(?<=[.!?]\s))(?:Second(?:ly)?|Next|Then),", re.M)
 _EN_LAST = re.compile(r"(?:^|(?<=[.!?]\s))(?:Third(?:ly)?|Finally|Lastly),", re.M)
@@ -90,6 +93,8 @@ def checklist_items(text: str) -> int:
         nexts = len(_STEP_SECOND.findall(text))
         if _STEP_NEXT.search(text) or (nexts and _STEP_LAST.search(text)):
             counts.append(1 + nexts + len(_STEP_LAST.findall(text)))
+    if "先" in text and "最后" in text and _STEP_RUN.search(text):
+        counts.append(3)
     if "First" in text and _EN_FIRST.search(text) and _EN_NEXT.search(text):
         counts.append(1 + len(_EN_NEXT.findall(text)) + len(_EN_LAST.findall(text)))
     if "；" in text or ";" in text:
@@ -105,12 +110,14 @@ class ChecklistReply(RecordRule):
     ## What it does
     Flags assistant turns laid out as a list of `min-items` or more items, in any of the
     layouts a list takes:
-    - lines that start with a marker: `1.`, `2、`, `（3）`, `①`, `-`, `•`, `·`, `✔`, `一、`,
-      `第一，`, `A.`, `# heading`;
-    - three or more `key: value` lines in a row (`早上：降压药一片`);
+    - lines that start with a marker: `1.`, `2、`, `（3）`, `①`, `-`, `•`, `·`, `✔`, an
+      emoji, `一、`, `第一，`, `A.`, `# heading`;
+    - three or more `key: value` lines in a row (`早上：降压药一片`, `周一 😊 孙子来电话`,
+      `周三 - 复查`);
     - numbered items inside a sentence, in order from 1: `建议您：1.按时服药；2.保持低盐饮食；
       3.…`, `一是…，二是…`, `第一，…；第二，…`, `①…②…`, `1）…2）…`;
-    - steps in prose: `首先…其次…`, `首先/先…然后…最后…`, `第一步…第二步…`, and in English
+    - steps in prose: `首先…其次…`, `首先/先…然后/再…最后…` (also after a modal:
+      `您得先…，再…，最后…`), `第一步…第二步…`, and in English
       `First, … Second, … Finally, …`;
     - three or more short items split by semicolons after a colon (`日程是：周一理发；周三复查；…`).
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from sftlint.chinese import Span, clause_at, quoted, sentence_at, terminator
+from sftlint.chinese import Span, clause_at, ngram_score, quoted, sentence_at, terminator
+from sftlint.config import StrictModel
 from sftlint.findings import Finding
 from sftlint.records import Record
 from sftlint.rule import RecordRule
@@ -14,7 +15,7 @@ from sftlint.rules.assistant_replies import checklist_items
 # The building blocks of a Chinese order. A pattern only proposes a match; `_lecture` then
 # reads its sentence (quoted, reported, asked, conditional, "probably", someone else's) and
 # decides.
-_YOU = r"(?:你们|您们|你|您)"
+_YOU = r"(?:你们|您们|你|您|(?<![的个位些])老人家)"
 # What may stand between the listener and the modal ("您可千万别", "您每天必须").
 _ADVERB = (r"(?:可|也|还|就|真|都|再|千万|一定|务必|还是|以后|今后|平时|自己|真的|总|老|现在|"
            r"每天|天天|晚上|早上|出门|这回|这次|下次|下回|从今以后|从现在开始|自个儿|可得|真得)")
@@ -41,7 +42,7 @@ _MODAL = (r"(?:应该|应当|必须|务必|一定要|一定得|一定不要|一�
 # What a subjectless 要/需要 commands ("要多出去走走", "也要接受自己"); 要靠别人帮忙 or
 # 要走半个钟头 say what something takes.
 _DIRECTIVE = (r"(?:多|少|学会|学着|坚持|注意|记住|振作|坚强|乐观|积极|想开|看开|保持|按时|懂得|知道|"
-              r"明白|控制|改变|面对|接受|放下|勇敢|早点|早些|及时|适当|规律|尽量|理解|体谅|"
+              r"明白|控制|改变|面对|接受|放下|勇敢|坦然|努力|早点|早些|及时|适当|规律|尽量|理解|体谅|"
               r"关注|重视|正视|珍惜|爱惜|照顾好|对自己|为自己|给自己|让自己|有信心|听话|听医生|"
               r"好好|按照|配合|戒|定期|经常|每天|尽快|马上|赶紧|立刻|先去|去医院|去看)")
 # Clause openers a subjectless order may follow ("所以呀，要多出去走走", "也要接受自己").
@@ -50,7 +51,8 @@ _OPENER = (r"(?:那|那就|所以|所以呀|还是|可|千万|一定|总之|其�
            r"还|而是|更|同时|最重要的是|关键是|记得|晚上|早上|出门|每天|赶紧|以后可|睡前|睡觉前|饭前|"
            r"饭后|空腹|出门前|平常|白天|夜里|天冷了|天热了|下雨天|冬天|夏天|这几天|这阵子)")
 _BARE = (r"(?:应该|应当|必须|务必|一定要|一定得|一定不要|千万要|千万别|千万不要|千万不能|"
-         r"最好(?!的|是)|得(?=多|少|学|注意|按时|去|好好|赶紧|起来|振作|往前)|"
+         r"最好(?!的|是)|得(?=多|少|学|注意|按时|去|好好|赶紧|起来|振作|往前|换|改|跟上|走出|放下|面对|接受|听)|"
+         r"该(?=走出来|放下|想开|看开|振作|面对|改改|收收|醒醒)|"
          rf"(?:需要|要)(?={_DIRECTIVE})|"
          rf"{_PROHIBIT}|少(?=\S{{1,2}}(?:点|些)|想|操心|管闲事|抽烟|喝酒)|赶紧|赶快|立刻|马上(?!就要|就到)|"
          r"快(?=去|把|回去|回家)|听话(?=[，,！!])|早(?:就)?(?:应该|该)|"
@@ -58,7 +60,9 @@ _BARE = (r"(?:应该|应当|必须|务必|一定要|一定得|一定不要|千�
          r"请(?=保持|尽量|务必|一定|不要|别|多|少|注意(?![，,：:])|按时|坚持|学会|停止|立即))")
 # Obligation that needs no subject or clause start ("出门一定要带上手机", "血压问题不能忽视").
 _ANYWHERE = (r"(?:一定要|一定得|一定不要|一定别|一定不能|务必|必须(?!的)|千万(?:要|别|不要|不能)|不许|不准(?![确吧啊呢了的])|"
-             r"不能(?=忽视|马虎|大意|拖|停|忘|不))")
+             r"不能(?=忽视|马虎|大意|拖|停|忘|不)|(?:一概|统统|通通|一律)(?:别|不要|不许|不准|不能)|"
+             r"(?:(?<=身体)|(?<=年纪)|(?<=岁数))(?:就|可|还是)(?:别|不要)|就得(?=[^，。！？,!?]{0,6}(?:求助|去|改|放下|面对|接受|看开|想开))|"
+             r"(?:念头|想法|心思|脾气|眼泪)(?:赶紧|赶快|快)(?:收|放|擦|停|打住))")
 # Telling people what to think or feel ("别这么想", "不能老钻牛角尖", "您就是想太多了").
 _THINKING = (r"(?:想(?!办法|法子|一想|吃|去|要|做|听|看|说|跟|和|找|见|买|回|象|像|念|起)|琢磨|"
              r"胡思乱想|钻牛角尖|灰心|泄气|悲观|消极|丧气|说丧气话|这么说|这样说|那么说|说这种话|"
@@ -75,14 +79,14 @@ _YOU_MODAL = re.compile(
 _BARE_ORDER = re.compile(
     # a subjectless order opening a clause: "要多出去走走", "赶紧把药吃了", "少吃点咸的"
     rf"[，,。！!？?；;：:\n…～~]\s*(?=[那所还可千一总其而但不因以今平现另真哎唉呀啊这下也都就更同最关"
-    rf"记晚早出每赶睡饭空白夜天冬夏应必务得需要别甭少立马把请快听])(?P<lead>{_OPENER}{{0,2}}(?P<bare>{_BARE}))")
+    rf"记晚早出每赶睡饭空白夜天冬夏应必务得需要别甭少立马把请快听该])(?P<lead>{_OPENER}{{0,2}}(?P<bare>{_BARE}))")
 _WE_MODAL = re.compile(
     # counsellors' inclusive "we": "我们都应该保持谦逊", "我们需要为自己的情绪负责"
-    r"(?P<we>(?:我们|咱们)(?:都|也|还|就|一定|真的)*(?:应该|应当|必须|一定要|"
+    r"(?P<we>(?:我们|咱们)(?:都|也|还|就|一定|真的)*(?:应该|应当|必须|一定要|不能(?=一直|总|老|再)|"
     r"(?:需要|要)(?:为自己|学会|学着|正视|接受|面对|改正|调整心态)))")
 _REMEMBER = re.compile(
     # "remember, <a maxim>": "记住，爱情需要时间和努力来维系"
-    r"(?P<remember>(?:记住|记得)[，,：:](?=[^。！？!?\n]*(?:需要|应该|必须|要|不要|别)))")
+    r"(?P<remember>(?:记住|记得)[，,：:](?=[^。！？!?\n，,]*(?:需要|应该|必须|要|不要|别|马上|立刻|赶紧|全是|都是)))")
 _THINK = re.compile(
     # what to think or feel: "别想那么多", "可不能这么想"
     rf"(?P<think>(?:别|不要|不许|不准|甭|不能|不该|不应该|不应当|不可以|可不敢){_DEGREE}*{_THINKING})")
@@ -94,7 +98,11 @@ _FIXED = (
     (r"(?:想开|看开|看淡)(?:点|些|一点|一些)|(?:要|得|该|应该|必须|需要)(?:想开|看开|看淡|放下|"
      r"振作起来|坚强起来|学会|学着|往前看|向前看)",
      ("想开", "看开", "看淡", "放下", "振作", "坚强起来", "学会", "学着", "前看")),
-    (r"听我(?:的|一句)", ("听我",)),
+    (r"(?:最重要的是|最要紧的是|关键是|关键在于)(?:要|得)?(?:勇敢|学会|接受|面对|坚持|保持|放下|调整|改变|行动|"
+     r"振作|走出|迈出)", ("重要的是", "要紧的是", "关键")),
+    (r"听我(?:的|一句)|(?<![不])听劝|打住|为(?:您|你)好", ("听我", "听劝", "打住", "为您好", "为你好")),
+    (r"(?:您|你)?(?:这样|这么|那样)(?:下去)?(?:可|就|也|真|是|真的)*(?:不行|不成)|(?:可|就|也)?不兴(?:这样|这么|那样)|"
+     r"(?:这么|这样)想就(?:钻牛角尖|想偏|错)", ("不行", "不成", "不兴", "想就")),
     (r"最好(?:还是|别|不要)", ("最好",)),
     (r"怎么(?:能(?:这么|这样|那么|那样)?(?:想|说)|可以(?:这么|这样|那么|那样))", ("怎么能", "怎么可以")),
     (rf"{_YOU}(?:就是|就|是|也是)*想(?:太多|得太多|多)了", ("想太多", "想多了", "想得太多")),
@@ -119,7 +127,7 @@ _FIXED = (
 # a gate, one search for the literals every match of the group contains.
 _GATES: tuple[tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]], ...] = (
     (None, (_BARE_ORDER, _TOPIC_MODAL)),
-    (re.compile("[你您]"), (_YOU_MODAL,)),
+    (re.compile("[你您]|老人家"), (_YOU_MODAL,)),
     (re.compile("我们|咱们|记住|记得"), (_WE_MODAL, _REMEMBER)),
     (re.compile("想|琢磨|钻牛角尖|灰心|泄气|悲观|消极|丧气|么说|样说|说这|说傻|说丧|说自己|评价自己|"
                 "自暴自弃|过不去|看轻|小看|死胡同"), (_THINK,)),
@@ -138,6 +146,8 @@ _ENGLISH = re.compile(
     r"|\b(?:don'?t|do\s+not)\s+(?:give|tell|skip|sit|stay\s+up|eat|drink|even\s+think|"
     r"think\s+(?:like|that|about\s+it)|say\s+that|talk\s+like\s+that|be\s+(?:silly|ridiculous|"
     r"so\s+negative|so\s+pessimistic))\b"
+    r"|\byou\s+(?:can(?:'|no)?t|cannot)\s+(?:keep|go\s+on|just\s+(?:sit|stay|ignore|give)|let\s+(?:this|that|it)|"
+    r"spend|live\s+like|ignore|skip|stop\s+taking)\b"
     r"|\byou(?:'ve|\s+have)?\s+got\s+to\b|\byou\s+gotta\b|\bstop\s+thinking\b|\bI\s+want\s+you\s+to\s+(?!know|feel|have|remember|be\s+happy)"
     r"|\bit'?s\s+(?:high\s+)?time\s+you\b|\byou'?d\s+best\b|\bdo\s+as\s+I\s+say\b"
     r"|\btry\s+harder\b|\bcheer\s+up\b|\bno\s+more\s+\w+ing\b|\bpull\s+yourself\s+together\b"
@@ -153,7 +163,7 @@ _BIE_WORD = set("特分区告差级类性个识辨离道送惜临久派鉴判甄
 # 应该 as "probably" (您应该很累吧, 您应该是想家了) guesses, it does not order.
 _EPISTEMIC = re.compile(
     r"(?:是|很|挺|也|已经|会|不会|还|蛮|比较|特别|非常|就|没|能|可以|感觉|觉得|都|快|差不多|不错|"
-    r"好多了|算|不至于|不用|没事|更|真|听说|见过|习惯|高兴|开心|累|饿|困|冷|热|舒服|满意|放心|了|"
+    r"好多了|算|不至于|不用|没事|更|真|听说|见过|习惯|高兴|开心|累|饿|困|冷|热|舒服|满意|放心(?!地)|了|"
     r"有点|有些|有不少|有很多|比)")
 # 该…了 about the day's routine is a reminder of the time ("该吃药了"), not an order.
 _ROUTINE = re.compile(r"(?:吃|喝|睡|歇|休息|起床|午睡|回家|出门|散步|做饭|吃药|量血压)")
@@ -161,7 +171,7 @@ _ROUTINE = re.compile(r"(?:吃|喝|睡|歇|休息|起床|午睡|回家|出门|�
 # speaker is the assistant itself (我觉得您应该… still lectures).
 _SPEECH = re.compile(
     r"(?<!小)(?:说(?!明|不定|实话|真的|白了|到|起|话|句|了算|自己|这|那|傻)|讲(?!究|话)|告诉|觉得|认为|"
-    r"以为|嘱咐|叮嘱|劝|要求|交代|提醒|念叨|唠叨|听说|觉着|想着|寻思|强调|建议|希望|指出|提到|告诫|警告|规定)")
+    r"以为|嘱咐|叮嘱|劝|要求|(?<![别不会能])让(?=[你您]|$)|交代|提醒|念叨|唠叨|听说|觉着|想着|寻思|强调|建议|希望|指出|提到|告诫|警告|规定)")
 _SPEECH_SKIP = ("来说", "再说", "虽说", "比如说", "就是说", "换句话说", "老实说", "不用说",
                 "怎么说", "这么说", "那么说", "可以说", "应该说", "话说", "别说", "不要说")
 _MY_VOICE = re.compile(
@@ -177,23 +187,30 @@ _RHETORIC = re.compile(r"怎么能|怎么可以|难道|还不(?:快|赶紧|赶�
 # A subject other than the listener earlier in the clause: the order is about someone else.
 _OTHER_SUBJECT = re.compile(
     r"(?<![跟对给和让叫陪替帮像被])(?:我|他|她|它|孩子|儿子|女儿|老伴|医生|大夫|护士|大家|别人|人家|"
-    r"有人|年轻人|老人|家人|亲戚|邻居|朋友|子女|儿女|孙子|孙女|学校|单位|政府|社区|用户|学生|人们|"
+    r"有人|年轻人|老人(?!家)|家人|警察|法律|部门|机构|公司|医院|父母|家长|丈夫|妻子|老公|老婆|"
+    r"男朋友|女朋友|男友|女友|对方|伴侣|同事|领导|室友|亲戚|邻居|朋友|子女|儿女|孙子|孙女|学校|单位|政府|社区|用户|学生|人们|"
     r"患者|病人|老师|客户|员工|孩子们)")
 _LISTENER = re.compile(r"[你您咱]")
 # A report runs on over commas until a clause turns back to the listener or contrasts.
 _REPORT_ENDS = re.compile(r"[，,；;]\s*(?:但|可|不过|然而|其实|所以|因此|那|我|您|你|咱)")
 # 您要计算的数值, 你需要的东西: a verb then 的, with no adverb of an order in between.
-_RELATIVE = re.compile(r"(?!多|少|学会|好好|按时|注意|坚持|保持)[^，。！？,!?的]{1,6}的(?![话确])")
+_RELATIVE = re.compile(r"(?!多|少|学会|好好|按时|注意|坚持|保持|对|为|给|跟|和|把|与)[^，。！？,!?的]{1,6}的(?![话确])")
 # Characters that make a word with the pronoun after them (迷你).
 _WORD_BEFORE_YOU = ("迷",)
 # A list introduced as rules to follow: "建议您：1.按时服药；2.…", "出远门前一定检查：· …".
 _RULES_INTRO = re.compile(r"^[^：:\n]{0,30}?(?:建议(?:您|你)|^建议|注意|做到|检查|遵守|记住|照做|一定|必须|"
-                          r"务必|应该|得(?!了))[^：:\n]{0,12}[：:]")
+                          r"务必|应该|得(?!了))[^：:\n]{0,12}[：:]|^(?:您|你)?(?:可)?(?:要)?记住了?[，,：:]"
+                          r"|^[^:\n]{0,40}\b(?:rules?|must|should|need\s+to|remember|make\s+sure|I\s+mean\s+it)\b"
+                          r"[^:\n]{0,30}:", re.IGNORECASE)
 # A story about the past: "那时候家里穷，不能天天吃肉" describes, it does not forbid.
-_PAST = re.compile(r"那时候|那时|那会儿|以前|小时候|当年|过去(?!了)|年轻时|那年|从前|当初")
+_PAST = re.compile(r"那时候|那时|那会儿|以前|小时候|当年|过去(?!了|这么|那么|很久|好久|多久|的事)|年轻时|那年|从前|当初")
 _SUGGESTING = re.compile(r"可以|不妨|试着|尝试|建议")
 # A hedge or a condition before the modal: "也许你需要…", "如果你需要任何帮助".
 _HEDGE = re.compile(r"也许|或许|可能|说不定|如果|要是|假如|若是|万一|只要|一旦")
+# A hedge anywhere earlier in the sentence ("也许在…之前，我们应该…").
+_SENTENCE_HEDGE = re.compile(r"也许|或许|说不定")
+# What "remember, …" says when it comforts: 你并不孤单, 有我在, 你已经很棒了.
+_COMFORT_FACT = r"(?:孤单|孤独|一个人|有我|陪着|陪你|陪您|很棒|真棒|值得|爱你|爱您|重要|不是你的错|不是您的错|不怪|了不起|很好|有人)"
 
 
 def _is_question(text: str, sentence: Span, clause: Span) -> bool:
@@ -252,9 +269,10 @@ def _comforts(text: str, end: int, modal: str) -> bool:
             return True  # 千万别客气: politeness, however strong
         if not modal.startswith(("千万", "一定", "务必")):
             return bool(re.match(rf"{_SOFTEN}*{_COMFORT}", rest))
-    # "remember, <a statement>" encourages (千万要记得，你并不孤单); "remember, <an order>" does not
-    return bool(re.match(r"(?:记得|记住)[，,：:](?![^。！？!?\n]*(?:需要|应该|必须|要|不要|别|不能))",
-                         text[end:end + 60]))
+    # "remember, <comfort>" encourages (千万要记得，你并不孤单); "remember, <an order>" or
+    # "remember, <a lesson>" (一定要记住，陌生人让转账的全是骗子) does not
+    return bool(re.match(r"(?:记得|记住)[，,：:](?![^。！？!?\n]*(?:需要|应该|必须|要|不要|别|不能))"
+                         r"[^。！？!?\n]*?" + _COMFORT_FACT, text[end:end + 60]))
 
 
 def _lecture(text: str, m: re.Match[str]) -> bool:
@@ -288,7 +306,8 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
             return True
         if _PAST.search(text[sentence.start:start]):
             return False
-        if kind == "bare" and _SUGGESTING.search(text[sentence.start:start]):
+        if kind == "bare" and _SUGGESTING.search(text[sentence.start:start]) \
+                and not re.match(r"(?:别|不要)(?:一直|总|老|再)", modal + text[m.end():m.end() + 2]):
             return False  # 你可以尝试…，同时也要倾听: the rest of a suggestion
     end = m.end()
     if _comforts(text, end, modal):
@@ -302,7 +321,8 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
     if (modal.startswith(("要", "需要")) or modal.startswith("快") and text[end:end + 1] == "回") \
             and text[end:clause.end].rstrip().endswith(("了", "啦")):
         return False  # 您要当奶奶了, 快到家了: "about to", not "must"
-    if _is_question(text, sentence, clause) or _HEDGE.search(lead):
+    if _is_question(text, sentence, clause) or _HEDGE.search(lead) \
+            or _SENTENCE_HEDGE.search(text[sentence.start:start]):
         return False
     if (_CONDITION.search(text[sentence.start:clause.end])
             and _PERMISSION.search(text[clause.start:sentence.end].rstrip())):
@@ -323,12 +343,75 @@ def _shown(text: str, m: re.Match[str]) -> str:
 _MAX_CANDIDATES = 100
 
 
+# The learned back-up only reads turns that hold a mark an order needs in Chinese (the
+# listener, a modal or prohibition, a verb of doing at a clause start) or in English.
+_SCORER_GATE = re.compile(r"[你您咱别要得该请把赶快少多先]|\b(?:you|don'?t|stop|never)\b", re.IGNORECASE)
+
+
+def learned_lecture(text: str, cleared: list[tuple[int, int]] | None = None) -> bool:
+    """Whether the character n-gram scorer (benchmarks/accuracy/train_scorer.py) calls `text`
+    lecturing, read with the clauses the patterns ruled out blanked (see `scorer_text`);
+    cheap on turns without a mark of an order, which it never reads."""
+    if not _SCORER_GATE.search(text):
+        return False
+    from sftlint.rules._ngram_weights import WEIGHTS
+
+    n, bias, threshold, weights = WEIGHTS["A001"]
+    return ngram_score(scorer_text(text, cleared), n, bias, weights) >= threshold
+
+
+# Someone else's obligation ("孩子们应该多陪陪您"): the patterns never propose it, and the
+# scorer must not read it as an order to the listener.
+_OTHER_MODAL = re.compile(rf"{_OTHER_SUBJECT.pattern}(?P<lead>[^，。！？,!?\n]{{0,6}}?)"
+                          r"(?:应该|应当|必须|得|要|需要|该|不能|不要|别|不许|不准)")
+
+
+# Comfort and care the rule deliberately lets through ("记得多穿点", "别忘了吃药", "别太担心"):
+# blanked for the scorer too, which would otherwise read them as orders.
+_CARE = re.compile(rf"记得|别忘|不要忘|(?:别|不要|不用|甭){_SOFTEN}*{_COMFORT}|注意(?:安全|身体|保暖|休息)|"
+                   r"多穿|加(?:件|点)衣|穿暖和|保暖")
+
+
+def scorer_text(text: str, cleared: list[tuple[int, int]] | None = None) -> str:
+    """`text` with each clause where a pattern proposed an order and its context ruled it out
+    (reported, "probably", a question, someone else's, comfort) blanked: the scorer backs the
+    patterns up where they found nothing, and must not overrule what they read and cleared."""
+    cleared = list(_read(text)[1] if cleared is None else cleared)
+    for m in _OTHER_MODAL.finditer(text):
+        if not _LISTENER.search(m.group("lead")):
+            clause = clause_at(text, m.start(), m.end())
+            cleared.append((clause.start, clause.end))
+    for m in _CARE.finditer(text):
+        clause = clause_at(text, m.start(), m.end())
+        cleared.append((clause.start, clause.end))
+    if not cleared:
+        return text
+    out = []
+    last = 0
+    for lo, hi in sorted(cleared):
+        if lo >= last:
+            out.append(text[last:lo])
+            out.append("\x1f")
+            last = hi
+        elif hi > last:
+            last = hi
+    out.append(text[last:])
+    return "".join(out)
+
+
 def imperative_phrase(text: str) -> str | None:
     """The first lecturing phrase in `text`, or None."""
+    return _read(text)[0]
+
+
+def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
+    """The first lecturing phrase in `text` (or None), and the clauses of the candidates
+    read before it and ruled out."""
     # Every pattern starts with a literal character, so the regex engine skips ahead fast; a
     # leading newline lets a subjectless order at the very start match like any other.
     padded = "\n" + text
     budget = _MAX_CANDIDATES
+    cleared: list[tuple[int, int]] = []
     for gate, patterns in _GATES:
         if gate is not None and not gate.search(text):
             continue
@@ -336,20 +419,24 @@ def imperative_phrase(text: str) -> str | None:
             m = pattern.search(padded)
             while m and budget:
                 if _lecture(padded, m):
-                    return _shown(padded, m)
+                    return _shown(padded, m), cleared
+                clause = clause_at(padded, m.start(), m.end())
+                cleared.append((max(0, clause.start - 1), max(0, clause.end - 1)))
                 budget -= 1
                 m = pattern.search(padded, m.start() + 1)
-    intro = _RULES_INTRO.match(text) if "：" in text or ":" in text else None
+    intro = _RULES_INTRO.match(text) if "：" in text or ":" in text or "记住" in text else None
     if intro and not _reported(text, Span(0, intro.end()), intro.end()) and checklist_items(text) >= 2:
-        return intro.group()
+        return intro.group(), cleared
     if "o" in text or "O" in text:
         for m in _ENGLISH.finditer(text):
             sentence = re.split(r"(?<=[.!?])\s", text[:m.start()])[-1]
             rest = text[m.end():]
             asked = re.match(r"[^.!]*\?", rest) is not None
             if not (asked and _ENGLISH_REPORTED.search(sentence)):
-                return m.group()
-    return None
+                return m.group(), cleared
+            cleared.append((m.start() - len(sentence), m.end() + len(rest) - len(rest.lstrip())
+                            + (rest.find("?") + 1 if "?" in rest else 0)))
+    return None, cleared
 
 
 class ImperativeReply(RecordRule):
@@ -383,8 +470,17 @@ class ImperativeReply(RecordRule):
     - "you should" as praise or a past wish ("you should be proud", "you should have seen").
 
     Words are kept apart by what follows each keyword (你得到, 您要求, 别人, 特别, 迷你应该 are
-    not orders), so the rule needs no tokenizer and costs a few regex searches per turn.
-    Precision and recall on a labeled set are in docs/accuracy.md.
+    not orders), so the patterns need no tokenizer and cost a few regex searches per turn.
+
+    Where no pattern finds an order, a small learned scorer backs them up (option `scorer`):
+    a logistic regression over the reply's character 1-3-grams, trained on the labeled set
+    (benchmarks/accuracy/train_scorer.py; weights in rules/_ngram_weights.py). It catches
+    orders with no keyword the patterns know (这种念头赶紧收起来, 明天全清理掉吧) but says only
+    "reads as lecturing", not which words. It reads the reply with the clauses the patterns
+    ruled out blanked (the reported, "probably", questions, someone else's, comfort and care
+    above), so it does not overrule them, and only replies with a mark of an order (你/您,
+    别, 要, 得, 该, 请, 把…; "you", "don't"). Precision and recall on labeled sets, with and
+    without it, are in docs/accuracy.md.
 
     ## Why it matters for training
     A few lecturing replies are enough for a companion model to start preaching; people
@@ -399,16 +495,29 @@ class ImperativeReply(RecordRule):
     ```jsonl
     {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "最近老睡不好。"}, {"role": "assistant", "content": "睡不好真难受。要不要跟我说说，夜里都在想些什么？"}]}
     ```
+
+    ## Options
+    - `scorer` (default `true`): back the patterns up with the n-gram scorer; `false` flags
+      only what the patterns find (each finding then names its phrase).
     """
 
     code = "A001"
     name = "imperative-reply"
 
+    class Options(StrictModel):
+        scorer: bool = True
+
+    options: Options
+
     def check(self, record: Record) -> Iterator[Finding]:
         for m in record.messages:
             if m.role == "assistant":
-                phrase = imperative_phrase(m.content)
+                phrase, cleared = _read(m.content)
                 if phrase:
                     yield self.at(record, m.pointer,
                                   f'lecturing phrase "{phrase}" in assistant turn; offer '
                                   'instead of telling ("要不要试试…")', span=phrase)
+                elif self.options.scorer and learned_lecture(m.content, cleared):
+                    yield self.at(record, m.pointer,
+                                  "assistant turn reads as lecturing (n-gram scorer); offer "
+                                  'instead of telling ("要不要试试…")')

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from sftlint.chinese import cjk_share, token_starts
+from sftlint.chinese import cjk_share, ngram_score, token_starts
 from sftlint.config import MAX_CHARS, StrictModel
 from sftlint.findings import Finding, Severity
 from sftlint.records import Record
@@ -109,14 +109,19 @@ class UserTooShort(RecordRule):
 # Verbs that ask for a text to be produced: "请列出…", "能否提供…", "请分析一下…".
 _PRODUCE = (r"(?:列出|列举|列一|罗列|给出|提供|分析|评估|总结|解释|介绍|说明|描述|阐述|论述|讲解|写|"
             r"生成|输出|判断|推荐|翻译|比较|整理|梳理|概括|归纳|制定|设计|回答|猜测|识别|改写|润色|"
-            r"计算|解答|举例|对比)")
+            r"计算|解答|举例|对比|评价|点评|起草|草拟|拟定|拟写|撰写|编写|编制|规划|制作|做一份|出一份|"
+            r"预测|推导|证明|检查|审核|修改|校对|提炼|补充|完善)")
+# The same verbs opening a turn with no 请 ("列出…", "帮我起草一封…"): an order to a tool.
+_BARE_REQUEST = re.compile(r"^(?:(?:帮|替|为|给)我)?(?:列出|列举|罗列|起草|草拟|拟定|拟写|撰写|编写|编制|生成|"
+                           r"输出|翻译|总结|归纳|概括|整理|梳理|制定|分析|比较|对比|评价|评估|阐述|论述|"
+                           r"写一(?:封|篇|份|段|首)|出一份|做一份|设计一(?:个|份|套))")
 # Marks of speech: particles and chat words ("您好啊小暖", "请问你是谁呀").
 _SPOKEN = re.compile(r"[呀啊呢吧呗嘛哈啦咋啥哎唉嗯哟喽咯噢哦]|唠嗑|俺|咱")
 # A request that ends on a particle is said, not written ("请你介绍一下你自己吧").
 _SPOKEN_END = re.compile(r"[呀啊吧呗嘛啦哈哟][。！!？?~～…]*\s*$")
 # Written requests and queries, by how strongly each says "form, not talk".
 _REQUEST = re.compile(rf"(?P<please>请)(?:你|您|大家)?(?:帮我|为我|给我|帮忙|直接|就)?"
-                      rf"[^。！？!?\n]{{0,24}}?{_PRODUCE}")
+                      rf"[^。！？!?\n]{{0,48}}?{_PRODUCE}")
 _ABLE = re.compile(rf"(?:能否|可否|是否可以|能不能请你|可不可以请你|麻烦您?)[^。！？!?\n]{{0,10}}?{_PRODUCE}")
 _ABLE_HINT = re.compile("能否|可否|是否可以|能不能请|可不可以请|麻烦")
 _CONSULT = re.compile(r"(?P<consult>咨询)(?!师|室|中心|机构|服务|热线)")
@@ -130,7 +135,7 @@ _FIRST_PERSON = re.compile(r"[我咱俺]")
 _LATIN = re.compile(r"[A-Za-z]{3}")
 _ASK_OPENER = re.compile(r"(?:^|[，,。！!？?\s])(?:请问|我想问一下|想问一下|打扰一下|冒昧问一下|我想问下|"
                          r"(?:我想|想)?请教一下)")
-_INFO = re.compile(r"如何|怎样|怎么|哪些|多少|是否|什么|流程|标准|比例|要点|注意事项|材料|条件|方法|"
+_INFO = re.compile(r"如何|怎样|怎么|哪些|哪里|哪儿|哪个|哪家|多少|是否|什么|流程|标准|比例|要点|注意事项|材料|条件|方法|"
                    r"措施|建议|区别|范围")
 _SUBQUESTIONS = re.compile(r"问题[一二三1-9][：:].+问题[二三四2-9][：:]", re.S)
 _TASK = re.compile(r"你是一(?:位|名|个)[^。\n]{0,30}(?:专家|咨询师|医生|助手|老师)|根据[^。\n]{0,30}(?:生成|输出|回答|判断|回复|给出|选择|续写)")
@@ -165,6 +170,9 @@ def formal_marker(text: str) -> str | None:
     request = _ABLE.search(text) if _ABLE_HINT.search(text) else None
     if request:
         return request.group()
+    request = _BARE_REQUEST.match(text.strip())
+    if request and not _SPOKEN.search(text):
+        return request.group()
     if _SPOKEN.search(text):
         return None
     consult = _CONSULT.search(text) if "咨询" in text else None
@@ -183,6 +191,34 @@ def formal_marker(text: str) -> str | None:
     return None
 
 
+# The learned back-up reads only turns with a mark of a written request or a question.
+_SCORER_GATE = re.compile(r"[请问帮列写何哪些是否能可？?：:]|\b(?:please|could|would|what|how|list)\b",
+                          re.IGNORECASE)
+
+
+def learned_formal(text: str) -> bool:
+    """Whether the character n-gram scorer (benchmarks/accuracy/train_scorer.py) calls the
+    user turn `text` formal; a turn without a mark of a request, or with a spoken particle,
+    is never read."""
+    if not _SCORER_GATE.search(text) or _SPOKEN.search(text):
+        return False
+    from sftlint.rules._ngram_weights import WEIGHTS
+
+    n, bias, threshold, weights = WEIGHTS["U003"]
+    return ngram_score(scorer_text(text), n, bias, weights) >= threshold
+
+
+# Words that hold 请, 咨询 or 问 without asking for anything (请假, 咨询师, 问题): blanked for
+# the scorer, which would otherwise read them as a request.
+_NOT_A_REQUEST = re.compile(r"请(?:假|客|来|到|进|坐|吃|喝)|(?:邀|申|聘|宴|提|恳)请|咨询(?:师|室|中心|机构)|"
+                            r"问(?:题|候)|(?:学|疑|访|慰|过|顾)问")
+
+
+def scorer_text(text: str) -> str:
+    """`text` as the scorer reads it: words that only look like a request blanked."""
+    return _NOT_A_REQUEST.sub("\x1f", text)
+
+
 def _word_at(text: str, pos: int, length: int = 1) -> bool:
     """Whether text[pos:pos+length] is one whole jieba token."""
     lo = max(0, pos - 6)
@@ -199,7 +235,8 @@ class FormalUserTurn(RecordRule):
     请帮我写一份…, 请直接输出…), 能否/可否提供…, 咨询 as a verb (我想咨询一下…), 想了解一下…的
     条件/流程/标准, 请问 or 您好 + 想问一下 followed by an information question (如何, 哪些,
     多少, 是否, 流程…), lists and numbered sub-questions (1.…2.…, 问题一：…问题二：…), task
-    prompts (你是一位专业的心理咨询师…, 根据…生成…), bare keyword queries (老年人 高血压 饮食), and
+    prompts (你是一位专业的心理咨询师…, 根据…生成…), turns that open on such a verb with no 请
+    (列出…, 帮我起草一封…, 总结一下…), bare keyword queries (老年人 高血压 饮食), and
     in English "please list / analyze / provide…", "in bullet points", "could you provide…",
     "I would like to inquire…". 请 and 咨询 must be words of their own (jieba, run only on
     turns that have them): 请客, 请假, 咨询师 are not requests.
@@ -208,6 +245,12 @@ class FormalUserTurn(RecordRule):
     请你陪我说说话吧), spoken questions asking for advice (你说我这血压老是高，是不是跟我爱吃咸菜
     有关系啊？ / …该怎么办？), long rambling stories, and 请问/您好 questions with spoken
     particles (呀, 啊, 呢, 吧, 呗…). A greeting alone never makes a turn formal.
+
+    Where no marker is found, a small learned scorer backs them up (option `scorer`): a
+    logistic regression over the turn's character 1-3-grams, trained on the labeled set
+    (benchmarks/accuracy/train_scorer.py; weights in rules/_ngram_weights.py), which reads
+    only turns with a mark of a request or a question and no spoken particle, with words
+    that only look like requests (请假, 咨询师, 问题) blanked.
 
     ## Why it matters for training
     A companion model hears "最近老睡不好", not "您好，请问如何改善睡眠？请列出建议". Trained on
@@ -222,11 +265,19 @@ class FormalUserTurn(RecordRule):
     ```jsonl
     {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "最近老睡不好。"}, {"role": "assistant", "content": "睡不好挺磨人的，最近是心里有事吗？"}]}
     ```
+
+    ## Options
+    - `scorer` (default `true`): back the markers up with the n-gram scorer.
     """
 
     code = "U003"
     name = "formal-user-turn"
     severity = Severity.WARNING
+
+    class Options(StrictModel):
+        scorer: bool = True
+
+    options: Options
 
     def check(self, record: Record) -> Iterator[Finding]:
         for m in record.messages:
@@ -236,3 +287,6 @@ class FormalUserTurn(RecordRule):
                     yield self.at(record, m.pointer, f'user turn reads like a written request '
                                                      f'("{marker}"); write it as speech',
                                   span=marker)
+                elif self.options.scorer and learned_formal(m.content):
+                    yield self.at(record, m.pointer, "user turn reads like a written request "
+                                                     "(n-gram scorer); write it as speech")

@@ -100,3 +100,27 @@ def quoted(text: str, pos: int) -> bool:
         elif ch in _CLOSE_QUOTES and depth:
             depth -= 1
     return depth > 0 or straight == 1
+
+
+_SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d")
+# A learned score reads at most this many characters of a turn, so its cost stays bounded.
+NGRAM_REACH = 1500
+
+
+def char_ngrams(text: str, n: int) -> set[str]:
+    """The character 1..n-grams of `text` (lowercased, digits as 0, runs of whitespace as one
+    space), with \\x02 and \\x03 marking its start and end."""
+    t = "\x02" + _DIGITS.sub("0", _SPACES.sub(" ", text[:NGRAM_REACH].lower())) + "\x03"
+    out: set[str] = set()
+    for k in range(1, n + 1):
+        out.update(t[i:i + k] for i in range(len(t) - k + 1))
+    return out
+
+
+def ngram_score(text: str, n: int, bias: float, weights: dict[str, float]) -> float:
+    """A logistic-regression score (log-odds) of `text` over its character n-grams, each
+    present n-gram counted once and the sum scaled by 1/sqrt(count)."""
+    grams = char_ngrams(text, n)
+    get = weights.get
+    return bias + sum(get(g, 0.0) for g in grams) / len(grams) ** 0.5

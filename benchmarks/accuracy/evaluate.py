@@ -6,10 +6,15 @@ assistant reply), read and normalized by sftlint's own reader, and checked by th
 classes with their default options. A text counts as flagged when the rule reports its turn.
 
     python benchmarks/accuracy/evaluate.py                        # the tables in docs/accuracy.md
-    python benchmarks/accuracy/evaluate.py --split dev --errors   # and the misses, to tune on
+    python benchmarks/accuracy/evaluate.py --split all --errors   # and the misses, to tune on
+    python benchmarks/accuracy/evaluate.py --no-heldout           # development data only
+    python benchmarks/accuracy/evaluate.py --patterns-only        # A001/U003 without the scorer
 
 Data: benchmarks/accuracy/data/replies.jsonl (`lecturing`, `checklist`) and
-user_turns.jsonl (`formal`); every item has `text` and `split` (dev | test).
+user_turns.jsonl (`formal`); every item has `text` and `split` (dev | test). The held-out
+set in benchmarks/accuracy/heldout (same layout, written after the rules were tuned) is
+reported as its own table, "heldout", whatever its items' `split` says; it is skipped where
+that folder is absent.
 """
 
 from __future__ import annotations
@@ -21,15 +26,17 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 DATA = Path(__file__).resolve().parent / "data"
+HELDOUT = Path(__file__).resolve().parent / "heldout"
 # rule code -> (data file, label, role of the labeled turn)
 TASKS = {
     "A001": ("replies", "lecturing", "assistant"),
     "A002": ("replies", "checklist", "assistant"),
     "U003": ("user_turns", "formal", "user"),
 }
-SPLITS = ("dev", "test", "all")
+SPLITS = ("dev", "test", "all")  # and "heldout", the held-out folder's items
 SYSTEM = "你是一位耐心的陪伴者。"
 FILLER_USER = "今天有点闷。"
 FILLER_REPLY = "嗯，我在听，您慢慢说。"
@@ -75,21 +82,45 @@ def load(data_dir: Path, name: str) -> list[dict[str, object]]:
     own load.py reads their text back from there (and leaves them out where it is absent).
     """
     loader = data_dir / "load.py"
+    if not (data_dir / f"{name}.jsonl").exists():
+        return []
     if loader.exists():
-        import importlib.util
-
-        spec = importlib.util.spec_from_file_location("accuracy_data_load", loader)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return list(module.load(name))
+        return list(_loader(loader).load(name))
     with (data_dir / f"{name}.jsonl").open(encoding="utf-8") as f:
         items = [json.loads(line) for line in f if line.strip()]
+    if any(i.get("text") is None for i in items) and (DATA / "load.py").exists():
+        # a folder without its own loader whose real-data items carry only a locator and a
+        # hash: read them back as the development set's loader does, where it can
+        items = _resolve(items, _loader(DATA / "load.py"))
     return [i for i in items if i.get("text") is not None]
 
 
-def flagged_items(code: str, texts: list[str], role: str) -> list[bool]:
-    """Which of `texts` the rule `code` reports, run as sftlint runs it."""
+def _loader(path: Path) -> ModuleType:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"accuracy_load_{path.parent.name}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _resolve(items: list[dict[str, object]], loader: ModuleType) -> list[dict[str, object]]:
+    root = loader.REALDATA
+    texts = loader._real_texts(root) if root.is_dir() else {}
+    out = []
+    for item in items:
+        if item.get("text") is None:
+            text = texts.get(str(item.get("source")))
+            if text is not None and loader.text_hash(text) == item.get("text_sha256"):
+                item = {**item, "text": text}
+        out.append(item)
+    return out
+
+
+def flagged_items(code: str, texts: list[str], role: str, use_scorer: bool = True) -> list[bool]:
+    """Which of `texts` the rule `code` reports, run as sftlint runs it (with its learned
+    scorer switched off when `use_scorer` is false, to measure the patterns alone)."""
     from sftlint.config import parse_config
     from sftlint.reader import read_file
     from sftlint.records import detect_shape, normalize
@@ -99,7 +130,10 @@ def flagged_items(code: str, texts: list[str], role: str) -> list[bool]:
     rule_cls = rule_by_key(code)
     assert rule_cls is not None and issubclass(rule_cls, RecordRule), code
     config = parse_config({}, "evaluate", ".")
-    rule = rule_cls(rule_options(rule_cls, config), config)
+    options = rule_options(rule_cls, config)
+    if not use_scorer and "scorer" in type(options).model_fields:
+        options = options.model_copy(update={"scorer": False})
+    rule = rule_cls(options, config)
     lines = []
     for text in texts:
         user, reply = (text, FILLER_REPLY) if role == "user" else (FILLER_USER, text)
@@ -117,9 +151,15 @@ def flagged_items(code: str, texts: list[str], role: str) -> list[bool]:
     return flagged
 
 
+def has_data(data_dir: Path) -> bool:
+    return any((data_dir / f"{name}.jsonl").exists() for name in ("replies", "user_turns"))
+
+
 def evaluate(data_dir: Path = DATA, codes: Iterable[str] = TASKS,
-             splits: Iterable[str] = SPLITS) -> dict[tuple[str, str], Confusion]:
-    """Confusion counts per (rule, split); split "all" is dev and test together."""
+             splits: Iterable[str] = SPLITS, use_scorer: bool = True,
+             ) -> dict[tuple[str, str], Confusion]:
+    """Confusion counts per (rule, split); split "all" is dev and test together, and
+    split "heldout" is every item of `data_dir` whatever its own split."""
     results: dict[tuple[str, str], Confusion] = {}
     wanted = list(splits)
     loaded: dict[str, list[dict[str, object]]] = {}
@@ -128,11 +168,13 @@ def evaluate(data_dir: Path = DATA, codes: Iterable[str] = TASKS,
         if name not in loaded:
             loaded[name] = load(data_dir, name)
         items = [i for i in loaded[name] if label in i]
-        flags = flagged_items(code, [str(i["text"]) for i in items], role)
+        if not items:
+            continue
+        flags = flagged_items(code, [str(i["text"]) for i in items], role, use_scorer)
         for split in wanted:
             conf = Confusion()
             for item, flag in zip(items, flags, strict=True):
-                if split == "all" or item.get("split") == split:
+                if split in ("all", "heldout") or item.get("split") == split:
                     conf.add(bool(item[label]), flag, item)
             results[(code, split)] = conf
     return results
@@ -174,13 +216,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=SPLITS, action="append",
                         help="dev, test or all (repeatable; default: all three)")
     parser.add_argument("--rule", choices=sorted(TASKS), action="append")
+    parser.add_argument("--heldout", type=Path, default=HELDOUT)
+    parser.add_argument("--no-heldout", action="store_true",
+                        help="leave the held-out set out (to tune without seeing it)")
+    parser.add_argument("--patterns-only", action="store_true",
+                        help="run A001 and U003 without their n-gram scorer")
     parser.add_argument("--errors", action="store_true", help="list the misclassified texts")
     args = parser.parse_args(argv)
     if not (args.data / "replies.jsonl").exists():
         print(f"no labeled data in {args.data}", file=sys.stderr)
         return 2
-    results = evaluate(args.data, args.rule or list(TASKS), args.split or SPLITS)
+    codes = args.rule or list(TASKS)
+    use_scorer = not args.patterns_only
+    results = evaluate(args.data, codes, args.split or SPLITS, use_scorer)
+    if not args.no_heldout and has_data(args.heldout):
+        results.update(evaluate(args.heldout, codes, ["heldout"], use_scorer))
     print(summary(results))
+    for folder in (args.data, None if args.no_heldout else args.heldout):
+        for name in ("replies", "user_turns"):
+            if folder is not None and (folder / f"{name}.jsonl").exists():
+                total = sum(1 for line in (folder / f"{name}.jsonl").open(encoding="utf-8")
+                            if line.strip())
+                missing = total - len(load(folder, name))
+                if missing:
+                    print(f"\n{folder.name}/{name}.jsonl: {missing} of {total} items left out "
+                          "(their text is in ../shared/realdata, which was not found)")
     print()
     print(markdown(results))
     if args.errors:

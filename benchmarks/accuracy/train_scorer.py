@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Train the character n-gram scorers that back up A001's and U003's patterns, and
+cross-validate the hybrid (pattern OR scorer) on the labeled development data.
+
+    python benchmarks/accuracy/train_scorer.py --cv      # cross-validation figures only
+    python benchmarks/accuracy/train_scorer.py --write   # and regenerate rules/_ngram_weights.py
+
+The scorer is a logistic regression on the set of character 1..N-grams of a text (presence,
+scaled by 1/sqrt(count) so long texts do not win on length), trained with numpy by full-batch
+gradient descent from zero weights: no randomness but the fold assignment, which is seeded.
+Only n-grams seen in at least MIN_DF texts are kept, and only weights above PRUNE in size
+are written, so the generated file stays small. The threshold written with the weights is
+chosen by cross-validation: the lowest score at which the scorer's own out-of-fold precision
+stays at or above TARGET_PRECISION on every repeat (the scorer backs up patterns that will
+miss more on new text than here, so its own precision is what its additions cost). Data:
+benchmarks/accuracy/data (dev and test both).
+
+`--replay COMMIT` repeats the first evaluation's protocol for the scorer: it trains on the
+dev split only and adds the scorer to the patterns as they were at COMMIT (tuned on dev
+only), measured on the test split. That is the honest estimate of what the scorer adds to
+patterns on text they were not tuned on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import math
+import random
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+OUT = REPO / "rules" / "_ngram_weights.py"
+SEED = 20261123
+FOLDS = 5
+REPEATS = 3
+MIN_DF = 2
+PRUNE = 0.02
+TARGET_PRECISION = 0.92
+# rule -> (data file, label, role, n-gram sizes, L2 strength)
+TASKS = {
+    "A001": ("replies", "lecturing", "assistant", 3, 1e-4),
+    "U003": ("user_turns", "formal", "user", 3, 1e-4),
+}
+
+
+def _evaluator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("accuracy_evaluate", HERE / "evaluate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def grams(text: str, n: int, code: str = "A001") -> set[str]:
+    """The n-grams the rule's scorer reads: of the text as the rule hands it over (A001
+    blanks the clauses its patterns ruled out, U003 the words that only look like requests)."""
+    from sftlint.chinese import char_ngrams
+    from sftlint.rules import imperative_reply, user_turns
+
+    module = imperative_reply if code == "A001" else user_turns
+    return char_ngrams(module.scorer_text(text), n)
+
+
+def fit(texts: list[set[str]], labels: np.ndarray, l2: float,
+        steps: int = 1500, rate: float = 4.0) -> tuple[dict[str, float], float]:
+    """Logistic regression weights for n-grams seen in MIN_DF texts, and the bias."""
+    df: dict[str, int] = {}
+    for gs in texts:
+        for g in gs:
+            df[g] = df.get(g, 0) + 1
+    vocab = sorted(g for g, c in df.items() if c >= MIN_DF)
+    index = {g: i for i, g in enumerate(vocab)}
+    x = np.zeros((len(texts), len(vocab)), dtype=np.float32)
+    for row, gs in enumerate(texts):
+        cols = [index[g] for g in gs if g in index]
+        if gs:
+            x[row, cols] = 1.0 / math.sqrt(len(gs))
+    y = labels.astype(np.float32)
+    w = np.zeros(len(vocab), dtype=np.float32)
+    b = 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
+        err = p - y
+        w -= rate * (x.T @ err / len(y) + l2 * w)
+        b -= rate * float(err.mean())
+    return {g: float(v) for g, v in zip(vocab, w, strict=True)}, b
+
+
+def score(gs: set[str], weights: dict[str, float], bias: float) -> float:
+    if not gs:
+        return bias
+    return bias + sum(weights.get(g, 0.0) for g in gs) / math.sqrt(len(gs))
+
+
+def folds(labels: list[bool], seed: int) -> list[int]:
+    """A fold per item, stratified by label."""
+    rng = random.Random(seed)
+    out = [0] * len(labels)
+    for value in (True, False):
+        idx = [i for i, y in enumerate(labels) if y == value]
+        rng.shuffle(idx)
+        for k, i in enumerate(idx):
+            out[i] = k % FOLDS
+    return out
+
+
+def pr(flags: list[bool], labels: list[bool]) -> tuple[int, int, int, int]:
+    tp = sum(f and y for f, y in zip(flags, labels, strict=True))
+    fp = sum(f and not y for f, y in zip(flags, labels, strict=True))
+    fn = sum(y and not f for f, y in zip(flags, labels, strict=True))
+    return tp, fp, fn, len(labels) - tp - fp - fn
+
+
+def fmt(c: tuple[int, int, int, int]) -> str:
+    tp, fp, fn, tn = c
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return f"TP {tp:3d} FP {fp:3d} FN {fn:3d} TN {tn:3d}  precision {p:.3f} recall {r:.3f}"
+
+
+def _old_rule(commit: str, path: str) -> ModuleType:
+    import subprocess
+    import tempfile
+
+    source = subprocess.run(["git", "show", f"{commit}:{path}"], cwd=REPO, check=True,
+                            capture_output=True, text=True).stdout
+    file = Path(tempfile.mkdtemp()) / Path(path).name
+    file.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(f"old_{file.stem}", file)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def replay(ev: ModuleType, commit: str) -> int:
+    old = {"A001": _old_rule(commit, "rules/imperative_reply.py").imperative_phrase,
+           "U003": _old_rule(commit, "rules/user_turns.py").formal_marker}
+    for code, (name, label, _, n, l2) in TASKS.items():
+        items = [i for i in ev.load(ev.DATA, name) if label in i]
+        dev = [i for i in items if i["split"] == "dev"]
+        test = [i for i in items if i["split"] == "test"]
+        dev_labels = [bool(i[label]) for i in dev]
+        dev_grams = [grams(str(i["text"]), n, code) for i in dev]
+        # the threshold from cross-validation on dev alone
+        oof = []
+        for rep in range(REPEATS):
+            fold = folds(dev_labels, SEED + rep)
+            scores = [0.0] * len(dev)
+            for k in range(FOLDS):
+                train = [i for i in range(len(dev)) if fold[i] != k]
+                w, b = fit([dev_grams[i] for i in train],
+                           np.array([dev_labels[i] for i in train]), l2)
+                for i in range(len(dev)):
+                    if fold[i] == k:
+                        scores[i] = score(dev_grams[i], w, b)
+            oof.append(scores)
+        chosen = _threshold(oof, dev_labels)
+        w, b = fit(dev_grams, np.array(dev_labels), l2)
+        labels = [bool(i[label]) for i in test]
+        scores = [score(grams(str(i["text"]), n, code), w, b) for i in test]
+        pattern = [old[code](str(i["text"])) is not None for i in test]
+        print(f"{code} ({label}), trained on dev ({len(dev)}), threshold {chosen:.2f}, "
+              f"test split ({len(test)}), patterns at {commit}:")
+        print(f"  patterns alone     {fmt(pr(pattern, labels))}")
+        print(f"  scorer alone       {fmt(pr([s >= chosen for s in scores], labels))}")
+        both = [p or s >= chosen for p, s in zip(pattern, scores, strict=True)]
+        print(f"  pattern OR scorer  {fmt(pr(both, labels))}")
+    return 0
+
+
+def _threshold(oof: list[list[float]], labels: list[bool]) -> float:
+    """The lowest score at which the scorer's out-of-fold precision reaches TARGET_PRECISION
+    on every repeat."""
+    for t in sorted({round(s, 2) for scores in oof for s in scores if s > 0}):
+        if all(_precision(pr([s >= t for s in scores], labels)) >= TARGET_PRECISION
+               for scores in oof):
+            return t
+    return 99.0
+
+
+def _precision(c: tuple[int, int, int, int]) -> float:
+    return c[0] / (c[0] + c[1]) if c[0] + c[1] else 1.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cv", action="store_true", help="print cross-validation figures")
+    parser.add_argument("--write", action="store_true", help=f"write {OUT.relative_to(REPO)}")
+    parser.add_argument("--replay", metavar="COMMIT",
+                        help="train on dev only, add to the patterns at COMMIT, score on test")
+    args = parser.parse_args(argv)
+    ev = _evaluator()
+    if args.replay:
+        return replay(ev, args.replay)
+    written: dict[str, tuple[dict[str, float], float, float]] = {}
+    for code, (name, label, role, n, l2) in TASKS.items():
+        items = [i for i in ev.load(ev.DATA, name) if label in i]
+        texts = [str(i["text"]) for i in items]
+        labels = [bool(i[label]) for i in items]
+        gs = [grams(t, n, code) for t in texts]
+        # the patterns alone, as the rule runs them with the scorer switched off
+        pattern = ev.flagged_items(code, texts, role, use_scorer=False)
+        oof: list[list[float]] = []
+        for rep in range(REPEATS):
+            fold = folds(labels, SEED + rep)
+            scores = [0.0] * len(texts)
+            for k in range(FOLDS):
+                train = [i for i in range(len(texts)) if fold[i] != k]
+                w, b = fit([gs[i] for i in train], np.array([labels[i] for i in train]), l2)
+                for i in range(len(texts)):
+                    if fold[i] == k:
+                        scores[i] = score(gs[i], w, b)
+            oof.append(scores)
+        chosen = _threshold(oof, labels)
+        if args.cv or not args.write:
+            print(f"{code} ({label}), {len(texts)} texts, {FOLDS}-fold x {REPEATS}, "
+                  f"threshold {chosen:.2f}")
+            print(f"  patterns alone (tuned on all of it):  {fmt(pr(pattern, labels))}")
+            for rep, scores in enumerate(oof):
+                alone = pr([s >= chosen for s in scores], labels)
+                both = pr([p or s >= chosen for p, s in zip(pattern, scores, strict=True)],
+                          labels)
+                print(f"  repeat {rep}: scorer alone  {fmt(alone)}")
+                print(f"  repeat {rep}: pattern OR scorer {fmt(both)}")
+        w, b = fit(gs, np.array(labels), l2)
+        written[code] = ({g: v for g, v in w.items() if abs(v) >= PRUNE}, b, chosen)
+    if args.write:
+        lines = ['"""Character n-gram logistic-regression weights for A001 and U003.',
+                 "",
+                 "Generated by benchmarks/accuracy/train_scorer.py --write from the labeled data"
+                 " in", 'benchmarks/accuracy/data; do not edit by hand."""', "",
+                 "# rule -> (n-gram size, bias, threshold, weights)",
+                 "WEIGHTS: dict[str, tuple[int, float, float, dict[str, float]]] = {"]
+        for code, (w, b, t) in written.items():
+            n = TASKS[code][3]
+            lines.append(f"    {code!r}: ({n}, {b:.4f}, {t:.2f}, {{")
+            for g in sorted(w):
+                lines.append(f"        {g!r}: {w[g]:.3f},")
+            lines.append("    }),")
+        lines.append("}")
+        OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"wrote {OUT.relative_to(REPO)}: " + ", ".join(
+            f"{c} {len(w)} n-grams, threshold {t:.2f}" for c, (w, _, t) in written.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
