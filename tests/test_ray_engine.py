@@ -268,3 +268,14 @@ def _kill_a_busy_worker(session: int) -> int | None:
                 continue
             return int(pid)
     return None
+
+
+def test_engine_from_config(dataset: Path, tmp_path: Path) -> None:
+    """`engine = "ray"` and `ray-address` in the config do what the options do."""
+    config = tmp_path / "sftlint.toml"
+    config.write_text((dataset / "sftlint.toml").read_text(encoding="utf-8").replace(
+        'paths = ["data"]', f'paths = ["{dataset / "data"}"]\nengine = "ray"\n'
+        f'ray-address = "127.0.0.1:{_free_port()}"'), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--config", str(config)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("sftlint: error: cannot reach the Ray cluster at 127.0.0.1:")
