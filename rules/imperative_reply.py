@@ -475,12 +475,14 @@ class ImperativeReply(RecordRule):
     Where no pattern finds an order, a small learned scorer backs them up (option `scorer`):
     a logistic regression over the reply's character 1-3-grams, trained on the labeled set
     (benchmarks/accuracy/train_scorer.py; weights in rules/_ngram_weights.py). It catches
-    orders with no keyword the patterns know (这种念头赶紧收起来, 明天全清理掉吧) but says only
-    "reads as lecturing", not which words. It reads the reply with the clauses the patterns
+    some orders with no keyword the patterns know (行了行了，别哭了，擦擦眼泪吃饭) but says only
+    "reads as lecturing", not which words, and makes some mistakes of its own. It reads the reply with the clauses the patterns
     ruled out blanked (the reported, "probably", questions, someone else's, comfort and care
     above), so it does not overrule them, and only replies with a mark of an order (你/您,
     别, 要, 得, 该, 请, 把…; "you", "don't"). Precision and recall on labeled sets, with and
-    without it, are in docs/accuracy.md.
+    without it, are in docs/accuracy.md: on a held-out set written to probe its weak spots
+    it misses rhetorical scolding (您怎么又把药停了呢？), dialect and verb-first orders with no
+    modal (把窗户关上，穿上棉袄).
 
     ## Why it matters for training
     A few lecturing replies are enough for a companion model to start preaching; people

@@ -27,11 +27,13 @@ FLOORS = {
     "A002": (0.99, 0.99),
     "U003": (0.99, 0.99),
 }
-# On the held-out set, measured once after the rules were final (docs/accuracy.md).
+# On the held-out set v2, measured once after the rules were final: docs/accuracy.md gives
+# A001 0.879 / 0.614, A002 0.980 / 0.909, U003 0.962 / 0.785 (below the goal of 0.95 / 0.95;
+# these floors only keep a later change from losing ground on text nobody tuned on).
 HELDOUT_FLOORS = {
-    "A001": (0.0, 0.0),
-    "A002": (0.0, 0.0),
-    "U003": (0.0, 0.0),
+    "A001": (0.86, 0.60),
+    "A002": (0.97, 0.89),
+    "U003": (0.94, 0.77),
 }
 
 
