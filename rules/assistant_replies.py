@@ -153,6 +153,8 @@ class ChecklistReply(RecordRule):
     options: Options
 
     def check(self, record: Record) -> Iterator[Finding]:
+        if record.undesirable:  # a KTO example of what not to say
+            return
         need = self.options.min_items
         for m in record.messages:
             if m.role == "assistant":
@@ -207,6 +209,8 @@ class ReplyLength(RecordRule):
     options: Options
 
     def check(self, record: Record) -> Iterator[Finding]:
+        if record.undesirable:  # a KTO example of what not to say
+            return
         lo = self.options.min_chars
         hi = self.options.max_chars
         for m in record.messages:
@@ -292,6 +296,8 @@ class DegenerateRepetition(RecordRule):
     options: Options
 
     def check(self, record: Record) -> Iterator[Finding]:
+        if record.undesirable:  # a KTO example of what not to say
+            return
         o = self.options
         for m in record.messages:
             text = m.content

@@ -512,6 +512,8 @@ class ImperativeReply(RecordRule):
     options: Options
 
     def check(self, record: Record) -> Iterator[Finding]:
+        if record.undesirable:  # a KTO example of what not to say
+            return
         for m in record.messages:
             if m.role == "assistant":
                 phrase, cleared = _read(m.content)

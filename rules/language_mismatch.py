@@ -86,6 +86,8 @@ class LanguageMismatch(RecordRule):
     options: Options
 
     def check(self, record: Record) -> Iterator[Finding]:
+        if record.undesirable:  # a KTO example of what not to say
+            return
         min_letters = self.options.min_letters
         user_script: str | None = None
         for m in record.messages:

@@ -239,6 +239,13 @@ class Record:
     pair: Pair | None = None
     label: Any = MISSING  # KTO
 
+    @property
+    def undesirable(self) -> bool:
+        """A KTO record labelled false: its reply is a bad example on purpose, so the rules
+        that judge how a reply is written (A001-A005) leave it alone, as they leave a
+        preference pair's rejected reply."""
+        return self.label is False
+
     def media_refs(self) -> list[MediaRef]:
         """Every media reference: the record's lists and its messages' content parts."""
         refs = list(self.media or ())

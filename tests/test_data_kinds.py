@@ -228,3 +228,19 @@ def test_llama_factory_demos_have_no_structural_false_errors() -> None:
                                    "V", "M001", "R001"])
     assert not findings, [f"{Path(f.path).name}:{f.line} {f.code} {f.message}"
                           for f in findings]
+
+
+def test_style_rules_leave_an_undesirable_kto_reply_alone(tmp_path: Path) -> None:
+    """A `label: false` reply is a bad example on purpose: A001-A005 do not judge it (it
+    would block the gate), but they still judge the same reply labelled true."""
+    from tests.conftest import jsonl, lint
+
+    lecture = "你应该早点睡。1. 关灯\n2. 喝水\n3. 别玩手机"
+    rows = [{"messages": [{"role": "user", "content": "睡不着。"},
+                          {"role": "assistant", "content": lecture}], "label": label}
+            for label in (False, True)]
+    path = tmp_path / "kto.jsonl"
+    path.write_bytes(jsonl(rows))
+    found = {(f.code, f.line) for f in lint([path], select=["A"])}
+    assert {line for _, line in found} == {2}
+    assert {"A001", "A002"} <= {code for code, _ in found}
