@@ -60,6 +60,17 @@ def shared_sample_text(rule: DatasetRule, row: Row) -> str:
     return user + "\n" + assistant
 
 
+# Texts longer than this are left out of the near-duplicate search (D001 still finds exact
+# copies): comparing two of them costs time quadratic in their length, and a turn that
+# long is a defect of its own.
+NEAR_MAX_CHARS = 100_000
+
+
+def near_comparable(text: str) -> bool:
+    """Whether D002 (and D004) compare this sample text: one place for the bound."""
+    return len(text) <= NEAR_MAX_CHARS
+
+
 def text_key(text: str) -> str:
     """A stable hash of the compared text: what baselines key D findings by (the
     records' content, never their lines, so shuffling a file keeps the keys)."""
@@ -122,7 +133,8 @@ class NearDuplicate(DatasetRule):
     ## What it does
     Finds records whose user + "\\n" + assistant text has a rapidfuzz ratio of at least
     `threshold` (0-100) with an earlier record, and names the most similar one with the
-    score. Exact duplicates are left to D001. Small datasets are compared pair by pair;
+    score. Exact duplicates are left to D001, and so are samples over 100,000 characters
+    (comparing two costs time quadratic in their length). Small datasets are compared pair by pair;
     large ones through a candidate search (a bounded number of candidates a record,
     each verified exactly); see docs/benchmarks.md for its measured recall against an
     exhaustive comparison.
@@ -167,6 +179,8 @@ class NearDuplicate(DatasetRule):
         if not row.user and not row.assistant:
             return
         text = shared_sample_text(self, row)
+        if not near_comparable(text):
+            return
         key = hash(text)
         if key in self.seen:
             return  # an exact duplicate: D001's finding

@@ -11,7 +11,7 @@ from sftlint.dedup import best_matches, find_near_matches
 from sftlint.findings import Finding
 from sftlint.records import Record
 from sftlint.rule import ProjectRule, Scope
-from sftlint.rules.duplicates import normalized_turns
+from sftlint.rules.duplicates import near_comparable, normalized_turns
 
 
 def _sample_text(record: Record) -> str:
@@ -81,12 +81,14 @@ class SplitLeakage(ProjectRule):
         for j, text in enumerate(eval_texts):
             if text in exact:
                 leaked[j] = (100.0, exact[text])
-        rest = [j for j in range(len(eval_texts)) if j not in leaked]
-        near = find_near_matches([eval_texts[j] for j in rest], train_texts,
-                                 self.options.threshold)
+        rest = [j for j in range(len(eval_texts))
+                if j not in leaked and near_comparable(eval_texts[j])]
+        references = [i for i, text in enumerate(train_texts) if near_comparable(text)]
+        near = find_near_matches([eval_texts[j] for j in rest],
+                                 [train_texts[i] for i in references], self.options.threshold)
         # best_matches wants (earlier, later, score): here (train index, eval index, score)
-        for k, (score, i) in best_matches([(i, k, s) for k, i, s in near]).items():
-            leaked[rest[k]] = (score, i)
+        for k, (score, r) in best_matches([(r, k, s) for k, r, s in near]).items():
+            leaked[rest[k]] = (score, references[r])
         for j, (score, i) in sorted(leaked.items()):
             source = train[i]
             how = "the same as" if score >= 100 and eval_texts[j] == train_texts[i] else \

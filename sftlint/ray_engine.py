@@ -585,7 +585,7 @@ class Unique(NamedTuple):
 def _exact_groups(plan: Plan, dataset: str, *buckets: tuple[list[tuple[int, Row]], Any]
                   ) -> tuple[tuple[list[Finding], int, int], Unique]:
     """D001 on the rows of one partition of sample texts; the first occurrences for D002."""
-    from sftlint.rules.duplicates import sample_text
+    from sftlint.rules.duplicates import near_comparable, sample_text
 
     rows = sorted((item for bucket in buckets for item in bucket[0]), key=lambda i: i[0])
     findings = _replay(plan, "D001", dataset, rows) if "D001" in plan.keyed else []
@@ -594,7 +594,7 @@ def _exact_groups(plan: Plan, dataset: str, *buckets: tuple[list[tuple[int, Row]
     if "D002" in plan.keyed:
         for order, row in rows:
             text = sample_text(row)
-            if text not in seen:
+            if text not in seen and near_comparable(text):
                 seen.add(text)
                 unique.orders.append(order)
                 unique.places.append((row.path, row.line))

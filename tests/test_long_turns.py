@@ -25,3 +25,14 @@ def test_a004_leaves_a_huge_varied_turn_alone(tmp_path: Path) -> None:
     path = tmp_path / "d.jsonl"
     path.write_bytes(jsonl([chat("讲个长故事。", varied_text(200_000))]))
     assert lint([path], select=["A004"]) == []
+
+
+def test_near_duplicate_search_leaves_huge_samples_to_d001(tmp_path: Path) -> None:
+    """Two 150,000-character near-copies would cost a quadratic comparison: D002 leaves
+    samples over 100,000 characters alone, and D001 still finds an exact copy of one."""
+    text = varied_text(150_000)
+    rows = [chat("讲个长故事。", text), chat("讲个长故事。", text[:-1] + "。"),
+            chat("讲个长故事。", text)]
+    path = tmp_path / "d.jsonl"
+    path.write_bytes(jsonl(rows))
+    assert [(f.code, f.line) for f in lint([path], select=["D001", "D002"])] == [("D001", 3)]
