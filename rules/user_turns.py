@@ -192,8 +192,10 @@ def formal_marker(text: str) -> str | None:
 
 
 # The learned back-up reads only turns with a mark of a written request or a question.
-_SCORER_GATE = re.compile(r"[请问帮列写何哪些是否能可？?：:]|\b(?:please|could|would|what|how|list)\b",
-                          re.IGNORECASE)
+# A mark of a request or a question: words, not their characters (是, 些, 能 and 可 alone are
+# in most spoken turns, which the scorer then misread).
+_SCORER_GATE = re.compile(r"请|问|帮|列|写|如何|哪些|是否|能否|可否|[？?：:]"
+                          r"|\b(?:please|could|would|what|how|list)\b", re.IGNORECASE)
 
 
 def learned_formal(text: str) -> bool:

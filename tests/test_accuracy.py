@@ -29,11 +29,14 @@ FLOORS = {
 }
 # On the held-out set v2, measured once after the rules were final: docs/accuracy.md gives
 # A001 0.879 / 0.614, A002 0.980 / 0.909, U003 0.962 / 0.785 (below the goal of 0.95 / 0.95;
-# these floors only keep a later change from losing ground on text nobody tuned on).
+# these floors only keep a later change from losing ground on text nobody tuned on). One
+# change came after that measurement: U003's scorer gate matched single characters (是, 些,
+# 能, 可) where it meant words, and flagged plain speech in the example data; fixed, U003
+# reads 0.962 / 0.769 there.
 HELDOUT_FLOORS = {
     "A001": (0.86, 0.60),
     "A002": (0.97, 0.89),
-    "U003": (0.94, 0.77),
+    "U003": (0.94, 0.75),
 }
 
 
