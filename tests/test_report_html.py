@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import tempfile
 from html import unescape
 from pathlib import Path
 
@@ -17,6 +14,7 @@ from click.testing import CliRunner
 from sftlint.cli import cli
 from sftlint.stats import Distribution
 from sftlint.stats_html import histogram
+from tests.browser import headless
 from tests.conftest import chat, jsonl
 
 CONFIG = """\
@@ -56,23 +54,6 @@ def write_dataset(folder: Path) -> None:
     data = jsonl(records[:1]).replace("😀".encode(), b"\\ud83d\\ude00") + jsonl(records[1:])
     (folder / "data.jsonl").write_bytes(data + b'{"messages": [\n')
     (folder / "sftlint.toml").write_text(CONFIG, encoding="utf-8")
-
-
-def chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.skip("headless Chromium is not installed (apt-get install chromium); the "
-                    "report's rendering is not checked")
-    return path
-
-
-def headless(*args: str) -> subprocess.CompletedProcess[str]:
-    with tempfile.TemporaryDirectory() as profile:
-        return subprocess.run(
-            [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}", *args],
-            capture_output=True, text=True, timeout=120)
 
 
 def marks(html: str) -> list[str]:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from sftlint.cli import cli
+from tests.browser import headless
 from tests.conftest import REPO, chat, jsonl
 
 
@@ -32,22 +30,6 @@ def test_duplicates_and_findings_in_the_table(in_tmp: Path) -> None:
     out = CliRunner().invoke(cli, ["stats", "d.jsonl"]).output
     assert "duplicate clusters: 1" in out and "d.jsonl: 1, 2" in out  # each path once
     assert "A001 imperative-reply" in out and "D001 exact-duplicate" in out
-
-
-def chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    return path
-
-
-def headless(*args: str) -> subprocess.CompletedProcess[str]:
-    with tempfile.TemporaryDirectory() as profile:
-        return subprocess.run(
-            [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}", *args],
-            capture_output=True, text=True, timeout=120)
 
 
 def test_html_report_renders_its_plots_in_chromium(in_tmp: Path) -> None:
