@@ -923,7 +923,15 @@ def _did_you_mean(key: str, value: dict[str, Any]) -> str:
     import difflib
 
     close = difflib.get_close_matches(key, [k for k in value if isinstance(k, str)], n=1)
-    return f' (found "{close[0]}": a typo?)' if close else ""
+    if close:
+        return f' (found "{close[0]}": a typo?)'
+    # Another shape: a list of objects under another key is most likely its messages.
+    lists = [k for k, v in value.items() if isinstance(k, str) and isinstance(v, list)
+             and v and isinstance(v[0], dict)]
+    if lists:
+        return (f' (are the messages in "{lists[0]}"? set [tool.sftlint.mapping] '
+                f'messages = "{lists[0]}" and its role and content keys)')
+    return ""
 
 
 def _malformed(i: int, role_key: str, role: Any, content_key: str, content: Any) -> str:

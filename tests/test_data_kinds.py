@@ -244,3 +244,13 @@ def test_style_rules_leave_an_undesirable_kto_reply_alone(tmp_path: Path) -> Non
     found = {(f.code, f.line) for f in lint([path], select=["A"])}
     assert {line for _, line in found} == {2}
     assert {"A001", "A002"} <= {code for code, _ in found}
+
+
+def test_missing_messages_points_at_the_mapping(tmp_path: Path) -> None:
+    """A record of another shape (Eldercare-agent's `dialogue`) gets S001 with the way out."""
+    from tests.conftest import jsonl, lint
+
+    path = tmp_path / "d.jsonl"
+    path.write_bytes(jsonl([{"dialogue": [{"role": "user", "text": "你好"}], "id": 1}]))
+    [finding] = lint([path], select=["S001"])
+    assert 'set [tool.sftlint.mapping] messages = "dialogue"' in finding.message
