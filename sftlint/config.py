@@ -59,7 +59,7 @@ class CategoriesConfig(StrictModel):
     names: list[str] = Field(default_factory=list)
     expected: dict[str, Annotated[int, Field(ge=0, le=MAX_COUNT)]] | None = None
     tolerance: float = Field(0.2, ge=0, le=10)
-    # Per-category keyword lists, matched on jieba tokens when the data has no category field.
+    # Per-category keyword lists, matched as substrings when the data has no category field.
     keywords: dict[str, list[str]] | None = None
 
     @property

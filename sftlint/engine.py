@@ -117,6 +117,11 @@ class Linter:
                 say(f"sftlint: {rule.code} {rule.name} over {dataset.name}")
                 result.findings += rule.finish(dataset.name)
         say("")
+        return self.finish_check(result, row_paths)
+
+    def finish_check(self, result: CheckResult, row_paths: set[str]) -> CheckResult:
+        """The project rules' findings added, row inputs' places made rows, all sorted: the
+        last step of a check, whichever engine ran the rest."""
         for project_rule in self.project_rules:
             result.findings += project_rule.check()
         if row_paths:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sftlint.engine import PARALLEL_MIN_BYTES, CheckResult, Linter, _at_row
+from sftlint.engine import PARALLEL_MIN_BYTES, CheckResult, Linter
 from sftlint.findings import Finding
 from sftlint.formats import Dataset, collect_datasets, display_path, format_for
 from sftlint.formats.jsonl import JsonLines
@@ -290,13 +290,7 @@ class _RayCheck:
         row_paths: set[str] = set()
         for dataset in datasets:
             self.check_dataset(dataset, result, row_paths)
-        for project_rule in linter.project_rules:
-            result.findings += project_rule.check()
-        if row_paths:
-            result.findings = [_at_row(f) if f.path in row_paths else f
-                               for f in result.findings]
-        result.findings.sort(key=Finding.sort_key)
-        return result
+        return linter.finish_check(result, row_paths)
 
     def parts(self, files: list[str]) -> Iterator[tuple[Part, bool]]:
         """The read tasks of the dataset's files, and whether the input is JSON text."""
