@@ -24,10 +24,11 @@ _KEY_VALUE_LINE = re.compile(r"(?m)^[ \t]*[^\s：:，,。！？!?]{1,8}(?:[：:]
 # "建议您：1.按时服药；2.保持低盐饮食；3.…", "一是少吃盐，二是别熬夜", "第一，…第二，…", "①…②…".
 _INLINE_ITEM = re.compile(
     r"(?:(?:^|(?<=[：:；;，,。.！!？?\s]))(?:(?P<arabic>\d{1,2})[.、．)）](?![\d%])|[（(](?P<paren>\d{1,2})[)）]"
-    r"|(?P<han>[一二三四五六七八九十])(?:是|、)(?![一二三四五六七八九十])"
-    r"|第(?P<ordinal>[一二三四五六七八九十])(?:步|点|条|个方面)?[，,、：:])|(?P<circled>[①-⑳]))")
+    r"|(?P<han>[一二三四五六七八九十])(?:是|要|、)(?![一二三四五六七八九十])"
+    r"|[（(](?P<hanparen>[一二三四五六七八九十])[)）]"
+    r"|(?:第|头)(?P<ordinal>[一二三四五六七八九十])(?:步|点|条|个方面)?[，,、：:])|(?P<circled>[①-⑳]))")
 _HAN_DIGITS = "一二三四五六七八九十"
-_ITEM_ONE = re.compile(r"[1①]|一[是、]|第一")
+_ITEM_ONE = re.compile(r"[1①]|一[是要、]|[第头（(]一")
 # Steps in prose: 首先…其次…(最后), 先…然后…最后…; First… Second… Finally…
 _STEP_FIRST = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:首先|第一步|先)(?=[，,]?)")
 _STEP_SECOND = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次|然后|接着|再次|第二步)")
@@ -48,7 +49,7 @@ def _number(m: re.Match[str]) -> int:
             return int(m.group(group))
     if m.group("circled"):
         return ord(m.group("circled")) - ord("①") + 1
-    han = m.group("han") or m.group("ordinal")
+    han = m.group("han") or m.group("hanparen") or m.group("ordinal")
     return _HAN_DIGITS.index(han) + 1
 
 

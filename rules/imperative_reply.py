@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from sftlint.chinese import Span, clause_at, ngram_score, quoted, sentence_at, terminator
+from sftlint.batch import Batch
+from sftlint.chinese import Span, clause_at, load_scorer, quoted, sentence_at, terminator
 from sftlint.config import StrictModel
 from sftlint.findings import Finding
-from sftlint.records import Record
 from sftlint.rule import RecordRule
 from sftlint.rules.assistant_replies import checklist_items
 
@@ -121,6 +121,23 @@ _FIXED = (
     (r"做人(?:就|还是|总)?(?:要|得|应该|不能)", ("做人",)),
     (r"(?:想|操心|琢磨|担心)(?:那么|这么)多(?:干嘛|干什么|做什么|有什么用)", ("多干", "多做什么", "多有什么用")),
     (r"(?:想法|念头|观念|脾气|毛病|习惯|心态|性子)[^，。！？,!?]{0,3}(?:得|要|该)改", ("改",)),
+    # rhetorical scolding: the question is the reproach (您怎么又把药停了呢？难道要等到住院吗？)
+    (r"(?:说|讲|告诉|交代|提醒)(?:了|过)?(?:您|你)?(?:多少|几)(?:回|遍|次)了?|(?:您|你)怎么(?:又|还|就是|老是|总是)"
+     r"(?:不听|忘|把|偷偷|不去|不吃|不肯|乱|这样|这么)|难道(?:要|想|非得|非要)等|像话吗|值当吗|"
+     r"(?:这|那)样(?:下去)?(?:能|可|怎么)行(?:吗|呢)|还不去(?:医院|看病|检查|看看)|(?:您|你)就不怕|"
+     r"有什么好(?:难过|伤心|哭|生气|怕|担心|委屈|想)的",
+     ("多少回", "多少遍", "多少次", "几遍", "几回", "怎么", "难道", "像话", "值当", "行吗", "行呢",
+      "还不去", "不怕", "有什么好")),
+    # blame and prohibitions in dialect (让人失望, 这可不好, 可不中, 唔好再…, 麻溜儿下来)
+    (r"让人(?:很|挺|太|真|有点)?失望|(?:这|那)可不好|可不中|(?<!好)唔好(?!意思)|麻溜儿?(?:的|地)?(?:下来|去|回|走|过来|起来)",
+     ("失望", "可不好", "可不中", "唔好", "麻溜")),
+    # English reproaches and rules laid down
+    (r"(?i:how many times have (?:we|i) (?:told|talked|said|asked)|what were you thinking|"
+     r"do you want (?:another|to end up)|not up for (?:debate|discussion)|non-negotiable|"
+     r"(?:irresponsible|reckless) (?:of you|to)|it'?s (?:a bit |very |so |really )?(?:irresponsible|reckless))"
+     r"|(?:\n|[.!?]\s+)No more \w+[.!]|(?:\n|[.!?]\s+)Now[.!]",
+     ("times have", "were you thinking", "you want", "up for", "egotiable", "rresponsible",
+      "eckless", "No more", "Now")),
 )
 # Separate regexes, not one alternation: each starts with a literal, which the regex engine
 # finds fast (one alternation of them all is several times slower). Groups of them sit behind
@@ -351,13 +368,10 @@ _SCORER_GATE = re.compile(r"[你您咱别要得该请把赶快少多先]|\b(?:yo
 def learned_lecture(text: str, cleared: list[tuple[int, int]] | None = None) -> bool:
     """Whether the character n-gram scorer (benchmarks/accuracy/train_scorer.py) calls `text`
     lecturing, read with the clauses the patterns ruled out blanked (see `scorer_text`);
-    cheap on turns without a mark of an order, which it never reads."""
+    it never reads a turn without a mark of an order."""
     if not _SCORER_GATE.search(text):
         return False
-    from sftlint.rules._ngram_weights import WEIGHTS
-
-    n, bias, threshold, weights = WEIGHTS["A001"]
-    return ngram_score(scorer_text(text, cleared), n, bias, weights) >= threshold
+    return load_scorer("A001").flags([scorer_text(text, cleared)])[0]
 
 
 # Someone else's obligation ("孩子们应该多陪陪您"): the patterns never propose it, and the
@@ -369,19 +383,21 @@ _OTHER_MODAL = re.compile(rf"{_OTHER_SUBJECT.pattern}(?P<lead>[^，。！？,!?\
 # Comfort and care the rule deliberately lets through ("记得多穿点", "别忘了吃药", "别太担心"):
 # blanked for the scorer too, which would otherwise read them as orders.
 _CARE = re.compile(rf"记得|别忘|不要忘|(?:别|不要|不用|甭){_SOFTEN}*{_COMFORT}|注意(?:安全|身体|保暖|休息)|"
-                   r"多穿|加(?:件|点)衣|穿暖和|保暖")
+                   r"带(?:把|上|好)?(?:伞|雨衣)|戴(?:个|上|好)?(?:帽子|口罩|手套)|多穿|加(?:件|点)衣|穿暖和|保暖")
 
 
-def scorer_text(text: str, cleared: list[tuple[int, int]] | None = None) -> str:
+def scorer_text(text: str, cleared: list[tuple[int, int]] | None = None,
+                others: bool = True) -> str:
     """`text` with each clause where a pattern proposed an order and its context ruled it out
     (reported, "probably", a question, someone else's, comfort) blanked: the scorer backs the
-    patterns up where they found nothing, and must not overrule what they read and cleared."""
+    patterns up where they found nothing, and must not overrule what they read and cleared.
+    `others` False: a batch already saw no one else's order and no care in it."""
     cleared = list(_read(text)[1] if cleared is None else cleared)
-    for m in _OTHER_MODAL.finditer(text):
+    for m in _OTHER_MODAL.finditer(text) if others else ():
         if not _LISTENER.search(m.group("lead")):
             clause = clause_at(text, m.start(), m.end())
             cleared.append((clause.start, clause.end))
-    for m in _CARE.finditer(text):
+    for m in _CARE.finditer(text) if others else ():
         clause = clause_at(text, m.start(), m.end())
         cleared.append((clause.start, clause.end))
     if not cleared:
@@ -408,7 +424,9 @@ def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
     """The first lecturing phrase in `text` (or None), and the clauses of the candidates
     read before it and ruled out."""
     # Every pattern starts with a literal character, so the regex engine skips ahead fast; a
-    # leading newline lets a subjectless order at the very start match like any other.
+    # leading newline lets a subjectless order at the very start match like any other. The
+    # regex engine's scan is what this costs, not Python's calls: one pass of each pattern
+    # over a batch's joined turns is no faster, so the turns are read one by one.
     padded = "\n" + text
     budget = _MAX_CANDIDATES
     cleared: list[tuple[int, int]] = []
@@ -474,7 +492,7 @@ class ImperativeReply(RecordRule):
 
     Where no pattern finds an order, a small learned scorer backs them up (option `scorer`):
     a logistic regression over the reply's character 1-3-grams, trained on the labeled set
-    (benchmarks/accuracy/train_scorer.py; weights in rules/_ngram_weights.py). It catches
+    (benchmarks/accuracy/train_scorer.py; weights in rules/ngram_weights.json). It catches
     some orders with no keyword the patterns know (行了行了，别哭了，擦擦眼泪吃饭) but says only
     "reads as lecturing", not which words, and makes some mistakes of its own. It reads the reply with the clauses the patterns
     ruled out blanked (the reported, "probably", questions, someone else's, comfort and care
@@ -511,17 +529,29 @@ class ImperativeReply(RecordRule):
 
     options: Options
 
-    def check(self, record: Record) -> Iterator[Finding]:
-        if record.undesirable:  # a KTO example of what not to say
+    def check_batch(self, batch: Batch) -> Iterator[Finding]:
+        turns = batch.turns("assistant", desirable_only=True)  # not a KTO example of what not to say
+        unread: list[int] = []  # turns no pattern flags, with what the patterns ruled out
+        cleared_by: list[list[tuple[int, int]]] = []
+        for i, text in enumerate(turns.texts):
+            phrase, cleared = _read(text)
+            if phrase:
+                yield self.at(turns.records[i], turns.messages[i].pointer,
+                              f'lecturing phrase "{phrase}" in assistant turn; offer instead of '
+                              'telling ("要不要试试…")', span=phrase)
+            else:
+                unread.append(i)
+                cleared_by.append(cleared)
+        if not self.options.scorer or not unread:
             return
-        for m in record.messages:
-            if m.role == "assistant":
-                phrase, cleared = _read(m.content)
-                if phrase:
-                    yield self.at(record, m.pointer,
-                                  f'lecturing phrase "{phrase}" in assistant turn; offer '
-                                  'instead of telling ("要不要试试…")', span=phrase)
-                elif self.options.scorer and learned_lecture(m.content, cleared):
-                    yield self.at(record, m.pointer,
-                                  "assistant turn reads as lecturing (n-gram scorer); offer "
-                                  'instead of telling ("要不要试试…")')
+        # the scorer reads, all at once, the turns with a mark of an order that no pattern flags
+        marked = turns.matching(_SCORER_GATE)
+        others = turns.matching(_OTHER_MODAL) | turns.matching(_CARE)
+        read = [(i, cleared) for i, cleared in zip(unread, cleared_by, strict=True) if i in marked]
+        flags = load_scorer("A001").flags([scorer_text(turns.texts[i], cleared, i in others)
+                                           for i, cleared in read])
+        for (i, _), flagged in zip(read, flags, strict=True):
+            if flagged:
+                yield self.at(turns.records[i], turns.messages[i].pointer,
+                              "assistant turn reads as lecturing (n-gram scorer); offer instead "
+                              'of telling ("要不要试试…")')

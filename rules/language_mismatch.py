@@ -7,44 +7,56 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
+from sftlint.batch import Batch, Turns
 from sftlint.config import StrictModel
 from sftlint.findings import Finding, Severity
-from sftlint.records import Record
 from sftlint.rule import RecordRule
 
 _CODE_BLOCK = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.S)
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# Code point ranges of each script, as numpy counts them over a column of turns at once.
+_SCRIPTS = (("Chinese", ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))),
+            ("Japanese", ((0x3040, 0x30FF),)),
+            ("Korean", ((0xAC00, 0xD7AF),)),
+            ("Latin", ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F))),
+            ("Cyrillic", ((0x400, 0x4FF),)))
 # A user turn that asks for a translation or names a language expects the other script.
 _NAMES_A_LANGUAGE = re.compile(
     r"翻译|译成|译为|[英中日韩法德俄西]文|[英汉日韩法德俄]语|普通话|拼音|translat|\b(?:in|into|to) "
     r"(?:English|Chinese|Japanese|Korean|French|German|Spanish|Russian)\b|pinyin", re.I)
-_SCRIPTS = (("Chinese", _HAN), ("Japanese", _KANA), ("Korean", _HANGUL), ("Latin", _LATIN),
-            ("Cyrillic", _CYRILLIC))
 
 
-def dominant_script(text: str, min_letters: int) -> str | None:
-    """The script of most of the text outside code, or None for short or mixed text."""
-    text = _CODE_BLOCK.sub(" ", text) if "`" in text else text
-    counts = {name: float(len(pattern.findall(text))) for name, pattern in _SCRIPTS}
-    if sum(counts.values()) < min_letters:
-        return None
-    # One Han character carries about as much as three letters of an alphabet, so an
-    # English name or term in Chinese text (or a list of glosses) does not outweigh it.
-    counts["Latin"] /= 3
-    counts["Cyrillic"] /= 3
+def dominant_scripts(turns: Turns, min_letters: int) -> list[str | None]:
+    """The script of most of each turn outside code; None for short or mixed text. Counted
+    for the whole column at once."""
+    import numpy as np
+
+    texts = [_CODE_BLOCK.sub(" ", t) if "`" in t else t for t in turns.texts]
+    codes, starts = Turns(texts=texts).codepoints()
+    ends = np.append(starts[1:], len(codes)).astype(np.int64)
+    count = {}
+    for name, ranges in _SCRIPTS:
+        inside = np.zeros(len(codes), dtype=bool)
+        for lo, hi in ranges:
+            inside |= (codes >= lo) & (codes <= hi)
+        running = np.concatenate(([0], np.cumsum(inside)))
+        count[name] = (running[ends] - running[starts]).astype(np.float64)
+    letters = sum(count.values())
     # Kana in an emoticon (づ) is not Japanese; Japanese text mixes kana with kanji.
-    if counts["Japanese"] >= 3 and counts["Japanese"] >= 0.2 * (counts["Japanese"]
-                                                                   + counts["Chinese"]):
-        counts["Japanese"] += counts.pop("Chinese")
-    else:
-        counts.pop("Japanese")
-    total = sum(counts.values())
-    name, top = max(counts.items(), key=lambda item: item[1])
-    return name if top >= 0.7 * total else None
+    japanese = (count["Japanese"] >= 3) & (count["Japanese"] >= 0.2 * (count["Japanese"]
+                                                                       + count["Chinese"]))
+    weights = np.stack([
+        np.where(japanese, 0.0, count["Chinese"]),
+        np.where(japanese, count["Japanese"] + count["Chinese"], 0.0),
+        count["Korean"],
+        # One Han character carries about as much as three letters of an alphabet, so an
+        # English name or term in Chinese text (or a list of glosses) does not outweigh it.
+        count["Latin"] / 3,
+        count["Cyrillic"] / 3,
+    ])
+    top = weights.argmax(axis=0)
+    judged = (letters >= min_letters) & (weights.max(axis=0) >= 0.7 * weights.sum(axis=0))
+    names = [name for name, _ in _SCRIPTS]
+    return [names[t] if ok else None for t, ok in zip(top.tolist(), judged.tolist(), strict=True)]
 
 
 class LanguageMismatch(RecordRule):
@@ -85,18 +97,25 @@ class LanguageMismatch(RecordRule):
 
     options: Options
 
-    def check(self, record: Record) -> Iterator[Finding]:
-        if record.undesirable:  # a KTO example of what not to say
-            return
+    def check_batch(self, batch: Batch) -> Iterator[Finding]:
         min_letters = self.options.min_letters
-        user_script: str | None = None
-        for m in record.messages:
-            if m.role == "user":
-                user_script = (None if _NAMES_A_LANGUAGE.search(m.content)
-                               else dominant_script(m.content, min_letters))
-            elif m.role == "assistant" and user_script is not None:
-                reply = dominant_script(m.content, min_letters)
-                if reply is not None and reply != user_script:
-                    yield self.at(record, m.pointer, f"user writes {user_script}, assistant "
-                                                     f"replies in {reply}")
-                user_script = None
+        script: dict[int, str | None] = {}  # by id() of a message of the batch (alive)
+        for role in ("user", "assistant"):
+            turns = batch.turns(role, desirable_only=True)  # not a KTO example of what not to say
+            for message, name in zip(turns.messages, dominant_scripts(turns, min_letters),
+                                     strict=True):
+                script[id(message)] = name
+        for record in batch.records:
+            if record.undesirable:
+                continue
+            user_script: str | None = None
+            for m in record.messages:
+                if m.role == "user":
+                    user_script = (None if _NAMES_A_LANGUAGE.search(m.content)
+                                   else script[id(m)])
+                elif m.role == "assistant" and user_script is not None:
+                    reply = script[id(m)]
+                    if reply is not None and reply != user_script:
+                        yield self.at(record, m.pointer, f"user writes {user_script}, "
+                                                         f"assistant replies in {reply}")
+                    user_script = None

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from sftlint.chinese import cjk_share, ngram_score, token_starts
+from sftlint.batch import Batch
+from sftlint.chinese import cjk_share, load_scorer, token_starts
 from sftlint.config import MAX_CHARS, StrictModel
 from sftlint.findings import Finding, Severity
 from sftlint.records import Record
@@ -112,9 +113,10 @@ _PRODUCE = (r"(?:列出|列举|列一|罗列|给出|提供|分析|评估|总结|
             r"计算|解答|举例|对比|评价|点评|起草|草拟|拟定|拟写|撰写|编写|编制|规划|制作|做一份|出一份|"
             r"预测|推导|证明|检查|审核|修改|校对|提炼|补充|完善)")
 # The same verbs opening a turn with no 请 ("列出…", "帮我起草一封…"): an order to a tool.
-_BARE_REQUEST = re.compile(r"^(?:(?:帮|替|为|给)我)?(?:列出|列举|罗列|起草|草拟|拟定|拟写|撰写|编写|编制|生成|"
+_BARE_REQUEST = re.compile(r"^(?:(?:帮|替|为|给)我|为[^，。！？,!?\s]{1,20}?)?(?:列出|列举|罗列|起草|草拟|拟定|拟写|撰写|编写|编制|生成|提供|"
                            r"输出|翻译|总结|归纳|概括|整理|梳理|制定|分析|比较|对比|评价|评估|阐述|论述|"
                            r"写一(?:封|篇|份|段|首)|出一份|做一份|设计一(?:个|份|套))")
+_PERSON = re.compile(r"[我你您他她咱俺]")
 # Marks of speech: particles and chat words ("您好啊小暖", "请问你是谁呀").
 _SPOKEN = re.compile(r"[呀啊呢吧呗嘛哈啦咋啥哎唉嗯哟喽咯噢哦]|唠嗑|俺|咱")
 # A request that ends on a particle is said, not written ("请你介绍一下你自己吧").
@@ -140,12 +142,16 @@ _INFO = re.compile(r"如何|怎样|怎么|哪些|哪里|哪儿|哪个|哪家|多
 _SUBQUESTIONS = re.compile(r"问题[一二三1-9][：:].+问题[二三四2-9][：:]", re.S)
 _TASK = re.compile(r"你是一(?:位|名|个)[^。\n]{0,30}(?:专家|咨询师|医生|助手|老师)|根据[^。\n]{0,30}(?:生成|输出|回答|判断|回复|给出|选择|续写)")
 _KEYWORDS = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:[ \t\u3000]+[\u4e00-\u9fff]{1,8}){2,}$")
+# A title typed into a search box: a noun phrase that ends on what is looked for, no
+# sentence mark, no person (冬季老人防跌倒措施, 医保异地就医备案流程).
+_TITLE = re.compile(r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,30}(?:措施|办法|方法|流程|政策|要点|注意事项|指南|标准|"
+                    r"条件|原因|症状|食谱|攻略|清单|排行|大全|须知|步骤|技巧|方案|食疗方|最新规定)")
 _ENGLISH = re.compile(
     r"\bplease\s+(?:list|analy[sz]e|provide|explain|describe|summari[sz]e|give|outline|compare|"
     r"write|answer|recommend|suggest|evaluate|detail|elaborate|translate|generate)\b"
     r"|\bin\s+bullet\s+points\b|\bcould\s+you\s+(?:please\s+)?(?:provide|list|explain|summari[sz]e|"
     r"outline|describe|elaborate)\b|\bI\s+would\s+like\s+to\s+(?:inquire|enquire|request)\b"
-    r"|(?:^|(?<=[.!?]\s))(?:Kindly\s+)?(?:List|Provide|Summari[sz]e|Outline|Compare|Analy[sz]e|"
+    r"|(?:^|(?<=[.!?]\s))(?:Kindly\s+)?(?:List|Provide|Summari[sz]e|Outline|Compare|Analy[sz]e|Draft|"
     r"Translate|Generate|Kindly)\b",
     re.IGNORECASE)
 
@@ -159,6 +165,9 @@ def formal_marker(text: str) -> str | None:
         return "a task prompt"
     if (" " in text or "\u3000" in text or "\t" in text) and _KEYWORDS.match(text.strip()):
         return "a keyword query"
+    title = _TITLE.fullmatch(text.strip()) if len(text) <= 32 else None
+    if title and not _PERSON.search(text):
+        return "a title-like query"
     if _LATIN.search(text):
         english = _ENGLISH.search(text)
         if english:
@@ -198,16 +207,18 @@ _SCORER_GATE = re.compile(r"请|问|帮|列|写|如何|哪些|是否|能否|可�
                           r"|\b(?:please|could|would|what|how|list)\b", re.IGNORECASE)
 
 
+# Too little text for character n-grams to tell a typed query from a spoken question
+# (杭州下雪吗？): below this, only the markers judge.
+_SCORER_MIN_CHARS = 8
+
+
 def learned_formal(text: str) -> bool:
     """Whether the character n-gram scorer (benchmarks/accuracy/train_scorer.py) calls the
     user turn `text` formal; a turn without a mark of a request, or with a spoken particle,
     is never read."""
-    if not _SCORER_GATE.search(text) or _SPOKEN.search(text):
+    if not _SCORER_GATE.search(text) or _SPOKEN.search(text) or len(text) < _SCORER_MIN_CHARS:
         return False
-    from sftlint.rules._ngram_weights import WEIGHTS
-
-    n, bias, threshold, weights = WEIGHTS["U003"]
-    return ngram_score(scorer_text(text), n, bias, weights) >= threshold
+    return load_scorer("U003").flags([scorer_text(text)])[0]
 
 
 # Words that hold 请, 咨询 or 问 without asking for anything (请假, 咨询师, 问题): blanked for
@@ -250,7 +261,7 @@ class FormalUserTurn(RecordRule):
 
     Where no marker is found, a small learned scorer backs them up (option `scorer`): a
     logistic regression over the turn's character 1-3-grams, trained on the labeled set
-    (benchmarks/accuracy/train_scorer.py; weights in rules/_ngram_weights.py), which reads
+    (benchmarks/accuracy/train_scorer.py; weights in rules/ngram_weights.json), which reads
     only turns with a mark of a request or a question and no spoken particle, with words
     that only look like requests (请假, 咨询师, 问题) blanked.
 
@@ -281,14 +292,25 @@ class FormalUserTurn(RecordRule):
 
     options: Options
 
-    def check(self, record: Record) -> Iterator[Finding]:
-        for m in record.messages:
-            if m.role == "user":
-                marker = formal_marker(m.content)
-                if marker:
-                    yield self.at(record, m.pointer, f'user turn reads like a written request '
-                                                     f'("{marker}"); write it as speech',
-                                  span=marker)
-                elif self.options.scorer and learned_formal(m.content):
-                    yield self.at(record, m.pointer, "user turn reads like a written request "
-                                                     "(n-gram scorer); write it as speech")
+    def check_batch(self, batch: Batch) -> Iterator[Finding]:
+        turns = batch.turns("user")
+        unread: list[int] = []
+        for i, text in enumerate(turns.texts):
+            marker = formal_marker(text)
+            if marker:
+                yield self.at(turns.records[i], turns.messages[i].pointer,
+                              f'user turn reads like a written request ("{marker}"); write it '
+                              'as speech', span=marker)
+            else:
+                unread.append(i)
+        if not self.options.scorer or not unread:
+            return
+        # the scorer reads, all at once, the turns with a mark of a request and no spoken word
+        marked = turns.matching(_SCORER_GATE) - turns.matching(_SPOKEN)
+        read = [i for i in unread if i in marked and len(turns.texts[i]) >= _SCORER_MIN_CHARS]
+        flags = load_scorer("U003").flags([scorer_text(turns.texts[i]) for i in read])
+        for i, flagged in zip(read, flags, strict=True):
+            if flagged:
+                yield self.at(turns.records[i], turns.messages[i].pointer,
+                              "user turn reads like a written request (n-gram scorer); write "
+                              "it as speech")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any, NamedTuple
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -106,22 +107,97 @@ _SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d")
 # A learned score reads at most this many characters of a turn, so its cost stays bounded.
 NGRAM_REACH = 1500
+WEIGHTS_FILE = "ngram_weights.json"  # in the rules package, by benchmarks/accuracy/train_scorer.py
 
 
-def char_ngrams(text: str, n: int) -> set[str]:
-    """The character 1..n-grams of `text` (lowercased, digits as 0, runs of whitespace as one
-    space), with \\x02 and \\x03 marking its start and end."""
-    t = "\x02" + _DIGITS.sub("0", _SPACES.sub(" ", text[:NGRAM_REACH].lower())) + "\x03"
-    out = set(t)
-    size = len(t)
-    for k in range(2, n + 1):  # slices made in C: this runs on most replies
-        out.update(map(t.__getitem__, map(slice, range(size - k + 1), range(k, size + 1))))
-    return out
+def scorer_input(text: str) -> str:
+    """`text` as an n-gram scorer reads it: cut to NGRAM_REACH characters, lowercased, digits
+    as 0, runs of whitespace as one space, with \x02 and \x03 marking its start and end."""
+    return "\x02" + _DIGITS.sub("0", _SPACES.sub(" ", text[:NGRAM_REACH].lower())) + "\x03"
 
 
-def ngram_score(text: str, n: int, bias: float, weights: dict[str, float]) -> float:
-    """A logistic-regression score (log-odds) of `text` over its character n-grams, each
-    present n-gram counted once and the sum scaled by 1/sqrt(count)."""
-    grams = char_ngrams(text, n)
-    # n-grams without a weight (None) add nothing; summing the rest in C keeps this cheap
-    return bias + sum(filter(None, map(weights.get, grams))) / len(grams) ** 0.5
+def char_ngrams(text: str, n: int) -> list[str]:
+    """Every character 1..n-gram of `scorer_input(text)`, as often as it occurs. The scorer's
+    features: each distinct one present, scaled by 1/sqrt(all occurrences), so a long text
+    does not win on length and a repeated one ("0000 0000") does not win on repetition."""
+    t = scorer_input(text)
+    return [t[i:i + k] for k in range(1, n + 1) for i in range(len(t) - k + 1)]
+
+
+class NgramScorer:
+    """A logistic-regression score (log-odds) over character n-grams, computed for a whole
+    column of texts at once with numpy: `bias + sum(weight of each distinct n-gram) /
+    sqrt(number of occurrences)`, the n-grams being `char_ngrams(text, n)`."""
+
+    def __init__(self, n: int, bias: float, threshold: float, weights: dict[str, float]) -> None:
+        import numpy as np
+
+        self.n, self.bias, self.threshold = n, bias, threshold
+        # Each n-gram of known characters becomes one integer: its characters' ranks in
+        # `chars` as digits in base `base` (rank len(chars) stands for any other character,
+        # which no weighted n-gram holds), plus an offset per length so lengths never collide.
+        self.chars = np.array(sorted({ord(c) for g in weights for c in g}), dtype=np.uint32)
+        self.base = len(self.chars) + 1
+        self.offsets = [sum(self.base ** j for j in range(1, k)) for k in range(1, n + 1)]
+        rank = {chr(c): i for i, c in enumerate(self.chars.tolist())}
+        # code point -> rank, by indexing (a code point past the table is "any other")
+        self.ranks = np.full(int(self.chars[-1]) + 2 if len(self.chars) else 1, len(self.chars),
+                             dtype=np.int64)
+        self.ranks[self.chars] = np.arange(len(self.chars))
+        keyed = sorted((self._key([rank[c] for c in g]), w) for g, w in weights.items())
+        self.keys = np.array([k for k, _ in keyed], dtype=np.int64)
+        self.weights = np.array([w for _, w in keyed], dtype=np.float64)
+
+    def _key(self, ranks: list[int]) -> int:
+        key = 0
+        for r in ranks:
+            key = key * self.base + r
+        return key + self.offsets[len(ranks) - 1]
+
+    def scores(self, texts: list[str]) -> list[float]:
+        import numpy as np
+
+        count = len(texts)
+        if not count or not len(self.keys):
+            return [self.bias] * count
+        inputs = [scorer_input(t) for t in texts]
+        codes = np.frombuffer("".join(inputs).encode("utf-32-le", "surrogatepass"),
+                              dtype=np.uint32)
+        owner = np.repeat(np.arange(count), np.fromiter(map(len, inputs), np.int64, count))
+        ranks = self.ranks[np.minimum(codes, len(self.ranks) - 1)]
+        occurrences = np.zeros(count)
+        owners, found = [], []  # (text, weighted n-gram) for each occurrence of one
+        key = np.zeros(len(codes), dtype=np.int64)
+        for k in range(1, self.n + 1):
+            size = len(codes) - k + 1
+            if size <= 0:
+                break
+            key = key[:size] * self.base + ranks[k - 1:]  # the k-gram starting at each place
+            inside = owner[:size] == owner[k - 1:]  # not running into the next text
+            grams = key[inside] + self.offsets[k - 1]
+            where = np.minimum(np.searchsorted(self.keys, grams), len(self.keys) - 1)
+            hit = self.keys[where] == grams
+            owners.append(owner[:size][inside][hit])
+            found.append(where[hit])
+            occurrences += np.bincount(owner[:size][inside], minlength=count)
+        # each weighted n-gram counts once per text, however often it occurs there
+        pairs = np.unique(np.concatenate(owners) * len(self.keys) + np.concatenate(found))
+        sums = np.bincount(pairs // len(self.keys), weights=self.weights[pairs % len(self.keys)],
+                           minlength=count)
+        return (self.bias + sums / np.sqrt(occurrences)).tolist()
+
+    def flags(self, texts: list[str]) -> list[bool]:
+        return [score >= self.threshold for score in self.scores(texts)]
+
+
+@cache
+def load_scorer(code: str) -> NgramScorer:
+    """The scorer of rule `code`, from the weights file (loaded once per process: it is
+    read-only data, like the rules' compiled patterns)."""
+    import orjson
+
+    from sftlint import rules
+
+    path = Path(rules.__file__).parent / WEIGHTS_FILE
+    n, bias, threshold, weights = orjson.loads(path.read_bytes())[code]
+    return NgramScorer(n, bias, threshold, weights)

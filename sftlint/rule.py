@@ -7,6 +7,7 @@ from dataclasses import replace
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
+from sftlint.batch import Batch
 from sftlint.findings import Edit, Finding, Severity
 
 # re-exported: rules and the report locate values with them
@@ -89,10 +90,28 @@ class FileRule(Rule):
 
 
 class RecordRule(Rule):
+    """A check of each record. Write `check` (one record) or `check_batch` (the records of a
+    chunk, read as columns of turns: see sftlint/batch.py); the engine calls `check_batch`
+    on rules that define it and `check` on the others, and each is there for the other."""
+
     scope = Scope.LINE
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.check is RecordRule.check and cls.check_batch is RecordRule.check_batch and \
+                "code" in cls.__dict__:
+            raise TypeError(f"{cls.__name__} defines neither check nor check_batch")
+
+    @classmethod
+    def batched(cls) -> bool:
+        return cls.check_batch is not RecordRule.check_batch
+
     def check(self, record: Record) -> Iterator[Finding]:
-        raise NotImplementedError
+        return self.check_batch(Batch([record]))
+
+    def check_batch(self, batch: Batch) -> Iterator[Finding]:
+        for record in batch.records:
+            yield from self.check(record)
 
 
 class DatasetRule(Rule):

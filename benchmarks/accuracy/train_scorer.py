@@ -3,17 +3,18 @@
 cross-validate the hybrid (pattern OR scorer) on the labeled development data.
 
     python benchmarks/accuracy/train_scorer.py --cv      # cross-validation figures only
-    python benchmarks/accuracy/train_scorer.py --write   # and regenerate rules/_ngram_weights.py
+    python benchmarks/accuracy/train_scorer.py --write   # and regenerate rules/ngram_weights.json
 
-The scorer is a logistic regression on the set of character 1..N-grams of a text (presence,
-scaled by 1/sqrt(count) so long texts do not win on length), trained with numpy by full-batch
+The scorer is a logistic regression on the character 1..N-grams present in a text (scaled
+by 1/sqrt(all occurrences) so long texts do not win on length), trained with numpy by full-batch
 gradient descent from zero weights: no randomness but the fold assignment, which is seeded.
 Only n-grams seen in at least MIN_DF texts are kept, and only weights above PRUNE in size
 are written, so the generated file stays small. The threshold written with the weights is
 chosen by cross-validation: the lowest score at which the scorer's own out-of-fold precision
 stays at or above TARGET_PRECISION on every repeat (the scorer backs up patterns that will
 miss more on new text than here, so its own precision is what its additions cost). Data:
-benchmarks/accuracy/data (dev and test both).
+benchmarks/accuracy/data (dev and test both) and benchmarks/accuracy/data_v2; never the
+held-out set in benchmarks/accuracy/heldout.
 
 `--replay COMMIT` repeats the first evaluation's protocol for the scorer: it trains on the
 dev split only and adds the scorer to the patterns as they were at COMMIT (tuned on dev
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import math
 import random
 import sys
@@ -35,7 +37,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-OUT = REPO / "rules" / "_ngram_weights.py"
+OUT = REPO / "rules" / "ngram_weights.json"
 SEED = 20261123
 FOLDS = 5
 REPEATS = 3
@@ -58,7 +60,7 @@ def _evaluator() -> ModuleType:
     return module
 
 
-def grams(text: str, n: int, code: str = "A001") -> set[str]:
+def grams(text: str, n: int, code: str = "A001") -> list[str]:
     """The n-grams the rule's scorer reads: of the text as the rule hands it over (A001
     blanks the clauses its patterns ruled out, U003 the words that only look like requests)."""
     from sftlint.chinese import char_ngrams
@@ -68,20 +70,20 @@ def grams(text: str, n: int, code: str = "A001") -> set[str]:
     return char_ngrams(module.scorer_text(text), n)
 
 
-def fit(texts: list[set[str]], labels: np.ndarray, l2: float,
+def fit(texts: list[list[str]], labels: np.ndarray, l2: float,
         steps: int = 1500, rate: float = 4.0) -> tuple[dict[str, float], float]:
     """Logistic regression weights for n-grams seen in MIN_DF texts, and the bias."""
     df: dict[str, int] = {}
     for gs in texts:
-        for g in gs:
+        for g in set(gs):
             df[g] = df.get(g, 0) + 1
     vocab = sorted(g for g, c in df.items() if c >= MIN_DF)
     index = {g: i for i, g in enumerate(vocab)}
     x = np.zeros((len(texts), len(vocab)), dtype=np.float32)
     for row, gs in enumerate(texts):
-        cols = [index[g] for g in gs if g in index]
-        if gs:
-            x[row, cols] = 1.0 / math.sqrt(len(gs))
+        for g in set(gs):  # present, scaled by 1/sqrt(all occurrences): as NgramScorer reads
+            if g in index:
+                x[row, index[g]] = 1.0 / math.sqrt(len(gs))
     y = labels.astype(np.float32)
     w = np.zeros(len(vocab), dtype=np.float32)
     b = 0.0
@@ -93,10 +95,10 @@ def fit(texts: list[set[str]], labels: np.ndarray, l2: float,
     return {g: float(v) for g, v in zip(vocab, w, strict=True)}, b
 
 
-def score(gs: set[str], weights: dict[str, float], bias: float) -> float:
+def score(gs: list[str], weights: dict[str, float], bias: float) -> float:
     if not gs:
         return bias
-    return bias + sum(weights.get(g, 0.0) for g in gs) / math.sqrt(len(gs))
+    return bias + sum(weights.get(g, 0.0) for g in set(gs)) / math.sqrt(len(gs))
 
 
 def folds(labels: list[bool], seed: int) -> list[int]:
@@ -202,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         return replay(ev, args.replay)
     written: dict[str, tuple[dict[str, float], float, float]] = {}
     for code, (name, label, role, n, l2) in TASKS.items():
-        items = [i for i in ev.load(ev.DATA, name) if label in i]
+        items = [i for folder in (ev.DATA, ev.DATA_V2) for i in ev.load(folder, name)
+                 if label in i]
         texts = [str(i["text"]) for i in items]
         labels = [bool(i[label]) for i in items]
         gs = [grams(t, n, code) for t in texts]
@@ -233,20 +236,11 @@ def main(argv: list[str] | None = None) -> int:
         w, b = fit(gs, np.array(labels), l2)
         written[code] = ({g: v for g, v in w.items() if abs(v) >= PRUNE}, b, chosen)
     if args.write:
-        lines = ['"""Character n-gram logistic-regression weights for A001 and U003.',
-                 "",
-                 "Generated by benchmarks/accuracy/train_scorer.py --write from the labeled data"
-                 " in", 'benchmarks/accuracy/data; do not edit by hand."""', "",
-                 "# rule -> (n-gram size, bias, threshold, weights)",
-                 "WEIGHTS: dict[str, tuple[int, float, float, dict[str, float]]] = {"]
-        for code, (w, b, t) in written.items():
-            n = TASKS[code][3]
-            lines.append(f"    {code!r}: ({n}, {b:.4f}, {t:.2f}, {{")
-            for g in sorted(w):
-                lines.append(f"        {g!r}: {w[g]:.3f},")
-            lines.append("    }),")
-        lines.append("}")
-        OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        table = {code: [TASKS[code][3], round(b, 4), round(t, 2),
+                        {g: round(w[g], 3) for g in sorted(w)}]
+                 for code, (w, b, t) in written.items()}
+        # rule -> [n-gram size, bias, threshold, {n-gram: weight}]
+        OUT.write_text(json.dumps(table, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
         print(f"wrote {OUT.relative_to(REPO)}: " + ", ".join(
             f"{c} {len(w)} n-grams, threshold {t:.2f}" for c, (w, _, t) in written.items()))
     return 0

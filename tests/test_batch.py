@@ -1,0 +1,84 @@
+"""Batch rules: one pass over a column of turns gives what a pass per turn gives.
+
+`Turns.matching` must flag exactly the turns a per-turn search flags, the vectorized n-gram
+scorer must compute exactly the score its definition (`char_ngrams`) gives, and a batch
+rule must report on a batch of records what it reports on each record alone."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sftlint.batch import SEPARATOR, Turns
+from sftlint.chinese import NgramScorer, char_ngrams
+from sftlint.config import load_config
+from sftlint.engine import Linter, iter_records
+from sftlint.findings import Finding
+from sftlint.registry import all_rules
+from sftlint.rule import RecordRule
+
+REPO = Path(__file__).resolve().parent.parent
+ALPHABET = "你您要别a o\n。，？ 1"
+texts = st.lists(st.text(alphabet=ALPHABET, max_size=12), max_size=8)
+# patterns that run across a turn's end, read the line break before a turn, look behind,
+# and find words at a boundary: what the rules' patterns do
+PATTERNS = [re.compile(p) for p in (
+    r"要.{0,3}你", r"\s*你", r"[。\n]\s*要", r"(?<!别)要", r"\bo\b", r"你\s+要", r"别|您",
+    r"1[。，]", r"\n别")]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(texts)
+def test_matching_flags_the_turns_a_search_per_turn_flags(column: list[str]) -> None:
+    turns = Turns(texts=column)
+    for pattern in PATTERNS:
+        expected = {i for i, t in enumerate(column) if pattern.search(SEPARATOR + t)}
+        assert turns.matching(pattern) == expected, (pattern.pattern, column)
+
+
+grams = st.text(alphabet="你您要别ao 0\x02\x03", min_size=1, max_size=3)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.dictionaries(grams, st.floats(-3, 3), min_size=1, max_size=30),
+       st.lists(st.text(alphabet="你您要别AaO o 7\t\n。", max_size=40), max_size=6))
+def test_scorer_computes_its_definition(weights: dict[str, float], column: list[str]) -> None:
+    scorer = NgramScorer(3, -0.5, 0.0, weights)
+    for text, score in zip(column, scorer.scores(column), strict=True):
+        occurrences = char_ngrams(text, 3)
+        expected = -0.5 + sum(weights.get(g, 0.0) for g in set(occurrences)) / math.sqrt(
+            len(occurrences))
+        assert math.isclose(score, expected, abs_tol=1e-9), (text, score, expected)
+
+
+def test_scorer_reads_at_most_its_reach() -> None:
+    scorer = NgramScorer(3, 0.0, 0.0, {"你": 1.0})
+    short, long = scorer.scores(["你" * 1500, "你" * 1500 + "x" * 10_000])
+    assert short == long
+
+
+def test_batched_rules_report_on_a_batch_what_they_report_record_by_record(
+        tmp_path: Path) -> None:
+    data = tmp_path / "mixed.jsonl"
+    lines = []
+    examples = REPO / "examples"
+    for source in (examples / "dirty.jsonl", examples / "data" / "companion.jsonl"):
+        lines += [line for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config, _ = load_config(None, cwd=tmp_path)
+    batched = [r for r in all_rules() if issubclass(r, RecordRule) and r.batched()]
+    assert {r.code for r in batched} >= {"A001", "A005", "U003"}
+    linter = Linter(config, batched, dataset_rules=False, jobs=1)
+    whole = [_seen(f) for f in linter.check([str(data)]).findings]
+    assert {f[0] for f in whole} >= {"A001", "U003"}, "the examples hold findings of these"
+    alone = [_seen(f) for rule in linter.batch_rules
+             for record in iter_records(str(data), config) for f in rule.check(record)]
+    assert sorted(whole) == sorted(alone)
+
+
+def _seen(f: Finding) -> tuple[object, ...]:
+    return (f.code, f.path, f.line, f.column, f.length, f.pointer, f.message)
