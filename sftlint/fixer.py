@@ -25,7 +25,9 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from sftlint.findings import Edit, Finding
-from sftlint.reader import InputError, read_file
+from sftlint.formats import format_for
+from sftlint.formats.jsonl import JsonText
+from sftlint.reader import InputError
 
 if TYPE_CHECKING:
     from sftlint.engine import Linter
@@ -92,7 +94,10 @@ def fixable_findings(linter: Linter, path: str, data: bytes) -> list[Finding]:
     file_rules = [r for r in linter.file_rules if r.fixable]
     record_rules = [r for r in linter.record_rules if r.fixable]
     builder = linter.builder
-    facts, raws = read_file(path, data, builder.accept_lists)
+    fmt = format_for(path)
+    if not isinstance(fmt, JsonText):  # rows: nothing to edit
+        return []
+    facts, raws = fmt.read_bytes(path, data, builder.accept_lists)
     found: list[Finding] = []
     if record_rules and raws:
         shape = builder.shape_for(raws[0].value)

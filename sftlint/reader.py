@@ -591,7 +591,7 @@ def _document_error(data: bytes | mmap.mmap, offset: int, text: memoryview,
 _LEADING_SPACE = re.compile(rb"[ \t\r\n]*")
 
 
-def _document_opener(data: bytes | mmap.mmap) -> bytes:
+def document_opener(data: bytes | mmap.mmap) -> bytes:
     """The first byte of the document after a BOM and whitespace."""
     start = _LEADING_SPACE.match(data, 3 if data[:3] == BOM else 0)
     assert start is not None  # the pattern matches the empty string
@@ -600,7 +600,7 @@ def _document_opener(data: bytes | mmap.mmap) -> bytes:
 
 def looks_like_one_document(data: bytes | mmap.mmap) -> bool:
     """A .jsonl whose first line is not a record but whose whole text parses as JSON."""
-    if _document_opener(data) not in (b"[", b"{"):
+    if document_opener(data) not in (b"[", b"{"):
         return False
     with memoryview(data) as whole, whole[3 if data[:3] == BOM else 0:] as text:
         try:
@@ -610,25 +610,7 @@ def looks_like_one_document(data: bytes | mmap.mmap) -> bool:
     return True
 
 
-def read_file(
-    path: str, data: bytes | mmap.mmap, accept_lists: bool = False
-) -> tuple[SourceFacts, list[RawRecord]]:
-    """Read a whole file, choosing JSON Lines or one JSON document by suffix and content."""
-    if path.endswith(".json"):
-        facts, records = read_json_document(path, data, accept_lists)
-        if facts.json_errors and _first_line_is_record(data):
-            return read_jsonl(path, data, accept_lists=accept_lists)  # JSON Lines in a .json
-        return facts, records
-    facts, records = read_jsonl(path, data, accept_lists=accept_lists)
-    first_bad = facts.json_errors[:1] and facts.json_errors[0][0]
-    first_line = facts.blank[0][0] + 1 if facts.blank and facts.blank[0][0] == 1 else 1
-    if first_bad and first_bad <= first_line and looks_like_one_document(data):
-        facts, records = read_json_document(path, data, accept_lists)
-        facts.single_document = "array" if _document_opener(data) == b"[" else "object"
-    return facts, records
-
-
-def _first_line_is_record(data: bytes | mmap.mmap) -> bool:
+def first_line_is_record(data: bytes | mmap.mmap) -> bool:
     nl = data.find(b"\n")
     first = bytes(data[: nl if nl != -1 else len(data)]).removeprefix(BOM).strip()
     try:

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from sftlint.reader import read_file
+from sftlint.formats.json_array import JSON_ARRAY
+from sftlint.formats.jsonl import JSON_LINES
 from sftlint.records import (
     MISSING,
     Record,
@@ -35,7 +36,7 @@ def record_of(value: Any, pretty: bool = False) -> Record:
     else:
         data = json.dumps(value, ensure_ascii=False).encode() + b"\n"
         name = "data.jsonl"
-    _, raws = read_file(name, data, False)
+    _, raws = (JSON_ARRAY if pretty else JSON_LINES).read_bytes(name, data, False)
     return normalize(raws[0], name, detect_shape(raws[0].value), None)
 
 

@@ -124,7 +124,7 @@ def flagged_items(code: str, texts: list[str], role: str, use_scorer: bool = Tru
     """Which of `texts` the rule `code` reports, run as sftlint runs it (with its learned
     scorer switched off when `use_scorer` is false, to measure the patterns alone)."""
     from sftlint.config import parse_config
-    from sftlint.reader import read_file
+    from sftlint.formats.jsonl import JSON_LINES
     from sftlint.records import detect_shape, normalize
     from sftlint.registry import rule_by_key, rule_options
     from sftlint.rule import RecordRule
@@ -143,7 +143,7 @@ def flagged_items(code: str, texts: list[str], role: str, use_scorer: bool = Tru
             {"role": "system", "content": SYSTEM}, {"role": "user", "content": user},
             {"role": "assistant", "content": reply}]}, ensure_ascii=False))
     data = ("\n".join(lines) + "\n").encode("utf-8")
-    _, raws = read_file("items.jsonl", data)
+    _, raws = JSON_LINES.read_bytes("items.jsonl", data, False)
     pointer = "/messages/2/content" if role == "assistant" else "/messages/1/content"
     shape = detect_shape({"messages": []})
     flagged = []

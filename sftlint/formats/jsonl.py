@@ -15,8 +15,9 @@ from sftlint.reader import (
     SourceFacts,
     chunk_bounds,
     count_newlines,
+    document_opener,
+    looks_like_one_document,
     open_bytes,
-    read_file,
     read_jsonl,
 )
 
@@ -27,8 +28,9 @@ Data = bytes | mmap.mmap
 
 
 class JsonText:
-    """JSON text files: the reader decides between lines and one document by suffix and
-    content (a `.jsonl` holding one array is read whole and reported as F009)."""
+    """JSON text files (JSON Lines or one document). The format of a path is chosen by its
+    suffix (`format_for`); each format then owns how it reads its bytes, and where they
+    turn out to be the other kind of JSON text, it hands them to that format."""
 
     name = "json"
     text = True
@@ -44,7 +46,7 @@ class JsonText:
 
     def read_bytes(self, display: str, data: Data, accept_lists: bool
                    ) -> tuple[SourceFacts, list[RawRecord]]:
-        return read_file(display, data, accept_lists)
+        raise NotImplementedError
 
     def locate(self, record: Record, pointer: str | None) -> tuple[int, int | None]:
         return locate(record, pointer)
@@ -53,6 +55,20 @@ class JsonText:
 class JsonLines(JsonText):
     name = "jsonl"
     can_split = True
+
+    def read_bytes(self, display: str, data: Data, accept_lists: bool
+                   ) -> tuple[SourceFacts, list[RawRecord]]:
+        """One record per line; a file whose first line fails but whose whole text is one
+        JSON document (a pretty-printed array) is read as that document, and F009 says so."""
+        from sftlint.formats.json_array import JSON_ARRAY
+
+        facts, records = read_jsonl(display, data, accept_lists=accept_lists)
+        first_bad = facts.json_errors[:1] and facts.json_errors[0][0]
+        first_line = facts.blank[0][0] + 1 if facts.blank and facts.blank[0][0] == 1 else 1
+        if first_bad and first_bad <= first_line and looks_like_one_document(data):
+            facts, records = JSON_ARRAY.read_bytes(display, data, accept_lists)
+            facts.single_document = "array" if document_opener(data) == b"[" else "object"
+        return facts, records
 
     def first_value(self, data: Data) -> object | None:
         """The first line's JSON value, or None when it does not parse or is longer than
