@@ -77,8 +77,10 @@ def run_sftlint(path: Path, select: str, jobs: int | None, python_path: Path | N
         cmd += ["--jobs", str(jobs)]
     env = dict(os.environ, PYTHONPATH=str(python_path)) if python_path else None
     start = time.perf_counter()
+    # run beside the data, not in the repository: `python -m` puts the working directory
+    # first on sys.path, where the repository's sftlint/ would hide the one of --baseline-rev
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env)
+                            env=env, cwd=path.parent)
     out, err = proc.communicate()
     elapsed = time.perf_counter() - start
     if proc.returncode:
