@@ -7,8 +7,9 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
-from sftlint.config import CategoriesConfig, Config, StrictModel
+from sftlint.config import CategoriesConfig, StrictModel
 from sftlint.findings import Finding
+from sftlint.options import from_project
 from sftlint.reader import SourceFacts
 from sftlint.records import Record, Row
 from sftlint.rule import DatasetRule, RecordRule, Scope
@@ -49,11 +50,11 @@ def category_of(row: Row, categories: CategoriesConfig) -> str | None:
     return None
 
 
-def category_targets(config: Config, counts: Mapping[str, int]) -> dict[str, float]:
+def category_targets(spec: CategoriesConfig | None, expected_records: int | None,
+                     counts: Mapping[str, int]) -> dict[str, float]:
     """Each category's target count: `expected`, else `expected-records` split evenly over the
     names, else the records counted under one of the names, split evenly. B001 and the stats
     report (its target line) both use this."""
-    spec = config.categories
     if spec is None:
         return {}
     names = spec.all_names or sorted(c for c in counts if c != UNCATEGORIZED)
@@ -61,7 +62,7 @@ def category_targets(config: Config, counts: Mapping[str, int]) -> dict[str, flo
         return {}
     if spec.expected:
         return {n: float(spec.expected.get(n, 0)) for n in names}
-    total = config.expected_records if config.expected_records is not None \
+    total = expected_records if expected_records is not None \
         else sum(counts.get(n, 0) for n in names)
     return {n: total / len(names) for n in names}
 
@@ -113,23 +114,29 @@ class CategoryImbalance(DatasetRule):
     code = "B001"
     name = "category-imbalance"
 
-    def __init__(self, options: StrictModel, config: Config) -> None:
-        super().__init__(options, config)
+    class Options(StrictModel):
+        categories: CategoriesConfig | None = from_project("categories")
+        expected_records: int | None = from_project("expected-records")
+
+    options: Options
+
+    def __init__(self, options: StrictModel) -> None:
+        super().__init__(options)
         self.counts: Counter[str] = Counter()
 
     def observe(self, row: Row) -> None:
-        categories = self.config.categories
+        categories = self.options.categories
         if categories is None:
             return
         self.counts[category_of(row, categories) or UNCATEGORIZED] += 1
 
     def finish(self, dataset: str) -> Iterator[Finding]:
-        categories = self.config.categories
+        categories = self.options.categories
         if categories is None or not (categories.field or categories.keywords):
             return
         if not sum(self.counts.values()):
             return
-        targets = category_targets(self.config, self.counts)
+        targets = category_targets(categories, self.options.expected_records, self.counts)
         if not targets:
             return
         tolerance = categories.tolerance
@@ -212,11 +219,12 @@ class MissingCategory(RecordRule):
 
     class Options(StrictModel):
         ambiguous: bool = True
+        categories: CategoriesConfig | None = from_project("categories")
 
     options: Options
 
     def check(self, record: Record) -> Iterator[Finding]:
-        categories = self.config.categories
+        categories = self.options.categories
         if not categories or record.category is not None:
             return
         if not categories.keywords:
@@ -266,8 +274,13 @@ class UnknownCategory(RecordRule):
     code = "B003"
     name = "unknown-category"
 
+    class Options(StrictModel):
+        categories: CategoriesConfig | None = from_project("categories")
+
+    options: Options
+
     def check(self, record: Record) -> Iterator[Finding]:
-        categories = self.config.categories
+        categories = self.options.categories
         if not categories or not categories.field or record.category is None:
             return
         names = categories.all_names
@@ -313,8 +326,13 @@ class RecordCount(DatasetRule):
     scope = Scope.DATASET
     needs_turns = False
 
-    def __init__(self, options: StrictModel, config: Config) -> None:
-        super().__init__(options, config)
+    class Options(StrictModel):
+        expected_records: int | None = from_project("expected-records")
+
+    options: Options
+
+    def __init__(self, options: StrictModel) -> None:
+        super().__init__(options)
         self.files: list[SourceFacts] = []
 
     def observe_file(self, facts: SourceFacts) -> None:
@@ -324,7 +342,7 @@ class RecordCount(DatasetRule):
         pass
 
     def finish(self, dataset: str) -> Iterator[Finding]:
-        expected = self.config.expected_records
+        expected = self.options.expected_records
         if expected is None:
             return
         total = sum(f.records for f in self.files)

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from pydantic import Field
 
-from sftlint.config import MAX_COUNT, Config, StrictModel
+from sftlint.config import MAX_COUNT, StrictModel
 from sftlint.dedup import best_matches, find_near_duplicates, normalize_text
 from sftlint.findings import Finding, Severity
 from sftlint.records import Row, conversation_key
@@ -104,8 +104,8 @@ class ExactDuplicate(DatasetRule):
     code = "D001"
     name = "exact-duplicate"
 
-    def __init__(self, options: StrictModel, config: Config) -> None:
-        super().__init__(options, config)
+    def __init__(self, options: StrictModel) -> None:
+        super().__init__(options)
         self.places = Places()
         self.first: dict[int, int] = {}
         self.found: list[Finding] = []
@@ -168,8 +168,8 @@ class NearDuplicate(DatasetRule):
 
     options: Options
 
-    def __init__(self, options: StrictModel, config: Config) -> None:
-        super().__init__(options, config)
+    def __init__(self, options: StrictModel) -> None:
+        super().__init__(options)
         self.seen: set[int] = set()
         self.texts: list[str] = []
         self.places = Places()
@@ -246,8 +246,8 @@ class ReusedReply(DatasetRule):
     options: Options
     MAX_LISTED = 10
 
-    def __init__(self, options: StrictModel, config: Config) -> None:
-        super().__init__(options, config)
+    def __init__(self, options: StrictModel) -> None:
+        super().__init__(options)
         # Most replies occur once: keep (first user, first place) for them, and the sets
         # and lists only for replies seen twice (a million sets would cost ~200 MB).
         self.first: dict[int, tuple[int, str, int]] = {}

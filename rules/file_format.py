@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterator
 
 from sftlint.findings import Edit, Finding, Severity
+from sftlint.options import StrictModel, from_project
 from sftlint.reader import BOM, SourceFacts
 from sftlint.rule import FileRule, Scope
 
@@ -43,11 +44,16 @@ class Utf8Bom(FileRule):
     name = "utf8-bom"
     fixable = True
 
+    class Options(StrictModel):
+        bom: str = from_project("bom")  # "forbid" or "require"
+
+    options: Options
+
     def check(self, facts: SourceFacts) -> Iterator[Finding]:
-        if self.config.bom == "forbid" and facts.bom:
+        if self.options.bom == "forbid" and facts.bom:
             yield self.finding(facts.path, 1, 1, "file starts with a UTF-8 BOM",
                                edits=(Edit(0, 3, b""),))
-        elif self.config.bom == "require" and not facts.bom and facts.size and facts.lines:
+        elif self.options.bom == "require" and not facts.bom and facts.size and facts.lines:
             yield self.finding(facts.path, 1, 1, 'file has no UTF-8 BOM (bom = "require")',
                                edits=(Edit(0, 0, BOM),))
 

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from sftlint.config import Config, StrictModel
+from sftlint.config import StrictModel
 from sftlint.findings import Finding
+from sftlint.options import from_project
 from sftlint.records import MEDIA_KINDS, MediaRef, Record
 from sftlint.rule import RecordRule
 
@@ -19,12 +20,10 @@ HEADER_BYTES = 64  # every signature below lies within them
 MAX_CACHED = 65_536  # file verdicts kept
 
 
-def media_roots(record: Record, config: Config) -> list[str]:
-    """Where relative media paths resolve: `media-root` (if set), then the data file's
-    folder; real paths (symlinks followed)."""
-    roots = []
-    if config.media_root:
-        roots.append(os.path.realpath(config.resolve(config.media_root)))
+def media_roots(record: Record, media_root: str | None) -> list[str]:
+    """Where relative media paths resolve: `media-root` (if set, its real path), then the data
+    file's folder; real paths (symlinks followed)."""
+    roots = [media_root] if media_root else []
     data_file = record.source_path or record.path
     roots.append(os.path.realpath(os.path.dirname(os.path.abspath(data_file))))
     return roots
@@ -58,12 +57,12 @@ def locate_media(path: str, roots: list[str]) -> tuple[str | None, str | None]:
     return None, f"not found (looked in {shown})"
 
 
-def _missing_refs(record: Record, config: Config) -> Iterator[tuple[MediaRef, str]]:
+def _missing_refs(record: Record, media_root: str | None) -> Iterator[tuple[MediaRef, str]]:
     """Media references whose file cannot be found: (reference, why)."""
     refs = [r for r in record.media_refs() if r.path and not _is_remote(r.path)]
     if not refs:
         return
-    roots = media_roots(record, config)
+    roots = media_roots(record, media_root)
     seen: set[str] = set()
     for ref in refs:
         if ref.path in seen:
@@ -162,10 +161,15 @@ class MediaMissing(RecordRule):
     code = "M002"
     name = "media-missing"
 
+    class Options(StrictModel):
+        media_root: str | None = from_project("media-root")
+
+    options: Options
+
     def check(self, record: Record) -> Iterator[Finding]:
         if record.media is None and not any(m.media for m in record.messages):
             return
-        for ref, why in _missing_refs(record, self.config):
+        for ref, why in _missing_refs(record, self.options.media_root):
             yield self.at(record, ref.pointer, f'{ref.kind} "{ref.path[:200]}" {why}')
 
 
@@ -244,11 +248,12 @@ class MediaUnreadable(RecordRule):
 
     class Options(StrictModel):
         verify_max_bytes: int = Field(16 << 20, ge=0, le=1 << 32)
+        media_root: str | None = from_project("media-root")
 
     options: Options
 
-    def __init__(self, options: StrictModel, config: Config) -> None:
-        super().__init__(options, config)
+    def __init__(self, options: StrictModel) -> None:
+        super().__init__(options)
         # one verdict per file version (path, size, mtime): a file used by many records
         # is read once, and an edited file is read again; bounded
         self.verdicts: dict[tuple[str, int, int], str | None] = {}
@@ -267,7 +272,7 @@ class MediaUnreadable(RecordRule):
                 continue
             else:
                 seen.add(ref.path)
-                roots = roots or media_roots(record, self.config)
+                roots = roots or media_roots(record, self.options.media_root)
                 real, _ = locate_media(ref.path, roots)
                 if real is None:
                     continue  # M002

@@ -5,7 +5,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator
 
-from sftlint.config import Config, StrictModel
+from sftlint.config import StrictModel
 from sftlint.findings import Finding, Severity
 from sftlint.records import Record, Row
 from sftlint.rule import DatasetRule, RecordRule
@@ -82,8 +82,8 @@ class ReasoningInconsistent(DatasetRule):
     severity = Severity.WARNING
     needs_turns = False
 
-    def __init__(self, options: StrictModel, config: Config) -> None:
-        super().__init__(options, config)
+    def __init__(self, options: StrictModel) -> None:
+        super().__init__(options)
         # places as ints, record keys as 12-byte digests: bounded, typed state
         self.places = Places()
         self.groups = {True: array("q"), False: array("q")}

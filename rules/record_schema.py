@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 
-from sftlint.config import ConfigError
+from sftlint.config import ConfigError, StrictModel
 from sftlint.findings import Finding
+from sftlint.options import from_project
 from sftlint.records import Record, escape_pointer
 from sftlint.rule import RecordRule
 
@@ -38,14 +39,21 @@ class SchemaViolation(RecordRule):
     code = "S010"
     name = "schema-violation"
 
+    class Options(StrictModel):
+        # (real path, bytes) of the `record-schema` file, read by the config; None: not set
+        schema_file: tuple[str, bytes] | None = from_project("record-schema")
+        source: str = from_project("source")  # the config file, for errors
+
+    options: Options
+
     @cached_property
     def validator(self) -> Any:
         import jsonschema
         import orjson
         from referencing import Registry
 
-        path, data = self.config.read_project_file("record-schema",
-                                                   self.config.record_schema or "")
+        assert self.options.schema_file is not None
+        path, data = self.options.schema_file
         try:
             schema = orjson.loads(data)
             cls = jsonschema.validators.validator_for(schema)
@@ -60,7 +68,7 @@ class SchemaViolation(RecordRule):
         return cls(schema, registry=Registry(retrieve=_refuse_retrieval))  # type: ignore[call-arg]
 
     def check(self, record: Record) -> Iterator[Finding]:
-        if not self.config.record_schema:
+        if self.options.schema_file is None:
             return
         from referencing.exceptions import Unresolvable
 
@@ -71,7 +79,7 @@ class SchemaViolation(RecordRule):
                               f"schema: {pointer or '/'}: {error.message}")
         except Unresolvable as exc:
             ref = str(getattr(exc, "ref", ""))[:80]
-            raise ConfigError(f"{self.config.source}: record-schema: cannot resolve $ref "
+            raise ConfigError(f"{self.options.source}: record-schema: cannot resolve $ref "
                               f'"{ref}"; only references inside the schema file (#/...) '
                               "are followed") from None
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from pydantic import Field
 
 from sftlint.config import StrictModel
 from sftlint.dedup import best_matches, find_near_matches
 from sftlint.findings import Finding
+from sftlint.options import from_project
 from sftlint.records import Record
 from sftlint.rule import ProjectRule, Scope
 from sftlint.rules.duplicates import near_comparable, normalized_turns
@@ -56,22 +57,25 @@ class SplitLeakage(ProjectRule):
 
     class Options(StrictModel):
         threshold: float = Field(90.0, ge=50, le=100, allow_inf_nan=False)
+        # the paths of `[splits] train` and `eval`, resolved; None: no splits configured
+        splits: tuple[list[str], list[str]] | None = from_project("splits")
+        exclude: list[str] = from_project("exclude")
+        # a data file's records, read as the config reads them (shape, mapping, categories)
+        read_records: Callable[[str], Iterable[Record]] = from_project("read-records")
 
     options: Options
 
     def check(self) -> Iterator[Finding]:
-        splits = self.config.splits
-        if splits is None:
+        if self.options.splits is None:
             return
-        from sftlint.engine import collect_datasets, iter_records
+        from sftlint.formats import collect_datasets
 
-        def records_of(paths: list[str]) -> list[Record]:
-            targets = [self.config.resolve(p) for p in paths]
-            return [record for dataset in collect_datasets(targets, self.config.exclude)
-                    for path in dataset.files for record in iter_records(path, self.config)
+        def records_of(targets: list[str]) -> list[Record]:
+            return [record for dataset in collect_datasets(targets, self.options.exclude)
+                    for path in dataset.files for record in self.options.read_records(path)
                     if not record.problems]
 
-        train, evaluation = records_of(splits.train), records_of(splits.eval)
+        train, evaluation = (records_of(paths) for paths in self.options.splits)
         if not train or not evaluation:
             return
         train_texts = [_sample_text(r) for r in train]

@@ -9,8 +9,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from sftlint.config import Config, StrictModel
+from sftlint.config import CategoriesConfig, StrictModel
 from sftlint.findings import Finding, Severity
+from sftlint.options import from_project
 from sftlint.records import Record, Row, escape_pointer, turn_pointer
 from sftlint.rule import DatasetRule, RecordRule, Scope
 from sftlint.rules.duplicates import Places
@@ -154,11 +155,12 @@ class RoleOrder(RecordRule, DatasetRule):
 
     class Options(StrictModel):
         require_system: bool | Literal["auto"] = "auto"
+        prompt_configured: bool = from_project("prompt-configured")
 
     options: Options
 
-    def __init__(self, options: StrictModel, config: Config) -> None:
-        super().__init__(options, config)
+    def __init__(self, options: StrictModel) -> None:
+        super().__init__(options)
         self.with_system = 0
         # records without a system message: places as ints, content keys as 12-byte digests
         # (a million tuples of strings would cost ~150 MB on data that has no system turns)
@@ -170,8 +172,7 @@ class RoleOrder(RecordRule, DatasetRule):
     def per_record(self) -> bool:
         """Whether each record is judged on its own (else the dataset's majority decides)."""
         required = self.options.require_system
-        return required is True or (required == "auto" and (
-            self.config.system_prompt is not None or self.config.system_prompt_file is not None))
+        return required is True or (required == "auto" and self.options.prompt_configured)
 
     def check(self, record: Record) -> Iterator[Finding]:
         allowed = record.shape.allowed_roles
@@ -288,13 +289,14 @@ class UnexpectedKey(RecordRule):
     class Options(StrictModel):
         strict: bool = False
         allow: list[str] = Field(default_factory=list)
+        categories: CategoriesConfig | None = from_project("categories")
 
     options: Options
 
-    def __init__(self, options: StrictModel, config: Config) -> None:
-        super().__init__(options, config)
+    def __init__(self, options: StrictModel) -> None:
+        super().__init__(options)
         allowed = set(self.options.allow)
-        categories = self.config.categories
+        categories = self.options.categories
         if categories and categories.field:
             allowed.add(categories.field.split(".")[0])
         self.allowed = frozenset(allowed)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 import json
 from collections import Counter
 from collections.abc import Iterator
-from functools import cached_property
 
-from sftlint.config import Config, ConfigError, StrictModel, split_prompt_source
+from sftlint.config import StrictModel
 from sftlint.findings import Finding
+from sftlint.options import from_project
 from sftlint.records import Record, Row
 from sftlint.rule import DatasetRule, ProjectRule, RecordRule, Scope
 
@@ -68,18 +67,19 @@ class SystemPromptMismatch(RecordRule):
     code = "P001"
     name = "system-prompt-mismatch"
 
+    class Options(StrictModel):
+        expected: str | None = from_project("system-prompt")  # its file read once
+
+    options: Options
+
     def check(self, record: Record) -> Iterator[Finding]:
-        expected = self.expected
+        expected = self.options.expected
         if expected is None:
             return
         for m in record.messages:
             if m.role == "system" and m.content != expected:
                 yield self.at(record, m.pointer, "system prompt "
                               + describe_difference(m.content, expected))
-
-    @cached_property
-    def expected(self) -> str | None:
-        return self.config.prompt()  # read once: the file may be large and is on a hot path
 
 
 class SystemPromptInconsistent(DatasetRule):
@@ -113,8 +113,13 @@ class SystemPromptInconsistent(DatasetRule):
     scope = Scope.LINE  # reported per record, once the whole dataset is seen
     needs_turns = False
 
-    def __init__(self, options: StrictModel, config: Config) -> None:
-        super().__init__(options, config)
+    class Options(StrictModel):
+        prompt_configured: bool = from_project("prompt-configured")
+
+    options: Options
+
+    def __init__(self, options: StrictModel) -> None:
+        super().__init__(options)
         self.counts: Counter[str] = Counter()
         self.where: dict[str, list[tuple[str, int]]] = {}
 
@@ -126,8 +131,7 @@ class SystemPromptInconsistent(DatasetRule):
         self.where.setdefault(prompt, []).append((row.path, row.line))
 
     def finish(self, dataset: str) -> Iterator[Finding]:
-        if len(self.counts) < 2 or self.config.system_prompt is not None \
-                or self.config.system_prompt_file is not None:
+        if len(self.counts) < 2 or self.options.prompt_configured:
             return
         reference, count = self.counts.most_common(1)[0]
         for prompt, places in self.where.items():
@@ -144,43 +148,6 @@ class SystemPromptInconsistent(DatasetRule):
         return self.finding(place[0], place[1], None,
                             f"system prompt {detail} (reference: the majority prompt, "
                             f"{count} records)")
-
-
-def _assigned_value(node: ast.AST, name: str) -> ast.expr | None:
-    """The value `node` assigns to `name` (`NAME = ...` or `NAME: str = ...`), if it does."""
-    if isinstance(node, ast.Assign):
-        targets = node.targets
-    elif isinstance(node, ast.AnnAssign):
-        targets = [node.target]
-    else:
-        return None
-    hit = any(isinstance(t, ast.Name) and t.id == name for t in targets)
-    return node.value if hit else None
-
-
-def read_prompt_source(spec: str, config: Config) -> tuple[str, str, int, int]:
-    """(path, prompt, line, column) from `file.txt` or `module.py:NAME` (read by AST).
-
-    The file must be a small regular file inside the project (`Config.read_project_text`).
-    """
-    file_part, name = split_prompt_source(spec)
-    _, text = config.read_project_text("inference-prompt-sources", file_part)
-    path = config.resolve(file_part)
-    if not name:
-        return path, text.removesuffix("\n"), 1, 1
-    try:
-        tree = ast.parse(text, filename=str(path))
-    except SyntaxError as exc:
-        raise ConfigError(f"inference-prompt-sources: {path}:{exc.lineno}: "
-                          f"cannot parse: {exc.msg}") from None
-    for node in ast.walk(tree):
-        value = _assigned_value(node, name)
-        if value is not None:
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                return str(path), value.value, value.lineno, value.col_offset + 1
-            raise ConfigError(f"inference-prompt-sources: {path}:{value.lineno}: {name} is "
-                              "not a string constant")
-    raise ConfigError(f"inference-prompt-sources: {path}: no assignment to {name}")
 
 
 class SystemPromptDrift(ProjectRule):
@@ -210,12 +177,18 @@ class SystemPromptDrift(ProjectRule):
     code = "P003"
     name = "system-prompt-drift"
 
+    class Options(StrictModel):
+        expected: str | None = from_project("system-prompt")
+        # (path, prompt, line, column) of each source, read where a prompt is configured
+        inference_prompts: list[tuple[str, str, int, int]] = from_project("inference-prompts")
+
+    options: Options
+
     def check(self) -> Iterator[Finding]:
-        expected = self.config.prompt()
+        expected = self.options.expected
         if expected is None:
             return
-        for spec in self.config.inference_prompt_sources:
-            path, prompt, line, col = read_prompt_source(spec, self.config)
+        for path, prompt, line, col in self.options.inference_prompts:
             if prompt != expected:
                 yield self.finding(path, line, col,
                                    "inference prompt " + describe_difference(prompt, expected)

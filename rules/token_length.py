@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sftlint.findings import Finding, Severity
+from sftlint.options import StrictModel, from_project
 from sftlint.records import TOOL_ROLES, Record
 from sftlint.rule import RecordRule
 from sftlint.trainer.data import (
@@ -43,9 +44,14 @@ class Unencodable:
 class _TokenRule(RecordRule):
     """Shared: the tokenizer from the config, and one encoding per record, per run."""
 
+    class Options(StrictModel):
+        tokenizer: str | None = from_project("tokenizer")  # resolved from the config's folder
+        max_length: int = from_project("max-length")
+
+    options: Options
+
     def tokenizer_dir(self) -> str | None:
-        path = self.config.tokens.tokenizer
-        return self.config.resolve(path) if path else None
+        return self.options.tokenizer
 
     def tokenizer(self) -> Any | None:
         path = self.tokenizer_dir()
@@ -60,7 +66,7 @@ class _TokenRule(RecordRule):
         messages = chat_messages(record)
         if tokenizer is None or not messages or record.problems:
             return None
-        max_length = self.config.tokens.max_length
+        max_length = self.options.max_length
 
         def compute() -> Encoded | Unencodable:
             trained = trained_turns(record)
@@ -84,7 +90,7 @@ class _TokenRule(RecordRule):
         sides = pair_messages(record)
         if tokenizer is None or sides is None or record.problems:
             return None
-        max_length = self.config.tokens.max_length
+        max_length = self.options.max_length
 
         def compute() -> EncodedPair | None:
             try:
@@ -125,7 +131,7 @@ class ExceedsMaxLength(_TokenRule):
 
     def check(self, record: Record) -> Iterator[Finding]:
         enc = self.encoded(record)
-        limit = self.config.tokens.max_length
+        limit = self.options.max_length
         if enc is not None and enc.truncated:
             yield self.at(record, None, f"record is {enc.full_length} tokens (max-length "
                                         f"{limit}): {enc.full_length - limit} are cut")
@@ -169,7 +175,7 @@ class NoTrainableTokens(_TokenRule):
             return
         if enc is not None and enc.trainable_tokens == 0:
             yield self.at(record, None, f"no assistant token within max-length "
-                                        f"{self.config.tokens.max_length} "
+                                        f"{self.options.max_length} "
                                         f"({enc.full_length} tokens): nothing to learn")
 
 
@@ -251,7 +257,7 @@ class EndOfTurnTruncated(_TokenRule):
         enc = self.encoded(record)
         if enc is None:
             return
-        limit = self.config.tokens.max_length
+        limit = self.options.max_length
         for start, end in enc.assistant_spans if enc.truncated else []:
             if start < limit < end:
                 yield self.at(record, None, f"max-length {limit} cuts an assistant turn at "

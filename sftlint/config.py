@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -163,6 +165,60 @@ class Config(StrictModel):
         _, text = self.read_project_text("system-prompt-file", self.system_prompt_file)
         return text.removesuffix("\n")
 
+    def project_value(self, key: str) -> Any:
+        """What a rule's option `from_project(key)` holds: a setting, a path resolved from
+        the config's folder, or a file the config names, read (the one place rules get
+        them from)."""
+        values: dict[str, Callable[[], Any]] = {
+            "bom": lambda: self.bom,
+            "categories": lambda: self.categories,
+            "expected-records": lambda: self.expected_records,
+            "exclude": lambda: self.exclude,
+            "source": lambda: self.source,
+            "prompt-configured": lambda: (self.system_prompt is not None
+                                          or self.system_prompt_file is not None),
+            "system-prompt": self.prompt,
+            "inference-prompts": lambda: [] if self.prompt() is None else [
+                self.read_prompt_source(spec) for spec in self.inference_prompt_sources],
+            "media-root": lambda: (os.path.realpath(self.resolve(self.media_root))
+                                   if self.media_root else None),
+            "tokenizer": lambda: (self.resolve(self.tokens.tokenizer)
+                                  if self.tokens.tokenizer else None),
+            "max-length": lambda: self.tokens.max_length,
+            "record-schema": lambda: (self.read_project_file("record-schema", self.record_schema)
+                                      if self.record_schema else None),
+            "splits": lambda: (None if self.splits is None else (
+                [self.resolve(p) for p in self.splits.train],
+                [self.resolve(p) for p in self.splits.eval])),
+            "read-records": lambda: functools.partial(_iter_records, config=self),
+        }
+        return values[key]()
+
+    def read_prompt_source(self, spec: str) -> tuple[str, str, int, int]:
+        """(path, prompt, line, column) from `file.txt` or `module.py:NAME` (read by AST).
+
+        The file must be a small regular file inside the project (`read_project_text`)."""
+        import ast
+
+        file_part, name = split_prompt_source(spec)
+        _, text = self.read_project_text("inference-prompt-sources", file_part)
+        path = self.resolve(file_part)
+        if not name:
+            return path, text.removesuffix("\n"), 1, 1
+        try:
+            tree = ast.parse(text, filename=str(path))
+        except SyntaxError as exc:
+            raise ConfigError(f"inference-prompt-sources: {path}:{exc.lineno}: "
+                              f"cannot parse: {exc.msg}") from None
+        for node in ast.walk(tree):
+            value = _assigned_value(node, name)
+            if value is not None:
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    return str(path), value.value, value.lineno, value.col_offset + 1
+                raise ConfigError(f"inference-prompt-sources: {path}:{value.lineno}: {name} "
+                                  "is not a string constant")
+        raise ConfigError(f"inference-prompt-sources: {path}: no assignment to {name}")
+
     def baseline_path(self) -> str | None:
         """The configured baseline file, checked as `project_file` checks it."""
         if self.baseline is None:
@@ -240,6 +296,26 @@ class Config(StrictModel):
         if self.record_schema:
             self.project_file("record-schema", self.record_schema)
         self.baseline_path()
+
+
+def _assigned_value(node: Any, name: str) -> Any:
+    """The value `node` assigns to `name` (`NAME = ...` or `NAME: str = ...`), if it does."""
+    import ast
+
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, ast.AnnAssign):
+        targets = [node.target]
+    else:
+        return None
+    hit = any(isinstance(t, ast.Name) and t.id == name for t in targets)
+    return node.value if hit else None
+
+
+def _iter_records(path: str, config: Config) -> Any:
+    from sftlint.engine import iter_records
+
+    return iter_records(path, config)
 
 
 def parse_config(data: dict[str, Any], source: str, root: str, table: str = "") -> Config:

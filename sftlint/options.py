@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
 class ConfigError(Exception):
@@ -24,6 +24,24 @@ class StrictModel(BaseModel):
     # strict: `max-chars = "50"` or `= true` is an error, not silently coerced.
     model_config = ConfigDict(extra="forbid", alias_generator=kebab, populate_by_name=True,
                               frozen=True, strict=True, allow_inf_nan=False)
+
+
+def from_project(key: str) -> Any:
+    """A field of a rule's `Options` filled from the project's configuration, never from the
+    rule's own `[rules.CODE]` table: `key` names a setting or what the configuration derives
+    from its settings (`Config.project_value`). A rule's options are then the one way the
+    configuration reaches it."""
+    return Field(None, json_schema_extra={"project": key})
+
+
+def project_fields(options: type[BaseModel]) -> dict[str, str]:
+    """Option field -> the project value it is filled with (see `from_project`)."""
+    out = {}
+    for name, info in options.model_fields.items():
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and "project" in extra:
+            out[name] = str(extra["project"])
+    return out
 
 
 _EXPECTED = {

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from sftlint.findings import Severity
-from sftlint.options import ConfigError, StrictModel, toml_value, validation_message
+from sftlint.options import (
+    ConfigError,
+    StrictModel,
+    project_fields,
+    toml_value,
+    validation_message,
+)
 from sftlint.rule import Rule
 
 if TYPE_CHECKING:
@@ -102,9 +108,15 @@ def select_rules(select: list[str] | None, ignore: list[str]) -> list[type[Rule]
 
 
 def rule_options(rule: type[Rule], config: Config) -> StrictModel:
-    """The rule's options from `[tool.sftlint.rules.CODE]` or `[... .rules.NAME]`."""
+    """The rule's options: its own from `[tool.sftlint.rules.CODE]` or `[... .rules.NAME]`,
+    and the project values its `Options` name (`from_project`), from the rest of the config."""
     raw = next((v for k, v in config.rules.items() if rule_by_key(k) is rule), {})
-    return rule.Options.model_validate(_without_severity(raw))
+    options = rule.Options.model_validate(_without_severity(raw))
+    project = project_fields(rule.Options)
+    if not project:
+        return options
+    return options.model_copy(update={name: config.project_value(key)
+                                      for name, key in project.items()})
 
 
 def _without_severity(values: dict[str, Any]) -> dict[str, Any]:
@@ -139,6 +151,11 @@ def validate_rule_options(config: Config, source: str, table: str = "") -> None:
         if severity not in ("error", "warning"):
             raise ConfigError(f"{source}: [{section}] severity: expected \"error\" or "
                               f"\"warning\", got {toml_value(severity)}")
+        from_config = set(project_fields(rule.Options)) & {k.replace("-", "_") for k in values}
+        if from_config:
+            raise ConfigError(f"{source}: [{section}] unknown option "
+                              f"'{sorted(from_config)[0].replace('_', '-')}'; it is a project "
+                              "setting, set at the top level of the config")
         try:
             rule.Options.model_validate(_without_severity(values))
         except ValidationError as exc:
@@ -152,4 +169,4 @@ def validate_rule_options(config: Config, source: str, table: str = "") -> None:
 
 
 def instantiate(rules: list[type[Rule]], config: Config) -> list[Rule]:
-    return [rule(rule_options(rule, config), config) for rule in rules]
+    return [rule(rule_options(rule, config)) for rule in rules]

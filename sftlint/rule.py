@@ -20,7 +20,6 @@ from sftlint.records import Record, Row
 from sftlint.run_cache import RunCache
 
 if TYPE_CHECKING:
-    from sftlint.config import Config
     from sftlint.reader import SourceFacts
 
 
@@ -41,9 +40,10 @@ class Rule:
     class Options(StrictModel):
         pass
 
-    def __init__(self, options: StrictModel, config: Config) -> None:
+    def __init__(self, options: StrictModel) -> None:
+        # The rule's options, with the project settings it reads (`options.from_project`):
+        # the one way the configuration reaches a rule.
         self.options = options
-        self.config = config
         # What the rules of one check share; the engine hands every rule its run's cache.
         self.run = RunCache()
 

@@ -203,7 +203,8 @@ def compute_stats(paths: list[str], config: Config, check: CheckResult,
                 places.append(f"{shown}:{record.line}")
     wanted.fill_lines(root)
     if config.categories:
-        stats.category_targets = category_targets(config, stats.categories)  # B001's
+        stats.category_targets = category_targets(config.categories, config.expected_records,
+                                                  stats.categories)  # B001's
     say(f"sftlint stats: duplicate clusters among {len(texts)} records")
     exact: dict[str, int] = {}
     pairs = []

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from pydantic import ValidationError
 
 from sftlint.cli import cli
-from sftlint.config import load_config, parse_config, tomllib
+from sftlint.config import ConfigError, load_config, parse_config, tomllib
 from sftlint.registry import all_rules
 from tests.conftest import REPO, chat, jsonl
 
@@ -131,9 +131,15 @@ def test_example_config_is_valid() -> None:
 
 
 def test_every_rule_option_is_strict_and_bounded() -> None:
-    """No rule option coerces a string, and every integer option has an upper bound."""
+    """No rule option coerces a string, and every integer option has an upper bound (the
+    project values a rule's options carry are the config's, validated there)."""
+    from sftlint.options import project_fields
+
     for rule in all_rules():
+        from_config = project_fields(rule.Options)
         for name, field in rule.Options.model_fields.items():
+            if name in from_config:
+                continue
             key = name.replace("_", "-")
             if field.annotation in (int, float):
                 with pytest.raises(ValidationError):
@@ -166,3 +172,19 @@ def test_same_rule_twice(project: Path) -> None:
     code, out = check(project, "[rules.U001]\nmax-chars = 30\n"
                                "[rules.user-too-long]\nmax-chars = 40\n")
     assert_one_line(code, out, "[rules.user-too-long] sets U001's options again", "[rules.U001]")
+
+
+def test_project_settings_reach_a_rule_through_its_options_only(tmp_path: Path) -> None:
+    """A rule reads the project's settings from its options, filled from the config; its
+    own table cannot set them."""
+    from sftlint.registry import instantiate, rule_by_key
+
+    (tmp_path / "prompt.txt").write_text("你是小暖。\n", encoding="utf-8")
+    config = parse_config({"bom": "require", "system-prompt-file": "prompt.txt",
+                           "tokens": {"max-length": 512}}, "sftlint.toml", str(tmp_path))
+    f001, p001, t001 = instantiate([rule_by_key(c) for c in ("F001", "P001", "T001")], config)
+    assert (f001.options.bom, p001.options.expected, t001.options.max_length) == (
+        "require", "你是小暖。", 512)
+    assert not hasattr(f001, "config")
+    with pytest.raises(ConfigError, match=r"\[rules.F001\] unknown option 'bom'; it is a project"):
+        parse_config({"rules": {"F001": {"bom": "allow"}}}, "sftlint.toml", str(tmp_path))

@@ -135,7 +135,7 @@ def flagged_items(code: str, texts: list[str], role: str, use_scorer: bool = Tru
     options = rule_options(rule_cls, config)
     if not use_scorer and "scorer" in type(options).model_fields:
         options = options.model_copy(update={"scorer": False})
-    rule = rule_cls(options, config)
+    rule = rule_cls(options)
     lines = []
     for text in texts:
         user, reply = (text, FILLER_REPLY) if role == "user" else (FILLER_USER, text)
