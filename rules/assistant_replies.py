@@ -16,7 +16,8 @@ from sftlint.rule import RecordRule
 _LIST_LINE = re.compile(
     r"(?m)^[ \t]*(?:[*_>]{1,2}[ \t]*)?(?:\d{1,2}[.、．)）:：](?![\d.:：])|[（(]\d{1,2}[)）]|[①-⑳]"
     r"|[-*+][ \t]|[•·●▪◆◇■□★☆✔✓✅➤►▶→][ \t]?|[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55][\ufe0f]?|[一二三四五六七八九十]{1,2}[、.．]"
-    r"|第[一二三四五六七八九十]+(?:步|点|条)?[，,、：:.．]|[A-Ha-h][.)）][ \t]|#{1,6}[ \t]|(?:Step|步骤)[ \t]*\d)")
+    r"|第[一二三四五六七八九十]+(?:步|点|条)?[，,、：:.．\s]|[A-Ha-h][.)）][ \t]|#{1,6}[ \t]|(?:Step|步骤)[ \t]*\d"
+    r"|\*\*[^*\n]{1,20}\*\*[ \t]*[：:]|\*\*[^*\n]{1,20}[：:]\*\*)")
 # A key: value line ("爷爷：王德顺", "早上：降压药一片"): three or more in a row make a list.
 _KEY_VALUE_LINE = re.compile(r"(?m)^[ \t]*[^\s：:，,。！？!?]{1,8}(?:[：:]|[ \t]+(?=[\U0001F300-\U0001FAFF\u2600-\u27BF])"
                              r"|[ \t]*[-–—→|][ \t]*)[ \t]*\S[^\n]{0,40}$")
@@ -24,11 +25,12 @@ _KEY_VALUE_LINE = re.compile(r"(?m)^[ \t]*[^\s：:，,。！？!?]{1,8}(?:[：:]
 # "建议您：1.按时服药；2.保持低盐饮食；3.…", "一是少吃盐，二是别熬夜", "第一，…第二，…", "①…②…".
 _INLINE_ITEM = re.compile(
     r"(?:(?:^|(?<=[：:；;，,。.！!？?\s]))(?:(?P<arabic>\d{1,2})[.、．)）](?![\d%])|[（(](?P<paren>\d{1,2})[)）]"
-    r"|(?P<han>[一二三四五六七八九十])(?:是|要|、)(?![一二三四五六七八九十])"
+    r"|(?P<han>[一二三四五六七八九十])(?:是|要|不|、)(?![一二三四五六七八九十])"
+    r"|(?P<letter>[a-hA-H])[.)）](?=[ \t])"
     r"|[（(](?P<hanparen>[一二三四五六七八九十])[)）]"
-    r"|(?:第|头)(?P<ordinal>[一二三四五六七八九十])(?:步|点|条|个方面)?[，,、：:])|(?P<circled>[①-⑳]))")
+    r"|(?:第|头)(?P<ordinal>[一二三四五六七八九十])(?:步|点|条|件|个方面)?[，,、：:])|(?P<circled>[①-⑳]))")
 _HAN_DIGITS = "一二三四五六七八九十"
-_ITEM_ONE = re.compile(r"[1①]|一[是要、]|[第头（(]一")
+_ITEM_ONE = re.compile(r"[1①aA]|一[是要不、]|[第头（(]一")
 # Steps in prose: 首先…其次…(最后), 先…然后…最后…; First… Second… Finally…
 _STEP_FIRST = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:首先|第一步|先)(?=[，,]?)")
 _STEP_SECOND = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次|然后|接着|再次|第二步)")
@@ -36,9 +38,9 @@ _STEP_NEXT = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次)[，,]
 _STEP_LAST = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:最后|第三步)")
 # 先…，然后/再…，最后… in one run, wherever 先 stands (您必须先去…，然后…，最后…).
 _STEP_RUN = re.compile(r"先[^。！？!?\n]{2,60}?[，,；;。]\s*(?:然后|再|接着|之后)[^。！？!?\n]{1,60}?[，,；;。]\s*最后")
-_EN_FIRST = re.compile(r"(?:^|(?<=[.!?:]\s))First(?:ly)?,", re.M)
-_EN_NEXT = re.compile(r"(?:^|(?<=[.!?]\s))(?:Second(?:ly)?|Next|Then),", re.M)
-_EN_LAST = re.compile(r"(?:^|(?<=[.!?]\s))(?:Third(?:ly)?|Finally|Lastly),", re.M)
+_EN_FIRST = re.compile(r"(?:^|(?<=[.!?]\s))First(?:ly)?,|(?<=[:;]\s)[Ff]irst(?:ly)?,", re.M)
+_EN_NEXT = re.compile(r"(?:^|(?<=[.!?;]\s))(?:[Ss]econd(?:ly)?|Next|Then),", re.M)
+_EN_LAST = re.compile(r"(?:^|(?<=[.!?;]\s))(?:[Tt]hird(?:ly)?|Finally|Lastly),", re.M)
 # After a colon, three or more short items split by semicolons: "日程是：周一理发；周三复查；…"
 _SEMICOLON_LIST = re.compile(r"[：:][^；;。.!?！？\n]{1,30}(?:[；;][^；;。!?！？\n]{1,30}){2,}")
 
@@ -49,6 +51,8 @@ def _number(m: re.Match[str]) -> int:
             return int(m.group(group))
     if m.group("circled"):
         return ord(m.group("circled")) - ord("①") + 1
+    if m.group("letter"):
+        return ord(m.group("letter").lower()) - ord("a") + 1
     han = m.group("han") or m.group("hanparen") or m.group("ordinal")
     return _HAN_DIGITS.index(han) + 1
 
@@ -96,7 +100,7 @@ def checklist_items(text: str) -> int:
             counts.append(1 + nexts + len(_STEP_LAST.findall(text)))
     if "先" in text and "最后" in text and _STEP_RUN.search(text):
         counts.append(3)
-    if "First" in text and _EN_FIRST.search(text) and _EN_NEXT.search(text):
+    if ("First" in text or "first" in text) and _EN_FIRST.search(text) and _EN_NEXT.search(text):
         counts.append(1 + len(_EN_NEXT.findall(text)) + len(_EN_LAST.findall(text)))
     if "；" in text or ";" in text:
         m = _SEMICOLON_LIST.search(text)

@@ -131,13 +131,30 @@ _FIXED = (
     # blame and prohibitions in dialect (让人失望, 这可不好, 可不中, 唔好再…, 麻溜儿下来)
     (r"让人(?:很|挺|太|真|有点)?失望|(?:这|那)可不好|可不中|(?<!好)唔好(?!意思)|麻溜儿?(?:的|地)?(?:下来|去|回|走|过来|起来)",
      ("失望", "可不好", "可不中", "唔好", "麻溜")),
+    # rhetorical questions that scold (图个啥呢？早干嘛去了？这身体还要不要了？您这是多大的人了？)
+    (r"图(?:个)?啥(?:呢|啊|呀)?[？?]|早干(?:嘛|什么|啥)去了|(?:您|你)(?:这|都)是多大的人了|"
+     r"(?:身体|身子|腰|腿|命|眼睛|胃)还(?:想|要)不(?:想|要)(?:要)?了|还不够吗|(?:您|你)也敢|哪有(?:这么|这样)|"
+     r"那还[^，。！？,!?]{0,6}(?:干啥|干嘛|干什么)[？?]|(?:这|那)样怎么行|(?:跟|和)我说实话",
+     ("图个啥", "图啥", "早干", "多大的人", "还想不想", "还要不要", "还不够吗", "也敢", "哪有",
+      "那还", "怎么行", "说实话")),
+    # blame (这就怪您了, 都是您平时惯的, 您也真是的, 这可说不过去, 说到底还是您…)
+    (r"(?:这|那)(?:就|可|也)?(?:怪|赖)(?:您|你)|都是(?:您|你)(?:平时|自己)?(?:惯|宠|纵容)的|(?:您|你)(?:这|那)?(?:可|也)?"
+     r"真是(?:的|胡闹|糊涂)|说不过去|说到底还是(?:您|你)|(?:您|你)这(?:是|可是|就是)(?:胡闹|瞎折腾|糟践)",
+     ("怪您", "怪你", "赖您", "赖你", "惯的", "宠的", "纵容的", "真是", "说不过去", "说到底", "胡闹",
+      "瞎折腾", "糟践")),
+    # orders asked as questions, and rules laid down (您能不能别…, 可不可以不要…, 定个规矩, 一天都不能漏)
+    (r"(?:能不能|可不可以|能否)(?:别|不要|不再)|(?:定|立)(?:个|下)?规矩|(?:一天|一次|一顿|一回)都不能(?:漏|落|少|停|断)",
+     ("能不能", "可不可以", "能否", "规矩", "都不能")),
     # English reproaches and rules laid down
     (r"(?i:how many times have (?:we|i) (?:told|talked|said|asked)|what were you thinking|"
      r"do you want (?:another|to end up)|not up for (?:debate|discussion)|non-negotiable|"
-     r"(?:irresponsible|reckless) (?:of you|to)|it'?s (?:a bit |very |so |really )?(?:irresponsible|reckless))"
+     r"(?:irresponsible|reckless) (?:of you|to)|it'?s (?:a bit |very |so |really )?(?:irresponsible|reckless)|"
+     r"your own fault|you owe (?:her|him|them|me|everyone) an apology|don'?t you dare|enough with|"
+     r"no (?:arguments|excuses|skipping|buts)\b|none of this .{0,20}nonsense|I mean it\b|that'?s the deal)"
      r"|(?:\n|[.!?]\s+)No more \w+[.!]|(?:\n|[.!?]\s+)Now[.!]",
      ("times have", "were you thinking", "you want", "up for", "egotiable", "rresponsible",
-      "eckless", "No more", "Now")),
+      "eckless", "No more", "Now", "own fault", "owe", "dare", "nough with", "o arguments",
+      "o excuses", "o skipping", "o buts", "nonsense", "mean it", "the deal")),
 )
 # Separate regexes, not one alternation: each starts with a literal, which the regex engine
 # finds fast (one alternation of them all is several times slower). Groups of them sit behind
@@ -171,7 +188,17 @@ _ENGLISH = re.compile(
     # a sentence that opens with an order to change a habit or a feeling
     r"|(?:^|(?<=[.!?]\s))(?:Just\s+)?(?:Stop|Quit|Snap\s+out\s+of|Get\s+over|Get\s+out\s+of\s+the\s+house|"
     r"Cut\s+(?:down|back|out)|Drink\s+(?:more|less)|Eat\s+(?:more|less)|Throw\s+(?:those|that|it|them)|"
-    r"Accept\s+(?:it|that)|Move\s+on)\b",
+    r"Accept\s+(?:it|that)|Move\s+on)\b"
+    # …or with a verb of doing and its object (Take your pills now. Turn the telly off.),
+    # not a well-wish (Take care, Sleep tight, Get well soon, Have a lovely day)
+    r"|(?:^|(?<=[^\d\s][.!?]\s))(?:Now\s+|Right,?\s+)?(?:Take|Turn|Put|Go|Get|Eat|Drink|Call|Sit|Stand|Lie|Open|Close|Unplug|"
+    r"Lock|Throw|Stay|Keep|Wear|Bring|Give|Leave|Switch|Hang|Pick|Finish|Tell|Ring|See|Use)\s+"
+    r"(?!care\b|it\s+easy\b|well\b|better\b|a\s+look\b|your\s+time\b|a\s+moment\b|heart\b|comfort\b|"
+    r"some\s+rest\b|rest\b)(?:your|the|that|this|those|these|it|them|yourself|some|a|an|off|on|up|down|out|in|to|"
+    r"back|away|home|inside|outside)\b"
+    r"|(?:^|(?<=[^\d\s][.!?]\s))(?:Don'?t|Do\s+not|Never)\s+(?!worry|be\s+sorry|be\s+afraid|mention|apologi[sz]e|"
+    r"feel\s+bad|let\s+the\s+bedbugs|(?:even\s+)?get\s+me\s+(?:wrong|started)|be\s+silly|you\s+worry|fret|rush|hesitate|forget)"
+    r"[a-z]+",
     re.IGNORECASE,
 )
 _ENGLISH_REPORTED = re.compile(r"\b(?:said|says|told|tells|say)\b[^.!?]*$", re.IGNORECASE)
@@ -282,8 +309,10 @@ def _comforts(text: str, end: int, modal: str) -> bool:
     "remember" is followed by a statement ("千万要记得，你并不孤单")."""
     rest = text[end:end + 12]
     if modal.endswith(("别", "不要", "甭")):
-        if re.match(r"(?:跟我|和我|对我)?(?:客气|见外|不好意思)", rest):
-            return True  # 千万别客气: politeness, however strong
+        if re.match(r"(?:跟我|和我|对我)?(?:客气|见外|不好意思)|谢(?:我|了)?|嫌(?:我|弃)|笑话", rest):
+            return True  # 千万别客气, 别谢我, 别嫌我啰嗦, 说了您别笑话: politeness
+    elif re.match(r"(?:好好)?(?:夸夸|表扬|犒劳|奖励|为自己(?:骄傲|自豪)|给自己点(?:个)?赞)", rest):
+        return True  # 您真该好好夸夸自己, 您应该为自己骄傲: praise
         if not modal.startswith(("千万", "一定", "务必")):
             return bool(re.match(rf"{_SOFTEN}*{_COMFORT}", rest))
     # "remember, <comfort>" encourages (千万要记得，你并不孤单); "remember, <an order>" or
@@ -467,9 +496,14 @@ class ImperativeReply(RecordRule):
     after a topic (出门一定要带上手机, 血压问题不能忽视), telling people what to think (别这么想,
     别想那么多, 不要胡思乱想, 您就是想太多了, 这种想法不对, 怎么能这么想), admonitions (听我的,
     得学会放下, 日子总要过下去, 哭也没用, 说句不好听的, 该干嘛干嘛), a counsellor's "we"
-    (我们都应该…), "remember, <maxim>" (记住，…需要…), a list of rules (建议您：1.… 2.…), and
-    in English "you should / must / need to / have to / ought to / 'd better", "listen to
-    me", "make sure you", "never / don't …", "that kind of thinking".
+    (我们都应该…), "remember, <maxim>" (记住，…需要…), a list of rules (建议您：1.… 2.…),
+    questions that scold (您怎么又把药停了呢？, 说了多少回了, 难道要等到住院吗？, 早干嘛去了？,
+    这身体还要不要了？), blame (这就怪您了, 您也真是的, 这可说不过去, 让人失望), orders asked
+    as questions (您能不能别…), rules laid down (定个规矩, 一天都不能漏), and in English "you
+    should / must / need to / have to / ought to / 'd better", "listen to me", "make sure
+    you", "never / don't …" and a sentence opening on a verb of doing with its object (Take
+    your pills now, Turn the telly off), "that kind of thinking", "it's your own fault",
+    "don't you dare", "no arguments".
 
     Each match is then read in its sentence, and these are deliberately not flagged:
     - reported or echoed speech: 孩子们说您应该多出门？ / 您总觉得自己应该坚强 / 医生让您少吃盐 /
@@ -483,9 +517,11 @@ class ImperativeReply(RecordRule):
       hedges (也许你需要…) and the rest of a suggestion (你可以尝试…，同时也要…);
     - first and third person: 我应该早点问您的, 我得查一查, 孩子们应该多陪陪您, 以前学校不准…,
       and stories about the past (那时候家里穷，不能天天吃肉);
-    - comfort and care: 别担心, 别太担心, 不要害怕, 不用怕, 别难过, 别太自责, 别客气, 别忘了,
-      记得带伞, 注意安全, and offers (要不要试试…, 可以试试…, 不妨…);
-    - "you should" as praise or a past wish ("you should be proud", "you should have seen").
+    - comfort and care: 别担心, 别太担心, 不要害怕, 不用怕, 别难过, 别太自责, 别客气, 别谢我,
+      别嫌我啰嗦, 别忘了, 记得带伞, 注意安全, "Don't worry", "Don't forget your umbrella",
+      well-wishes (Take care, Sleep tight), and offers (要不要试试…, 可以试试…, 不妨…);
+    - praise: 您应该为自己骄傲, 您真该好好夸夸自己, "you should be proud", and "you should"
+      as a past wish ("you should have seen").
 
     Words are kept apart by what follows each keyword (你得到, 您要求, 别人, 特别, 迷你应该 are
     not orders), so the patterns need no tokenizer and cost a few regex searches per turn.

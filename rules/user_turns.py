@@ -118,7 +118,7 @@ _BARE_REQUEST = re.compile(r"^(?:(?:帮|替|为|给)我|为[^，。！？,!?\s]{
                            r"写一(?:封|篇|份|段|首)|出一份|做一份|设计一(?:个|份|套))")
 _PERSON = re.compile(r"[我你您他她咱俺]")
 # Marks of speech: particles and chat words ("您好啊小暖", "请问你是谁呀").
-_SPOKEN = re.compile(r"[呀啊呢吧呗嘛哈啦咋啥哎唉嗯哟喽咯噢哦]|唠嗑|俺|咱")
+_SPOKEN = re.compile(r"[呀啊呢吧呗嘛哈啦咋啥哎唉嗯哟喽咯噢哦]|唠嗑|俺|咱|(?:跟|和)你(?:说|讲)|你说(?!明)|\S不[？?]")
 # A request that ends on a particle is said, not written ("请你介绍一下你自己吧").
 _SPOKEN_END = re.compile(r"[呀啊吧呗嘛啦哈哟][。！!？?~～…]*\s*$")
 # Written requests and queries, by how strongly each says "form, not talk".
@@ -144,12 +144,20 @@ _TASK = re.compile(r"你是一(?:位|名|个)[^。\n]{0,30}(?:专家|咨询师|�
 _KEYWORDS = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:[ \t\u3000]+[\u4e00-\u9fff]{1,8}){2,}$")
 # A title typed into a search box: a noun phrase that ends on what is looked for, no
 # sentence mark, no person (冬季老人防跌倒措施, 医保异地就医备案流程).
-_TITLE = re.compile(r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,30}(?:措施|办法|方法|流程|政策|要点|注意事项|指南|标准|"
-                    r"条件|原因|症状|食谱|攻略|清单|排行|大全|须知|步骤|技巧|方案|食疗方|最新规定)")
+_TITLE = re.compile(r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,40}(?:措施|办法|方法|流程|政策|要点|注意事项|指南|标准|"
+                    r"条件|原因|症状|食谱|攻略|清单|排行|大全|须知|步骤|技巧|方案|食疗方|最新规定|时间|推荐|"
+                    r"教程|比例|说明|要求|哪家好|排名|价格|费用)(?:[ \t]*\d{4})?")
+# A question typed into a search box: no person, no particle but 吗, no punctuation
+# (高血压能吃鸡蛋吗, 降压药和柚子能一起吃吗).
+_TYPED_QUESTION = re.compile(r"[\u4e00-\u9fff]{2,16}(?:能|可以|能不能)[\u4e00-\u9fff]{1,8}吗")
+# English keywords typed as a query: lowercase words, no verb of speech, no punctuation.
+_EN_KEYWORDS = re.compile(r"(?i)(?!.*\b(?:i|i'm|me|my|you|your|we|our|hi|hello|thanks|thank|feeling|"
+                          r"today|tonight|miss|love|dear|lol|haha|just|so|bit)\b)[a-z][a-z0-9'\- ]{2,60}"
+                          r"(?:[ \t][a-z0-9'\-]+){2,}")
 _ENGLISH = re.compile(
     r"\bplease\s+(?:list|analy[sz]e|provide|explain|describe|summari[sz]e|give|outline|compare|"
     r"write|answer|recommend|suggest|evaluate|detail|elaborate|translate|generate)\b"
-    r"|\bin\s+bullet\s+points\b|\bcould\s+you\s+(?:please\s+)?(?:provide|list|explain|summari[sz]e|"
+    r"|\bin\s+bullet\s+points\b|\bDear\s+Sir\b|\bDear\s+Madam\b|\bI\s+am\s+writing\s+to\b|\bcould\s+you\s+(?:please\s+)?(?:provide|list|explain|summari[sz]e|"
     r"outline|describe|elaborate)\b|\bI\s+would\s+like\s+to\s+(?:inquire|enquire|request)\b"
     r"|(?:^|(?<=[.!?]\s))(?:Kindly\s+)?(?:List|Provide|Summari[sz]e|Outline|Compare|Analy[sz]e|Draft|"
     r"Translate|Generate|Kindly)\b",
@@ -165,9 +173,13 @@ def formal_marker(text: str) -> str | None:
         return "a task prompt"
     if (" " in text or "\u3000" in text or "\t" in text) and _KEYWORDS.match(text.strip()):
         return "a keyword query"
-    title = _TITLE.fullmatch(text.strip()) if len(text) <= 32 else None
+    stripped = text.strip()
+    title = (_TITLE.fullmatch(stripped) or _TYPED_QUESTION.fullmatch(stripped)) \
+        if len(text) <= 40 else None
     if title and not _PERSON.search(text):
         return "a title-like query"
+    if len(text) <= 64 and _EN_KEYWORDS.fullmatch(stripped):
+        return "an English keyword query"
     if _LATIN.search(text):
         english = _ENGLISH.search(text)
         if english:

@@ -11,11 +11,11 @@ classes with their default options. A text counts as flagged when the rule repor
     python benchmarks/accuracy/evaluate.py --patterns-only        # A001/U003 without the scorer
 
 Data: benchmarks/accuracy/data/replies.jsonl (`lecturing`, `checklist`) and
-user_turns.jsonl (`formal`); every item has `text` and `split` (dev | test). Two more sets in
-the same layout, each reported as its own table whatever its items' `split` says:
-benchmarks/accuracy/data_v2 ("v2": the second held-out set, measured once as such and then
-made development data) and benchmarks/accuracy/heldout ("heldout": set v3, written blind
-after that, never tuned on). Each is skipped where its folder is absent.
+user_turns.jsonl (`formal`); every item has `text` and `split` (dev | test). More sets in the
+same layout, each reported as its own table whatever its items' `split` says:
+benchmarks/accuracy/data_v2 and data_v3 ("v2", "v3": earlier held-out sets, each measured
+once as such and then made development data) and benchmarks/accuracy/heldout ("heldout":
+the newest set, written blind, never tuned on). Each is skipped where its folder is absent.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ from pathlib import Path
 from types import ModuleType
 
 DATA = Path(__file__).resolve().parent / "data"
-DATA_V2 = Path(__file__).resolve().parent / "data_v2"  # held-out v2, now development data
+# Earlier held-out sets, each measured once as such and then made development data.
+LATER_SETS = {"v2": Path(__file__).resolve().parent / "data_v2",
+              "v3": Path(__file__).resolve().parent / "data_v3"}
 HELDOUT = Path(__file__).resolve().parent / "heldout"
 # rule code -> (data file, label, role of the labeled turn)
 TASKS = {
@@ -38,7 +40,7 @@ TASKS = {
     "A002": ("replies", "checklist", "assistant"),
     "U003": ("user_turns", "formal", "user"),
 }
-SPLITS = ("dev", "test", "all")  # and "v2" and "heldout": every item of those folders
+SPLITS = ("dev", "test", "all")  # and "v2", "v3" and "heldout": every item of those folders
 SYSTEM = "你是一位耐心的陪伴者。"
 FILLER_USER = "今天有点闷。"
 FILLER_REPLY = "嗯，我在听，您慢慢说。"
@@ -176,7 +178,7 @@ def evaluate(data_dir: Path = DATA, codes: Iterable[str] = TASKS,
         for split in wanted:
             conf = Confusion()
             for item, flag in zip(items, flags, strict=True):
-                if split in ("all", "v2", "heldout") or item.get("split") == split:
+                if split in ("all", "heldout", *LATER_SETS) or item.get("split") == split:
                     conf.add(bool(item[label]), flag, item)
             results[(code, split)] = conf
     return results
@@ -231,12 +233,13 @@ def main(argv: list[str] | None = None) -> int:
     codes = args.rule or list(TASKS)
     use_scorer = not args.patterns_only
     results = evaluate(args.data, codes, args.split or SPLITS, use_scorer)
-    if has_data(DATA_V2):
-        results.update(evaluate(DATA_V2, codes, ["v2"], use_scorer))
+    for name, folder in LATER_SETS.items():
+        if has_data(folder):
+            results.update(evaluate(folder, codes, [name], use_scorer))
     if not args.no_heldout and has_data(args.heldout):
         results.update(evaluate(args.heldout, codes, ["heldout"], use_scorer))
     print(summary(results))
-    for folder in (args.data, DATA_V2, None if args.no_heldout else args.heldout):
+    for folder in (args.data, *LATER_SETS.values(), None if args.no_heldout else args.heldout):
         for name in ("replies", "user_turns"):
             if folder is not None and (folder / f"{name}.jsonl").exists():
                 total = sum(1 for line in (folder / f"{name}.jsonl").open(encoding="utf-8")

@@ -13,8 +13,8 @@ are written, so the generated file stays small. The threshold written with the w
 chosen by cross-validation: the lowest score at which the scorer's own out-of-fold precision
 stays at or above TARGET_PRECISION on every repeat (the scorer backs up patterns that will
 miss more on new text than here, so its own precision is what its additions cost). Data:
-benchmarks/accuracy/data (dev and test both) and benchmarks/accuracy/data_v2; never the
-held-out set in benchmarks/accuracy/heldout.
+benchmarks/accuracy/data (dev and test both) and the earlier held-out sets in data_v2 and
+data_v3; never the held-out set in benchmarks/accuracy/heldout.
 
 `--replay COMMIT` repeats the first evaluation's protocol for the scorer: it trains on the
 dev split only and adds the scorer to the patterns as they were at COMMIT (tuned on dev
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         return replay(ev, args.replay)
     written: dict[str, tuple[dict[str, float], float, float]] = {}
     for code, (name, label, role, n, l2) in TASKS.items():
-        items = [i for folder in (ev.DATA, ev.DATA_V2) for i in ev.load(folder, name)
+        items = [i for folder in (ev.DATA, *ev.LATER_SETS.values()) for i in ev.load(folder, name)
                  if label in i]
         texts = [str(i["text"]) for i in items]
         labels = [bool(i[label]) for i in items]

@@ -13,9 +13,11 @@ def test_targets_come_from_expected_then_expected_records_then_the_total() -> No
                          "categories": {**names, "expected": {"a": 300}}})
     assert category_targets(exact.categories, exact.expected_records, counts)["a"] == 300
     planned = make_config({"expected-records": 1000, "categories": names})
-    assert category_targets(planned.categories, planned.expected_records, counts) == dict.fromkeys(counts, 200.0)
+    assert category_targets(planned.categories, planned.expected_records, counts) == \
+        dict.fromkeys(counts, 200.0)
     actual = make_config({"categories": names})
-    assert category_targets(actual.categories, actual.expected_records, counts)["a"] == sum(counts.values()) / 5
+    assert category_targets(actual.categories, actual.expected_records, counts)["a"] == \
+        sum(counts.values()) / 5
 
 
 def test_a_deviation_beyond_the_tolerance_never_reads_as_within_it() -> None:
