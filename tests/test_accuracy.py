@@ -43,14 +43,14 @@ V3_FLOORS = {
     "A002": (0.96, 0.97),
     "U003": (0.97, 0.95),
 }
-# On the held-out set v3, written blind after that, never tuned on: A001 0.868 / 0.691, A002
-# 0.975 / 0.908, U003 0.974 / 0.852 (below the goal of 0.95 / 0.95; these floors only keep a
-# later change from losing ground on text nobody tuned on). docs/accuracy.md says when it
-# was read (three times, each after a change made for a reason of its own).
+# On the held-out set v4, written blind after v3 was folded in, never tuned on, read once
+# when the rules and weights were committed: A001 0.913 / 0.725, A002 1.000 / 0.917, U003
+# 0.974 / 0.798 (below the goal of 0.95 / 0.95; these floors only keep a later change from
+# losing ground on text nobody tuned on).
 HELDOUT_FLOORS = {
-    "A001": (0.85, 0.67),
-    "A002": (0.96, 0.89),
-    "U003": (0.95, 0.83),
+    "A001": (0.89, 0.70),
+    "A002": (0.98, 0.90),
+    "U003": (0.95, 0.78),
 }
 
 
