@@ -17,20 +17,21 @@ _LIST_LINE = re.compile(
     r"(?m)^[ \t]*(?:[*_>]{1,2}[ \t]*)?(?:\d{1,2}[.、．)）:：](?![\d.:：])|[（(]\d{1,2}[)）]|[①-⑳]"
     r"|[-*+][ \t]|[•·●▪◆◇■□★☆✔✓✅➤►▶→][ \t]?|[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55][\ufe0f]?|[一二三四五六七八九十]{1,2}[、.．]"
     r"|第[一二三四五六七八九十]+(?:步|点|条)?[，,、：:.．\s]|[A-Ha-h][.)）][ \t]|#{1,6}[ \t]|(?:Step|步骤)[ \t]*\d"
-    r"|\*\*[^*\n]{1,20}\*\*[ \t]*[：:]|\*\*[^*\n]{1,20}[：:]\*\*)")
+    r"|\*\*[^*\n]{1,20}\*\*[ \t]*[：:]|\*\*[^*\n]{1,20}[：:]\*\*|【[^】\n]{1,8}】|[A-H][ \t](?=[\u4e00-\u9fff]))")
 # A key: value line ("爷爷：王德顺", "早上：降压药一片"): three or more in a row make a list.
-_KEY_VALUE_LINE = re.compile(r"(?m)^[ \t]*[^\s：:，,。！？!?]{1,8}(?:[：:]|[ \t]+(?=[\U0001F300-\U0001FAFF\u2600-\u27BF])"
-                             r"|[ \t]*[-–—→|][ \t]*)[ \t]*\S[^\n]{0,40}$")
+_KEY_VALUE_LINE = re.compile(r"(?m)^[ \t]*[^\s：:，,。！？!?]{1,10}(?:[：:]|[ \t]+(?=[\U0001F300-\U0001FAFF\u2600-\u27BF])"
+                             r"|[ \t]*[-–—→|][ \t]*)[ \t]*\S[^\n]{0,60}$")
 # Numbered items inside a sentence, after a colon, a stop, a semicolon or a comma:
 # "建议您：1.按时服药；2.保持低盐饮食；3.…", "一是少吃盐，二是别熬夜", "第一，…第二，…", "①…②…".
 _INLINE_ITEM = re.compile(
     r"(?:(?:^|(?<=[：:；;，,。.！!？?\s]))(?:(?P<arabic>\d{1,2})[.、．)）](?![\d%])|[（(](?P<paren>\d{1,2})[)）]"
     r"|(?P<han>[一二三四五六七八九十])(?:是|要|不|、)(?![一二三四五六七八九十])"
-    r"|(?P<letter>[a-hA-H])[.)）](?=[ \t])"
+    r"|(?P<letter>[a-hA-H])[.)）](?=[ \t])|[（(](?P<letterp>[a-hA-H])[)）]"
+    r"|(?:Step|步骤)[ \t]*(?:(?P<step>\d{1,2})|(?P<stephan>[一二三四五六七八九十]))[：:.]"
     r"|[（(](?P<hanparen>[一二三四五六七八九十])[)）]"
     r"|(?:第|头)(?P<ordinal>[一二三四五六七八九十])(?:步|点|条|件|个方面)?[，,、：:])|(?P<circled>[①-⑳]))")
 _HAN_DIGITS = "一二三四五六七八九十"
-_ITEM_ONE = re.compile(r"[1①aA]|一[是要不、]|[第头（(]一")
+_ITEM_ONE = re.compile(r"[1①aA]|一[是要不、]|[第头（(]一|步骤一")
 # Steps in prose: 首先…其次…(最后), 先…然后…最后…; First… Second… Finally…
 _STEP_FIRST = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:首先|第一步|先)(?=[，,]?)")
 _STEP_SECOND = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次|然后|接着|再次|第二步)")
@@ -51,9 +52,12 @@ def _number(m: re.Match[str]) -> int:
             return int(m.group(group))
     if m.group("circled"):
         return ord(m.group("circled")) - ord("①") + 1
-    if m.group("letter"):
-        return ord(m.group("letter").lower()) - ord("a") + 1
-    han = m.group("han") or m.group("hanparen") or m.group("ordinal")
+    letter = m.group("letter") or m.group("letterp")
+    if letter:
+        return ord(letter.lower()) - ord("a") + 1
+    if m.group("step"):
+        return int(m.group("step"))
+    han = m.group("han") or m.group("hanparen") or m.group("ordinal") or m.group("stephan")
     return _HAN_DIGITS.index(han) + 1
 
 

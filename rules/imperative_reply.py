@@ -145,16 +145,32 @@ _FIXED = (
     # orders asked as questions, and rules laid down (您能不能别…, 可不可以不要…, 定个规矩, 一天都不能漏)
     (r"(?:能不能|可不可以|能否)(?:别|不要|不再)|(?:定|立)(?:个|下)?规矩|(?:一天|一次|一顿|一回)都不能(?:漏|落|少|停|断)",
      ("能不能", "可不可以", "能否", "规矩", "都不能")),
+    # notices in a health app's voice (请您严格控制, 请您每隔一小时…, 请继续努力) and more scolding
+    # questions and blame (血压能不高吗？, 拿命开玩笑, 您咋就不信呢, 您非不信, 谁担得起)
+    (r"请您?(?:严格|务必|一定|每(?:天|日|隔)|坚持|按时|定期|控制|遵守|避免|勿)|请(?:继续努力|遵守以下)|"
+     r"(?:能|会)不(?:高|胖|疼|难受|出事|生病)吗|拿(?:命|身体|健康)(?:开玩笑|当儿戏)|(?:您|你)(?:咋|怎么)就不信|"
+     r"(?:非|偏|硬是|就是)不(?:信|听)|谁(?:担|负)得起|凭什么|就没想过|(?:您|你)就不能(?:少|别)|有(?:什么|啥)好(?:怕|哭|难过|委屈)的|"
+     r"(?:腿|腰|命|身体|眼睛|胃)不要了|给我(?:坐下|躺下|回来|站住|听着|记住|回屋)|记好了[，,]|莫要|"
+     r"(?:大度|胆子放大|收收心|省省心)(?:点|些)?|(?:^|(?<=[，,。！!？?\n]))(?:戒|扔|停|删)了吧",
+     ("请", "不高吗", "不胖吗", "不疼吗", "不难受吗", "不出事吗", "不生病吗", "开玩笑", "当儿戏", "就不信",
+      "不信", "不听", "得起", "凭什么", "没想过", "就不能", "好怕", "好哭", "好难过", "好委屈", "不要了",
+      "给我", "记好了", "莫要", "大度", "胆子放大", "收收心", "省省心", "了吧")),
     # English reproaches and rules laid down
     (r"(?i:how many times have (?:we|i) (?:told|talked|said|asked)|what were you thinking|"
      r"do you want (?:another|to end up)|not up for (?:debate|discussion)|non-negotiable|"
      r"(?:irresponsible|reckless) (?:of you|to)|it'?s (?:a bit |very |so |really )?(?:irresponsible|reckless)|"
      r"your own fault|you owe (?:her|him|them|me|everyone) an apology|don'?t you dare|enough with|"
-     r"no (?:arguments|excuses|skipping|buts)\b|none of this .{0,20}nonsense|I mean it\b|that'?s the deal)"
+     r"no (?:arguments|excuses|skipping|buts)\b|none of this .{0,20}nonsense|I mean it\b|that'?s the deal|"
+     r"how many times do i have to|and you wonder why|that'?s on you|if you'?d listened|"
+     r"shouldn'?t you be|isn'?t it (?:about )?time you|please (?:aim|make sure|ensure|try to|limit|avoid)|"
+     r"it'?s important that you|let'?s not (?!worry)|(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next),\s+"
+     r"(?:stop|tell|change|throw|delete|lock|block)\b)"
      r"|(?:\n|[.!?]\s+)No more \w+[.!]|(?:\n|[.!?]\s+)Now[.!]",
      ("times have", "were you thinking", "you want", "up for", "egotiable", "rresponsible",
       "eckless", "No more", "Now", "own fault", "owe", "dare", "nough with", "o arguments",
-      "o excuses", "o skipping", "o buts", "nonsense", "mean it", "the deal")),
+      "o excuses", "o skipping", "o buts", "nonsense", "mean it", "the deal", "have to", "wonder",
+      "on you", "listened", "ouldn", "time you", "lease", "important that", "et's not", "irst",
+      "econd", "hird", "hen,", "ext,")),
 )
 # Separate regexes, not one alternation: each starts with a literal, which the regex engine
 # finds fast (one alternation of them all is several times slower). Groups of them sit behind
@@ -192,10 +208,12 @@ _ENGLISH = re.compile(
     # …or with a verb of doing and its object (Take your pills now. Turn the telly off.),
     # not a well-wish (Take care, Sleep tight, Get well soon, Have a lovely day)
     r"|(?:^|(?<=[^\d\s][.!?]\s))(?:Now\s+|Right,?\s+)?(?:Take|Turn|Put|Go|Get|Eat|Drink|Call|Sit|Stand|Lie|Open|Close|Unplug|"
-    r"Lock|Throw|Stay|Keep|Wear|Bring|Give|Leave|Switch|Hang|Pick|Finish|Tell|Ring|See|Use)\s+"
+    r"Lock|Throw|Stay|Keep|Wear|Bring|Give|Leave|Switch|Hang|Pick|Finish|Tell|Ring|See|Use|Delete|Dry|"
+    r"Change|Let)\s+"
     r"(?!care\b|it\s+easy\b|well\b|better\b|a\s+look\b|your\s+time\b|a\s+moment\b|heart\b|comfort\b|"
-    r"some\s+rest\b|rest\b)(?:your|the|that|this|those|these|it|them|yourself|some|a|an|off|on|up|down|out|in|to|"
-    r"back|away|home|inside|outside)\b"
+    r"some\s+rest\b|rest\b|me\b|us\b)(?:your|the|that|this|those|these|it|them|yourself|some|something|a|an|off|"
+    r"on|up|down|out|in|to|back|away|home|inside|outside|him|her)\b"
+    r"|(?:^|(?<=[^\d\s][.!?]\s))Enough\b"
     r"|(?:^|(?<=[^\d\s][.!?]\s))(?:Don'?t|Do\s+not|Never)\s+(?!worry|be\s+sorry|be\s+afraid|mention|apologi[sz]e|"
     r"feel\s+bad|let\s+the\s+bedbugs|(?:even\s+)?get\s+me\s+(?:wrong|started)|be\s+silly|you\s+worry|fret|rush|hesitate|forget)"
     r"[a-z]+",

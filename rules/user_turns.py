@@ -141,15 +141,22 @@ _INFO = re.compile(r"如何|怎样|怎么|哪些|哪里|哪儿|哪个|哪家|多
                    r"措施|建议|区别|范围")
 _SUBQUESTIONS = re.compile(r"问题[一二三1-9][：:].+问题[二三四2-9][：:]", re.S)
 _TASK = re.compile(r"你是一(?:位|名|个)[^。\n]{0,30}(?:专家|咨询师|医生|助手|老师)|根据[^。\n]{0,30}(?:生成|输出|回答|判断|回复|给出|选择|续写)")
-_KEYWORDS = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:[ \t\u3000]+[\u4e00-\u9fff]{1,8}){2,}$")
+_KEYWORDS = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:[ \t\u3000]+[\u4e00-\u9fff]{1,8}){2,}$"
+                       r"|^[\u4e00-\u9fff]{2,8}[ \t\u3000]+[\u4e00-\u9fff]{2,8}$")
+# Letters and written requests: an addressee, the formulas of a complaint, a document asked for.
+_WRITTEN = re.compile(r"^致[\u4e00-\u9fff]{1,8}[：:]|特此|望予以|特作如下|贵(?:院|司|单位|公司)|并附|"
+                      r"用[^，。,.]{1,8}(?:概括|总结|描述|介绍)|推荐[一二三四五六七八九十几\d]+[本部个种款家首]|"
+                      r"需要一份|关于[^，。,.]{1,20}的[^，。,.]{0,10}(?:方案|报告|说明|计划|清单)")
 # A title typed into a search box: a noun phrase that ends on what is looked for, no
 # sentence mark, no person (冬季老人防跌倒措施, 医保异地就医备案流程).
 _TITLE = re.compile(r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,40}(?:措施|办法|方法|流程|政策|要点|注意事项|指南|标准|"
                     r"条件|原因|症状|食谱|攻略|清单|排行|大全|须知|步骤|技巧|方案|食疗方|最新规定|时间|推荐|"
-                    r"教程|比例|说明|要求|哪家好|排名|价格|费用)(?:[ \t]*\d{4})?")
+                    r"教程|比例|说明|要求|哪家好|排名|价格|费用|安装|天气|水果|食物|习俗|由来|禁忌|消息|新闻|作用|"
+                    r"副作用|功效|区别)(?:[ \t]*\d{4})?")
 # A question typed into a search box: no person, no particle but 吗, no punctuation
 # (高血压能吃鸡蛋吗, 降压药和柚子能一起吃吗).
-_TYPED_QUESTION = re.compile(r"[\u4e00-\u9fff]{2,16}(?:能|可以|能不能)[\u4e00-\u9fff]{1,8}吗")
+_TYPED_QUESTION = re.compile(r"[\u4e00-\u9fff0-9]{2,16}(?:(?:能|可以|能不能|需要|要|算|有)[\u4e00-\u9fff0-9]{0,8}吗|"
+                             r"怎么[\u4e00-\u9fff]{1,3}|多少[\u4e00-\u9fff]{0,3}|哪些[\u4e00-\u9fff]{0,3})")
 # English keywords typed as a query: lowercase words, no verb of speech, no punctuation.
 _EN_KEYWORDS = re.compile(r"(?i)(?!.*\b(?:i|i'm|me|my|you|your|we|our|hi|hello|thanks|thank|feeling|"
                           r"today|tonight|miss|love|dear|lol|haha|just|so|bit)\b)[a-z][a-z0-9'\- ]{2,60}"
@@ -167,11 +174,16 @@ _ENGLISH = re.compile(
 def formal_marker(text: str) -> str | None:
     """The first written-request marker in a user turn, or None."""
     # Every marker needs a literal; plain `in` tests keep the common case (speech) cheap.
-    if checklist_items(text) >= 2 or "问题" in text and _SUBQUESTIONS.search(text):
+    if (checklist_items(text) >= 2 and not _SPOKEN.search(text)) or \
+            "问题" in text and _SUBQUESTIONS.search(text):
         return "a list"
+    written = _WRITTEN.search(text)
+    if written:
+        return written.group()
     if ("你是一" in text or "根据" in text) and _TASK.search(text):
         return "a task prompt"
-    if (" " in text or "\u3000" in text or "\t" in text) and _KEYWORDS.match(text.strip()):
+    if (" " in text or "\u3000" in text or "\t" in text) and _KEYWORDS.match(text.strip()) \
+            and not _PERSON.search(text) and not _SPOKEN.search(text):
         return "a keyword query"
     stripped = text.strip()
     title = (_TITLE.fullmatch(stripped) or _TYPED_QUESTION.fullmatch(stripped)) \

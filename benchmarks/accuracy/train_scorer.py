@@ -13,8 +13,8 @@ are written, so the generated file stays small. The threshold written with the w
 chosen by cross-validation: the lowest score at which the scorer's own out-of-fold precision
 stays at or above TARGET_PRECISION on every repeat (the scorer backs up patterns that will
 miss more on new text than here, so its own precision is what its additions cost). Data:
-benchmarks/accuracy/data (dev and test both) and the earlier held-out sets in data_v2 and
-data_v3; never the held-out set in benchmarks/accuracy/heldout.
+benchmarks/accuracy/data (dev and test both) and the earlier held-out sets in data_v2 to
+data_v4; never the held-out set in benchmarks/accuracy/heldout.
 
 `--replay COMMIT` repeats the first evaluation's protocol for the scorer: it trains on the
 dev split only and adds the scorer to the patterns as they were at COMMIT (tuned on dev
