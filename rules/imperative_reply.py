@@ -517,7 +517,8 @@ class ImperativeReply(RecordRule):
     (我们都应该…), "remember, <maxim>" (记住，…需要…), a list of rules (建议您：1.… 2.…),
     questions that scold (您怎么又把药停了呢？, 说了多少回了, 难道要等到住院吗？, 早干嘛去了？,
     这身体还要不要了？), blame (这就怪您了, 您也真是的, 这可说不过去, 让人失望), orders asked
-    as questions (您能不能别…), rules laid down (定个规矩, 一天都不能漏), and in English "you
+    as questions (您能不能别…), rules laid down (定个规矩, 一天都不能漏), notices in a health
+    app's voice (请您严格控制, 请您每隔一小时…), and in English "you
     should / must / need to / have to / ought to / 'd better", "listen to me", "make sure
     you", "never / don't …" and a sentence opening on a verb of doing with its object (Take
     your pills now, Turn the telly off), "that kind of thinking", "it's your own fault",

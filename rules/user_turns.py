@@ -273,7 +273,9 @@ class FormalUserTurn(RecordRule):
     条件/流程/标准, 请问 or 您好 + 想问一下 followed by an information question (如何, 哪些,
     多少, 是否, 流程…), lists and numbered sub-questions (1.…2.…, 问题一：…问题二：…), task
     prompts (你是一位专业的心理咨询师…, 根据…生成…), turns that open on such a verb with no 请
-    (列出…, 帮我起草一封…, 总结一下…), bare keyword queries (老年人 高血压 饮食), and
+    (列出…, 帮我起草一封…, 总结一下…), bare keyword queries (老年人 高血压 饮食), titles and
+    questions typed into a search box (冬季老人防跌倒措施, 降压药需要终身服用吗, 手机字体怎么调大:
+    no person, no particle, no punctuation), letters (致物业：…特此投诉), and
     in English "please list / analyze / provide…", "in bullet points", "could you provide…",
     "I would like to inquire…". 请 and 咨询 must be words of their own (jieba, run only on
     turns that have them): 请客, 请假, 咨询师 are not requests.
