@@ -50,14 +50,14 @@ V4_FLOORS = {
     "A002": (0.98, 0.97),
     "U003": (0.98, 0.96),
 }
-# On the held-out set v4, written blind after v3 was folded in, never tuned on, read once
-# when the rules and weights were committed: A001 0.913 / 0.725, A002 1.000 / 0.917, U003
-# 0.974 / 0.798 (below the goal of 0.95 / 0.95; these floors only keep a later change from
-# losing ground on text nobody tuned on).
+# On the held-out set v5, written blind after v4 was folded in, never tuned on, read once
+# when the rules and weights were committed (8e53968): A001 0.880 / 0.568, A002 1.000 /
+# 0.988, U003 1.000 / 0.867 (below the goal of 0.95 / 0.95; these floors only keep a later
+# change from losing ground on text nobody tuned on).
 HELDOUT_FLOORS = {
-    "A001": (0.89, 0.70),
-    "A002": (0.98, 0.90),
-    "U003": (0.95, 0.78),
+    "A001": (0.86, 0.55),
+    "A002": (0.98, 0.97),
+    "U003": (0.98, 0.85),
 }
 
 
