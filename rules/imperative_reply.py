@@ -6,7 +6,15 @@ import re
 from collections.abc import Iterator
 
 from sftlint.batch import Batch
-from sftlint.chinese import Span, clause_at, load_scorer, quoted, sentence_at, terminator
+from sftlint.chinese import (
+    Span,
+    clause_at,
+    full_width_marks,
+    load_scorer,
+    quoted,
+    sentence_at,
+    terminator,
+)
 from sftlint.config import StrictModel
 from sftlint.findings import Finding
 from sftlint.rule import RecordRule
@@ -155,22 +163,45 @@ _FIXED = (
      ("请", "不高吗", "不胖吗", "不疼吗", "不难受吗", "不出事吗", "不生病吗", "开玩笑", "当儿戏", "就不信",
       "不信", "不听", "得起", "凭什么", "没想过", "就不能", "好怕", "好哭", "好难过", "好委屈", "不要了",
       "给我", "记好了", "莫要", "大度", "胆子放大", "收收心", "省省心", "了吧")),
+    # threats, reproach and sarcasm (你再这样…我就…, 说了八百遍了, 丢人不丢人, 好自为之, 作死,
+    # 听见没？), rules and notices (规定就是规定, 严禁…, 不得遗漏), and prohibitions in Wu and
+    # Cantonese (覅, 勿要, 唔可以)
+    (r"(?:你|您)再(?:这样|这么|不)[^，。！？]{0,10}我就|说到做到|丑话说在前头|(?:莫|别|勿要|不要)怪我没提醒|"
+     r"说了(?:[一二三四五六七八九十百千万几多少半]+)(?:遍|回|次)|讲(?:极|咗几多次)|丢人不丢人|好自为之|"
+     r"(?:你|您)就是记不住|不当回事|耳(?:旁|边)风|自找(?:罪受|苦吃)|作死|(?:咋|怎么|恁)(?:那么|这么|个)?犟|"
+     r"听(?:见|到)没|晓得伐|不像话|白操心|服了(?:你|您)|真行[。！!]|(?:你|您)倒好|说一套做一套|"
+     r"不是(?:摆设|参考意见)|规定就是规定|严禁|不得(?:遗漏|擅自|再)|请您?(?:停止|按要求|于今日)|请允许我纠正|"
+     r"我有责任(?:指出|提醒)|对您的(?:几点)?要求|给我(?:按时|好好)|希望您(?:明白|下次|务必)|心态需要调整|"
+     r"抱怨(?:并)?不能|与其[^。！？]{1,20}不如|覅(?!客气|紧)|勿要(?!客气|紧)|唔可以|你好意思(?:吗|说)",
+     ("我就", "说到做到", "丑话", "没提醒", "说了", "讲极", "讲咗", "丢人", "好自为之", "记不住",
+      "不当回事", "耳旁风", "耳边风", "自找", "作死", "犟", "听见没", "听到没", "晓得伐", "不像话",
+      "白操心", "服了", "真行", "倒好", "说一套", "摆设", "参考意见", "规定就是", "严禁", "不得",
+      "请", "纠正", "有责任", "要求", "给我", "希望您", "心态需要", "抱怨", "与其", "覅", "勿要",
+      "唔可以", "好意思")),
     # English reproaches and rules laid down
     (r"(?i:how many times have (?:we|i) (?:told|talked|said|asked)|what were you thinking|"
      r"do you want (?:another|to end up)|not up for (?:debate|discussion)|non-negotiable|"
      r"(?:irresponsible|reckless) (?:of you|to)|it'?s (?:a bit |very |so |really )?(?:irresponsible|reckless)|"
-     r"your own fault|you owe (?:her|him|them|me|everyone) an apology|don'?t you dare|enough with|"
+     r"your own fault|you owe (?:her|him|them|me|everyone) an apology|don'?t you dare (?!apologi|say sorry|feel)|"
+     r"enough with|"
      r"no (?:arguments|excuses|skipping|buts)\b|none of this .{0,20}nonsense|I mean it\b|that'?s the deal|"
      r"how many times do i have to|and you wonder why|that'?s on you|if you'?d listened|"
      r"shouldn'?t you be|isn'?t it (?:about )?time you|please (?:aim|make sure|ensure|try to|limit|avoid)|"
      r"it'?s important that you|let'?s not (?!worry)|(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next),\s+"
-     r"(?:stop|tell|change|throw|delete|lock|block)\b)"
+     r"(?:stop|tell|change|throw|delete|lock|block)\b|you know better than|i'?ve told you (?:a |\w+ )?\w+ times|"
+     r"the least you can do|you owe (?:them|her|him|me)|isn'?t a licen[cs]e to|(?:was|is) unacceptable|"
+     r"it'?s embarrassing|you never listen|what your problem is|i'?m disappointed|did you even|i wonder why|"
+     r"money well spent|when exactly are you|i (?:do )?expect (?:it|you|this)|not going to sugarcoat|"
+     r"that'?s your business|say this once more|you'?re (?:sixty|seventy|eighty|ninety)[\w-]*,? not)"
      r"|(?:\n|[.!?]\s+)No more \w+[.!]|(?:\n|[.!?]\s+)Now[.!]",
      ("times have", "were you thinking", "you want", "up for", "egotiable", "rresponsible",
       "eckless", "No more", "Now", "own fault", "owe", "dare", "nough with", "o arguments",
       "o excuses", "o skipping", "o buts", "nonsense", "mean it", "the deal", "have to", "wonder",
       "on you", "listened", "ouldn", "time you", "lease", "important that", "et's not", "irst",
-      "econd", "hird", "hen,", "ext,")),
+      "econd", "hird", "hen,", "ext,", "know better", "times", "least you", "owe", "icen",
+      "nacceptable", "mbarrassing", "never listen", "problem is", "isappointed", "even",
+      "wonder why", "well spent", "exactly", "xpect", "sugarcoat", "business", "once more",
+      "ty, not", "ty not")),
 )
 # Separate regexes, not one alternation: each starts with a literal, which the regex engine
 # finds fast (one alternation of them all is several times slower). Groups of them sit behind
@@ -215,7 +246,8 @@ _ENGLISH = re.compile(
     r"on|up|down|out|in|to|back|away|home|inside|outside|him|her)\b"
     r"|(?:^|(?<=[^\d\s][.!?]\s))Enough\b"
     r"|(?:^|(?<=[^\d\s][.!?]\s))(?:Don'?t|Do\s+not|Never)\s+(?!worry|be\s+sorry|be\s+afraid|mention|apologi[sz]e|"
-    r"feel\s+bad|let\s+the\s+bedbugs|(?:even\s+)?get\s+me\s+(?:wrong|started)|be\s+silly|you\s+worry|fret|rush|hesitate|forget)"
+    r"feel\s+bad|let\s+the\s+bedbugs|(?:even\s+)?get\s+me\s+(?:wrong|started)|be\s+silly|you\s+worry|fret|rush|hesitate|forget|"
+    r"be\s+a\s+stranger|you\s+dare\s+(?:apologi|say\s+sorry))"
     r"[a-z]+",
     re.IGNORECASE,
 )
@@ -329,7 +361,7 @@ def _comforts(text: str, end: int, modal: str) -> bool:
     if modal.endswith(("别", "不要", "甭")):
         if re.match(r"(?:跟我|和我|对我)?(?:客气|见外|不好意思)|谢(?:我|了)?|嫌(?:我|弃)|笑话", rest):
             return True  # 千万别客气, 别谢我, 别嫌我啰嗦, 说了您别笑话: politeness
-    elif re.match(r"(?:好好)?(?:夸夸|表扬|犒劳|奖励|为自己(?:骄傲|自豪)|给自己点(?:个)?赞)", rest):
+    elif re.match(r"(?:好好)?(?:夸夸|表扬|犒劳|奖励|为自己(?:感到)?(?:骄傲|自豪)|给自己点(?:个)?赞)", rest):
         return True  # 您真该好好夸夸自己, 您应该为自己骄傲: praise
         if not modal.startswith(("千万", "一定", "务必")):
             return bool(re.match(rf"{_SOFTEN}*{_COMFORT}", rest))
@@ -395,11 +427,13 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
     return not (kind == "you" and text[start - 1:start] in _WORD_BEFORE_YOU)
 
 
-def _shown(text: str, m: re.Match[str]) -> str:
-    """The matched words and what follows them in the clause, up to ten characters."""
+def _shown(text: str, m: re.Match[str]) -> tuple[int, int]:
+    """Where the matched words and what follows them in the clause lie, up to ten
+    characters."""
     start = m.start("lead") if m.lastgroup == "lead" else m.start()
     end = clause_at(text, start, m.end()).end
-    return text[start:min(end, max(m.end(), start + 10))].strip()
+    return start, min(end, max(m.end(), start + 10))
+
 
 
 # Matches read in context per turn at most: a turn with more that all turn out harmless is
@@ -474,7 +508,7 @@ def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
     # leading newline lets a subjectless order at the very start match like any other. The
     # regex engine's scan is what this costs, not Python's calls: one pass of each pattern
     # over a batch's joined turns is no faster, so the turns are read one by one.
-    padded = "\n" + text
+    padded = "\n" + full_width_marks(text)
     budget = _MAX_CANDIDATES
     cleared: list[tuple[int, int]] = []
     for gate, patterns in _GATES:
@@ -484,7 +518,8 @@ def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
             m = pattern.search(padded)
             while m and budget:
                 if _lecture(padded, m):
-                    return _shown(padded, m), cleared
+                    start, end = _shown(padded, m)
+                    return ("\n" + text)[start:end].strip(), cleared
                 clause = clause_at(padded, m.start(), m.end())
                 cleared.append((max(0, clause.start - 1), max(0, clause.end - 1)))
                 budget -= 1

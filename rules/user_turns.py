@@ -113,7 +113,7 @@ _PRODUCE = (r"(?:列出|列举|列一|罗列|给出|提供|分析|评估|总结|
             r"计算|解答|举例|对比|评价|点评|起草|草拟|拟定|拟写|撰写|编写|编制|规划|制作|做一份|出一份|"
             r"预测|推导|证明|检查|审核|修改|校对|提炼|补充|完善)")
 # The same verbs opening a turn with no 请 ("列出…", "帮我起草一封…"): an order to a tool.
-_BARE_REQUEST = re.compile(r"^(?:(?:帮|替|为|给)我|为[^，。！？,!?\s]{1,20}?)?(?:列出|列举|罗列|起草|草拟|拟定|拟写|撰写|编写|编制|生成|提供|"
+_BARE_REQUEST = re.compile(r"^(?:(?:帮|替|为|给)我|为[^，。！？,!?\s]{1,20}?)?(?:列出|列举|罗列|起草|草拟|拟定|拟写|撰写|编写|编制|生成|提供|查询|"
                            r"输出|翻译|总结|归纳|概括|整理|梳理|制定|分析|比较|对比|评价|评估|阐述|论述|"
                            r"写一(?:封|篇|份|段|首)|出一份|做一份|设计一(?:个|份|套))")
 _PERSON = re.compile(r"[我你您他她咱俺]")
@@ -141,8 +141,8 @@ _INFO = re.compile(r"如何|怎样|怎么|哪些|哪里|哪儿|哪个|哪家|多
                    r"措施|建议|区别|范围")
 _SUBQUESTIONS = re.compile(r"问题[一二三1-9][：:].+问题[二三四2-9][：:]", re.S)
 _TASK = re.compile(r"你是一(?:位|名|个)[^。\n]{0,30}(?:专家|咨询师|医生|助手|老师)|根据[^。\n]{0,30}(?:生成|输出|回答|判断|回复|给出|选择|续写)")
-_KEYWORDS = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:[ \t\u3000]+[\u4e00-\u9fff]{1,8}){2,}$"
-                       r"|^[\u4e00-\u9fff]{2,8}[ \t\u3000]+[\u4e00-\u9fff]{2,8}$")
+_KEYWORDS = re.compile(r"^[\u4e00-\u9fff0-9]{1,8}(?:[ \t\u3000]+[\u4e00-\u9fff0-9]{1,8}){2,}吗?$"
+                       r"|^[\u4e00-\u9fff0-9]{2,8}[ \t\u3000]+[\u4e00-\u9fff0-9]{2,8}$")
 # Letters and written requests: an addressee, the formulas of a complaint, a document asked for.
 _WRITTEN = re.compile(r"^致[\u4e00-\u9fff]{1,8}[：:]|特此|望予以|特作如下|贵(?:院|司|单位|公司)|并附|"
                       r"用[^，。,.]{1,8}(?:概括|总结|描述|介绍)|推荐[一二三四五六七八九十几\d]+[本部个种款家首]|"
@@ -155,12 +155,13 @@ _TITLE = re.compile(r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,40}(?:措施|�
                     r"副作用|功效|区别)(?:[ \t]*\d{4})?")
 # A question typed into a search box: no person, no particle but 吗, no punctuation
 # (高血压能吃鸡蛋吗, 降压药和柚子能一起吃吗).
-_TYPED_QUESTION = re.compile(r"[\u4e00-\u9fff0-9]{2,16}(?:(?:能|可以|能不能|需要|要|算|有)[\u4e00-\u9fff0-9]{0,8}吗|"
-                             r"怎么[\u4e00-\u9fff]{1,3}|多少[\u4e00-\u9fff]{0,3}|哪些[\u4e00-\u9fff]{0,3})")
+_TYPED_QUESTION = re.compile(r"[\u4e00-\u9fff0-9./%TtA-Z\-]{2,20}(?:(?:能|可以|能不能|需要|要|算|有)[\u4e00-\u9fff0-9]{0,8}吗|"
+                             r"怎么[\u4e00-\u9fff]{1,4}|多少[\u4e00-\u9fff]{0,3}|多久[\u4e00-\u9fff]{0,6}|"
+                             r"哪些[\u4e00-\u9fff]{0,3}|是什么意思|有没有[\u4e00-\u9fff]{1,8})")
 # English keywords typed as a query: lowercase words, no verb of speech, no punctuation.
 _EN_KEYWORDS = re.compile(r"(?i)(?!.*\b(?:i|i'm|me|my|you|your|we|our|hi|hello|thanks|thank|feeling|"
                           r"today|tonight|miss|love|dear|lol|haha|just|so|bit)\b)[a-z][a-z0-9'\- ]{2,60}"
-                          r"(?:[ \t][a-z0-9'\-]+){2,}")
+                          r"(?:[ \t][a-z0-9'\-]+){2,}\.?")
 _ENGLISH = re.compile(
     r"\bplease\s+(?:list|analy[sz]e|provide|explain|describe|summari[sz]e|give|outline|compare|"
     r"write|answer|recommend|suggest|evaluate|detail|elaborate|translate|generate)\b"

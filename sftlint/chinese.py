@@ -110,10 +110,24 @@ NGRAM_REACH = 1500
 WEIGHTS_FILE = "ngram_weights.json"  # in the rules package, by benchmarks/accuracy/train_scorer.py
 
 
+# Chinese written with ASCII punctuation (as generated data often is: "您这样,可不行?") is
+# read with the full-width marks the rules know; one character for one, so every position
+# stays where it was. English is left as written.
+_FULL_WIDTH = str.maketrans({",": "，", "?": "？", "!": "！", ";": "；", ":": "："})
+_ASCII_MARK_NEAR_CJK = re.compile(r"[\u3400-\u9fff][,?!;:]|[,?!;:][\u3400-\u9fff]")
+
+
+def full_width_marks(text: str) -> str:
+    """`text` with ASCII , ? ! ; : as full-width marks, where it holds them next to Chinese."""
+    return text.translate(_FULL_WIDTH) if _ASCII_MARK_NEAR_CJK.search(text) else text
+
+
 def scorer_input(text: str) -> str:
-    """`text` as an n-gram scorer reads it: cut to NGRAM_REACH characters, lowercased, digits
-    as 0, runs of whitespace as one space, with \x02 and \x03 marking its start and end."""
-    return "\x02" + _DIGITS.sub("0", _SPACES.sub(" ", text[:NGRAM_REACH].lower())) + "\x03"
+    """`text` as an n-gram scorer reads it: cut to NGRAM_REACH characters, Chinese marks
+    full-width, lowercased, digits as 0, runs of whitespace as one space, with \x02 and \x03
+    marking its start and end."""
+    cut = full_width_marks(text[:NGRAM_REACH])
+    return "\x02" + _DIGITS.sub("0", _SPACES.sub(" ", cut.lower())) + "\x03"
 
 
 def char_ngrams(text: str, n: int) -> list[str]:
