@@ -57,14 +57,14 @@ V5_FLOORS = {
     "A002": (0.98, 0.97),
     "U003": (0.98, 0.94),
 }
-# On the held-out set v5, written blind after v4 was folded in, never tuned on, read once
-# when the rules and weights were committed (8e53968): A001 0.880 / 0.568, A002 1.000 /
-# 0.988, U003 1.000 / 0.867 (below the goal of 0.95 / 0.95; these floors only keep a later
-# change from losing ground on text nobody tuned on).
+# On the held-out set v6, written blind after v5 was folded in, never tuned on, read once
+# when the rules and weights were committed (0d6e142): A001 0.942 / 0.741, A002 0.950 /
+# 0.974, U003 0.989 / 0.979 (A002 and U003 at the goal of 0.95 / 0.95, A001 below it; these
+# floors keep a later change from losing ground on text nobody tuned on).
 HELDOUT_FLOORS = {
-    "A001": (0.86, 0.55),
-    "A002": (0.98, 0.97),
-    "U003": (0.98, 0.85),
+    "A001": (0.92, 0.72),
+    "A002": (0.93, 0.95),
+    "U003": (0.97, 0.96),
 }
 
 
