@@ -143,30 +143,41 @@ class NgramScorer:
     column of texts at once with numpy: `bias + sum(weight of each distinct n-gram) /
     sqrt(number of occurrences)`, the n-grams being `char_ngrams(text, n)`."""
 
-    def __init__(self, n: int, bias: float, threshold: float, weights: dict[str, float]) -> None:
+    def __init__(self, n: int, bias: float, threshold: float, chars: list[int],
+                 keys: list[int], weights: list[float]) -> None:
+        """`chars`: the code points the weighted n-grams hold, sorted; `keys`: each weighted
+        n-gram as one integer, sorted: its characters' ranks in `chars` as digits in base
+        len(chars) + 1 (the last rank stands for any other character, which no weighted
+        n-gram holds), plus an offset per length so lengths never collide; `weights`:
+        theirs, in the same order. `from_weights` computes them."""
         import numpy as np
 
         self.n, self.bias, self.threshold = n, bias, threshold
-        # Each n-gram of known characters becomes one integer: its characters' ranks in
-        # `chars` as digits in base `base` (rank len(chars) stands for any other character,
-        # which no weighted n-gram holds), plus an offset per length so lengths never collide.
-        self.chars = np.array(sorted({ord(c) for g in weights for c in g}), dtype=np.uint32)
-        self.base = len(self.chars) + 1
+        self.chars = np.array(chars, dtype=np.uint32)
+        self.base = len(chars) + 1
         self.offsets = [sum(self.base ** j for j in range(1, k)) for k in range(1, n + 1)]
-        rank = {chr(c): i for i, c in enumerate(self.chars.tolist())}
         # code point -> rank, by indexing (a code point past the table is "any other")
-        self.ranks = np.full(int(self.chars[-1]) + 2 if len(self.chars) else 1, len(self.chars),
-                             dtype=np.int64)
-        self.ranks[self.chars] = np.arange(len(self.chars))
-        keyed = sorted((self._key([rank[c] for c in g]), w) for g, w in weights.items())
-        self.keys = np.array([k for k, _ in keyed], dtype=np.int64)
-        self.weights = np.array([w for _, w in keyed], dtype=np.float64)
+        self.ranks = np.full(chars[-1] + 2 if chars else 1, len(chars), dtype=np.int64)
+        self.ranks[self.chars] = np.arange(len(chars))
+        self.keys = np.array(keys, dtype=np.int64)
+        self.weights = np.array(weights, dtype=np.float64)
 
-    def _key(self, ranks: list[int]) -> int:
-        key = 0
-        for r in ranks:
-            key = key * self.base + r
-        return key + self.offsets[len(ranks) - 1]
+    @classmethod
+    def from_weights(cls, n: int, bias: float, threshold: float,
+                     weights: dict[str, float]) -> NgramScorer:
+        """The scorer of `weights` (n-gram -> weight)."""
+        chars = sorted({ord(c) for g in weights for c in g})
+        base = len(chars) + 1
+        rank = {chr(c): i for i, c in enumerate(chars)}
+
+        def key(gram: str) -> int:  # the ranks as digits, plus the offset of its length
+            value = 0
+            for c in gram:
+                value = value * base + rank[c]
+            return value + sum(base ** j for j in range(1, len(gram)))
+
+        keyed = sorted((key(g), w) for g, w in weights.items())
+        return cls(n, bias, threshold, chars, [k for k, _ in keyed], [w for _, w in keyed])
 
     def scores(self, texts: list[str]) -> list[float]:
         import numpy as np
@@ -215,5 +226,6 @@ def load_scorer(code: str) -> NgramScorer:
     from sftlint import rules
 
     path = Path(rules.__file__).parent / WEIGHTS_FILE
-    n, bias, threshold, weights = orjson.loads(path.read_bytes())[code]
-    return NgramScorer(n, bias, threshold, weights)
+    table = orjson.loads(path.read_bytes())[code]  # keyed when written: nothing to compute
+    return NgramScorer(table["n"], table["bias"], table["threshold"], table["chars"],
+                       table["keys"], table["weights"])

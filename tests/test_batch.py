@@ -47,7 +47,7 @@ grams = st.text(alphabet="你您要别ao 0\x02\x03", min_size=1, max_size=3)
 @given(st.dictionaries(grams, st.floats(-3, 3), min_size=1, max_size=30),
        st.lists(st.text(alphabet="你您要别AaO o 7\t\n。", max_size=40), max_size=6))
 def test_scorer_computes_its_definition(weights: dict[str, float], column: list[str]) -> None:
-    scorer = NgramScorer(3, -0.5, 0.0, weights)
+    scorer = NgramScorer.from_weights(3, -0.5, 0.0, weights)
     for text, score in zip(column, scorer.scores(column), strict=True):
         occurrences = char_ngrams(text, 3)
         expected = -0.5 + sum(weights.get(g, 0.0) for g in set(occurrences)) / math.sqrt(
@@ -56,7 +56,7 @@ def test_scorer_computes_its_definition(weights: dict[str, float], column: list[
 
 
 def test_scorer_reads_at_most_its_reach() -> None:
-    scorer = NgramScorer(3, 0.0, 0.0, {"你": 1.0})
+    scorer = NgramScorer.from_weights(3, 0.0, 0.0, {"你": 1.0})
     short, long = scorer.scores(["你" * 1500, "你" * 1500 + "x" * 10_000])
     assert short == long
 

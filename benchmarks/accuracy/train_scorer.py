@@ -239,11 +239,19 @@ def main(argv: list[str] | None = None) -> int:
         w, b = fit(gs, np.array(labels), l2)
         written[code] = ({g: v for g, v in w.items() if abs(v) >= PRUNE}, b, chosen)
     if args.write:
-        table = {code: [TASKS[code][3], round(b, 4), round(t, 2),
-                        {g: round(w[g], 3) for g in sorted(w)}]
-                 for code, (w, b, t) in written.items()}
-        # rule -> [n-gram size, bias, threshold, {n-gram: weight}]
-        OUT.write_text(json.dumps(table, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+        from sftlint.chinese import NgramScorer
+
+        table = {}
+        for code, (w, b, t) in written.items():
+            names = sorted(w)
+            scorer = NgramScorer.from_weights(TASKS[code][3], round(b, 4), round(t, 2),
+                                              {g: round(w[g], 3) for g in names})
+            # keyed here, so loading computes nothing; `grams` is for people reading weights
+            table[code] = {"n": scorer.n, "bias": scorer.bias, "threshold": scorer.threshold,
+                           "chars": scorer.chars.tolist(), "keys": scorer.keys.tolist(),
+                           "weights": scorer.weights.tolist(),
+                           "grams": {g: round(w[g], 3) for g in names}}
+        OUT.write_text(json.dumps(table, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {OUT.relative_to(REPO)}: " + ", ".join(
             f"{c} {len(w)} n-grams, threshold {t:.2f}" for c, (w, _, t) in written.items()))
     return 0
