@@ -34,9 +34,6 @@ class Turns:
     _joined: str | None = None
     _starts: list[int] | None = None
 
-    def __len__(self) -> int:
-        return len(self.texts)
-
     @property
     def joined(self) -> str:
         """Every text after a SEPARATOR: SEPARATOR + SEPARATOR.join(texts)."""
