@@ -9,9 +9,9 @@ from sftlint.batch import Batch
 from sftlint.chinese import (
     Span,
     clause_at,
-    full_width_marks,
     load_scorer,
     quoted,
+    reading_form,
     sentence_at,
     terminator,
 )
@@ -37,6 +37,10 @@ _NOT_BIE = r"(?!人|的|处|致|扭|墅|针|名|称|具|有|样|看|瞧|提|说(
 _NOT_CAN = (r"(?:不能|不该|不应该|不应当|不可以)(?=总|老|一直|整天|成天|天天|再|这样|这么|那样|那么|"
             r"因为|不|忽视|马虎|大意|拖|停|忘|光|只|由着|任性|乱|随便|没有|太)")
 # (要不要 and 我不要 are left out after the match, see _lecture.)
+# 唔好, 覅 and 勿要 (Cantonese, Wu) forbid as 别 does, with the same exceptions: comfort (覅急,
+# 唔好担心), politeness, and idioms (唔好睇佢细细个 "don't judge by", 唔好话你啦 "let alone you").
+_NOT_DIALECT_BIE = (rf"(?!意思|客气|紧|睇|看|提|(?:话|讲|说)(?![呢这那]|丧|傻|气话|自己)|"
+                    rf"{_SOFTEN}*{_COMFORT})")
 _PROHIBIT = (rf"(?:(?:别{_NOT_BIE}|不要(?!紧|脸|钱|说(?!这|那|傻|丧|气话|自己)))(?!{_SOFTEN}*{_COMFORT})"
              rf"|不许|不准(?![确吧啊呢了的])|甭|{_NOT_CAN})")
 # What 要/需要 means as "must" after a subject; 您要是, 您要不要, 您要的, 要强 are not orders.
@@ -58,17 +62,17 @@ _OPENER = (r"(?:那|那就|所以|所以呀|还是|可|千万|一定|总之|其�
            r"今后|平时|现在|还有|另外|真的|哎|哎呀|唉|呀|啊|这时候|这个时候|这回|下回|下次|也|都|就|"
            r"还|而是|更|同时|最重要的是|关键是|记得|晚上|早上|出门|每天|赶紧|以后可|睡前|睡觉前|饭前|"
            r"饭后|空腹|出门前|平常|白天|夜里|天冷了|天热了|下雨天|冬天|夏天|这几天|这阵子)")
-_BARE = (r"(?:应该|应当|必须|务必|一定要|一定得|一定不要|千万要|千万别|千万不要|千万不能|"
+_BARE = (r"(?:应该(?![的额滴嘅])|应当|必须|务必|一定要|一定得|一定不要|千万要|千万别|千万不要|千万不能|"
          r"最好(?!的|是)|得(?=多|少|学|注意|按时|去|好好|赶紧|起来|振作|往前|换|改|跟上|走出|放下|面对|接受|听)|"
          r"该(?=走出来|放下|想开|看开|振作|面对|改改|收收|醒醒)|"
          rf"(?:需要|要)(?={_DIRECTIVE})|"
          rf"{_PROHIBIT}|少(?=\S{{1,2}}(?:点|些)|想|操心|管闲事|抽烟|喝酒)|赶紧|赶快|立刻|马上(?!就要|就到)|"
          r"快(?=去|把|回去|回家)|听话(?=[，,！!])|早(?:就)?(?:应该|该)|"
-         r"把(?=[^，。！？,!?\n]{1,10}(?:了|掉)(?:[，。！,!\n]|$))|"
+         r"(?<!可)把(?=[^，。！？,!?\n]{1,10}(?:了|掉)(?:吧|啊|哈)?(?:[，。！,!\n]|$))|"
          r"请(?=保持|尽量|务必|一定|不要|别|多|少|注意(?![，,：:])|按时|坚持|学会|停止|立即))")
 # Obligation that needs no subject or clause start ("出门一定要带上手机", "血压问题不能忽视").
 _ANYWHERE = (r"(?:一定要|一定得|一定不要|一定别|一定不能|务必|必须(?!的)|千万(?:要|别|不要|不能)|不许|不准(?![确吧啊呢了的])|"
-             r"不能(?=忽视|马虎|大意|拖|停|忘|不)|(?:一概|统统|通通|一律)(?:别|不要|不许|不准|不能)|"
+             r"不能(?=忽视|马虎|大意|拖|停|忘|不)|(?:一概|统统|通通|一律)(?:别|不要|不许|不准|不能)|一律(?=带|按|在|要|不|先|交)|"
              r"(?:(?<=身体)|(?<=年纪)|(?<=岁数))(?:就|可|还是)(?:别|不要)|就得(?=[^，。！？,!?]{0,6}(?:求助|去|改|放下|面对|接受|看开|想开))|"
              r"(?:念头|想法|心思|脾气|眼泪)(?:赶紧|赶快|快)(?:收|放|擦|停|打住))")
 # Telling people what to think or feel ("别这么想", "不能老钻牛角尖", "您就是想太多了").
@@ -130,14 +134,14 @@ _FIXED = (
     (r"(?:想|操心|琢磨|担心)(?:那么|这么)多(?:干嘛|干什么|做什么|有什么用)", ("多干", "多做什么", "多有什么用")),
     (r"(?:想法|念头|观念|脾气|毛病|习惯|心态|性子)[^，。！？,!?]{0,3}(?:得|要|该)改", ("改",)),
     # rhetorical scolding: the question is the reproach (您怎么又把药停了呢？难道要等到住院吗？)
-    (r"(?:说|讲|告诉|交代|提醒)(?:了|过)?(?:您|你)?(?:多少|几)(?:回|遍|次)了?|(?:您|你)怎么(?:又|还|就是|老是|总是)"
+    (r"(?:说|讲|告诉|交代|提醒)(?:了|过|下)?(?:您|你)?(?:多少|几)(?:回|遍|次|趟)了?|(?:您|你)怎么(?:又|还|就是|老是|总是)"
      r"(?:不听|忘|把|偷偷|不去|不吃|不肯|乱|这样|这么)|难道(?:要|想|非得|非要)等|像话吗|值当吗|"
      r"(?:这|那)样(?:下去)?(?:能|可|怎么)行(?:吗|呢)|还不去(?:医院|看病|检查|看看)|(?:您|你)就不怕|"
      r"有什么好(?:难过|伤心|哭|生气|怕|担心|委屈|想)的",
-     ("多少回", "多少遍", "多少次", "几遍", "几回", "怎么", "难道", "像话", "值当", "行吗", "行呢",
+     ("多少回", "多少遍", "多少次", "几遍", "几回", "几趟", "怎么", "难道", "像话", "值当", "行吗", "行呢",
       "还不去", "不怕", "有什么好")),
     # blame and prohibitions in dialect (让人失望, 这可不好, 可不中, 唔好再…, 麻溜儿下来)
-    (r"让人(?:很|挺|太|真|有点)?失望|(?:这|那)可不好|可不中|(?<!好)唔好(?!意思)|麻溜儿?(?:的|地)?(?:下来|去|回|走|过来|起来)",
+    (r"让人(?:很|挺|太|真|有点)?失望|(?:这|那)可不好|可不中|(?<!好)唔好" + _NOT_DIALECT_BIE + r"|麻溜儿?(?:的|地)?(?:下来|去|回|走|过来|起来)",
      ("失望", "可不好", "可不中", "唔好", "麻溜")),
     # rhetorical questions that scold (图个啥呢？早干嘛去了？这身体还要不要了？您这是多大的人了？)
     (r"图(?:个)?啥(?:呢|啊|呀)?[？?]|早干(?:嘛|什么|啥)去了|(?:您|你)(?:这|都)是多大的人了|"
@@ -172,12 +176,29 @@ _FIXED = (
      r"听(?:见|到)没|晓得伐|不像话|白操心|服了(?:你|您)|真行[。！!]|(?:你|您)倒好|说一套做一套|"
      r"不是(?:摆设|参考意见)|规定就是规定|严禁|不得(?:遗漏|擅自|再)|请您?(?:停止|按要求|于今日)|请允许我纠正|"
      r"我有责任(?:指出|提醒)|对您的(?:几点)?要求|给我(?:按时|好好)|希望您(?:明白|下次|务必)|心态需要调整|"
-     r"抱怨(?:并)?不能|与其[^。！？]{1,20}不如|覅(?!客气|紧)|勿要(?!客气|紧)|唔可以|你好意思(?:吗|说)",
+     r"抱怨(?:并)?不能|与其[^。！？]{1,20}不如|覅" + _NOT_DIALECT_BIE + r"|(?<!要)勿要" + _NOT_DIALECT_BIE
+     + r"|唔可以|你好意思(?:吗|说)",
      ("我就", "说到做到", "丑话", "没提醒", "说了", "讲极", "讲咗", "丢人", "好自为之", "记不住",
       "不当回事", "耳旁风", "耳边风", "自找", "作死", "犟", "听见没", "听到没", "晓得伐", "不像话",
       "白操心", "服了", "真行", "倒好", "说一套", "摆设", "参考意见", "规定就是", "严禁", "不得",
       "请", "纠正", "有责任", "要求", "给我", "希望您", "心态需要", "抱怨", "与其", "覅", "勿要",
       "唔可以", "好意思")),
+    # threats, "I told you so", guilt trips and verdicts (再不按时吃药，我可要告诉您儿子了, 我说什么来着,
+    # 您忍心吗, 还用我说吗, 这件事您做得太糊涂了), and orders by time or by a verb's result
+    # (明天就把药盒拿给医生看, 现在就去吃, 手机放下，先吃饭)
+    (r"(?:^|(?<=[，,。！!？?\s]))(?:(?:您|你)(?:要是)?|下回|下次)?再(?:不|这样|这么|偷偷|敢)?[^，。！？,!?]{1,12}[，,]\s*"
+     r"我(?:就|可要|可就|可得)|我说什么来着|早(?:就)?(?:跟|和)(?:您|你)(?:说|讲)(?:了|过)|怪谁(?:呢|啊|呀)?[？?]|"
+     r"不撞南墙不回头|还嫌没\S{1,3}够|(?:您|你)(?:就|还)?忍心|为了(?:您|你)好|也不想想|想过没有|像什么样子|"
+     r"还用我说|是不行的|听明白(?:了)?没|没得商量|没商量|不容商量|(?:都|也)做不到吗|怪不得别人|"
+     r"这都第几(?:回|次|遍|趟)了|(?:就是|是)(?:您|你)的不是|可就不对了|(?:做|办)得(?:太|真|可)?(?:糊涂|不对|过分)|"
+     r"(?:明天|今天|今晚|现在|马上|这周末?|周末|下午|晚上|回头)就(?:去|把|给)|"
+     r"(?:^|(?<=[，,。！!？?\s]))[^你您我他她们，。！？,!?\s]{1,4}(?:放下|戴上|穿上|拿好|扶好|躺好|坐好|站好|关上|关掉|"
+     r"收起来|抬高|放好)(?=[，,。！!\s]|$|再|先)|(?:^|(?<=[，,。！!\s]))(?:开心|高兴|乐观|精神)(?:点|些|一点|一些)"
+     r"(?:嘛|吧|啊)?[，,。！!]",
+     ("再", "来着", "跟您", "跟你", "和您", "和你", "怪谁", "南墙", "还嫌", "忍心", "为了", "不想想",
+      "想过没有", "样子", "还用我说", "不行的", "听明白", "商量", "做不到", "怪不得", "第几", "不是",
+      "不对了", "糊涂", "过分", "就去", "就把", "就给", "放下", "戴上", "穿上", "拿好", "扶好", "躺好",
+      "坐好", "站好", "关上", "关掉", "收起来", "抬高", "放好", "开心", "高兴", "乐观", "精神")),
     # English reproaches and rules laid down
     (r"(?i:how many times have (?:we|i) (?:told|talked|said|asked)|what were you thinking|"
      r"do you want (?:another|to end up)|not up for (?:debate|discussion)|non-negotiable|"
@@ -185,10 +206,12 @@ _FIXED = (
      r"your own fault|you owe (?:her|him|them|me|everyone) an apology|don'?t you dare (?!apologi|say sorry|feel)|"
      r"enough with|"
      r"no (?:arguments|excuses|skipping|buts)\b|none of this .{0,20}nonsense|I mean it\b|that'?s the deal|"
-     r"how many times do i have to|and you wonder why|that'?s on you|if you'?d listened|"
+     r"how many times do (?:i|we) have to|what'?s your excuse|i told you so|what did i (?:say|tell you)\?|"
+     r"\b(?:could|can|would|will|won'?t) you (?:please |just )?(?:stop|quit|not|cut down)\b|can we agree|"
+     r"one more \w+ and i(?:'m| will|'ll)|and you wonder why|that'?s on you|if you'?d listened|"
      r"shouldn'?t you be|isn'?t it (?:about )?time you|please (?:aim|make sure|ensure|try to|limit|avoid)|"
      r"it'?s important that you|let'?s not (?!worry)|(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next),\s+"
-     r"(?:stop|tell|change|throw|delete|lock|block)\b|you know better than|i'?ve told you (?:a |\w+ )?\w+ times|"
+     r"(?:stop|tell(?!\s+me)|change|throw|delete|lock|block)\b|you know better than|i'?ve told you (?:a |\w+ )?\w+ times|"
      r"the least you can do|you owe (?:them|her|him|me)|isn'?t a licen[cs]e to|(?:was|is) unacceptable|"
      r"it'?s embarrassing|you never listen|what your problem is|i'?m disappointed|did you even|i wonder why|"
      r"money well spent|when exactly are you|i (?:do )?expect (?:it|you|this)|not going to sugarcoat|"
@@ -200,7 +223,8 @@ _FIXED = (
       "on you", "listened", "ouldn", "time you", "lease", "important that", "et's not", "irst",
       "econd", "hird", "hen,", "ext,", "know better", "times", "least you", "owe", "icen",
       "nacceptable", "mbarrassing", "never listen", "problem is", "isappointed", "even",
-      "wonder why", "well spent", "exactly", "xpect", "sugarcoat", "business", "once more",
+      "wonder why", "well spent", "excuse", "told you so", "did i", "you please", "you stop",
+      "you quit", "you not", "you just", "you cut", "we agree", "one more", "exactly", "xpect", "sugarcoat", "business", "once more",
       "ty, not", "ty not")),
 )
 # Separate regexes, not one alternation: each starts with a literal, which the regex engine
@@ -218,20 +242,23 @@ _GATES: tuple[tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]], ...] =
 _ENGLISH = re.compile(
     r"\byou(?:\s+(?:really|just|simply|definitely|absolutely|seriously)?\s*(?:should(?:n't)?|must(?:n't)?|"
     r"need\s+to|have\s+to|ought\s+to|had\s+better)|'d\s+better)(?![\w'])"
-    r"(?!\s+(?:have|see|be\s+(?:so\s+|very\s+|really\s+|quite\s+)?(?:proud|tired|exhausted|happy|"
+    # not a guess (you must be Margaret's friend, you should be getting your results), an
+    # exclamation (you should see / hear it, you have to laugh) or praise (be proud)
+    r"(?!\s+(?:laugh|admire|hand\s+it\s+to|hear|be\s+getting|be\s+hearing|be\s+\w+'s\b)"
+    r"|\s+(?:\w+ly\s+)?(?:have|see|be\s+(?:so\s+|very\s+|really\s+|quite\s+)?(?:proud|tired|exhausted|happy|"
     r"thrilled|excited|worried|lonely|hungry|cold|sad|relieved|glad|delighted|pleased|upset|"
     r"missing|feeling|a\s|the\s|one\s)))"
     r"|\bdon'?t\s+think\s+(?:like\s+that|that\s+way)\b|\bstop\s+(?:worrying|overthinking|feeling\s+sorry)\b"
     r"|\blisten\s+to\s+me\b|\bmake\s+sure\s+you\b|\bthat\s+kind\s+of\s+thinking\b"
     r"|\bnever\s+(?:give|let|tell|skip|think|sit|stay|go|eat|drink|open|sign|share)\b"
-    r"|\b(?:don'?t|do\s+not)\s+(?:give|tell|skip|sit|stay\s+up|eat|drink|even\s+think|"
+    r"|\b(?:don'?t|do\s+not)\s+(?:give|tell(?!\s+me\b)|skip|sit|stay\s+up|eat|drink|even\s+think|"
     r"think\s+(?:like|that|about\s+it)|say\s+that|talk\s+like\s+that|be\s+(?:silly|ridiculous|"
     r"so\s+negative|so\s+pessimistic))\b"
     r"|\byou\s+(?:can(?:'|no)?t|cannot)\s+(?:keep|go\s+on|just\s+(?:sit|stay|ignore|give)|let\s+(?:this|that|it)|"
     r"spend|live\s+like|ignore|skip|stop\s+taking)\b"
     r"|\byou(?:'ve|\s+have)?\s+got\s+to\b|\byou\s+gotta\b|\bstop\s+thinking\b|\bI\s+want\s+you\s+to\s+(?!know|feel|have|remember|be\s+happy)"
     r"|\bit'?s\s+(?:high\s+)?time\s+you\b|\byou'?d\s+best\b|\bdo\s+as\s+I\s+say\b"
-    r"|\btry\s+harder\b|\bcheer\s+up\b|\bno\s+more\s+\w+ing\b|\bpull\s+yourself\s+together\b"
+    r"|\btry\s+harder\b|(?<!have to )\bcheer\s+up\b|\bno\s+more\s+\w+ing\b|\bpull\s+yourself\s+together\b"
     # a sentence that opens with an order to change a habit or a feeling
     r"|(?:^|(?<=[.!?]\s))(?:Just\s+)?(?:Stop|Quit|Snap\s+out\s+of|Get\s+over|Get\s+out\s+of\s+the\s+house|"
     r"Cut\s+(?:down|back|out)|Drink\s+(?:more|less)|Eat\s+(?:more|less)|Throw\s+(?:those|that|it|them)|"
@@ -242,16 +269,33 @@ _ENGLISH = re.compile(
     r"Lock|Throw|Stay|Keep|Wear|Bring|Give|Leave|Switch|Hang|Pick|Finish|Tell|Ring|See|Use|Delete|Dry|"
     r"Change|Let)\s+"
     r"(?!care\b|it\s+easy\b|well\b|better\b|a\s+look\b|your\s+time\b|a\s+moment\b|heart\b|comfort\b|"
-    r"some\s+rest\b|rest\b|me\b|us\b)(?:your|the|that|this|those|these|it|them|yourself|some|something|a|an|off|"
+    r"some\s+rest\b|rest\b|me\b|us\b|that\s+way\b|it\s+(?:a|some)\s+(?:days?|weeks?|time|while)\b)"
+    r"(?:your|the|that|this|those|these|it|them|yourself|some|something|a|an|off|"
     r"on|up|down|out|in|to|back|away|home|inside|outside|him|her)\b"
     r"|(?:^|(?<=[^\d\s][.!?]\s))Enough\b"
     r"|(?:^|(?<=[^\d\s][.!?]\s))(?:Don'?t|Do\s+not|Never)\s+(?!worry|be\s+sorry|be\s+afraid|mention|apologi[sz]e|"
     r"feel\s+bad|let\s+the\s+bedbugs|(?:even\s+)?get\s+me\s+(?:wrong|started)|be\s+silly|you\s+worry|fret|rush|hesitate|forget|"
+    r"tell\s+me\b|you\s+(?:just\s+)?(?:love|look|think|remember|wish|find)\b|be\s+(?:so\s+)?hard\s+on\s+yourself|"
+    r"be\s+daft|a\b|mind\b|"
     r"be\s+a\s+stranger|you\s+dare\s+(?:apologi|say\s+sorry))"
     r"[a-z]+",
     re.IGNORECASE,
 )
-_ENGLISH_REPORTED = re.compile(r"\b(?:said|says|told|tells|say)\b[^.!?]*$", re.IGNORECASE)
+_ENGLISH_SPEECH = re.compile(r"\b(?:said|says|saying|say|told|tells|reckons)\b", re.IGNORECASE)
+# A question that asks about something done or planned ("Did they make sure you got home?",
+# "Do you have to go in on Monday?"), not one that orders ("Could you stop…?").
+_ENGLISH_ASKING = re.compile(r"^(?:\w+,\s*)?(?:Did|Do|Does|Have|Has|Is|Are|Was|Were|When|What|Where|"
+                             r"Which|Who|How)\b")
+
+
+def _english_reported(sentence: str) -> bool:
+    """Whether someone other than the assistant said it ("Your son keeps saying you should…")."""
+    verbs = list(_ENGLISH_SPEECH.finditer(sentence))
+    return bool(verbs) and not re.search(r"\bI\b|\b[Ww]e\b", sentence[:verbs[-1].start()])
+
+
+def _english_question(sentence: str, rest: str) -> bool:
+    return bool(_ENGLISH_ASKING.match(sentence)) and re.match(r"[^.!?]*\?", rest) is not None
 # Characters before 别 that make it part of a word (特别, 分别, 告别...).
 _BIE_WORD = set("特分区告差级类性个识辨离道送惜临久派鉴判甄诀")
 # 应该 as "probably" (您应该很累吧, 您应该是想家了) guesses, it does not order.
@@ -264,7 +308,7 @@ _ROUTINE = re.compile(r"(?:吃|喝|睡|歇|休息|起床|午睡|回家|出门|�
 # Verbs of saying and thinking: an order after them is reported or echoed, unless the
 # speaker is the assistant itself (我觉得您应该… still lectures).
 _SPEECH = re.compile(
-    r"(?<!小)(?:说(?!明|不定|实话|真的|白了|到|起|话|句|了算|自己|这|那|傻)|讲(?!究|话)|告诉|觉得|认为|"
+    r"(?<!小)(?:(?<![说讲电童神笑废])话(?=[你您侬]|$)|说(?!明|不定|实话|真的|白了|到|起|话|句|了算|自己|这|那|傻)|讲(?!究|话)|告诉|觉得|认为|"
     r"以为|嘱咐|叮嘱|劝|要求|(?<![别不会能])让(?=[你您]|$)|交代|提醒|念叨|唠叨|听说|觉着|想着|寻思|强调|建议|希望|指出|提到|告诫|警告|规定)")
 _SPEECH_SKIP = ("来说", "再说", "虽说", "比如说", "就是说", "换句话说", "老实说", "不用说",
                 "怎么说", "这么说", "那么说", "可以说", "应该说", "话说", "别说", "不要说")
@@ -292,9 +336,9 @@ _RELATIVE = re.compile(r"(?!多|少|学会|好好|按时|注意|坚持|保持|�
 # Characters that make a word with the pronoun after them (迷你).
 _WORD_BEFORE_YOU = ("迷",)
 # A list introduced as rules to follow: "建议您：1.按时服药；2.…", "出远门前一定检查：· …".
-_RULES_INTRO = re.compile(r"^[^：:\n]{0,30}?(?:建议(?:您|你)|^建议|注意|做到|检查|遵守|记住|照做|一定|必须|"
-                          r"务必|应该|得(?!了))[^：:\n]{0,12}[：:]|^(?:您|你)?(?:可)?(?:要)?记住了?[，,：:]"
-                          r"|^[^:\n]{0,40}\b(?:rules?|must|should|need\s+to|remember|make\s+sure|I\s+mean\s+it)\b"
+_RULES_INTRO = re.compile(r"^[^：:\n]{0,30}?(?:建议(?:您|你)|^建议|注意(?!事项)|做到|检查|遵守|记住|照做|一定|必须|"
+                          r"务必|应该|(?<=[您你就都还也可])得(?!了))[^：:\n]{0,12}[：:]|^(?:您|你)?(?:可)?(?:要)?记住了?[，,：:]"
+                          r"|^[^:\n]{0,40}\b(?:rules?|must|should|need\s+to|(?<!I\s)remember|make\s+sure|I\s+mean\s+it)\b"
                           r"[^:\n]{0,30}:", re.IGNORECASE)
 # A story about the past: "那时候家里穷，不能天天吃肉" describes, it does not forbid.
 _PAST = re.compile(r"那时候|那时|那会儿|以前|小时候|当年|过去(?!了|这么|那么|很久|好久|多久|的事)|年轻时|那年|从前|当初")
@@ -361,10 +405,11 @@ def _comforts(text: str, end: int, modal: str) -> bool:
     if modal.endswith(("别", "不要", "甭")):
         if re.match(r"(?:跟我|和我|对我)?(?:客气|见外|不好意思)|谢(?:我|了)?|嫌(?:我|弃)|笑话", rest):
             return True  # 千万别客气, 别谢我, 别嫌我啰嗦, 说了您别笑话: politeness
-    elif re.match(r"(?:好好)?(?:夸夸|表扬|犒劳|奖励|为自己(?:感到)?(?:骄傲|自豪)|给自己点(?:个)?赞)", rest):
-        return True  # 您真该好好夸夸自己, 您应该为自己骄傲: praise
-        if not modal.startswith(("千万", "一定", "务必")):
-            return bool(re.match(rf"{_SOFTEN}*{_COMFORT}", rest))
+    elif re.match(r"(?:好好)?(?:夸夸|表扬|犒劳|奖励|为自己(?:感到)?(?:骄傲|自豪)|给自己点(?:个)?赞)|"
+                  r"被(?:好好)?(?:表扬|夸)|得(?:一)?(?:朵|个)?(?:小红花|奖状)|得意|骄傲|自豪", rest):
+        return True  # 您真该好好夸夸自己, 您应该为自己骄傲, 您该得意一回了: praise
+    elif re.match(r"(?:跟|和|给)我(?:讲讲|说说|聊聊)|(?:讲|说)给我听", rest):
+        return True  # 回来可一定要跟我讲讲: an invitation to tell
     # "remember, <comfort>" encourages (千万要记得，你并不孤单); "remember, <an order>" or
     # "remember, <a lesson>" (一定要记住，陌生人让转账的全是骗子) does not
     return bool(re.match(r"(?:记得|记住)[，,：:](?![^。！？!?\n]*(?:需要|应该|必须|要|不要|别|不能))"
@@ -467,17 +512,26 @@ _CARE = re.compile(rf"记得|别忘|不要忘|(?:别|不要|不用|甭){_SOFTEN}
                    r"带(?:把|上|好)?(?:伞|雨衣)|戴(?:个|上|好)?(?:帽子|口罩|手套)|多穿|加(?:件|点)衣|穿暖和|保暖")
 
 
+# A question that asks whether one should ("您是不是该去医院看看了？", "要不要去问问医生？"):
+# the patterns let it through, and the scorer must not read it as an order.
+_ASKING = re.compile(r"(?:是不是|要不要|是否|该不该|应不应该)[^。！？!?\n]{0,20}[？?]")
+
+
 def scorer_text(text: str, cleared: list[tuple[int, int]] | None = None,
                 others: bool = True) -> str:
     """`text` with each clause where a pattern proposed an order and its context ruled it out
     (reported, "probably", a question, someone else's, comfort) blanked: the scorer backs the
     patterns up where they found nothing, and must not overrule what they read and cleared.
-    `others` False: a batch already saw no one else's order and no care in it."""
+    `others` False: a batch already saw no one else's order, no care and no question of
+    whether one should in it."""
     cleared = list(_read(text)[1] if cleared is None else cleared)
     for m in _OTHER_MODAL.finditer(text) if others else ():
         if not _LISTENER.search(m.group("lead")):
             clause = clause_at(text, m.start(), m.end())
             cleared.append((clause.start, clause.end))
+    for m in _ASKING.finditer(text) if others else ():
+        sentence = sentence_at(text, m.start(), m.end())
+        cleared.append((sentence.start, sentence.end))
     for m in _CARE.finditer(text) if others else ():
         clause = clause_at(text, m.start(), m.end())
         cleared.append((clause.start, clause.end))
@@ -508,7 +562,9 @@ def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
     # leading newline lets a subjectless order at the very start match like any other. The
     # regex engine's scan is what this costs, not Python's calls: one pass of each pattern
     # over a batch's joined turns is no faster, so the turns are read one by one.
-    padded = "\n" + full_width_marks(text)
+    written = text
+    text = reading_form(text)  # one character for one: positions hold in `written` too
+    padded = "\n" + text
     budget = _MAX_CANDIDATES
     cleared: list[tuple[int, int]] = []
     for gate, patterns in _GATES:
@@ -519,20 +575,23 @@ def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
             while m and budget:
                 if _lecture(padded, m):
                     start, end = _shown(padded, m)
-                    return ("\n" + text)[start:end].strip(), cleared
+                    return ("\n" + written)[start:end].strip(), cleared
                 clause = clause_at(padded, m.start(), m.end())
                 cleared.append((max(0, clause.start - 1), max(0, clause.end - 1)))
                 budget -= 1
                 m = pattern.search(padded, m.start() + 1)
     intro = _RULES_INTRO.match(text) if "：" in text or ":" in text or "记住" in text else None
     if intro and not _reported(text, Span(0, intro.end()), intro.end()) and checklist_items(text) >= 2:
-        return intro.group(), cleared
+        return written[:intro.end()], cleared
     if "o" in text or "O" in text:
         for m in _ENGLISH.finditer(text):
             sentence = re.split(r"(?<=[.!?])\s", text[:m.start()])[-1]
             rest = text[m.end():]
-            asked = re.match(r"[^.!]*\?", rest) is not None
-            if not (asked and _ENGLISH_REPORTED.search(sentence)):
+            # asked in its sentence or in the next one ("Your doctor said you should cut down.
+            # How did that feel?")
+            asked = re.match(r"[^.!?]*\?|[^.!?]*[.!]\s+[^.!?]*\?", rest) is not None
+            reported = asked and _english_reported(sentence)
+            if not (reported or quoted(text, m.start()) or _english_question(sentence, rest)):
                 return m.group(), cleared
             cleared.append((m.start() - len(sentence), m.end() + len(rest) - len(rest.lstrip())
                             + (rest.find("?") + 1 if "?" in rest else 0)))
@@ -636,7 +695,7 @@ class ImperativeReply(RecordRule):
             return
         # the scorer reads, all at once, the turns with a mark of an order that no pattern flags
         marked = turns.matching(_SCORER_GATE)
-        others = turns.matching(_OTHER_MODAL) | turns.matching(_CARE)
+        others = turns.matching(_OTHER_MODAL) | turns.matching(_CARE) | turns.matching(_ASKING)
         read = [(i, cleared) for i, cleared in zip(unread, cleared_by, strict=True) if i in marked]
         flags = load_scorer("A001").flags([scorer_text(turns.texts[i], cleared, i in others)
                                            for i, cleared in read])

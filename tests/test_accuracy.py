@@ -1,6 +1,6 @@
 """The style rules keep the precision and recall docs/accuracy.md reports, on the labeled
-development set in benchmarks/accuracy/data and on the held-out set in
-benchmarks/accuracy/heldout and on the earlier held-out set in benchmarks/accuracy/data_v2
+development set in benchmarks/accuracy/data, on the other labeled sets in
+benchmarks/accuracy/data_v2 ... data_v11 and on the held-out set in benchmarks/accuracy/heldout
 (each skipped where its folder is absent), and stay cheap: clean text never loads jieba."""
 
 from __future__ import annotations
@@ -16,14 +16,11 @@ import pytest
 from tests.conftest import REPO
 
 DATA = REPO / "benchmarks" / "accuracy" / "data"
-DATA_V2 = REPO / "benchmarks" / "accuracy" / "data_v2"
-DATA_V3 = REPO / "benchmarks" / "accuracy" / "data_v3"
-DATA_V4 = REPO / "benchmarks" / "accuracy" / "data_v4"
-DATA_V5 = REPO / "benchmarks" / "accuracy" / "data_v5"
-HELDOUT = REPO / "benchmarks" / "accuracy" / "heldout"
+ACCURACY = REPO / "benchmarks" / "accuracy"
+HELDOUT = ACCURACY / "heldout"
 # (rule, precision, recall) on the development data (dev and test together), which the
 # patterns were tuned on and the scorers trained on: docs/accuracy.md gives A001 0.981 /
-# 0.967, A002 and U003 1.000 / 1.000 (1.000 everywhere with only the authored items, where
+# 0.962, A002 and U003 1.000 / 1.000 (1.000 everywhere with only the authored items, where
 # ../shared/realdata is absent). Rounded down a little so that only a real loss fails. These
 # are fitted figures, not an estimate for new text: the held-out floors below are that.
 FLOORS = {
@@ -31,40 +28,30 @@ FLOORS = {
     "A002": (0.99, 0.99),
     "U003": (0.99, 0.99),
 }
-# Sets v2-v5 were each the held-out set once (A001 0.879 / 0.614 on v2, 0.868 / 0.691 on v3,
-# 0.913 / 0.725 on v4, 0.880 / 0.568 on v5, then); they are development data now, the
-# patterns tuned on their misses and the scorers trained on them. Fitted figures: v2 A001
-# 0.966 / 0.928, A002 0.982 / 0.982, U003 1.000 / 1.000; v3 A001 0.948 / 0.852, A002 0.977
-# / 0.989, U003 0.989 / 1.000; v4 A001 0.957 / 0.891, A002 1.000 / 0.988, U003 0.989 /
-# 0.979; v5 A001 0.951 / 0.914, A002 1.000 / 0.988, U003 1.000 / 0.956.
-V2_FLOORS = {
-    "A001": (0.94, 0.90),
-    "A002": (0.96, 0.96),
-    "U003": (0.98, 0.98),
+# Sets v2-v11, each written blind by another annotator: v2-v6 were each the held-out set once,
+# v7-v11 were written for training (docs/accuracy.md has what each read gave). Now the
+# patterns are tuned on their misses and the scorers trained on them: fitted figures (A001,
+# A002, U003 precision / recall, docs/accuracy.md), each floor a little under its figure.
+SET_FLOORS = {
+    "v2": {"A001": (0.94, 0.85), "A002": (0.96, 0.96), "U003": (0.98, 0.98)},
+    "v3": {"A001": (0.95, 0.79), "A002": (0.96, 0.97), "U003": (0.97, 0.98)},
+    "v4": {"A001": (0.95, 0.83), "A002": (0.98, 0.97), "U003": (0.98, 0.96)},
+    "v5": {"A001": (0.93, 0.82), "A002": (0.98, 0.97), "U003": (0.98, 0.94)},
+    "v6": {"A001": (0.96, 0.70), "A002": (0.93, 0.95), "U003": (0.97, 0.96)},
+    "v7": {"A001": (0.95, 0.77), "A002": (0.94, 0.94), "U003": (0.98, 0.98)},
+    "v8": {"A001": (0.95, 0.80), "A002": (0.90, 0.96), "U003": (0.98, 0.91)},
+    "v9": {"A001": (0.94, 0.72), "A002": (0.94, 0.94), "U003": (0.98, 0.96)},
+    "v10": {"A001": (0.92, 0.61), "A002": (0.93, 0.94), "U003": (0.96, 0.96)},
+    "v11": {"A001": (0.92, 0.69), "A002": (0.98, 0.93), "U003": (0.96, 0.80)},
 }
-V3_FLOORS = {
-    "A001": (0.93, 0.83),
-    "A002": (0.96, 0.97),
-    "U003": (0.97, 0.98),
-}
-V4_FLOORS = {
-    "A001": (0.94, 0.87),
-    "A002": (0.98, 0.97),
-    "U003": (0.97, 0.96),
-}
-V5_FLOORS = {
-    "A001": (0.93, 0.89),
-    "A002": (0.98, 0.97),
-    "U003": (0.98, 0.94),
-}
-# On the held-out set v6, written blind after v5 was folded in, never tuned on, read once
-# when the rules and weights were committed (0d6e142): A001 0.942 / 0.741, A002 0.950 /
-# 0.974, U003 0.989 / 0.979 (A002 and U003 at the goal of 0.95 / 0.95, A001 below it; these
-# floors keep a later change from losing ground on text nobody tuned on).
+# On the held-out set v12, written blind after v6-v11 were folded in, never tuned on, read
+# once at the commit that added it: A001 0.942 / 0.681, A002 0.959 / 0.921, U003 0.945 /
+# 0.897 (none at the goal of 0.95 / 0.95; the rules of the commit before scored A001 0.881 /
+# 0.655 on it). These floors keep a later change from losing ground on text nobody tuned on.
 HELDOUT_FLOORS = {
-    "A001": (0.92, 0.72),
-    "A002": (0.93, 0.95),
-    "U003": (0.97, 0.96),
+    "A001": (0.92, 0.66),
+    "A002": (0.94, 0.90),
+    "U003": (0.92, 0.87),
 }
 
 
@@ -94,9 +81,8 @@ def _has_data(folder: Path) -> bool:
 
 
 @pytest.mark.parametrize(("folder", "split", "floors"), [
-    (DATA_V2, "v2", V2_FLOORS), (DATA_V3, "v3", V3_FLOORS), (DATA_V4, "v4", V4_FLOORS),
-    (DATA_V5, "v5", V5_FLOORS), (HELDOUT, "heldout", HELDOUT_FLOORS)],
-    ids=["v2", "v3", "v4", "v5", "heldout"])
+    *((ACCURACY / f"data_{name}", name, floors) for name, floors in SET_FLOORS.items()),
+    (HELDOUT, "heldout", HELDOUT_FLOORS)], ids=[*SET_FLOORS, "heldout"])
 def test_other_sets_precision_and_recall_do_not_fall(folder: Path, split: str,
                                                      floors: dict[str, tuple[float, float]]
                                                      ) -> None:

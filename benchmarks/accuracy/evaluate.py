@@ -13,7 +13,7 @@ classes with their default options. A text counts as flagged when the rule repor
 Data: benchmarks/accuracy/data/replies.jsonl (`lecturing`, `checklist`) and
 user_turns.jsonl (`formal`); every item has `text` and `split` (dev | test). More sets in the
 same layout, each reported as its own table whatever its items' `split` says:
-benchmarks/accuracy/data_v2 to data_v5 ("v2".."v5": earlier held-out sets, each measured
+benchmarks/accuracy/data_v2, data_v3, ... ("v2", "v3", ...: earlier held-out sets, each measured
 once as such and then made development data) and benchmarks/accuracy/heldout ("heldout":
 the newest set, written blind, never tuned on). Each is skipped where its folder is absent.
 """
@@ -31,7 +31,8 @@ from types import ModuleType
 
 DATA = Path(__file__).resolve().parent / "data"
 # Earlier held-out sets, each measured once as such and then made development data.
-LATER_SETS = {f"v{n}": Path(__file__).resolve().parent / f"data_v{n}" for n in (2, 3, 4, 5)}
+LATER_SETS = {f"v{n}": Path(__file__).resolve().parent / f"data_v{n}" for n in sorted(
+    int(p.name.removeprefix("data_v")) for p in Path(__file__).resolve().parent.glob("data_v*"))}
 HELDOUT = Path(__file__).resolve().parent / "heldout"
 # rule code -> (data file, label, role of the labeled turn)
 TASKS = {
@@ -39,7 +40,7 @@ TASKS = {
     "A002": ("replies", "checklist", "assistant"),
     "U003": ("user_turns", "formal", "user"),
 }
-SPLITS = ("dev", "test", "all")  # and "v2".."v5" and "heldout": every item of those folders
+SPLITS = ("dev", "test", "all")  # and "v2", "v3", ... and "heldout": every item of those folders
 SYSTEM = "你是一位耐心的陪伴者。"
 FILLER_USER = "今天有点闷。"
 FILLER_REPLY = "嗯，我在听，您慢慢说。"

@@ -13,8 +13,8 @@ are written, so the generated file stays small. The threshold written with the w
 chosen by cross-validation: the lowest score at which the scorer's own out-of-fold precision
 stays at or above TARGET_PRECISION on every repeat (the scorer backs up patterns that will
 miss more on new text than here, so its own precision is what its additions cost). Data:
-benchmarks/accuracy/data (dev and test both) and the earlier held-out sets in data_v2 to
-data_v5; never the held-out set in benchmarks/accuracy/heldout.
+benchmarks/accuracy/data (dev and test both) and the labeled sets in data_v2, data_v3, ...
+...; never the held-out set in benchmarks/accuracy/heldout.
 
 `--replay COMMIT` repeats the first evaluation's protocol for the scorer: it trains on the
 dev split only and adds the scorer to the patterns as they were at COMMIT (tuned on dev
@@ -44,9 +44,10 @@ REPEATS = 3
 MIN_DF = 2
 PRUNE = 0.02
 TARGET_PRECISION = 0.92
-# The scorer speaks only with some confidence (log-odds, about p >= 0.56): a score near 0 is a
-# coin toss, and a turn read as a coin toss must not be flagged.
-MIN_THRESHOLD = 0.25
+# The scorer speaks only with some confidence (log-odds, about p >= 0.68): a score near 0 is a
+# coin toss, and a turn read as a coin toss must not be flagged. (Trained on sets v1-v11, it
+# scores "一个人吃饭，饭菜都少了点味道。今晚做了什么菜？" 0.51: characters, not meaning.)
+MIN_THRESHOLD = 0.75
 # rule -> (data file, label, role, n-gram sizes, L2 strength)
 TASKS = {
     "A001": ("replies", "lecturing", "assistant", 3, 1e-4),
@@ -82,20 +83,25 @@ def fit(texts: list[list[str]], labels: np.ndarray, l2: float,
             df[g] = df.get(g, 0) + 1
     vocab = sorted(g for g, c in df.items() if c >= MIN_DF)
     index = {g: i for i, g in enumerate(vocab)}
-    x = np.zeros((len(texts), len(vocab)), dtype=np.float32)
+    # the design matrix, sparse as (row, column, value) triples: each n-gram present, scaled
+    # by 1/sqrt(all occurrences), as NgramScorer reads it
+    rows, cols, vals = [], [], []
     for row, gs in enumerate(texts):
-        for g in set(gs):  # present, scaled by 1/sqrt(all occurrences): as NgramScorer reads
-            if g in index:
-                x[row, index[g]] = 1.0 / math.sqrt(len(gs))
-    y = labels.astype(np.float32)
-    w = np.zeros(len(vocab), dtype=np.float32)
+        for col in {index[g] for g in gs if g in index}:
+            rows.append(row)
+            cols.append(col)
+            vals.append(1.0 / math.sqrt(len(gs)))
+    r, c, v = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(vals)
+    n = len(texts)
+    y = labels.astype(np.float64)
+    w = np.zeros(len(vocab))
     b = 0.0
     for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
+        p = 1.0 / (1.0 + np.exp(-(np.bincount(r, weights=v * w[c], minlength=n) + b)))
         err = p - y
-        w -= rate * (x.T @ err / len(y) + l2 * w)
+        w -= rate * (np.bincount(c, weights=v * err[r], minlength=len(vocab)) / n + l2 * w)
         b -= rate * float(err.mean())
-    return {g: float(v) for g, v in zip(vocab, w, strict=True)}, b
+    return {g: float(x) for g, x in zip(vocab, w, strict=True)}, b
 
 
 def score(gs: list[str], weights: dict[str, float], bias: float) -> float:

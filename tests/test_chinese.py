@@ -1,0 +1,24 @@
+"""How the style rules read Chinese text: one character for one, whatever the script."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sftlint.chinese import reading_form
+
+
+def test_traditional_reads_as_simplified() -> None:
+    assert reading_form("您應該多休息,好嗎?") == "您应该多休息，好吗？"
+    assert reading_form("醫生話你要少食啲") == "医生话你要少食啲"
+
+
+def test_simplified_and_english_stay_as_written() -> None:
+    for text in ("您应该早点睡。", "You should rest, okay?", "别担心，我在。"):
+        assert reading_form(text) == text
+
+
+@given(st.text(alphabet=st.sampled_from("應该說话別别你您，,?!的 abc"), max_size=40))
+def test_every_position_holds(text: str) -> None:
+    # a finding's column is read from the written text at the position matched in this form
+    assert len(reading_form(text)) == len(text)
