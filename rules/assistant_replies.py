@@ -87,6 +87,20 @@ def _key_value_run(text: str) -> int:
     return best if best >= 3 else 0
 
 
+def item_markers(text: str) -> list[tuple[int, int]]:
+    """Where the markers of a list's items lie (1. / ① / - / 第一， / 一是 / Step 1:), as
+    (start, end) with the blanks after it: each marker opens an item, as a clause start
+    opens a clause."""
+    spans = [(m.start(), m.end()) for m in _LIST_LINE.finditer(text)] if "\n" in text else []
+    for m in _INLINE_ITEM.finditer(text):
+        han = m.start("han")
+        # 一是/二要/三不: the number only, the word after it belongs to the item
+        spans.append((m.start(), m.end()) if han < 0 or m.group().endswith("、")
+                     else (han, han + 1))
+    return [(start, end + len(text[end:end + 8]) - len(text[end:end + 8].lstrip(" \t")))
+            for start, end in spans]
+
+
 def checklist_items(text: str) -> int:
     """How many items `text` lists, in whatever layout: list lines, key: value lines,
     numbered items in a sentence, or steps (首先…其次…最后); 0 when it is prose."""

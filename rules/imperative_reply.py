@@ -18,7 +18,7 @@ from sftlint.chinese import (
 from sftlint.config import StrictModel
 from sftlint.findings import Finding
 from sftlint.rule import RecordRule
-from sftlint.rules.assistant_replies import checklist_items
+from sftlint.rules.assistant_replies import checklist_items, item_markers
 
 # The building blocks of a Chinese order. A pattern only proposes a match; `_lecture` then
 # reads its sentence (quoted, reported, asked, conditional, "probably", someone else's) and
@@ -26,7 +26,9 @@ from sftlint.rules.assistant_replies import checklist_items
 _YOU = r"(?:你们|您们|你|您|(?<![的个位些])老人家)"
 # What may stand between the listener and the modal ("您可千万别", "您每天必须").
 _ADVERB = (r"(?:可|也|还|就|真|都|再|千万|一定|务必|还是|以后|今后|平时|自己|真的|总|老|现在|"
-           r"每天|天天|晚上|早上|出门|这回|这次|下次|下回|从今以后|从现在开始|自个儿|可得|真得)")
+           r"每天|天天|晚上|早上|出门|这回|这次|下次|下回|从今以后|从现在开始|自个儿|可得|真得|"
+           r"今天|明天|今晚|今儿个|今儿|明儿|这个月|这两天|这几天|这阵子|这礼拜|这周|最近|暂时|"
+           r"往后|从今天起|从明天起|睡前|先|早)")
 # After 别/不要: what comforts ("别担心", "不要害怕") or cares ("别忘了带伞"), not orders.
 _COMFORT = (r"(?:担心|害怕|怕|着急|急(?!躁)|慌|紧张|客气|见外|难过|伤心|哭|自责|怪自己|内疚|不好意思|"
             r"放在心上|往心里去|忘了|忘记|累着|冻着|着凉|受凉|饿着|摔着)")
@@ -50,7 +52,10 @@ _DEI = (r"得(?!的|了|到|知|出|分|益|罪|体|意|劲|空|闲|病|过|奖|
         r"亏|很|太|多好|慌|行|嘞|咧)")
 _MODAL = (r"(?:应该|应当|必须|务必|一定要|一定得|一定不要|一定别|一定不能|千万要|千万别|千万不要|"
           r"(?:不应该|不应当|不该)(?!受|遭|吃苦|吃这)|"
-          rf"千万不能|{_DEI}|该(?![死有])|最好(?!的)|{_MUST}|{_PROHIBIT})")
+          rf"千万不能|{_DEI}|该(?![死有])|最好(?!的)|{_MUST}|{_PROHIBIT}|"
+          # 您马上去躺着, 你赶紧把药吃了: an order to act now
+          r"(?:马上|赶紧|赶快|立刻|立马|现在就)(?=去|把|回|给|躺|坐下|吃|喝|停|放|关|打|找|睡|起来|休息|"
+          r"扔|退|戒|换|穿|拿))")
 # What a subjectless 要/需要 commands ("要多出去走走", "也要接受自己"); 要靠别人帮忙 or
 # 要走半个钟头 say what something takes.
 _DIRECTIVE = (r"(?:多|少|学会|学着|坚持|注意|记住|振作|坚强|乐观|积极|想开|看开|保持|按时|懂得|知道|"
@@ -92,6 +97,11 @@ _BARE_ORDER = re.compile(
     # a subjectless order opening a clause: "要多出去走走", "赶紧把药吃了", "少吃点咸的"
     rf"[，,。！!？?；;：:\n…～~]\s*(?=[那所还可千一总其而但不因以今平现另真哎唉呀啊这下也都就更同最关"
     rf"记晚早出每赶睡饭空白夜天冬夏应必务得需要别甭少立马把请快听该])(?P<lead>{_OPENER}{{0,2}}(?P<bare>{_BARE}))")
+_ITEM_ORDER = re.compile(
+    # an item of a list that opens on less or more of a habit, or gives one up: "• 少看手机",
+    # "1.少吃盐", "▪ 戒烟", "一不买，二不碰"
+    r"\n[ \t]*(?P<item>(?:少|多)(?=吃|喝|抽|熬|看|晒|走|动|运动|锻炼|出去|出门|生气|操心|想|坐|躺|玩)|"
+    r"戒(?=烟|酒|掉|了)|不(?=吃|喝|抽|碰|熬|点|开门|买|去))")
 _WE_MODAL = re.compile(
     # counsellors' inclusive "we": "我们都应该保持谦逊", "我们需要为自己的情绪负责"
     r"(?P<we>(?:我们|咱们)(?:都|也|还|就|一定|真的)*(?:应该|应当|必须|一定要|不能(?=一直|总|老|再)|"
@@ -155,7 +165,8 @@ _FIXED = (
      ("怪您", "怪你", "赖您", "赖你", "惯的", "宠的", "纵容的", "真是", "说不过去", "说到底", "胡闹",
       "瞎折腾", "糟践")),
     # orders asked as questions, and rules laid down (您能不能别…, 可不可以不要…, 定个规矩, 一天都不能漏)
-    (r"(?:能不能|可不可以|能否)(?:别|不要|不再)|(?:定|立)(?:个|下)?规矩|(?:一天|一次|一顿|一回)都不能(?:漏|落|少|停|断)",
+    (r"(?:能不能|可不可以|能否)(?:别|不要|不再)|(?:您|你)(?:能不能|可不可以|能否)(?:先|稍微)?(?:少|有点|省点|消停|"
+     r"安静点|小点声|听(?:我|医生|话)|体谅|收收|改改|长点心|上点心)|(?:定|立)(?:个|下)?规矩|(?:一天|一次|一顿|一回)都不能(?:漏|落|少|停|断)",
      ("能不能", "可不可以", "能否", "规矩", "都不能")),
     # notices in a health app's voice (请您严格控制, 请您每隔一小时…, 请继续努力) and more scolding
     # questions and blame (血压能不高吗？, 拿命开玩笑, 您咋就不信呢, 您非不信, 谁担得起)
@@ -215,8 +226,11 @@ _FIXED = (
      r"the least you can do|you owe (?:them|her|him|me)|isn'?t a licen[cs]e to|(?:was|is) unacceptable|"
      r"it'?s embarrassing|you never listen|what your problem is|i'?m disappointed|did you even|i wonder why|"
      r"money well spent|when exactly are you|i (?:do )?expect (?:it|you|this)|not going to sugarcoat|"
-     r"that'?s your business|say this once more|you'?re (?:sixty|seventy|eighty|ninety)[\w-]*,? not)"
-     r"|(?:\n|[.!?]\s+)No more \w+[.!]|(?:\n|[.!?]\s+)Now[.!]",
+     r"that'?s your business|say this once more|you'?re (?:sixty|seventy|eighty|ninety)[\w-]*,? not|"
+     r"(?:unkind|rude|mean|selfish|thoughtless|careless|naughty|foolish) of you\b(?! to (?:ask|think|call|check|say))|"
+     r"from now on,? (?:no|never|bed|you(?:'ll| will|'re going| are going))\b)"
+     r"|(?:\n|[.!?]\s+)No more (?!worr|pain|tears|fear|crying|lonel|waiting|sad|secrets|stress)\w+|"
+     r"(?:\n|[.!?]\s+)Now[.!]",
      ("times have", "were you thinking", "you want", "up for", "egotiable", "rresponsible",
       "eckless", "No more", "Now", "own fault", "owe", "dare", "nough with", "o arguments",
       "o excuses", "o skipping", "o buts", "nonsense", "mean it", "the deal", "have to", "wonder",
@@ -225,7 +239,7 @@ _FIXED = (
       "nacceptable", "mbarrassing", "never listen", "problem is", "isappointed", "even",
       "wonder why", "well spent", "excuse", "told you so", "did i", "you please", "you stop",
       "you quit", "you not", "you just", "you cut", "we agree", "one more", "exactly", "xpect", "sugarcoat", "business", "once more",
-      "ty, not", "ty not")),
+      "ty, not", "ty not", "of you", "now on")),
 )
 # Separate regexes, not one alternation: each starts with a literal, which the regex engine
 # finds fast (one alternation of them all is several times slower). Groups of them sit behind
@@ -239,6 +253,8 @@ _GATES: tuple[tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]], ...] =
     (re.compile("|".join(sorted({g for _, gate in _FIXED for g in gate}, key=len, reverse=True))),
      tuple(re.compile(f"(?P<fixed{i}>{pattern})") for i, (pattern, _) in enumerate(_FIXED))),
 )
+# In a list, an item may also open on less or more of a habit, or on giving one up.
+_LIST_GATES = (*_GATES, (re.compile("\n[ \t]*[少多戒不]"), (_ITEM_ORDER,)))
 _ENGLISH = re.compile(
     r"\byou(?:\s+(?:really|just|simply|definitely|absolutely|seriously)?\s*(?:should(?:n't)?|must(?:n't)?|"
     r"need\s+to|have\s+to|ought\s+to|had\s+better)|'d\s+better)(?![\w'])"
@@ -260,20 +276,20 @@ _ENGLISH = re.compile(
     r"|\bit'?s\s+(?:high\s+)?time\s+you\b|\byou'?d\s+best\b|\bdo\s+as\s+I\s+say\b"
     r"|\btry\s+harder\b|(?<!have to )\bcheer\s+up\b|\bno\s+more\s+\w+ing\b|\bpull\s+yourself\s+together\b"
     # a sentence that opens with an order to change a habit or a feeling
-    r"|(?:^|(?<=[.!?]\s))(?:Just\s+)?(?:Stop|Quit|Snap\s+out\s+of|Get\s+over|Get\s+out\s+of\s+the\s+house|"
+    r"|(?:^|(?<=[.!?]\s)|(?<=\n))(?:Just\s+)?(?:Stop|Quit|Snap\s+out\s+of|Get\s+over|Get\s+out\s+of\s+the\s+house|"
     r"Cut\s+(?:down|back|out)|Drink\s+(?:more|less)|Eat\s+(?:more|less)|Throw\s+(?:those|that|it|them)|"
     r"Accept\s+(?:it|that)|Move\s+on)\b"
     # …or with a verb of doing and its object (Take your pills now. Turn the telly off.),
     # not a well-wish (Take care, Sleep tight, Get well soon, Have a lovely day)
-    r"|(?:^|(?<=[^\d\s][.!?]\s))(?:Now\s+|Right,?\s+)?(?:Take|Turn|Put|Go|Get|Eat|Drink|Call|Sit|Stand|Lie|Open|Close|Unplug|"
+    r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))(?:Now\s+|Right,?\s+)?(?:Take|Turn|Put|Go|Get|Eat|Drink|Call|Sit|Stand|Lie|Open|Close|Unplug|"
     r"Lock|Throw|Stay|Keep|Wear|Bring|Give|Leave|Switch|Hang|Pick|Finish|Tell|Ring|See|Use|Delete|Dry|"
     r"Change|Let)\s+"
     r"(?!care\b|it\s+easy\b|well\b|better\b|a\s+look\b|your\s+time\b|a\s+moment\b|heart\b|comfort\b|"
-    r"some\s+rest\b|rest\b|me\b|us\b|that\s+way\b|it\s+(?:a|some)\s+(?:days?|weeks?|time|while)\b)"
+    r"some\s+rest\b|rest\b|me\b|us\b|that\s+way\b|it\s+(?:a|some)\s+(?:days?|weeks?|time|while|go|try|whirl)\b)"
     r"(?:your|the|that|this|those|these|it|them|yourself|some|something|a|an|off|"
     r"on|up|down|out|in|to|back|away|home|inside|outside|him|her)\b"
-    r"|(?:^|(?<=[^\d\s][.!?]\s))Enough\b"
-    r"|(?:^|(?<=[^\d\s][.!?]\s))(?:Don'?t|Do\s+not|Never)\s+(?!worry|be\s+sorry|be\s+afraid|mention|apologi[sz]e|"
+    r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))Enough\b"
+    r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))(?:Don'?t|Do\s+not|Never)\s+(?!worry|be\s+sorry|be\s+afraid|mention|apologi[sz]e|"
     r"feel\s+bad|let\s+the\s+bedbugs|(?:even\s+)?get\s+me\s+(?:wrong|started)|be\s+silly|you\s+worry|fret|rush|hesitate|forget|"
     r"tell\s+me\b|you\s+(?:just\s+)?(?:love|look|think|remember|wish|find)\b|be\s+(?:so\s+)?hard\s+on\s+yourself|"
     r"be\s+daft|a\b|mind\b|"
@@ -403,8 +419,8 @@ def _comforts(text: str, end: int, modal: str) -> bool:
     "remember" is followed by a statement ("千万要记得，你并不孤单")."""
     rest = text[end:end + 12]
     if modal.endswith(("别", "不要", "甭")):
-        if re.match(r"(?:跟我|和我|对我)?(?:客气|见外|不好意思)|谢(?:我|了)?|嫌(?:我|弃)|笑话", rest):
-            return True  # 千万别客气, 别谢我, 别嫌我啰嗦, 说了您别笑话: politeness
+        if re.match(r"(?:跟我|和我|对我)?(?:客气|见外|不好意思)|谢(?:我|了)?|嫌(?:我|弃)|笑话|挂(?!念)", rest):
+            return True  # 千万别客气, 别谢我, 别嫌我啰嗦, 说了您别笑话, 您先别挂: politeness
     elif re.match(r"(?:好好)?(?:夸夸|表扬|犒劳|奖励|为自己(?:感到)?(?:骄傲|自豪)|给自己点(?:个)?赞)|"
                   r"被(?:好好)?(?:表扬|夸)|得(?:一)?(?:朵|个)?(?:小红花|奖状)|得意|骄傲|自豪", rest):
         return True  # 您真该好好夸夸自己, 您应该为自己骄傲, 您该得意一回了: praise
@@ -421,7 +437,7 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
     name = m.lastgroup or ""
     kind = {"modal": "you", "lead": "bare"}.get(name, "fixed" if name.startswith("fixed") else name)
     group = {"you": "modal", "fixed": name}.get(kind, kind)
-    start = m.start("lead") if kind == "bare" else m.start()
+    start = m.start("lead") if kind == "bare" else m.start(group) if kind == "item" else m.start()
     key = m.start(group)
     before = text[key - 1:key] if key else ""
     word = m.group(group)
@@ -475,7 +491,7 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
 def _shown(text: str, m: re.Match[str]) -> tuple[int, int]:
     """Where the matched words and what follows them in the clause lie, up to ten
     characters."""
-    start = m.start("lead") if m.lastgroup == "lead" else m.start()
+    start = m.start(m.lastgroup) if m.lastgroup in ("lead", "item") else m.start()
     end = clause_at(text, start, m.end()).end
     return start, min(end, max(m.end(), start + 10))
 
@@ -555,6 +571,23 @@ def imperative_phrase(text: str) -> str | None:
     return _read(text)[0]
 
 
+# A list of options, not of orders: "我这里有几条参考：…您自己拿主意", "您挑一个".
+_OPTIONS = re.compile(r"参考|拿主意|您看(?:哪|看)|挑(?:一|挑|个)|选(?:一|个)|哪个(?:好|合适)|都行|您定|"
+                      r"您说了算|试试看|(?:要是|如果)您(?:想|愿意)|可以试试")
+
+
+def _items_as_clauses(text: str) -> str:
+    """`text` with the markers of a list's items (1. / ① / - / 第一，) turned into spaces
+    and a line break, one character for one: an item opens a clause, so an order that opens
+    an item ("1. 不要透露验证码", "• 少看手机") reads as one that opens a sentence."""
+    if checklist_items(text) < 2 or _OPTIONS.search(text):
+        return text
+    chars = list(text)
+    for start, end in item_markers(text):
+        chars[start:end] = " " * (end - start - 1) + "\n"
+    return "".join(chars)
+
+
 def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
     """The first lecturing phrase in `text` (or None), and the clauses of the candidates
     read before it and ruled out."""
@@ -564,11 +597,12 @@ def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
     # over a batch's joined turns is no faster, so the turns are read one by one.
     written = text
     text = reading_form(text)  # one character for one: positions hold in `written` too
-    padded = "\n" + text
+    marked = _items_as_clauses(text)
+    padded = "\n" + marked
     budget = _MAX_CANDIDATES
     cleared: list[tuple[int, int]] = []
-    for gate, patterns in _GATES:
-        if gate is not None and not gate.search(text):
+    for gate, patterns in _GATES if marked is text else _LIST_GATES:
+        if gate is not None and not gate.search(padded):
             continue
         for pattern in patterns:
             m = pattern.search(padded)
@@ -609,6 +643,8 @@ class ImperativeReply(RecordRule):
     别想那么多, 不要胡思乱想, 您就是想太多了, 这种想法不对, 怎么能这么想), admonitions (听我的,
     得学会放下, 日子总要过下去, 哭也没用, 说句不好听的, 该干嘛干嘛), a counsellor's "we"
     (我们都应该…), "remember, <maxim>" (记住，…需要…), a list of rules (建议您：1.… 2.…),
+    orders that open a list's items (1. 不要透露验证码, • 少看手机, ▪ 戒烟; not a list of options:
+    "我这里有几条参考：…您自己拿主意"), orders with a time word (那您今天就别出门了吧, 您马上去躺着),
     questions that scold (您怎么又把药停了呢？, 说了多少回了, 难道要等到住院吗？, 早干嘛去了？,
     这身体还要不要了？), blame (这就怪您了, 您也真是的, 这可说不过去, 让人失望), orders asked
     as questions (您能不能别…), rules laid down (定个规矩, 一天都不能漏), notices in a health
