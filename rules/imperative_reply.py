@@ -285,7 +285,8 @@ _ENGLISH = re.compile(
     r"Lock|Throw|Stay|Keep|Wear|Bring|Give|Leave|Switch|Hang|Pick|Finish|Tell|Ring|See|Use|Delete|Dry|"
     r"Change|Let)\s+"
     r"(?!care\b|it\s+easy\b|well\b|better\b|a\s+look\b|your\s+time\b|a\s+moment\b|heart\b|comfort\b|"
-    r"some\s+rest\b|rest\b|me\b|us\b|that\s+way\b|it\s+(?:a|some)\s+(?:days?|weeks?|time|while|go|try|whirl)\b)"
+    r"some\s+rest\b|rest\b|me\b|us\b|that\s+way\b|it\s+(?:a|some)\s+(?:days?|weeks?|time|while|go|try|whirl)\b|"
+    r"\w+\s*[=<>≤≥])"  # Let a = 14: mathematics
     r"(?:your|the|that|this|those|these|it|them|yourself|some|something|a|an|off|"
     r"on|up|down|out|in|to|back|away|home|inside|outside|him|her)\b"
     r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))Enough\b"
