@@ -95,12 +95,14 @@ _YOU_MODAL = re.compile(
     rf"(?P<you>{_YOU}){_ADVERB}{{0,3}}(?P<modal>{_MODAL})")
 _BARE_ORDER = re.compile(
     # a subjectless order opening a clause: "要多出去走走", "赶紧把药吃了", "少吃点咸的"
-    rf"[，,。！!？?；;：:\n…～~]\s*(?=[那所还可千一总其而但不因以今平现另真哎唉呀啊这下也都就更同最关"
+    # (a bounded blank: an unbounded one would rescan a long run of blanks from each of its
+    # line breaks, quadratic in the run)
+    rf"[，,。！!？?；;：:\n…～~]\s{{0,8}}(?=[那所还可千一总其而但不因以今平现另真哎唉呀啊这下也都就更同最关"
     rf"记晚早出每赶睡饭空白夜天冬夏应必务得需要别甭少立马把请快听该])(?P<lead>{_OPENER}{{0,2}}(?P<bare>{_BARE}))")
 _ITEM_ORDER = re.compile(
     # an item of a list that opens on less or more of a habit, or gives one up: "• 少看手机",
     # "1.少吃盐", "▪ 戒烟", "一不买，二不碰"
-    r"\n[ \t]*(?P<item>(?:少|多)(?=吃|喝|抽|熬|看|晒|走|动|运动|锻炼|出去|出门|生气|操心|想|坐|躺|玩)|"
+    r"\n[ \t]{0,8}(?P<item>(?:少|多)(?=吃|喝|抽|熬|看|晒|走|动|运动|锻炼|出去|出门|生气|操心|想|坐|躺|玩)|"
     r"戒(?=烟|酒|掉|了)|不(?=吃|喝|抽|碰|熬|点|开门|买|去))")
 _WE_MODAL = re.compile(
     # counsellors' inclusive "we": "我们都应该保持谦逊", "我们需要为自己的情绪负责"
@@ -254,7 +256,7 @@ _GATES: tuple[tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]], ...] =
      tuple(re.compile(f"(?P<fixed{i}>{pattern})") for i, (pattern, _) in enumerate(_FIXED))),
 )
 # In a list, an item may also open on less or more of a habit, or on giving one up.
-_LIST_GATES = (*_GATES, (re.compile("\n[ \t]*[少多戒不]"), (_ITEM_ORDER,)))
+_LIST_GATES = (*_GATES, (re.compile("\n[ \t]{0,8}[少多戒不]"), (_ITEM_ORDER,)))
 _ENGLISH = re.compile(
     r"\byou(?:\s+(?:really|just|simply|definitely|absolutely|seriously)?\s*(?:should(?:n't)?|must(?:n't)?|"
     r"need\s+to|have\s+to|ought\s+to|had\s+better)|'d\s+better)(?![\w'])"

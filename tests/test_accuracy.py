@@ -128,7 +128,10 @@ def test_near_misses_do_not_make_a_turn_slow() -> None:
     from sftlint.rules.user_turns import formal_marker
 
     texts = ["孩子们说" + "，您应该是很累" * 3000, "您应该是很累" * 5000, "：甲；乙" * 10000,
-             "1.好；" * 10000, "请问" + "如何" * 10000]
+             "1.好；" * 10000, "请问" + "如何" * 10000,
+             # long runs of blanks and of empty list items: each line break must not rescan
+             # the run (quadratic: 20,000 took about 20 s)
+             "\n " * 20000, "\n- " * 20000]
     start = time.perf_counter()
     for text in texts:
         imperative_phrase(text)
