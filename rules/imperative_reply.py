@@ -30,7 +30,7 @@ _ADVERB = (r"(?:可|也|还|就|真|都|再|千万|一定|务必|还是|以后|�
            r"今天|明天|今晚|今儿个|今儿|明儿|这个月|这两天|这几天|这阵子|这礼拜|这周|最近|暂时|"
            r"往后|从今天起|从明天起|睡前|先|早)")
 # After 别/不要: what comforts ("别担心", "不要害怕") or cares ("别忘了带伞"), not orders.
-_COMFORT = (r"(?:担心|害怕|怕|着急|急(?!躁)|慌|紧张|客气|见外|难过|伤心|哭|自责|怪自己|内疚|不好意思|"
+_COMFORT = (r"(?:担心|害怕|怕|着急|急(?!躁)|慌|紧张|客气|见外|难过|伤心|自责|怪自己|内疚|不好意思|"
             r"放在心上|往心里去|忘了|忘记|累着|冻着|着凉|受凉|饿着|摔着)")
 _SOFTEN = r"(?:太|过于|太过|那么|这么|再|多)"
 # What 别 starts but does not forbid: 别人, 别的, and idioms (别看他嘴硬, 别提多高兴, 别说您了).
@@ -43,7 +43,7 @@ _NOT_CAN = (r"(?:不能|不该|不应该|不应当|不可以)(?=总|老|一直|�
 # 唔好担心), politeness, and idioms (唔好睇佢细细个 "don't judge by", 唔好话你啦 "let alone you").
 _NOT_DIALECT_BIE = (rf"(?!意思|客气|紧|睇|看|提|(?:话|讲|说)(?![呢这那]|丧|傻|气话|自己)|"
                     rf"{_SOFTEN}*{_COMFORT})")
-_PROHIBIT = (rf"(?:(?:别{_NOT_BIE}|不要(?!紧|脸|钱|说(?!这|那|傻|丧|气话|自己)))(?!{_SOFTEN}*{_COMFORT})"
+_PROHIBIT = (rf"(?:毋通|(?<![约])莫(?=再|一天|[耍玩吃喝抽熬去碰管想搞乱信跟])|(?:别{_NOT_BIE}|不要(?!紧|脸|钱|说(?!这|那|傻|丧|气话|自己)))(?!{_SOFTEN}*{_COMFORT})"
              rf"|不许|不准(?![确吧啊呢了的])|甭|{_NOT_CAN})")
 # What 要/需要 means as "must" after a subject; 您要是, 您要不要, 您要的, 要强 are not orders.
 _MUST = (r"(?:要|需要)(?!是|不|么|的|强|紧|求|说|我|看|好|什么|哪|多久|多少|几|保重|小心|注意身体|"
@@ -55,7 +55,9 @@ _MODAL = (r"(?:应该|应当|必须|务必|一定要|一定得|一定不要|一�
           rf"千万不能|{_DEI}|该(?![死有])|最好(?!的)|{_MUST}|{_PROHIBIT}|"
           # 您马上去躺着, 你赶紧把药吃了: an order to act now
           r"(?:马上|赶紧|赶快|立刻|立马|现在就)(?=去|把|回|给|躺|坐下|吃|喝|停|放|关|打|找|睡|起来|休息|"
-          r"扔|退|戒|换|穿|拿))")
+          r"扔|退|戒|换|穿|拿)|"
+          # 您就少操点心, 你少喝点酒: less of a habit, to the listener
+          r"少(?=\S{1,2}(?:点|些|两|几)|操|管|抽|熬|刷|碰|生气))")
 # What a subjectless 要/需要 commands ("要多出去走走", "也要接受自己"); 要靠别人帮忙 or
 # 要走半个钟头 say what something takes.
 _DIRECTIVE = (r"(?:多|少|学会|学着|坚持|注意|记住|振作|坚强|乐观|积极|想开|看开|保持|按时|懂得|知道|"
@@ -72,12 +74,12 @@ _BARE = (r"(?:应该(?![的额滴嘅])|应当|必须|务必|一定要|一定得|
          r"该(?=走出来|放下|想开|看开|振作|面对|改改|收收|醒醒)|"
          rf"(?:需要|要)(?={_DIRECTIVE})|"
          rf"{_PROHIBIT}|少(?=\S{{1,2}}(?:点|些)|想|操心|管闲事|抽烟|喝酒)|赶紧|赶快|立刻|马上(?!就要|就到)|"
-         r"快(?=去|把|回去|回家)|听话(?=[，,！!])|早(?:就)?(?:应该|该)|"
+         r"快(?=去|把|回去|回家)|听话(?=[啊哈呀喔哦]?[，,！!。])|早(?:就)?(?:应该|该)|"
          r"(?<!可)把(?=[^，。！？,!?\n]{1,10}(?:了|掉)(?:吧|啊|哈)?(?:[，。！,!\n]|$))|"
          r"请(?=保持|尽量|务必|一定|不要|别|多|少|注意(?![，,：:])|按时|坚持|学会|停止|立即))")
 # Obligation that needs no subject or clause start ("出门一定要带上手机", "血压问题不能忽视").
 _ANYWHERE = (r"(?:一定要|一定得|一定不要|一定别|一定不能|务必|必须(?!的)|千万(?:要|别|不要|不能)|不许|不准(?![确吧啊呢了的])|"
-             r"不能(?=忽视|马虎|大意|拖|停|忘|不)|(?:一概|统统|通通|一律)(?:别|不要|不许|不准|不能)|一律(?=带|按|在|要|不|先|交)|"
+             r"不能(?=忽视|马虎|大意|拖|停|忘|不)|(?:一概|统统|通通|一律)(?:别|不要|不许|不准|不能)|一律(?=带|按|在|要|不|先|交|挂|删|拒|扔)|"
              r"(?:(?<=身体)|(?<=年纪)|(?<=岁数))(?:就|可|还是)(?:别|不要)|就得(?=[^，。！？,!?]{0,6}(?:求助|去|改|放下|面对|接受|看开|想开))|"
              r"(?:念头|想法|心思|脾气|眼泪)(?:赶紧|赶快|快)(?:收|放|擦|停|打住))")
 # Telling people what to think or feel ("别这么想", "不能老钻牛角尖", "您就是想太多了").
@@ -98,7 +100,7 @@ _BARE_ORDER = re.compile(
     # (a bounded blank: an unbounded one would rescan a long run of blanks from each of its
     # line breaks, quadratic in the run)
     rf"[，,。！!？?；;：:\n…～~]\s{{0,8}}(?=[那所还可千一总其而但不因以今平现另真哎唉呀啊这下也都就更同最关"
-    rf"记晚早出每赶睡饭空白夜天冬夏应必务得需要别甭少立马把请快听该])(?P<lead>{_OPENER}{{0,2}}(?P<bare>{_BARE}))")
+    rf"记晚早出每赶睡饭空白夜天冬夏应必务得需要别甭少立马把请快听该毋莫])(?P<lead>{_OPENER}{{0,2}}(?P<bare>{_BARE}))")
 _ITEM_ORDER = re.compile(
     # an item of a list that opens on less or more of a habit, or gives one up: "• 少看手机",
     # "1.少吃盐", "▪ 戒烟", "一不买，二不碰"
@@ -147,7 +149,7 @@ _FIXED = (
     (r"(?:想法|念头|观念|脾气|毛病|习惯|心态|性子)[^，。！？,!?]{0,3}(?:得|要|该)改", ("改",)),
     # rhetorical scolding: the question is the reproach (您怎么又把药停了呢？难道要等到住院吗？)
     (r"(?:说|讲|告诉|交代|提醒)(?:了|过|下)?(?:您|你)?(?:多少|几)(?:回|遍|次|趟)了?|(?:您|你)怎么(?:又|还|就是|老是|总是)"
-     r"(?:不听|忘|把|偷偷|不去|不吃|不肯|乱|这样|这么)|难道(?:要|想|非得|非要)等|像话吗|值当吗|"
+     r"(?:不听|忘|把|偷偷|不去|不吃|不肯|乱|这样|这么)|难道(?:您|你)?(?:还)?(?:要|想|非得|非要)(?:等|再)|像话吗|值当吗|"
      r"(?:这|那)样(?:下去)?(?:能|可|怎么)行(?:吗|呢)|还不去(?:医院|看病|检查|看看)|(?:您|你)就不怕|"
      r"有什么好(?:难过|伤心|哭|生气|怕|担心|委屈|想)的",
      ("多少回", "多少遍", "多少次", "几遍", "几回", "几趟", "怎么", "难道", "像话", "值当", "行吗", "行呢",
@@ -174,7 +176,7 @@ _FIXED = (
     # questions and blame (血压能不高吗？, 拿命开玩笑, 您咋就不信呢, 您非不信, 谁担得起)
     (r"请您?(?:严格|务必|一定|每(?:天|日|隔)|坚持|按时|定期|控制|遵守|避免|勿)|请(?:继续努力|遵守以下)|"
      r"(?:能|会)不(?:高|胖|疼|难受|出事|生病)吗|拿(?:命|身体|健康)(?:开玩笑|当儿戏)|(?:您|你)(?:咋|怎么)就不信|"
-     r"(?:非|偏|硬是|就是)不(?:信|听)|谁(?:担|负)得起|凭什么|就没想过|(?:您|你)就不能(?:少|别)|有(?:什么|啥)好(?:怕|哭|难过|委屈)的|"
+     r"(?:非|偏|硬是|就是)不(?:信|听)|谁(?:担|负)得起|凭什么|就没想过|(?:您|你)就不能(?:少|别|体谅|听|消停|省点心)|有(?:什么|啥)好(?:怕|哭|难过|委屈)的|"
      r"(?:腿|腰|命|身体|眼睛|胃)不要了|给我(?:坐下|躺下|回来|站住|听着|记住|回屋)|记好了[，,]|莫要|"
      r"(?:大度|胆子放大|收收心|省省心)(?:点|些)?|(?:^|(?<=[，,。！!？?\n]))(?:戒|扔|停|删)了吧",
      ("请", "不高吗", "不胖吗", "不疼吗", "不难受吗", "不出事吗", "不生病吗", "开玩笑", "当儿戏", "就不信",
@@ -183,7 +185,7 @@ _FIXED = (
     # threats, reproach and sarcasm (你再这样…我就…, 说了八百遍了, 丢人不丢人, 好自为之, 作死,
     # 听见没？), rules and notices (规定就是规定, 严禁…, 不得遗漏), and prohibitions in Wu and
     # Cantonese (覅, 勿要, 唔可以)
-    (r"(?:你|您)再(?:这样|这么|不)[^，。！？]{0,10}我就|说到做到|丑话说在前头|(?:莫|别|勿要|不要)怪我没提醒|"
+    (r"(?:你|您)再(?:这样|这么|不)[^，。！？]{0,10}我就|说到做到|丑话说在前头|(?:莫|别|勿要|不要)(?:怪|说)我没(?:提醒|告诉|说)|"
      r"说了(?:[一二三四五六七八九十百千万几多少半]+)(?:遍|回|次)|讲(?:极|咗几多次)|丢人不丢人|好自为之|"
      r"(?:你|您)就是记不住|不当回事|耳(?:旁|边)风|自找(?:罪受|苦吃)|作死|(?:咋|怎么|恁)(?:那么|这么|个)?犟|"
      r"听(?:见|到)没|晓得伐|不像话|白操心|服了(?:你|您)|真行[。！!]|(?:你|您)倒好|说一套做一套|"
@@ -204,7 +206,8 @@ _FIXED = (
      r"不撞南墙不回头|还嫌没\S{1,3}够|(?:您|你)(?:就|还)?忍心|为了(?:您|你)好|也不想想|想过没有|像什么样子|"
      r"还用我说|是不行的|听明白(?:了)?没|没得商量|没商量|不容商量|(?:都|也)做不到吗|怪不得别人|"
      r"这都第几(?:回|次|遍|趟)了|(?:就是|是)(?:您|你)的不是|可就不对了|(?:做|办)得(?:太|真|可)?(?:糊涂|不对|过分)|"
-     r"(?:明天|今天|今晚|现在|马上|这周末?|周末|下午|晚上|回头)就(?:去|把|给)|"
+     r"(?:明天|今天|今晚|现在|马上|这周末?|周末|下午|晚上|回头)(?:一早|早上|上午|下午|晚上)?就(?:去|把|给)|"
+     r"(?:今晚|现在|这就|马上|立马)就?(?:吃|喝|改|停|关|睡|戒|换|扔|躺)(?=[，,。！!]|$)|"
      r"(?:^|(?<=[，,。！!？?\s]))[^你您我他她们，。！？,!?\s]{1,4}(?:放下|戴上|穿上|拿好|扶好|躺好|坐好|站好|关上|关掉|"
      r"收起来|抬高|放好)(?=[，,。！!\s]|$|再|先)|(?:^|(?<=[，,。！!\s]))(?:开心|高兴|乐观|精神)(?:点|些|一点|一些)"
      r"(?:嘛|吧|啊)?[，,。！!]",
@@ -212,14 +215,34 @@ _FIXED = (
       "想过没有", "样子", "还用我说", "不行的", "听明白", "商量", "做不到", "怪不得", "第几", "不是",
       "不对了", "糊涂", "过分", "就去", "就把", "就给", "放下", "戴上", "穿上", "拿好", "扶好", "躺好",
       "坐好", "站好", "关上", "关掉", "收起来", "抬高", "放好", "开心", "高兴", "乐观", "精神")),
+    # a prohibition by the smallest amount (一口都别碰, 一滴也不许沾), rules that are final (这是底线),
+    # a question whether one should do something about it (您是不是该把旧报纸扔了？), and
+    # scolding by tone (您是不想要这腿了？, 还敢不敢…, 医生的话一句都不听, 耳根子太软)
+    (r"一(?:口|滴|根|次|回|天|顿|分钱|步|个|眼|下|句|粒|杯|支)(?:都|也)(?:别|不要|不许|不准|甭|不可以)|(?:这|那)(?:是|就是)底线|"
+     r"是不是也?该把|不想要(?:您|你)?(?:这|那)?(?:老|双|条|副)?(?:腿|脚|手|腰|命|身体|身子|眼睛|耳朵|胃|肝|肺|牙|膝盖)了|还敢不敢|"
+     r"知道(?:疼|厉害|怕|难受)了吧|(?:一|半)句(?:都|也)(?:不|没)听|耳根子(?:太|就是|也太|真)?软|"
+     # "now!" as an order, "if I were you I'd have gone", "is this what a man of eighty does?",
+     # "when will you ever change", and "please, you" + an order in Taiwanese usage (拜托你把…丢掉)
+     r"(?:^|(?<=[，,。！!\s]))(?:现在|马上|立刻)[！!]|我要是(?:您|你)[，,]\s*(?:早就|就(?:去|把|不|赶紧)|肯定(?:去|不|把)|才不)|"
+     r"(?:这|那)(?:像|像是)[^，。！？,!?]{0,12}(?:该干|该做|干)的事(?:儿)?吗|什么时候(?:才)?能改|"
+     r"拜(?:托|託)(?:您|你)(?:把|别|不要|少|快|赶快|赶紧)",
+     ("都别", "也别", "都不要", "也不要", "都不许", "也不许", "都不准", "也不准", "都甭", "也甭", "底线", "该把",
+      "都不可以", "也不可以", "不想要", "敢不敢", "知道疼", "知道厉害", "知道怕", "知道难受", "句都不", "句也不", "句都没", "句也没", "耳根子", "现在！", "现在!", "马上！", "马上!",
+      "立刻！", "立刻!", "我要是", "的事吗", "的事儿吗", "能改", "拜托", "拜託")),
     # English reproaches and rules laid down
     (r"(?i:how many times have (?:we|i) (?:told|talked|said|asked)|what were you thinking|"
      r"do you want (?:another|to end up)|not up for (?:debate|discussion)|non-negotiable|"
      r"(?:irresponsible|reckless) (?:of you|to)|it'?s (?:a bit |very |so |really )?(?:irresponsible|reckless)|"
      r"your own fault|you owe (?:her|him|them|me|everyone) an apology|don'?t you dare (?!apologi|say sorry|feel)|"
      r"enough with|"
-     r"no (?:arguments|excuses|skipping|buts)\b|none of this .{0,20}nonsense|I mean it\b|that'?s the deal|"
-     r"how many times do (?:i|we) have to|what'?s your excuse|i told you so|what did i (?:say|tell you)\?|"
+     r"no (?:arguments|excuses|skipping|buts|exceptions)\b|none of this .{0,20}nonsense|I mean it\b|that'?s the deal|"
+     r"how many times do (?:i|we) have to|what'?s your excuse|i told you so|what did (?:i|we) (?:say|tell you)(?:\?| about\b)|"
+     # softened and formal orders, verdicts and threats (I'd rather you didn't…, Kindly do…, refrain
+     # from, Be a dear and…, Chin up, whether you like it or not, or am I going to have to…)
+     r"what am i going to do with you|whether you like it or not|i'?d (?:rather|prefer(?: it if)?) you "
+     r"(?:didn'?t|did not|not|stayed|kept|took|went)\b|kindly (?:do|take|submit|stop|avoid|ensure|refrain|make)\b|"
+     r"\brefrain from\b|be a (?:dear|love|darling|good (?:girl|boy|lad|lass)) and\b|"
+     r"surely you(?:'re| are) not (?:still|going)\b|or (?:am )?i(?:'m| am)? (?:going to|gonna) have to\b|"
      r"\b(?:could|can|would|will|won'?t) you (?:please |just )?(?:stop|quit|not|cut down)\b|can we agree|"
      r"one more \w+ and i(?:'m| will|'ll)|and you wonder why|that'?s on you|if you'?d listened|"
      r"shouldn'?t you be|isn'?t it (?:about )?time you|please (?:aim|make sure|ensure|try to|limit|avoid)|"
@@ -230,18 +253,32 @@ _FIXED = (
      r"money well spent|when exactly are you|i (?:do )?expect (?:it|you|this)|not going to sugarcoat|"
      r"that'?s your business|say this once more|you'?re (?:sixty|seventy|eighty|ninety)[\w-]*,? not|"
      r"(?:unkind|rude|mean|selfish|thoughtless|careless|naughty|foolish) of you\b(?! to (?:ask|think|call|check|say))|"
-     r"from now on,? (?:no|never|bed|you(?:'ll| will|'re going| are going))\b)"
+     r"from now on,?(?: though,)? (?:no|never|bed|you(?:'ll| will|'re going| are going))\b|"
+     # verdicts, sarcasm and guilt (That's final, What could possibly go wrong?, If you care about
+     # them at all, you'll…), advice as a verdict (If I were you, I'd stop…) and an order for the
+     # next time (Next time, you check with us first)
+     r"that'?s final\b|we'?ve (?:talked about|been over|discussed) this\b|could possibly go wrong|"
+     r"why on earth (?:would|did|do|are) you\b|do you (?:really|honestly|seriously) think (?:it'?s|that'?s) "
+     r"(?:a )?(?:good|smart|wise|clever) idea|if i were you,? i'?d (?:stop|quit|call|tell|go|get|throw|take|"
+     r"see|cut|put|leave|sell|give)\b|if you (?:really |truly )?(?:care|cared|love|loved) (?:about )?[^,.!?]{1,30},"
+     r" you(?:'ll| will|'d| would)\b|[,;] so no more \w+|"
+     r"(?:^|(?<=[.!?]\s)|(?<=\n))(?:next time|in future|from now on)[^.!?]{0,40}?,\s*you\s+(?!\w+(?:ed|s)\b|(?:are|were|will|would|can|"
+     r"could|may|might|know|feel|need|want|get|have|had|do|did|don'?t)\b|'\w+)[a-z]+\b)"
      r"|(?:\n|[.!?]\s+)No more (?!worr|pain|tears|fear|crying|lonel|waiting|sad|secrets|stress)\w+|"
-     r"(?:\n|[.!?]\s+)Now[.!]",
+     r"(?:\n|[.!?]\s+)(?:Right )?[Nn]ow[.!]",
      ("times have", "were you thinking", "you want", "up for", "egotiable", "rresponsible",
-      "eckless", "No more", "Now", "own fault", "owe", "dare", "nough with", "o arguments",
+      "eckless", "No more", "Now", "own fault", "owe", "dare", "nough with", "o arguments", "o exceptions",
       "o excuses", "o skipping", "o buts", "nonsense", "mean it", "the deal", "have to", "wonder",
       "on you", "listened", "ouldn", "time you", "lease", "important that", "et's not", "irst",
       "econd", "hird", "hen,", "ext,", "know better", "times", "least you", "owe", "icen",
       "nacceptable", "mbarrassing", "never listen", "problem is", "isappointed", "even",
       "wonder why", "well spent", "excuse", "told you so", "did i", "you please", "you stop",
       "you quit", "you not", "you just", "you cut", "we agree", "one more", "exactly", "xpect", "sugarcoat", "business", "once more",
-      "ty, not", "ty not", "of you", "now on")),
+      "ty, not", "ty not", "of you", "now on", "s final", "talked about this", "been over this",
+      "discussed this", "possibly go wrong", "did we", "do with you", "like it or not", "rather you",
+      "prefer you", "prefer it if you", "indly", "efrain", "a dear", "a love", "a darling", "a good",
+      "urely you", "on earth", "idea", "I were you", "i were you", "care",
+      "cared", "love", "so no more", "ow.", "ow!", "ext time", "n future")),
 )
 # Separate regexes, not one alternation: each starts with a literal, which the regex engine
 # finds fast (one alternation of them all is several times slower). Groups of them sit behind
@@ -257,18 +294,21 @@ _GATES: tuple[tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]], ...] =
 )
 # In a list, an item may also open on less or more of a habit, or on giving one up.
 _LIST_GATES = (*_GATES, (re.compile("\n[ \t]{0,8}[少多戒不]"), (_ITEM_ORDER,)))
+# The start of a list's item: a prohibition there opens a sentence ("- Don't shovel the drive").
+_ITEM_START = r"(?<=\n[-*•·] )|(?<=\n\d[.)] )|(?<=\n\d[.)])|(?<=✅ )|(?<=❌ )"
 _ENGLISH = re.compile(
     r"\byou(?:\s+(?:really|just|simply|definitely|absolutely|seriously)?\s*(?:should(?:n't)?|must(?:n't)?|"
     r"need\s+to|have\s+to|ought\s+to|had\s+better)|'d\s+better)(?![\w'])"
     # not a guess (you must be Margaret's friend, you should be getting your results), an
     # exclamation (you should see / hear it, you have to laugh) or praise (be proud)
     r"(?!\s+(?:laugh|admire|hand\s+it\s+to|hear|be\s+getting|be\s+hearing|be\s+\w+'s\b)"
-    r"|\s+(?:\w+ly\s+)?(?:have|see|be\s+(?:so\s+|very\s+|really\s+|quite\s+)?(?:proud|tired|exhausted|happy|"
+    r"|\s+(?:\w+ly\s+)?(?:have(?!\s+(?:told|called|asked|listened|gone|taken|checked|said|phoned|rung|known|"
+    r"thought|waited|stopped)\b)|see|be\s+(?:so\s+|very\s+|really\s+|quite\s+)?(?:proud|tired|exhausted|happy|"
     r"thrilled|excited|worried|lonely|hungry|cold|sad|relieved|glad|delighted|pleased|upset|"
     r"missing|feeling|a\s|the\s|one\s)))"
     r"|\bdon'?t\s+think\s+(?:like\s+that|that\s+way)\b|\bstop\s+(?:worrying|overthinking|feeling\s+sorry)\b"
     r"|\blisten\s+to\s+me\b|\bmake\s+sure\s+you\b|\bthat\s+kind\s+of\s+thinking\b"
-    r"|\bnever\s+(?:give|let|tell|skip|think|sit|stay|go|eat|drink|open|sign|share)\b"
+    r"|\bnever\s+(?:give|let|tell|skip|think|sit|stay|go|eat|drink|open|sign|share|click|pay|send|buy|answer|drive)\b"
     r"|\b(?:don'?t|do\s+not)\s+(?:give|tell(?!\s+me\b)|skip|sit|stay\s+up|eat|drink|even\s+think|"
     r"think\s+(?:like|that|about\s+it)|say\s+that|talk\s+like\s+that|be\s+(?:silly|ridiculous|"
     r"so\s+negative|so\s+pessimistic))\b"
@@ -278,21 +318,21 @@ _ENGLISH = re.compile(
     r"|\bit'?s\s+(?:high\s+)?time\s+you\b|\byou'?d\s+best\b|\bdo\s+as\s+I\s+say\b"
     r"|\btry\s+harder\b|(?<!have to )\bcheer\s+up\b|\bno\s+more\s+\w+ing\b|\bpull\s+yourself\s+together\b"
     # a sentence that opens with an order to change a habit or a feeling
-    r"|(?:^|(?<=[.!?]\s)|(?<=\n))(?:Just\s+)?(?:Stop|Quit|Snap\s+out\s+of|Get\s+over|Get\s+out\s+of\s+the\s+house|"
+    r"|(?:^|(?<=[.!?]\s)|(?<=\n)|" + _ITEM_START + r")(?:Just\s+)?(?:Stop|Quit|Snap\s+out\s+of|Get\s+over|Get\s+out\s+of\s+the\s+house|"
     r"Cut\s+(?:down|back|out)|Drink\s+(?:more|less)|Eat\s+(?:more|less)|Throw\s+(?:those|that|it|them)|"
-    r"Accept\s+(?:it|that)|Move\s+on)\b"
+    r"Accept\s+(?:it|that)|Move\s+on|Remember\s+to|Make\s+sure|Hand\s+(?:over|it|them|me))\b"
     # …or with a verb of doing and its object (Take your pills now. Turn the telly off.),
     # not a well-wish (Take care, Sleep tight, Get well soon, Have a lovely day)
-    r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))(?:Now\s+|Right,?\s+)?(?:Take|Turn|Put|Go|Get|Eat|Drink|Call|Sit|Stand|Lie|Open|Close|Unplug|"
+    r"|(?:(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))(?:Now\s+|Right,?\s+|So\s+)?|(?<=[,;]\s)so\s+)(?:Take|Turn|Put|Go|Get|Eat|Drink|Call|Sit|Stand|Lie|Open|Close|Unplug|"
     r"Lock|Throw|Stay|Keep|Wear|Bring|Give|Leave|Switch|Hang|Pick|Finish|Tell|Ring|See|Use|Delete|Dry|"
     r"Change|Let)\s+"
-    r"(?!care\b|it\s+easy\b|well\b|better\b|a\s+look\b|your\s+time\b|a\s+moment\b|heart\b|comfort\b|"
+    r"(?!care\b|it\s+easy\b|it\s+up\b|well\b|better\b|a\s+look\b|your\s+time\b|a\s+moment\b|heart\b|comfort\b|"
     r"some\s+rest\b|rest\b|me\b|us\b|that\s+way\b|it\s+(?:a|some)\s+(?:days?|weeks?|time|while|go|try|whirl)\b|"
     r"\w+\s*[=<>≤≥])"  # Let a = 14: mathematics
     r"(?:your|the|that|this|those|these|it|them|yourself|some|something|a|an|off|"
-    r"on|up|down|out|in|to|back|away|home|inside|outside|him|her)\b"
+    r"on|up|down|out|in|to|back|away|home|inside|outside|him|her|over|there|two|three|four|\d+)\b"
     r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))Enough\b"
-    r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))(?:Don'?t|Do\s+not|Never)\s+(?!worry|be\s+sorry|be\s+afraid|mention|apologi[sz]e|"
+    r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n)|" + _ITEM_START + r")(?:Don'?t|Do\s+not|Never)\s+(?!worry|be\s+sorry|be\s+afraid|mention|apologi[sz]e|"
     r"feel\s+bad|let\s+the\s+bedbugs|(?:even\s+)?get\s+me\s+(?:wrong|started)|be\s+silly|you\s+worry|fret|rush|hesitate|forget|"
     r"tell\s+me\b|you\s+(?:just\s+)?(?:love|look|think|remember|wish|find)\b|be\s+(?:so\s+)?hard\s+on\s+yourself|"
     r"be\s+daft|a\b|mind\b|"
@@ -327,7 +367,7 @@ _ROUTINE = re.compile(r"(?:吃|喝|睡|歇|休息|起床|午睡|回家|出门|�
 # Verbs of saying and thinking: an order after them is reported or echoed, unless the
 # speaker is the assistant itself (我觉得您应该… still lectures).
 _SPEECH = re.compile(
-    r"(?<!小)(?:(?<![说讲电童神笑废])话(?=[你您侬]|$)|说(?!明|不定|实话|真的|白了|到|起|话|句|了算|自己|这|那|傻)|讲(?!究|话)|告诉|觉得|认为|"
+    r"(?<!小)(?:(?<![说讲电童神笑废的])话(?=[你您侬]|$)|(?<!说)说(?!说|明|不定|实话|真的|白了|到|起|话|句|了算|自己|这|那|傻)|讲(?!究|话)|告诉|觉得|认为|"
     r"以为|嘱咐|叮嘱|劝|要求|(?<![别不会能])让(?=[你您]|$)|交代|提醒|念叨|唠叨|听说|觉着|想着|寻思|强调|建议|希望|指出|提到|告诫|警告|规定)")
 _SPEECH_SKIP = ("来说", "再说", "虽说", "比如说", "就是说", "换句话说", "老实说", "不用说",
                 "怎么说", "这么说", "那么说", "可以说", "应该说", "话说", "别说", "不要说")
@@ -346,7 +386,7 @@ _OTHER_SUBJECT = re.compile(
     r"(?<![跟对给和让叫陪替帮像被])(?:我|他|她|它|孩子|儿子|女儿|老伴|医生|大夫|护士|大家|别人|人家|"
     r"有人|年轻人|老人(?!家)|家人|警察|法律|部门|机构|公司|医院|父母|家长|丈夫|妻子|老公|老婆|"
     r"男朋友|女朋友|男友|女友|对方|伴侣|同事|领导|室友|亲戚|邻居|朋友|子女|儿女|孙子|孙女|学校|单位|政府|社区|用户|学生|人们|"
-    r"患者|病人|老师|客户|员工|孩子们)")
+    r"患者|病人|老师|客户|员工|孩子们)(?!的)")  # 医生的话您一句都不听: a possessor, not the subject
 _LISTENER = re.compile(r"[你您咱]")
 # A report runs on over commas until a clause turns back to the listener or contrasts.
 _REPORT_ENDS = re.compile(r"[，,；;]\s*(?:但|可|不过|然而|其实|所以|因此|那|我|您|你|咱)")
@@ -360,7 +400,7 @@ _RULES_INTRO = re.compile(r"^[^：:\n]{0,30}?(?:建议(?:您|你)|^建议|注意
                           r"|^[^:\n]{0,40}\b(?:rules?|must|should|need\s+to|(?<!I\s)remember|make\s+sure|I\s+mean\s+it)\b"
                           r"[^:\n]{0,30}:", re.IGNORECASE)
 # A story about the past: "那时候家里穷，不能天天吃肉" describes, it does not forbid.
-_PAST = re.compile(r"那时候|那时|那会儿|以前|小时候|当年|过去(?!了|这么|那么|很久|好久|多久|的事)|年轻时|那年|从前|当初")
+_PAST = re.compile(r"那时候|那时|那会儿|以前|小时候|当年|(?<![打走跑送寄拿搬飞游跳冲传递发带拨回开过转话频息信钱])过去(?!了|这么|那么|很久|好久|多久|的事)|年轻时|那年|从前|当初")
 _SUGGESTING = re.compile(r"可以|不妨|试着|尝试|建议")
 # A hedge or a condition before the modal: "也许你需要…", "如果你需要任何帮助".
 _HEDGE = re.compile(r"也许|或许|可能|说不定|如果|要是|假如|若是|万一|只要|一旦")
@@ -533,7 +573,7 @@ _CARE = re.compile(rf"记得|别忘|不要忘|(?:别|不要|不用|甭){_SOFTEN}
 
 # A question that asks whether one should ("您是不是该去医院看看了？", "要不要去问问医生？"):
 # the patterns let it through, and the scorer must not read it as an order.
-_ASKING = re.compile(r"(?:是不是|要不要|是否|该不该|应不应该)[^。！？!?\n]{0,20}[？?]")
+_ASKING = re.compile(r"(?:是不是(?!也?该把)|要不要|是否|该不该|应不应该)[^。！？!?\n]{0,20}[？?]")
 
 
 def scorer_text(text: str, cleared: list[tuple[int, int]] | None = None,
