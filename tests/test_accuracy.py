@@ -1,6 +1,6 @@
 """The style rules keep the precision and recall docs/accuracy.md reports, on the labeled
 development set in benchmarks/accuracy/data, on the other labeled sets in
-benchmarks/accuracy/data_v2 ... data_v12 and on the held-out set in benchmarks/accuracy/heldout
+benchmarks/accuracy/data_v2 ... data_v13 and on the held-out set in benchmarks/accuracy/heldout
 (each skipped where its folder is absent), and stay cheap: clean text never loads jieba."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ FLOORS = {
     "A002": (0.99, 0.99),
     "U003": (0.99, 0.99),
 }
-# Sets v2-v12, each written blind by another annotator: v2-v6 and v12 were each the held-out
+# Sets v2-v13, each written blind by another annotator: v2-v6, v12 and v13 were each the held-out
 # set once, v7-v11 were written for training (docs/accuracy.md has what each read gave). Now the
 # patterns are tuned on their misses and the scorers trained on them: fitted figures (A001,
 # A002, U003 precision / recall, docs/accuracy.md), each floor a little under its figure.
@@ -44,16 +44,17 @@ SET_FLOORS = {
     "v10": {"A001": (0.92, 0.61), "A002": (0.93, 0.94), "U003": (0.96, 0.96)},
     "v11": {"A001": (0.92, 0.70), "A002": (0.98, 0.93), "U003": (0.96, 0.80)},
     "v12": {"A001": (0.93, 0.72), "A002": (0.94, 0.90), "U003": (0.94, 0.87)},
+    "v13": {"A001": (0.93, 0.91), "A002": (0.92, 0.93), "U003": (0.95, 0.89)},
 }
-# On the held-out set v13, written blind by two writers after v12 was folded in, never tuned
-# on, read once at the commit that added it: A001 0.936 / 0.813, A002 0.942 / 0.953, U003
-# 0.974 / 0.914 (A002 and U003 short of the goal of 0.95 / 0.95 in one figure each, A001 in
-# both; the rules of the commit before scored A001 0.934 / 0.795 on it). These floors keep a
-# later change from losing ground on text nobody tuned on.
+# On the held-out set v14, written blind by two writers after v13 was folded in, never tuned
+# on, read once at the commit that added it: A001 0.935 / 0.760, A002 0.956 / 0.967, U003
+# 0.972 / 0.958 (A002 and U003 meet the goal of 0.95 / 0.95, A001 does not; the rules of the
+# commit before scored A001 0.939 / 0.745 on it). These floors keep a later change from
+# losing ground on text nobody tuned on.
 HELDOUT_FLOORS = {
-    "A001": (0.92, 0.79),
-    "A002": (0.92, 0.93),
-    "U003": (0.95, 0.89),
+    "A001": (0.92, 0.74),
+    "A002": (0.94, 0.95),
+    "U003": (0.95, 0.94),
 }
 
 
