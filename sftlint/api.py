@@ -87,6 +87,9 @@ def load(config: ConfigLike = None) -> tuple[Config, Path | None]:
         return parse_config(config, "config", os.getcwd()), None
     if isinstance(config, str | os.PathLike):
         return load_config(os.fspath(config))
+    if config is not None:
+        raise TypeError(f"config: expected a path, a dict of [tool.sftlint] keys, a Config or "
+                        f"None, got {type(config).__name__}")
     return load_config(None)
 
 
@@ -121,7 +124,7 @@ def tokenizer_label(tokenizer: Any) -> str:
 
 
 def check(data: Any = None, *, config: ConfigLike = None,
-          select: Iterable[str] | None = None, ignore: Iterable[str] = (),
+          select: str | Iterable[str] | None = None, ignore: str | Iterable[str] = (),
           tokenizer: Any = None, max_length: int | None = None, name: str = "<memory>",
           dataset_rules: bool = True, changed_files: bool = False,
           baseline: str | bool | None = None, fix: bool = False, diff: bool = False,
@@ -154,8 +157,8 @@ def check(data: Any = None, *, config: ConfigLike = None,
 
     cfg, config_path = load(config)
     cfg = _with_tokens(cfg, tokenizer, max_length)
-    selected = list(select) if select is not None else cfg.select
-    ignored = cfg.ignore + list(ignore)
+    selected = _codes(select) if select is not None else cfg.select
+    ignored = cfg.ignore + _codes(ignore)
     check_selectors(list(selected or []) + ignored, "arguments")
     rules = select_rules(selected, ignored)
     paths = _paths(data) if data is not None else []
@@ -213,6 +216,13 @@ def check(data: Any = None, *, config: ConfigLike = None,
     return report
 
 
+def _codes(codes: str | Iterable[str]) -> list[str]:
+    """Rule selectors as a list: "A001,U003" as on the command line, or an iterable."""
+    if isinstance(codes, str):
+        return [c.strip() for c in codes.split(",") if c.strip()]
+    return list(codes)
+
+
 def _fix_or_preview(linter: Linter, result: Any, targets: list[str], report: CheckReport,
                     fix: bool, diff: bool, on_wait: Callable[[str], None] | None
                     ) -> tuple[int, bool]:
@@ -234,8 +244,15 @@ def _fix_or_preview(linter: Linter, result: Any, targets: list[str], report: Che
 
 def gate(data: Any = None, **options: Any) -> CheckReport:
     """`check(data, **options)`, raising GateError with the findings when any is an error
-    (before `SFTTrainer(...).train()`, say); returns the report when the data passes."""
-    report = check(data, **options)
+    (before `SFTTrainer(...).train()`, say); returns the report when the data passes. As
+    `sftlint train`'s gate, it never applies a baseline: a baseline quiets known findings in
+    `check`, it does not make dirty data fit to train on."""
+    from sftlint.config import ConfigError
+
+    if options.get("baseline"):
+        raise ConfigError("gate() takes no baseline: a baseline never opens the gate (the "
+                          "reviewed exceptions and per-file-ignores of the config still apply)")
+    report = check(data, **{**options, "baseline": False})
     if not report.passed:
         raise GateError(report)
     return report

@@ -17,7 +17,7 @@ from pydantic import Field, ValidationError, model_validator
 from sftlint.options import ConfigError as ConfigError
 from sftlint.options import StrictModel as StrictModel
 from sftlint.options import kebab as kebab
-from sftlint.options import validation_message
+from sftlint.options import toml_value, validation_message
 from sftlint.registry import validate_rule_options
 
 if sys.version_info >= (3, 11):
@@ -54,6 +54,17 @@ class MappingConfig(StrictModel):
     content: str = "content"
     roles: dict[Literal["system", "user", "assistant"], list[str]] = Field(
         default_factory=_default_roles)
+
+    @model_validator(mode="after")
+    def _one_role_each(self) -> MappingConfig:
+        seen: dict[str, str] = {}
+        for role, raw_roles in self.roles.items():
+            for raw in raw_roles:
+                if raw in seen and seen[raw] != role:
+                    raise ValueError(f'roles: "{raw}" is listed under both {seen[raw]} and '
+                                     f"{role}; a data role maps to one role")
+                seen[raw] = role
+        return self
 
 
 class CategoriesConfig(StrictModel):
@@ -153,6 +164,10 @@ class Config(StrictModel):
     def _one_prompt_source(self) -> Config:
         if self.system_prompt is not None and self.system_prompt_file is not None:
             raise ValueError("set system-prompt or system-prompt-file, not both")
+        if self.inference_prompt_sources and self.system_prompt is None \
+                and self.system_prompt_file is None:  # P003 would have nothing to compare with
+            raise ValueError("inference-prompt-sources: set system-prompt or "
+                             "system-prompt-file too, the prompt these sources must equal")
         return self
 
     def resolve(self, path: str) -> str:
@@ -352,9 +367,24 @@ def find_config_file(start: Path) -> tuple[Path, bool] | None:
         if candidate.is_file():
             return candidate, False
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and "sftlint" in _load_toml(candidate).get("tool", {}):
+        if candidate.is_file() and "sftlint" in _tool_table(_load_toml(candidate), candidate):
             return candidate, True
     return None
+
+
+def _tool_table(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: [tool] must be a table, got {toml_value(tool)}")
+    return tool
+
+
+def _pyproject_table(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """`[tool.sftlint]` of a pyproject.toml: a table, or a one-line error naming the key."""
+    table = _tool_table(data, path).get("sftlint", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.sftlint] must be a table, got {toml_value(table)}")
+    return table
 
 
 def load_config(explicit: str | None = None, cwd: Path | None = None) -> tuple[Config, Path | None]:
@@ -371,6 +401,6 @@ def load_config(explicit: str | None = None, cwd: Path | None = None) -> tuple[C
         path, is_pyproject = found
     data = _load_toml(path)
     if is_pyproject:
-        data = data.get("tool", {}).get("sftlint", {})
+        data = _pyproject_table(data, path)
     return parse_config(data, str(path), str(path.resolve().parent),
                         "tool.sftlint" if is_pyproject else ""), path

@@ -56,6 +56,36 @@ def test_gate_raises_with_the_findings_and_passes_clean_data() -> None:
     assert sftlint.gate(GOOD, config={}).passed
 
 
+def test_gate_never_applies_a_baseline(in_tmp: Path) -> None:
+    """A baseline quiets known findings in `check`; as in `sftlint train`, it never opens
+    the gate."""
+    (in_tmp / "d.jsonl").write_bytes(jsonl(BAD))
+    from click.testing import CliRunner
+
+    from sftlint.cli import cli
+
+    assert CliRunner().invoke(cli, ["check", "--write-baseline", "base.json", "d.jsonl"]
+                              ).exit_code == 0
+    (in_tmp / "sftlint.toml").write_text('baseline = "base.json"\n')
+    assert sftlint.check("d.jsonl").passed  # hidden by the baseline in `check`
+    for data in ("d.jsonl", BAD):
+        with pytest.raises(sftlint.GateError) as caught:
+            sftlint.gate(data)
+        assert [f.code for f in caught.value.findings] == ["A001"]
+    from sftlint.config import ConfigError
+
+    with pytest.raises(ConfigError, match="no baseline"):
+        sftlint.gate("d.jsonl", baseline="base.json")
+
+
+def test_selectors_as_one_string_as_on_the_command_line() -> None:
+    assert sftlint.check(BAD, config={}, select="S,U").passed
+    assert sftlint.check(BAD, config={}, ignore="A001").passed
+    assert not sftlint.check(BAD, config={}, select="A001, S").passed
+    with pytest.raises(TypeError, match="config: expected"):
+        sftlint.check(BAD, config=5)
+
+
 def test_config_keys_select_and_unknown_selectors() -> None:
     assert sftlint.check(BAD, config={"ignore": ["A"]}).passed
     assert sftlint.check(BAD, config={}, select=["S"]).passed

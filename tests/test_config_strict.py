@@ -99,6 +99,12 @@ CASES = {
         '[per-file-ignores] "data/*.jsonl": expected an array, got "A001"',
     '[[exceptions]]\ncode = "A001"\nrecord = "zz"\nreason = "ok"\n':
         'exceptions[0].record: string should have at least 8 characters, got "zz"',
+    # one data role under two roles: which wins would depend on the order of the keys
+    '[mapping]\nroles = { user = ["client", "ai"], assistant = ["ai"] }\n':
+        'mapping: roles: "ai" is listed under both user and assistant',
+    # P003 needs the prompt the sources must equal; without it they were silently ignored
+    'inference-prompt-sources = ["d.jsonl"]\n':
+        "inference-prompt-sources: set system-prompt or system-prompt-file too",
 }
 
 
@@ -114,6 +120,16 @@ def test_pyproject_names_the_full_table(project: Path) -> None:
                                'an integer, got "50"')
     code, out = check(project, "[tool.sftlint]\nexpected-records = -5\n", "pyproject.toml")
     assert_one_line(code, out, "[tool.sftlint] expected-records: must be >= 0")
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ('[tool]\nsftlint = ["F"]\n', "[tool.sftlint] must be a table, got an array"),
+    ("tool = 5\n", "[tool] must be a table, got 5"),
+    ('tool = "sftlint"\n', '[tool] must be a table, got "sftlint"'),
+])
+def test_pyproject_tool_that_is_not_a_table(project: Path, text: str, error: str) -> None:
+    code, out = check(project, text, "pyproject.toml")
+    assert_one_line(code, out, "pyproject.toml: " + error)
 
 
 def test_valid_values_still_work(project: Path) -> None:

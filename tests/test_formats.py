@@ -47,6 +47,24 @@ def test_sarif_validates_against_the_schema(dirty: Path) -> None:
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "d.jsonl"
 
 
+def test_sarif_uris_are_percent_encoded(in_tmp: Path) -> None:
+    """SARIF wants a URI reference: a space, a "%", Chinese or a colon in a file name must be
+    encoded, and the reference must read back as the path."""
+    from urllib.parse import unquote, urlsplit
+
+    folder = in_tmp / "my data"
+    folder.mkdir()
+    names = ["对话 100%.jsonl", "a:b.jsonl"]
+    for name in names:
+        (folder / name).write_bytes(jsonl(DIRTY))
+    code, out = run(["check", "my data", "--format", "sarif"])
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(out)["runs"][0]["results"]}
+    assert {unquote(u) for u in uris} == {f"my data/{n}" for n in names}
+    for uri in uris:
+        assert uri.isascii() and " " not in uri and not urlsplit(uri).scheme, uri
+
+
 def test_junit_is_read_by_a_real_parser(dirty: Path, in_tmp: Path) -> None:
     from junitparser import Failure, JUnitXml
 

@@ -285,6 +285,43 @@ def test_run_gate_is_the_policy(tiny_model: Path, in_tmp: Path) -> None:
                                                                   "_majority_prompt")
 
 
+def test_several_files_are_gated_as_the_one_dataset_they_train(tiny_model: Path,
+                                                                in_tmp: Path) -> None:
+    """Training concatenates its files, so the dataset rules judge them together: a
+    duplicate across files and a wrong total are found, and a file named twice is refused
+    (it would be trained twice)."""
+    (in_tmp / "a.jsonl").write_bytes(jsonl(RECORDS))
+    (in_tmp / "b.jsonl").write_bytes(jsonl(RECORDS[:1]))
+    model = str(tiny_model)
+    code, out, err = run(["train", "a.jsonl", "b.jsonl", "--model", model, "--dry-run"])
+    assert code == 1 and "refusing to train" in err
+    assert "b.jsonl:1:1: D001 same user and assistant text as a.jsonl:1" in err
+    (in_tmp / "b.jsonl").write_bytes(jsonl([chat("今天下雨了。", "下雨天，您在家做什么呢？")]))
+    (in_tmp / "sftlint.toml").write_text(f"expected-records = {len(RECORDS)}\n")
+    code, out, err = run(["train", "a.jsonl", "b.jsonl", "--model", model, "--dry-run"])
+    assert code == 1 and "B004" in err
+    (in_tmp / "sftlint.toml").write_text(f"expected-records = {len(RECORDS) + 1}\n")
+    assert run(["train", "a.jsonl", "b.jsonl", "--model", model, "--dry-run"])[0] == 0
+    code, out, err = run(["train", "a.jsonl", ".", "--model", model, "--dry-run"])
+    assert code == 2 and "a.jsonl is named twice" in one_line_error(err)
+
+
+def test_an_arrow_dataset_trains_and_its_receipt_hashes_its_files(tiny_model: Path,
+                                                                   in_tmp: Path) -> None:
+    datasets = pytest.importorskip("datasets")
+    datasets.Dataset.from_list(RECORDS).save_to_disk(str(in_tmp / "ds"))
+    code, out, err = run(["train", "ds", "--model", str(tiny_model), "--output", "run",
+                          "--max-steps", "1"])
+    assert code == 0, err
+    receipt = json.loads((in_tmp / "run" / "sftlint-receipt.json").read_text())
+    assert [d["records"] for d in receipt["data"]] == [len(RECORDS)]
+    digest = receipt["data"][0]["sha256"]
+    (in_tmp / "ds" / "extra.txt").write_text("x")
+    from sftlint.trainer.receipt import sha256_of
+
+    assert sha256_of(str(in_tmp / "ds")) != digest  # every file of the folder counts
+
+
 # --- dry-run output ------------------------------------------------------------------------
 
 def test_dry_run_decodes_whole_spans(tiny_model: Path, in_tmp: Path) -> None:

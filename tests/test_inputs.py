@@ -161,10 +161,28 @@ def test_without_pyarrow_a_one_line_error_names_the_extra(
         assert "needs pyarrow" in line and "sftlint[parquet]" in line
 
 
-def test_a_file_that_is_not_parquet_is_a_one_line_error(in_tmp: Path) -> None:
-    (in_tmp / "d.parquet").write_bytes(jsonl(RECORDS[:1]))
+@pytest.mark.parametrize("content", [
+    b"not parquet at all\n",
+    b"PAR1\0\0\0\0\0\0\0\0PAR1",  # the magic bytes around a broken footer
+])
+def test_a_file_that_is_not_parquet_is_a_one_line_error(in_tmp: Path, content: bytes) -> None:
+    (in_tmp / "d.parquet").write_bytes(content)
     result = CliRunner().invoke(cli, ["check", "d.parquet"])
-    assert result.exit_code == 2 and "not a readable Parquet file" in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert result.exit_code == 2 and "d.parquet: not a readable Parquet file" in line
+
+
+@pytest.mark.parametrize("damage", ["replace", "truncate"])
+def test_a_damaged_arrow_file_is_a_one_line_error(in_tmp: Path, damage: str) -> None:
+    datasets = pytest.importorskip("datasets")
+    datasets.Dataset.from_list(RECORDS).save_to_disk(str(in_tmp / "ds"))
+    [arrow] = sorted((in_tmp / "ds").glob("*.arrow"))
+    data = arrow.read_bytes()
+    arrow.write_bytes(b"not arrow" if damage == "replace" else data[:len(data) // 2])
+    result = CliRunner().invoke(cli, ["check", "ds"])
+    [line] = result.stderr.strip().splitlines()
+    assert result.exit_code == 2, result.stderr
+    assert f"{arrow.name}: not a readable Arrow file" in line and "internal error" not in line
 
 
 def test_arrow_nulls_of_absent_fields_are_not_keys(in_tmp: Path) -> None:

@@ -25,7 +25,14 @@ from typing import Any, TypeAlias
 from pydantic import ValidationError
 
 from sftlint.config import Config, ConfigError, TokensConfig, TrainConfig, kebab
-from sftlint.engine import CheckResult, Linter, collect_datasets, display_path, iter_records
+from sftlint.engine import (
+    CheckResult,
+    Dataset,
+    Linter,
+    collect_datasets,
+    display_path,
+    iter_records,
+)
 from sftlint.filtering import filter_findings
 from sftlint.findings import Finding, Severity
 from sftlint.records import MISSING, TOOL_ROLES, Record
@@ -210,10 +217,27 @@ def gate_rules(config: Config, method: str = "sft") -> list[type[Rule]]:
     return rules + [r for r in select_rules(forced, config.ignore) if r not in rules]
 
 
-def hash_data(targets: list[str], exclude: list[str]) -> list[DataFile]:
-    files = [os.path.abspath(f) for ds in collect_datasets(targets, exclude) for f in ds.files]
+def training_set(targets: list[str], exclude: list[str]) -> Dataset:
+    """Every input `targets` name, as the one dataset training sees: the gate's dataset rules
+    (duplicates, counts, balance) must judge the records together, as they are trained. A
+    file named twice would be trained twice, so it is refused."""
+    files: list[str] = []
+    seen: dict[str, str] = {}
+    for dataset in collect_datasets(targets, exclude):
+        for path in dataset.files:
+            real = os.path.realpath(path)
+            if real in seen:
+                again = "" if seen[real] == path else f" (also as {display_path(seen[real])})"
+                raise ConfigError(f"{display_path(path)} is named twice{again}; training would "
+                                  "see its records twice: name each data file once")
+            seen[real] = path
+            files.append(os.path.abspath(path))
     if not files:
-        raise ConfigError(f"no .jsonl or .json files in {', '.join(targets)}: nothing to train on")
+        raise ConfigError(f"no data files in {', '.join(targets)}: nothing to train on")
+    return Dataset(", ".join(display_path(t) for t in targets), files)
+
+
+def hash_data(files: list[str]) -> list[DataFile]:
     return [DataFile(path, sha256_of(path)) for path in files]
 
 
@@ -245,11 +269,12 @@ def run_gate(config: Config, request: TrainRequest,
     if not request.dry_run:
         check_output(settings.output, request.overwrite)
     targets = list(request.data) or [config.resolve(p) for p in config.paths]
-    files = hash_data(targets, config.exclude)  # before the checks: the receipt names these
+    dataset = training_set(targets, config.exclude)
+    files = hash_data(dataset.files)  # before the checks: the receipt names these
     gate_config = config.model_copy(update={"tokens": TokensConfig(
         tokenizer=tokenizer_dir, max_length=config.tokens.max_length)})
-    result = Linter(gate_config, gate_rules(config, settings.method)).check(
-        targets, progress=progress)
+    result = Linter(gate_config, gate_rules(config, settings.method)).check_datasets(
+        [dataset], {}, progress)
     # the user's reviewed decisions count as in `check`; a baseline never opens the gate
     result.findings = filter_findings(result.findings, config).findings
     gate = Gate(settings, tokenizer_dir, result, files)

@@ -17,7 +17,13 @@ RECEIPT_NAME = "sftlint-receipt.json"
 
 
 def sha256_of(path: str) -> str:
+    """The SHA-256 of a file's bytes; of a folder (an Arrow dataset saved with
+    `save_to_disk`), of each of its files' names and digests, in name order."""
     digest = hashlib.sha256()
+    if Path(path).is_dir():
+        for item in sorted(p for p in Path(path).rglob("*") if p.is_file()):
+            digest.update(f"{item.relative_to(path).as_posix()}\0{sha256_of(str(item))}\n".encode())
+        return digest.hexdigest()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)

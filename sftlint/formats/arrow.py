@@ -49,15 +49,24 @@ def _batches(files: list[str]) -> Iterator[Any]:
     import pyarrow as pa
 
     for file in files:
-        with pa.memory_map(file) as source:
-            try:
-                reader = pa.ipc.open_stream(source)
-            except pa.ArrowInvalid:
-                source.seek(0)
-                reader = pa.ipc.open_file(source)
-                yield from (reader.get_batch(i) for i in range(reader.num_record_batches))
-                continue
-            yield from reader
+        try:
+            yield from _file_batches(pa, file)
+        except (pa.ArrowException, OSError) as exc:  # truncated, corrupt, not Arrow at all
+            reason = " ".join(str(exc).split())
+            raise InputError(f"{file}: not a readable Arrow file ({reason}); save the dataset "
+                             "again with save_to_disk") from None
+
+
+def _file_batches(pa: Any, file: str) -> Iterator[Any]:
+    with pa.memory_map(file) as source:
+        try:
+            reader = pa.ipc.open_stream(source)
+        except pa.ArrowInvalid:
+            source.seek(0)
+            reader = pa.ipc.open_file(source)
+            yield from (reader.get_batch(i) for i in range(reader.num_record_batches))
+            return
+        yield from reader
 
 
 ARROW = Arrow()

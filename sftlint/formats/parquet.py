@@ -24,9 +24,13 @@ class Parquet(RowFormat):
             size = os.stat(path).st_size
             parquet = pq.ParquetFile(path)
         except OSError as exc:
-            raise InputError(unreadable_message(path, exc)) from exc
+            if exc.errno is not None:  # the file itself cannot be opened
+                raise InputError(unreadable_message(path, exc)) from exc
+            reason = " ".join(str(exc).split())  # pyarrow's own OSError: a broken footer
+            raise InputError(f"{path}: not a readable Parquet file ({reason})") from None
         except Exception as exc:  # pyarrow's ArrowInvalid: not a Parquet file
-            raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+            reason = " ".join(str(exc).split())
+            raise InputError(f"{path}: not a readable Parquet file ({reason})") from None
         facts = SourceFacts(path=display, size=size)
         batches = parquet.iter_batches(batch_size=BATCH_ROWS)
         return facts, row_records(facts, table_rows(batches), accept_lists)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from urllib.parse import quote
 
 from sftlint import __version__
 from sftlint.findings import Finding
@@ -13,6 +15,14 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning"}
 
 
+def artifact_uri(path: str) -> str:
+    """A finding's path as SARIF's URI reference (§3.10): percent-encoded, so a space, a
+    "%" or a Chinese file name stays one valid URI and "a:b.jsonl" is no URI scheme; an
+    absolute path (outside the project) a file: URI."""
+    posix = path.replace("\\", "/")
+    if os.path.isabs(path):
+        return "file://" + quote(posix if posix.startswith("/") else "/" + posix)
+    return quote(posix)
 def sarif_log(findings: list[Finding]) -> dict[str, object]:
     rules = list(all_rules())
     index = {r.code: i for i, r in enumerate(rules)}
@@ -27,7 +37,7 @@ def sarif_log(findings: list[Finding]) -> dict[str, object]:
     } for r in rules]
     results = []
     for f in findings:
-        location: dict[str, object] = {"artifactLocation": {"uri": f.path.replace("\\", "/")}}
+        location: dict[str, object] = {"artifactLocation": {"uri": artifact_uri(f.path)}}
         if f.line is not None:
             region: dict[str, int] = {"startLine": f.line}
             if f.column is not None:
