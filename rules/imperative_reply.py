@@ -320,10 +320,10 @@ _ENGLISH = re.compile(
     # a sentence that opens with an order to change a habit or a feeling
     r"|(?:^|(?<=[.!?]\s)|(?<=\n)|" + _ITEM_START + r")(?:Just\s+)?(?:Stop|Quit|Snap\s+out\s+of|Get\s+over|Get\s+out\s+of\s+the\s+house|"
     r"Cut\s+(?:down|back|out)|Drink\s+(?:more|less)|Eat\s+(?:more|less)|Throw\s+(?:those|that|it|them)|"
-    r"Accept\s+(?:it|that)|Move\s+on|Remember\s+to|Make\s+sure|Hand\s+(?:over|it|them|me))\b"
+    r"Accept\s+(?:it|that)|Move\s+on|Hand\s+(?:over|it|them|me))\b"
     # …or with a verb of doing and its object (Take your pills now. Turn the telly off.),
     # not a well-wish (Take care, Sleep tight, Get well soon, Have a lovely day)
-    r"|(?:(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))(?:Now\s+|Right,?\s+|So\s+)?|(?<=[,;]\s)so\s+)(?:Take|Turn|Put|Go|Get|Eat|Drink|Call|Sit|Stand|Lie|Open|Close|Unplug|"
+    r"|(?:(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))(?:Now\s+|Right,?\s+)?|(?<=[,;]\s)so\s+)(?:Take|Turn|Put|Go|Get|Eat|Drink|Call|Sit|Stand|Lie|Open|Close|Unplug|"
     r"Lock|Throw|Stay|Keep|Wear|Bring|Give|Leave|Switch|Hang|Pick|Finish|Tell|Ring|See|Use|Delete|Dry|"
     r"Change|Let)\s+"
     r"(?!care\b|it\s+easy\b|it\s+up\b|well\b|better\b|a\s+look\b|your\s+time\b|a\s+moment\b|heart\b|comfort\b|"
