@@ -256,6 +256,8 @@ def train(data: tuple[str, ...], model: str | None, output: str | None, overwrit
                            batch_size=batch_size, lora_r=lora_r, seed=seed, method=method,
                            beta=beta, loss_type=loss_type, dry_run=dry_run, overwrite=overwrite)
     gate = run_gate(_load(config_file), request, progress=progress_printer())
+    for warning in gate.check.warnings:  # e.g. a broken link skipped in a folder
+        click.echo(f"sftlint: warning: {warning}", err=True)
     if not gate.passed:
         result = gate.check
         emit(TextReporter(sys.stderr), Summary(result.files, result.records, result.findings,

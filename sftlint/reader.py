@@ -130,6 +130,11 @@ def unreadable_reason(path: str, exc: OSError) -> str:
     return f"cannot read ({exc.strerror or exc})"
 
 
+def one_line(exc: BaseException) -> str:
+    """A library's error message on one line (pyarrow's end in a newline)."""
+    return " ".join(str(exc).split())
+
+
 def unreadable_message(path: str, exc: OSError) -> str:
     """A one-line error for a path that cannot be opened: what is wrong and what to do."""
     reason = unreadable_reason(path, exc)

@@ -306,6 +306,16 @@ def test_several_files_are_gated_as_the_one_dataset_they_train(tiny_model: Path,
     assert code == 2 and "a.jsonl is named twice" in one_line_error(err)
 
 
+def test_what_a_folder_holds_that_cannot_be_read_is_said(tiny_model: Path, in_tmp: Path) -> None:
+    """A broken link in a data folder is neither checked nor trained: train says so."""
+    (in_tmp / "data").mkdir()
+    (in_tmp / "data" / "a.jsonl").write_bytes(jsonl(RECORDS))
+    (in_tmp / "data" / "gone.jsonl").symlink_to(in_tmp / "missing.jsonl")
+    code, out, err = run(["train", "data", "--model", str(tiny_model), "--dry-run"])
+    assert code == 0, err
+    assert "sftlint: warning: " in err and "gone.jsonl" in err
+
+
 def test_an_arrow_dataset_trains_and_its_receipt_hashes_its_files(tiny_model: Path,
                                                                    in_tmp: Path) -> None:
     datasets = pytest.importorskip("datasets")

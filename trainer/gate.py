@@ -217,13 +217,14 @@ def gate_rules(config: Config, method: str = "sft") -> list[type[Rule]]:
     return rules + [r for r in select_rules(forced, config.ignore) if r not in rules]
 
 
-def training_set(targets: list[str], exclude: list[str]) -> Dataset:
+def training_set(targets: list[str], exclude: list[str],
+                 warnings: list[str] | None = None) -> Dataset:
     """Every input `targets` name, as the one dataset training sees: the gate's dataset rules
     (duplicates, counts, balance) must judge the records together, as they are trained. A
     file named twice would be trained twice, so it is refused."""
     files: list[str] = []
     seen: dict[str, str] = {}
-    for dataset in collect_datasets(targets, exclude):
+    for dataset in collect_datasets(targets, exclude, warnings):
         for path in dataset.files:
             real = os.path.realpath(path)
             if real in seen:
@@ -269,12 +270,14 @@ def run_gate(config: Config, request: TrainRequest,
     if not request.dry_run:
         check_output(settings.output, request.overwrite)
     targets = list(request.data) or [config.resolve(p) for p in config.paths]
-    dataset = training_set(targets, config.exclude)
+    skipped: list[str] = []  # what a folder holds that cannot be read: neither checked nor trained
+    dataset = training_set(targets, config.exclude, skipped)
     files = hash_data(dataset.files)  # before the checks: the receipt names these
     gate_config = config.model_copy(update={"tokens": TokensConfig(
         tokenizer=tokenizer_dir, max_length=config.tokens.max_length)})
     result = Linter(gate_config, gate_rules(config, settings.method)).check_datasets(
         [dataset], {}, progress)
+    result.warnings = skipped
     # the user's reviewed decisions count as in `check`; a baseline never opens the gate
     result.findings = filter_findings(result.findings, config).findings
     gate = Gate(settings, tokenizer_dir, result, files)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sftlint.formats.rows import RowFormat, row_records, table_rows
-from sftlint.reader import InputError, RawRecord, SourceFacts
+from sftlint.reader import InputError, RawRecord, SourceFacts, one_line
 
 
 class Arrow(RowFormat):
@@ -52,9 +52,8 @@ def _batches(files: list[str]) -> Iterator[Any]:
         try:
             yield from _file_batches(pa, file)
         except (pa.ArrowException, OSError) as exc:  # truncated, corrupt, not Arrow at all
-            reason = " ".join(str(exc).split())
-            raise InputError(f"{file}: not a readable Arrow file ({reason}); save the dataset "
-                             "again with save_to_disk") from None
+            raise InputError(f"{file}: not a readable Arrow file ({one_line(exc)}); save the "
+                             "dataset again with save_to_disk") from None
 
 
 def _file_batches(pa: Any, file: str) -> Iterator[Any]:

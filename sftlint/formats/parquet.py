@@ -6,7 +6,13 @@ import os
 from collections.abc import Iterator
 
 from sftlint.formats.rows import BATCH_ROWS, RowFormat, row_records, table_rows
-from sftlint.reader import InputError, RawRecord, SourceFacts, unreadable_message
+from sftlint.reader import (
+    InputError,
+    RawRecord,
+    SourceFacts,
+    one_line,
+    unreadable_message,
+)
 
 
 class Parquet(RowFormat):
@@ -23,14 +29,10 @@ class Parquet(RowFormat):
         try:
             size = os.stat(path).st_size
             parquet = pq.ParquetFile(path)
-        except OSError as exc:
-            if exc.errno is not None:  # the file itself cannot be opened
+        except Exception as exc:  # pyarrow's ArrowInvalid, or its OSError for a broken footer
+            if isinstance(exc, OSError) and exc.errno is not None:  # the file cannot be opened
                 raise InputError(unreadable_message(path, exc)) from exc
-            reason = " ".join(str(exc).split())  # pyarrow's own OSError: a broken footer
-            raise InputError(f"{path}: not a readable Parquet file ({reason})") from None
-        except Exception as exc:  # pyarrow's ArrowInvalid: not a Parquet file
-            reason = " ".join(str(exc).split())
-            raise InputError(f"{path}: not a readable Parquet file ({reason})") from None
+            raise InputError(f"{path}: not a readable Parquet file ({one_line(exc)})") from None
         facts = SourceFacts(path=display, size=size)
         batches = parquet.iter_batches(batch_size=BATCH_ROWS)
         return facts, row_records(facts, table_rows(batches), accept_lists)
