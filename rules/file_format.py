@@ -126,10 +126,13 @@ class InvalidUtf8(FileRule):
 
 
 class CrlfLineEnding(FileRule):
-    """Lines end with `\\r\\n` (Windows line endings).
+    """Lines end with `\\r\\n` (Windows line endings) or a lone `\\r` (classic Mac OS).
 
     ## What it does
-    Flags a file with CRLF line endings, once, with the number of such lines.
+    Flags a file with CRLF line endings, once, with the number of such lines; and, in a
+    second finding, records that end with a lone `\\r` (no `\\n`), so that several records
+    stand on one line (which F006 also reports). A `\\r` inside a record that parses is
+    whitespace between JSON tokens and is not flagged.
 
     ## Why it matters for training
     Tools that split on `\\n` leave a `\\r` at the end of every record; some parsers
@@ -146,7 +149,8 @@ class CrlfLineEnding(FileRule):
     ```
 
     ## Fix safety
-    Safe: each `\\r\\n` becomes `\\n`.
+    Safe: each `\\r\\n` becomes `\\n`, and each lone `\\r` that ends a record becomes `\\n`
+    (only where every piece between them parses as a record).
     """
 
     code = "F004"
@@ -161,6 +165,14 @@ class CrlfLineEnding(FileRule):
                 facts.path, first, None,
                 f"{len(facts.crlf)} line(s) end with CRLF, first at line {first}",
                 edits=tuple(Edit(offset, offset + 1, b"") for _, offset in facts.crlf))
+        if facts.lone_cr:
+            first = facts.lone_cr[0][0]
+            yield self.finding(
+                facts.path, first, None,
+                f"{len(facts.lone_cr)} record(s) end with a lone CR (classic Mac OS line "
+                f"endings), first on line {first}: the records between them read as one "
+                "line",
+                edits=tuple(Edit(offset, offset + 1, b"\n") for _, offset in facts.lone_cr))
 
 
 class BlankLine(FileRule):

@@ -49,6 +49,8 @@ class SourceFacts:
     # (line, byte offset of the end of the file) when the last line has no "\n"
     unterminated_last_line: tuple[int, int] | None = None
     crlf: list[tuple[int, int]] = field(default_factory=list)  # (line, offset of "\r")
+    # (line, offset of "\r") of a lone "\r" that ends a record (classic Mac OS line endings)
+    lone_cr: list[tuple[int, int]] = field(default_factory=list)
     blank: list[tuple[int, int, int]] = field(default_factory=list)  # (line, start, end incl. "\n")
     # (line, character column, byte column, raw) of the first byte that is not UTF-8
     undecodable: list[tuple[int, int, int, bytes]] = field(default_factory=list)
@@ -369,10 +371,14 @@ def read_jsonl(
             facts.unterminated_last_line = (line, end)
         else:
             line_end, next_pos = nl, nl + 1
-        if line_end > pos and data[line_end - 1] == 13:  # "\r", left out of the copy below
-            line_end -= 1
-            facts.crlf.append((line, line_end))
         raw = data[pos:line_end]
+        if raw.endswith(b"\r"):  # left out of the record's copy
+            raw = raw[:-1]
+            line_end -= 1
+            if nl == -1 and b"\r" in raw:  # "…}\r…}\r" at the end: a lone CR, not CRLF
+                facts.lone_cr.append((line, line_end))
+            else:
+                facts.crlf.append((line, line_end))
         if next_pos - released >= RELEASE_BYTES:
             release_pages(data, released, next_pos)  # `raw` is a copy; the mapping can go
             released = next_pos
@@ -383,6 +389,8 @@ def read_jsonl(
                 value = loads(raw)
             except orjson.JSONDecodeError:
                 _record_bad_line(facts, line, raw)
+                if b"\r" in raw:
+                    _find_lone_cr(facts, line, pos, raw)
             else:
                 if type(value) is dict or (accept_lists and type(value) is list):
                     if raw[0] in _WHITESPACE:  # an indented line: the record starts later
@@ -402,6 +410,26 @@ def read_jsonl(
     facts.lines = line - first_line
     facts.records = len(records)
     return facts, records
+
+
+def _find_lone_cr(facts: SourceFacts, line: int, pos: int, raw: bytes) -> None:
+    """A line that does not parse and holds a "\r" between whole records ({…}\r{…}): the
+    "\r"s are line endings. A raw "\r" cannot stand in a JSON string, so in a record that
+    parses it is whitespace between tokens, and is left alone."""
+    pieces = raw.split(b"\r")
+    for piece in pieces:
+        if piece and not piece.isspace():
+            try:
+                value = orjson.loads(piece)
+            except orjson.JSONDecodeError:
+                return
+            if type(value) is not dict and type(value) is not list:
+                return
+    offset = pos
+    for piece in pieces[:-1]:
+        offset += len(piece)
+        facts.lone_cr.append((line, offset))
+        offset += 1
 
 
 def _record_bad_line(facts: SourceFacts, line: int, raw: bytes) -> None:

@@ -31,6 +31,7 @@ RECORD = ('{"messages": [{"role": "system", "content": "你是一位耐心的陪
           '{"role": "user", "content": "今天有点闷。"}, '
           '{"role": "assistant", "content": "闷的时候，想聊点什么吗？"}]}')
 RECORD2 = RECORD.replace("今天有点闷。", "下雨了。")
+RECORD3 = RECORD.replace("今天有点闷。", "腿有点疼。")
 needs_proc = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc (Linux)")
 
 
@@ -99,6 +100,10 @@ def folder(tmp_path: Path) -> Path:
     pytest.param("\ufeff\r\n" + RECORD.replace("闷。", "闷。  ") + "\r\n \t\r\n",
                  RECORD + "\n", id="bom-blank-first-line-untrimmed-crlf-blank-last"),
     pytest.param(RECORD + "\r", RECORD + "\n", id="lone-cr-at-end"),
+    pytest.param(RECORD + "\r" + RECORD2 + "\r", RECORD + "\n" + RECORD2 + "\n",
+                 id="classic-mac-lone-cr-lines"),
+    pytest.param(RECORD + "\r" + RECORD2 + "\n" + RECORD3, RECORD + "\n" + RECORD2 + "\n"
+                 + RECORD3 + "\n", id="lone-cr-mixed-with-lf"),
 ])
 def test_one_fix_reaches_the_fixed_point(broken: str, fixed: str, in_tmp: Path) -> None:
     path = in_tmp / "d.jsonl"
@@ -110,6 +115,23 @@ def test_one_fix_reaches_the_fixed_point(broken: str, fixed: str, in_tmp: Path) 
     run(["check", "d.jsonl", "--fix"])
     assert path.read_bytes() == fixed.encode()
     assert not temps(in_tmp)
+
+
+def test_a_cr_inside_a_record_is_whitespace_and_left_alone(in_tmp: Path) -> None:
+    """A raw CR between the tokens of a record that parses is not a line ending: turning it
+    into LF would break the record in two."""
+    inner = RECORD.replace("[{", "[\r{", 1)
+    path = in_tmp / "d.jsonl"
+    path.write_bytes((inner + "\n").encode())
+    code, out, _ = run(["check", "d.jsonl", "--select", "F", "--fix"])
+    assert path.read_bytes() == (inner + "\n").encode() and code == 0, out
+
+
+def test_lone_cr_records_are_reported_as_such(in_tmp: Path) -> None:
+    (in_tmp / "d.jsonl").write_bytes((RECORD + "\r" + RECORD2 + "\r\n").encode())
+    code, out, _ = run(["check", "d.jsonl", "--select", "F"])
+    assert code == 1
+    assert "F004" in out and "1 record(s) end with a lone CR" in out and "CRLF" in out, out
 
 
 def test_overlapping_edits_keep_the_longer_one() -> None:

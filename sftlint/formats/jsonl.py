@@ -101,6 +101,7 @@ class JsonLines(JsonText):
         merged = parts[0]
         for part in parts[1:]:
             merged.crlf += part.crlf
+            merged.lone_cr += part.lone_cr
             merged.blank += part.blank
             merged.undecodable += part.undecodable
             merged.json_errors += part.json_errors
