@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+import html
 import math
-from html import escape
 
 import numpy as np
 
@@ -18,6 +18,18 @@ from sftlint.stats import (
     KindStats,
     RuleFindings,
 )
+
+# Control characters are not allowed raw in HTML (a browser drops or replaces them): each is
+# shown as what it is, C0 and DEL as their Unicode control pictures, C1 as a \x escape.
+_VISIBLE_CONTROLS = {c: chr(0x2400 + c) for c in range(32) if chr(c) not in "\t\n"}
+_VISIBLE_CONTROLS[0x7F] = "\u2421"
+_VISIBLE_CONTROLS.update({c: f"\\x{c:02x}" for c in range(0x80, 0xA0)})
+
+
+def escape(text: str) -> str:
+    """`text` for HTML: markup characters escaped, control characters made visible."""
+    return html.escape(text).translate(_VISIBLE_CONTROLS)
+
 
 W = 1100  # the width of every chart's viewBox; charts scale to the page width
 SEVERITY_COLOR = {"error": "#cf222e", "warning": "#bf8700"}

@@ -215,3 +215,16 @@ def test_tool_calls_reasoning_and_pairs_get_their_sections(in_tmp: Path) -> None
     # Replies: the answer after the tool result, the chosen reply and the cat; one reasons.
     assert '<p id="reasoning-share"><b>33.3%</b>' in page and 'id="pair-similarity"' in page
     assert re.search(r'<table id="media"><tr><td>image</td><td class="num">1</td>', page)
+
+
+def test_control_characters_in_the_data_are_shown_not_written_raw(in_tmp: Path) -> None:
+    """Raw control characters are not allowed in HTML; the report shows each as a visible
+    symbol (a browser would drop a NUL, and a C1 character is a parse error)."""
+    (in_tmp / "sftlint.toml").write_text(CONFIG, encoding="utf-8")
+    record = chat("睡不着\x00。", "你应该早点睡\x07，别熬夜\x85。", category="sleep")
+    (in_tmp / "data.jsonl").write_bytes(jsonl([record]))
+    page = CliRunner().invoke(cli, ["check", "--config", "sftlint.toml", "data.jsonl",
+                                    "--select", "A001", "--format", "html"]).stdout
+    assert 'id="rule-A001"' in page
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", page)
+    assert "\u2407" in page and "\\x85" in page
