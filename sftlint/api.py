@@ -196,6 +196,8 @@ def check(data: Any = None, *, config: ConfigLike = None,
         result = linter.check_records(data, name)
     else:
         targets = paths or [cfg.resolve(p) for p in cfg.paths]
+        if fix:
+            _refuse_to_fix_streams(targets)
         result = linter.check(targets, progress=progress)
     report = CheckReport([], Summary(0, 0, []), warnings=result.warnings)
     fixed = 0
@@ -221,6 +223,19 @@ def _codes(codes: str | Iterable[str]) -> list[str]:
     if isinstance(codes, str):
         return [c.strip() for c in codes.split(",") if c.strip()]
     return list(codes)
+
+
+def _refuse_to_fix_streams(targets: list[str]) -> None:
+    """`--fix` rewrites the files it was given; /dev/stdin or /proc/self/fd/0 name a stream,
+    and fixing the file that happens to stand behind it would surprise."""
+    from sftlint.config import ConfigError
+
+    for target in targets:
+        absolute = os.path.abspath(target)
+        if absolute.startswith(("/dev/", "/proc/")):
+            raise ConfigError(f"{target}: --fix rewrites data files in place, and this names "
+                              "a stream or a device; pass the data file's own path, or check "
+                              "without --fix")
 
 
 def _fix_or_preview(linter: Linter, result: Any, targets: list[str], report: CheckReport,

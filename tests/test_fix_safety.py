@@ -152,6 +152,19 @@ def test_fix_leaves_what_per_file_ignores_and_exceptions_hide(in_tmp: Path) -> N
     assert run(["check", "legacy.jsonl", "--diff"])[0] == 0
 
 
+def test_fix_refuses_a_stream_and_leaves_the_file_behind_it(in_tmp: Path) -> None:
+    """`--fix /dev/stdin < d.jsonl` names a stream: rewriting d.jsonl behind it would be a
+    surprise, so it is a usage error (the installed command, a real redirect)."""
+    path = in_tmp / "d.jsonl"
+    path.write_bytes((RECORD + "\r\n").encode())
+    with open(path, "rb") as stdin:
+        done = subprocess.run([SFTLINT, "check", "--fix", "/dev/stdin"], stdin=stdin,
+                              capture_output=True, text=True, cwd=in_tmp)
+    assert done.returncode == 2 and "/dev/stdin: --fix rewrites" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert path.read_bytes() == (RECORD + "\r\n").encode()
+
+
 def test_fix_through_a_symlink_fixes_its_target(in_tmp: Path) -> None:
     (in_tmp / "real").mkdir()
     target = in_tmp / "real" / "d.jsonl"
