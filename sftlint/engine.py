@@ -318,11 +318,20 @@ def _lint_chunk(task: tuple[str, str, int, int, int, Shape]
     return _WORKER_LINTER.lint_range(*task, data=_WORKER_DATA)
 
 
-def iter_records(path: str, config: Config) -> Iterator[Record]:
-    """Every record of one input, normalized (for the trainer and stats)."""
+def iter_records(path: str, config: Config, lost: list[str] | None = None
+                 ) -> Iterator[Record]:
+    """Every record of one input, normalized (for the trainer and stats). `lost` is told,
+    in one line, of the lines that hold no record (invalid JSON or UTF-8, not an object):
+    what a gate whose config ignores F003, F006 or F007 lets through without a word."""
     builder = RecordBuilder(config)
     display = display_path(path)
-    _, raws = format_for(path).read(path, display, builder.accept_lists)
+    facts, raws = format_for(path).read(path, display, builder.accept_lists)
+    if lost is not None:
+        unread = sorted(line for line, *_ in (*facts.undecodable, *facts.json_errors,
+                                              *facts.non_objects))
+        if unread:
+            lost.append(f"{display}: {len(unread)} line(s) hold no record (invalid JSON or "
+                        f"UTF-8, or not an object; first: line {unread[0]}) and are not used")
     it = iter(raws)
     first = next(it, None)
     if first is None:

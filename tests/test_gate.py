@@ -316,6 +316,17 @@ def test_what_a_folder_holds_that_cannot_be_read_is_said(tiny_model: Path, in_tm
     assert "sftlint: warning: " in err and "gone.jsonl" in err
 
 
+def test_lines_an_ignored_f006_lets_through_are_said(tiny_model: Path, in_tmp: Path) -> None:
+    """With F006 ignored the gate passes a line that is not JSON; it holds no record, so it
+    is not trained, and train says so (before, only the receipt's counts showed it)."""
+    (in_tmp / "a.jsonl").write_bytes(jsonl(RECORDS) + b'{"messages": [\n')
+    (in_tmp / "sftlint.toml").write_text('ignore = ["F006"]\n')
+    code, out, err = run(["train", "a.jsonl", "--model", str(tiny_model), "--dry-run"])
+    assert code == 0, err
+    assert (f"sftlint: warning: a.jsonl: 1 line(s) hold no record (invalid JSON or UTF-8, or "
+            f"not an object; first: line {len(RECORDS) + 1}) and are not used") in err
+
+
 def test_an_arrow_dataset_trains_and_its_receipt_hashes_its_files(tiny_model: Path,
                                                                    in_tmp: Path) -> None:
     datasets = pytest.importorskip("datasets")

@@ -286,7 +286,7 @@ def run_gate(config: Config, request: TrainRequest,
     gate.tokenizer = load_tokenizer(tokenizer_dir)
     counts: Counter[str] = Counter()
     for data_file in files:
-        for record in iter_records(data_file.path, config):
+        for record in iter_records(data_file.path, config, gate.check.warnings):
             gate.records.append(record)
             gate.encoded.append(_encode(gate.tokenizer, record, settings))
             counts[data_file.path] += 1
