@@ -327,8 +327,8 @@ def iter_records(path: str, config: Config, lost: list[str] | None = None
     display = display_path(path)
     facts, raws = format_for(path).read(path, display, builder.accept_lists)
     if lost is not None:
-        unread = sorted(line for line, *_ in (*facts.undecodable, *facts.json_errors,
-                                              *facts.non_objects))
+        unread = sorted([e[0] for e in facts.undecodable] + [e[0] for e in facts.json_errors]
+                        + [e[0] for e in facts.non_objects])
         if unread:
             lost.append(f"{display}: {len(unread)} line(s) hold no record (invalid JSON or "
                         f"UTF-8, or not an object; first: line {unread[0]}) and are not used")
