@@ -4,6 +4,7 @@ share, and the sentence, clause and quotation around a position in a text."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -175,8 +176,8 @@ class NgramScorer:
     column of texts at once with numpy: `bias + sum(weight of each distinct n-gram) /
     sqrt(number of occurrences)`, the n-grams being `char_ngrams(text, n)`."""
 
-    def __init__(self, n: int, bias: float, threshold: float, chars: list[int],
-                 keys: list[int], weights: list[float]) -> None:
+    def __init__(self, n: int, bias: float, threshold: float, chars: Sequence[int],
+                 keys: Sequence[int], weights: Sequence[float]) -> None:
         """`chars`: the code points the weighted n-grams hold, sorted; `keys`: each weighted
         n-gram as one integer, sorted: its characters' ranks in `chars` as digits in base
         len(chars) + 1 (the last rank stands for any other character, which no weighted
@@ -189,7 +190,7 @@ class NgramScorer:
         self.base = len(chars) + 1
         self.offsets = [sum(self.base ** j for j in range(1, k)) for k in range(1, n + 1)]
         # code point -> rank, by indexing (a code point past the table is "any other")
-        self.ranks = np.full(chars[-1] + 2 if chars else 1, len(chars), dtype=np.int64)
+        self.ranks = np.full(int(chars[-1]) + 2 if len(chars) else 1, len(chars), dtype=np.int64)
         self.ranks[self.chars] = np.arange(len(chars))
         self.keys = np.array(keys, dtype=np.int64)
         self.weights = np.array(weights, dtype=np.float64)
@@ -249,15 +250,41 @@ class NgramScorer:
         return [score >= self.threshold for score in self.scores(texts)]
 
 
+    # The weights file stores each array as base64 of its little-endian bytes: loading is
+    # a decode, not the parse of some 100,000 numbers.
+    _ARRAYS = (("chars", "<u4"), ("keys", "<i8"), ("weights", "<f8"))
+
+    def to_table(self) -> dict[str, object]:
+        """The scorer as stored in the weights file (`from_table` reads it back)."""
+        import base64
+
+        table: dict[str, object] = {"n": self.n, "bias": self.bias, "threshold": self.threshold}
+        for name, dtype in self._ARRAYS:
+            table[name] = base64.b64encode(getattr(self, name).astype(dtype).tobytes()).decode()
+        return table
+
+    @classmethod
+    def from_table(cls, table: dict[str, Any]) -> NgramScorer:
+        import base64
+
+        import numpy as np
+
+        arrays = [np.frombuffer(base64.b64decode(table[name]), dtype=dtype)
+                  for name, dtype in cls._ARRAYS]
+        return cls(table["n"], table["bias"], table["threshold"], *arrays)
+
+
 @cache
-def load_scorer(code: str) -> NgramScorer:
-    """The scorer of rule `code`, from the weights file (loaded once per process: it is
-    read-only data, like the rules' compiled patterns)."""
+def _weights_tables() -> dict[str, Any]:
     import orjson
 
     from sftlint import rules
 
-    path = Path(rules.__file__).parent / WEIGHTS_FILE
-    table = orjson.loads(path.read_bytes())[code]  # keyed when written: nothing to compute
-    return NgramScorer(table["n"], table["bias"], table["threshold"], table["chars"],
-                       table["keys"], table["weights"])
+    return orjson.loads((Path(rules.__file__).parent / WEIGHTS_FILE).read_bytes())
+
+
+@cache
+def load_scorer(code: str) -> NgramScorer:
+    """The scorer of rule `code`, from the weights file (read once per process: it is
+    read-only data, like the rules' compiled patterns)."""
+    return NgramScorer.from_table(_weights_tables()[code])

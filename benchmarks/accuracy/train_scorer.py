@@ -38,6 +38,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 OUT = REPO / "rules" / "ngram_weights.json"
+GRAMS = Path(__file__).resolve().parent / "scorer_grams.json"  # the same weights, for people
 SEED = 20261123
 FOLDS = 5
 REPEATS = 3
@@ -247,17 +248,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         from sftlint.chinese import NgramScorer
 
-        table = {}
+        table, grams = {}, {}
         for code, (w, b, t) in written.items():
             names = sorted(w)
             scorer = NgramScorer.from_weights(TASKS[code][3], round(b, 4), round(t, 2),
                                               {g: round(w[g], 3) for g in names})
-            # keyed here, so loading computes nothing; `grams` is for people reading weights
-            table[code] = {"n": scorer.n, "bias": scorer.bias, "threshold": scorer.threshold,
-                           "chars": scorer.chars.tolist(), "keys": scorer.keys.tolist(),
-                           "weights": scorer.weights.tolist(),
-                           "grams": {g: round(w[g], 3) for g in names}}
-        OUT.write_text(json.dumps(table, ensure_ascii=False) + "\n", encoding="utf-8")
+            table[code] = scorer.to_table()  # keyed here, so loading computes nothing
+            grams[code] = {g: round(w[g], 3) for g in names}
+        OUT.write_text(json.dumps(table) + "\n", encoding="utf-8")
+        GRAMS.write_text(json.dumps(grams, ensure_ascii=False, indent=0) + "\n",
+                         encoding="utf-8")
         print(f"wrote {OUT.relative_to(REPO)}: " + ", ".join(
             f"{c} {len(w)} n-grams, threshold {t:.2f}" for c, (w, _, t) in written.items()))
     return 0
