@@ -4,10 +4,12 @@ share, and the sentence, clause and quotation around a position in a text."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -176,8 +178,8 @@ class NgramScorer:
     column of texts at once with numpy: `bias + sum(weight of each distinct n-gram) /
     sqrt(number of occurrences)`, the n-grams being `char_ngrams(text, n)`."""
 
-    def __init__(self, n: int, bias: float, threshold: float, chars: Sequence[int],
-                 keys: Sequence[int], weights: Sequence[float]) -> None:
+    def __init__(self, n: int, bias: float, threshold: float, chars: ArrayLike,
+                 keys: ArrayLike, weights: ArrayLike) -> None:
         """`chars`: the code points the weighted n-grams hold, sorted; `keys`: each weighted
         n-gram as one integer, sorted: its characters' ranks in `chars` as digits in base
         len(chars) + 1 (the last rank stands for any other character, which no weighted
@@ -186,14 +188,15 @@ class NgramScorer:
         import numpy as np
 
         self.n, self.bias, self.threshold = n, bias, threshold
-        self.chars = np.array(chars, dtype=np.uint32)
-        self.base = len(chars) + 1
+        self.chars = np.asarray(chars, dtype=np.uint32)
+        self.base = len(self.chars) + 1
         self.offsets = [sum(self.base ** j for j in range(1, k)) for k in range(1, n + 1)]
         # code point -> rank, by indexing (a code point past the table is "any other")
-        self.ranks = np.full(int(chars[-1]) + 2 if len(chars) else 1, len(chars), dtype=np.int64)
-        self.ranks[self.chars] = np.arange(len(chars))
-        self.keys = np.array(keys, dtype=np.int64)
-        self.weights = np.array(weights, dtype=np.float64)
+        known = len(self.chars)
+        self.ranks = np.full(int(self.chars[-1]) + 2 if known else 1, known, dtype=np.int64)
+        self.ranks[self.chars] = np.arange(known)
+        self.keys = np.asarray(keys, dtype=np.int64)
+        self.weights = np.asarray(weights, dtype=np.float64)
 
     @classmethod
     def from_weights(cls, n: int, bias: float, threshold: float,
@@ -269,9 +272,9 @@ class NgramScorer:
 
         import numpy as np
 
-        arrays = [np.frombuffer(base64.b64decode(table[name]), dtype=dtype)
-                  for name, dtype in cls._ARRAYS]
-        return cls(table["n"], table["bias"], table["threshold"], *arrays)
+        chars, keys, weights = (np.frombuffer(base64.b64decode(table[name]), dtype=dtype)
+                                for name, dtype in cls._ARRAYS)
+        return cls(table["n"], table["bias"], table["threshold"], chars, keys, weights)
 
 
 @cache
