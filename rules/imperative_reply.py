@@ -45,7 +45,9 @@ _NOT_CAN = (r"(?:不能|不该|不应该|不应当|不可以)(?=总|老|一直|�
 _NOT_DIALECT_BIE = (rf"(?!意思|客气|紧|睇|看|提|(?:话|讲|说)(?![呢这那]|丧|傻|气话|自己)|"
                     rf"{_SOFTEN}*{_COMFORT})")
 _PROHIBIT = (rf"(?:毋通|(?<![约])莫(?=再|一天|[耍玩吃喝抽熬去碰管想搞乱信跟])|(?:别{_NOT_BIE}|不要(?!紧|脸|钱|说(?!这|那|傻|丧|气话|自己)))(?!{_SOFTEN}*{_COMFORT})"
-             rf"|不许|不准(?![确吧啊呢了的])|甭|{_NOT_CAN})")
+             rf"|不许|不准(?![确吧啊呢了的])|甭(?!提)|{_NOT_CAN})"
+             # "hard not to…" (别生气也难, 不心疼才怪): a statement, not a prohibition
+             r"(?![^，。！？,!?]{1,4}(?:也难|都难|才怪))")
 # What 要/需要 means as "must" after a subject; 您要是, 您要不要, 您要的, 要强 are not orders.
 _MUST = (r"(?:要|需要)(?!是|不|么|的|强|紧|求|说|我|看|好|什么|哪|多久|多少|几|保重|小心|注意身体|"
          r"被|得到|任何|帮助|帮忙|时间|相信|加油|开|快乐|高兴|幸福|记得|照顾好自己|好好的|健康|长寿)")
@@ -231,7 +233,7 @@ _FIXED = (
       "都不可以", "也不可以", "不想要", "敢不敢", "知道疼", "知道厉害", "知道怕", "知道难受", "句都不", "句也不", "句都没", "句也没", "耳根子", "现在！", "现在!", "马上！", "马上!",
       "立刻！", "立刻!", "我要是", "的事吗", "的事儿吗", "能改", "拜托", "拜託")),
     # English reproaches and rules laid down
-    (r"(?i:how many times have (?:we|i) (?:told|talked|said|asked)|what were you thinking|"
+    (r"(?i:how many times have (?:we|i) (?:told|talked|said|asked)|what were you thinking(?!\s+(?:about|of)\b)|"
      r"do you want (?:another|to end up)|not up for (?:debate|discussion)|non-negotiable|"
      r"(?:irresponsible|reckless) (?:of you|to)|it'?s (?:a bit |very |so |really )?(?:irresponsible|reckless)|"
      r"your own fault|you owe (?:her|him|them|me|everyone) an apology|don'?t you dare (?!apologi|say sorry|feel)|"
@@ -248,9 +250,9 @@ _FIXED = (
      r"one more \w+ and i(?:'m| will|'ll)|and you wonder why|that'?s on you|if you'?d listened|"
      r"shouldn'?t you be|isn'?t it (?:about )?time you|please (?:aim|make sure|ensure|try to|limit|avoid)|"
      r"it'?s important that you|let'?s not (?!worry)|(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next),\s+"
-     r"(?:stop|tell(?!\s+me)|change|throw|delete|lock|block)\b|you know better than|i'?ve told you (?:a |\w+ )?\w+ times|"
+     r"(?:stop|tell(?!\s+me)|change|throw|delete|lock|block)\b|you know better than(?!\s+(?:me|i|anyone|most|all)\b)|i'?ve told you (?:a |\w+ )?\w+ times|"
      r"the least you can do|you owe (?:them|her|him|me)|isn'?t a licen[cs]e to|(?:was|is) unacceptable|"
-     r"it'?s embarrassing|you never listen|what your problem is|i'?m disappointed|did you even|i wonder why|"
+     r"it'?s embarrassing|you never listen|what your problem is|i'?m disappointed(?!\s+for\b)|did you even|i wonder why|"
      r"money well spent|when exactly are you|i (?:do )?expect (?:it|you|this)|not going to sugarcoat|"
      r"that'?s your business|say this once more|you'?re (?:sixty|seventy|eighty|ninety)[\w-]*,? not|"
      r"(?:unkind|rude|mean|selfish|thoughtless|careless|naughty|foolish) of you\b(?! to (?:ask|think|call|check|say))|"
@@ -330,11 +332,14 @@ _ENGLISH = re.compile(
     r"need\s+to|have\s+to|ought\s+to|had\s+better)|'d\s+better)(?![\w'])"
     # not a guess (you must be Margaret's friend, you should be getting your results), an
     # exclamation (you should see / hear it, you have to laugh) or praise (be proud)
-    r"(?!\s+(?:laugh|admire|hand\s+it\s+to|hear|be\s+getting|be\s+hearing|be\s+\w+'s\b)"
+    r"(?!\s+(?:laugh|admire|hand\s+it\s+to|believe\s+it|hear|be\s+getting|be\s+hearing|be\s+\w+'s\b)"
     r"|\s+(?:\w+ly\s+)?(?:have(?!\s+(?:told|called|asked|listened|gone|taken|checked|said|phoned|rung|known|"
     r"thought|waited|stopped)\b)|see|be\s+(?:so\s+|very\s+|really\s+|quite\s+)?(?:proud|tired|exhausted|happy|"
     r"thrilled|excited|worried|lonely|hungry|cold|sad|relieved|glad|delighted|pleased|upset|"
-    r"missing|feeling|a\s|the\s|one\s)))"
+    r"missing|feeling|fuming|furious|gutted|heartbroken|chuffed|anxious|nervous|scared|bored|"
+    r"fed\s+up|over\s+the\s+moon|kidding|joking|a\s|the\s|one\s))"
+    # with must, a guess about a state or a memory (you must be dreading it, must remember when)
+    r"|(?<=must)\s+(?:be\s+\w+ing\b|remember(?!\s+to\b)))"
     r"|\bdon'?t\s+think\s+(?:like\s+that|that\s+way)\b|\bstop\s+(?:worrying|overthinking|feeling\s+sorry)\b"
     r"|\blisten\s+to\s+me\b|\bmake\s+sure\s+you\b|\bthat\s+kind\s+of\s+thinking\b"
     r"|\bnever\s+(?:give|let|tell|skip|think|sit|stay|go|eat|drink|open|sign|share|click|pay|send|buy|answer|drive)\b"
@@ -343,7 +348,7 @@ _ENGLISH = re.compile(
     r"so\s+negative|so\s+pessimistic))\b"
     r"|\byou\s+(?:can(?:'|no)?t|cannot)\s+(?:keep|go\s+on|just\s+(?:sit|stay|ignore|give)|let\s+(?:this|that|it)|"
     r"spend|live\s+like|ignore|skip|stop\s+taking)\b"
-    r"|\byou(?:'ve|\s+have)?\s+got\s+to\b|\byou\s+gotta\b|\bstop\s+thinking\b|\bI\s+want\s+you\s+to\s+(?!know|feel|have|remember|be\s+happy)"
+    r"|\byou(?:'ve|\s+have)?\s+got\s+to\b(?!\s+be\s+(?:kidding|joking))|\byou\s+gotta\b|\bstop\s+thinking\b|\bI\s+want\s+you\s+to\s+(?!know|feel|have|remember|be\s+happy)"
     r"|\bit'?s\s+(?:high\s+)?time\s+you\b|\byou'?d\s+best\b|\bdo\s+as\s+I\s+say\b"
     r"|\btry\s+harder\b|(?<!have to )\bcheer\s+up\b|\bno\s+more\s+\w+ing\b|\bpull\s+yourself\s+together\b"
     # a sentence that opens with an order to change a habit or a feeling

@@ -248,15 +248,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         from sftlint.chinese import NgramScorer
 
-        table, grams = {}, {}
+        table, readable = {}, {}
         for code, (w, b, t) in written.items():
             names = sorted(w)
             scorer = NgramScorer.from_weights(TASKS[code][3], round(b, 4), round(t, 2),
                                               {g: round(w[g], 3) for g in names})
             table[code] = scorer.to_table()  # keyed here, so loading computes nothing
-            grams[code] = {g: round(w[g], 3) for g in names}
+            readable[code] = {g: round(w[g], 3) for g in names}
         OUT.write_text(json.dumps(table) + "\n", encoding="utf-8")
-        GRAMS.write_text(json.dumps(grams, ensure_ascii=False, indent=0) + "\n",
+        GRAMS.write_text(json.dumps(readable, ensure_ascii=False, indent=0) + "\n",
                          encoding="utf-8")
         print(f"wrote {OUT.relative_to(REPO)}: " + ", ".join(
             f"{c} {len(w)} n-grams, threshold {t:.2f}" for c, (w, _, t) in written.items()))
