@@ -742,10 +742,13 @@ class ImperativeReply(RecordRule):
     - reported or echoed speech: 孩子们说您应该多出门？ / 您总觉得自己应该坚强 / 医生让您少吃盐 /
       "Your daughter said you should rest more?", and anything inside quotation marks;
     - 应该/该/得 meaning "probably" or "how…": 您应该累坏了吧, 您应该是想家了, 您该饿了吧,
-      您得多高兴啊, and 该…了 about the day's routine (您该吃药了);
+      您得多高兴啊, and 该…了 about the day's routine (您该吃药了); "must" as a guess ("You must
+      be fuming", "You must remember the winter of '63?"; "You must remember to…" is an order);
     - questions that ask (您觉得应该怎么办呢？, 您是不是该去医院看看了？), but not rhetorical ones
       (怎么能这么想呢) or orders with a tag (…，好吗？);
-    - idioms: 别看他嘴硬, 别提多高兴了, 别说是您, 不要说您了, 别人, 特别, 不要紧;
+    - idioms: 别看他嘴硬, 别提多高兴了, 甭提了, 别说是您, 不要说您了, 别人, 特别, 不要紧,
+      别生气也难 ("hard not to be angry"), "You've got to be kidding", "You'd better believe
+      it", "You know better than me" (praise), "I'm disappointed for you" (sympathy);
     - conditionals and permission: 要是累了就歇歇吧, 想哭就哭吧, 如果你需要任何帮助…;
       hedges (也许你需要…) and the rest of a suggestion (你可以尝试…，同时也要…);
     - first and third person: 我应该早点问您的, 我得查一查, 孩子们应该多陪陪您, 以前学校不准…,

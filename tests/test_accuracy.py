@@ -28,8 +28,8 @@ FLOORS = {
     "A002": (0.99, 0.99),
     "U003": (0.99, 0.99),
 }
-# Sets v2-v13, each written blind by another annotator: v2-v6, v12 and v13 were each the held-out
-# set once, v7-v11 were written for training (docs/accuracy.md has what each read gave). Now the
+# Sets v2-v17, each written blind by another annotator: v2-v6 and v12-v14 were each the held-out
+# set once, v7-v11 and v15-v17 were written for training (docs/accuracy.md has what each read gave). Now the
 # patterns are tuned on their misses and the scorers trained on them: fitted figures (A001,
 # A002, U003 precision / recall, docs/accuracy.md), each floor a little under its figure.
 SET_FLOORS = {
@@ -45,16 +45,20 @@ SET_FLOORS = {
     "v11": {"A001": (0.92, 0.70), "A002": (0.98, 0.93), "U003": (0.96, 0.80)},
     "v12": {"A001": (0.93, 0.72), "A002": (0.94, 0.90), "U003": (0.94, 0.87)},
     "v13": {"A001": (0.93, 0.91), "A002": (0.92, 0.93), "U003": (0.95, 0.89)},
+    "v14": {"A001": (0.94, 0.77), "A002": (0.94, 0.95), "U003": (0.96, 0.96)},
+    "v15": {"A001": (0.96, 0.66), "A002": (0.95, 0.96), "U003": (0.96, 0.92)},
+    "v16": {"A001": (0.90, 0.68), "A002": (0.96, 0.90), "U003": (0.98, 0.88)},
+    "v17": {"A001": (0.93, 0.75), "A002": (0.96, 0.87), "U003": (0.94, 0.94)},
 }
-# On the held-out set v14, written blind by two writers after v13 was folded in, never tuned
-# on, read once at the commit that added it: A001 0.935 / 0.760, A002 0.956 / 0.967, U003
-# 0.972 / 0.958 (A002 and U003 meet the goal of 0.95 / 0.95, A001 does not; the rules of the
-# commit before scored A001 0.939 / 0.745 on it). These floors keep a later change from
-# losing ground on text nobody tuned on.
+# On the held-out set v15h, written blind after v14 was folded in and v15-v17 were written to
+# train on, never tuned on, read once at the commit that added it: A001 0.937 / 0.747, A002
+# 0.964 / 0.964, U003 1.000 / 0.970 (A002 and U003 meet the goal of 0.95 / 0.95, A001 does
+# not; the rules of 05b2ccd, before round 10, scored A001 0.935 / 0.732 on it). These floors
+# keep a later change from losing ground on text nobody tuned on.
 HELDOUT_FLOORS = {
-    "A001": (0.92, 0.74),
-    "A002": (0.94, 0.95),
-    "U003": (0.95, 0.94),
+    "A001": (0.92, 0.73),
+    "A002": (0.95, 0.95),
+    "U003": (0.98, 0.95),
 }
 
 
