@@ -581,7 +581,9 @@ _MAX_CANDIDATES = 100
 
 # The learned back-up only reads turns that hold a mark an order needs in Chinese (the
 # listener, a modal or prohibition, a verb of doing at a clause start) or in English.
-_SCORER_GATE = re.compile(r"[你您咱别要得该请把赶快少多先]|\b(?:you|don'?t|stop|never)\b", re.IGNORECASE)
+# 少/多 mark an order (少吃点, 多出去走走), not a state or a question (少了点味道, 不少, 多少, 多了)
+_SCORER_GATE = re.compile(r"[你您侬咱别要得该请把赶快先]|(?<![不多至])[少多](?![了少数])"
+                          r"|\b(?:you|don'?t|stop|never)\b", re.IGNORECASE)
 
 
 def learned_lecture(text: str, cleared: list[tuple[int, int]] | None = None) -> bool:
