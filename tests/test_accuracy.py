@@ -28,10 +28,11 @@ FLOORS = {
     "A002": (0.99, 0.99),
     "U003": (0.99, 0.99),
 }
-# Sets v2-v17, each written blind by another annotator: v2-v6 and v12-v14 were each the held-out
-# set once, v7-v11 and v15-v17 were written for training (docs/accuracy.md has what each read gave). Now the
-# patterns are tuned on their misses and the scorers trained on them: fitted figures (A001,
-# A002, U003 precision / recall, docs/accuracy.md), each floor a little under its figure.
+# Sets v2-v17, each written blind by another annotator: v2-v6 and v12-v14 were each the
+# held-out set once, v7-v11 and v15-v17 were written for training (docs/accuracy.md has what
+# each read gave). Now the patterns are tuned on their misses and the scorers trained on them:
+# fitted figures (A001, A002, U003 precision / recall, docs/accuracy.md), each floor a little
+# under its figure.
 SET_FLOORS = {
     "v2": {"A001": (0.94, 0.85), "A002": (0.96, 0.96), "U003": (0.98, 0.98)},
     "v3": {"A001": (0.95, 0.79), "A002": (0.96, 0.97), "U003": (0.97, 0.98)},
