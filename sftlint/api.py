@@ -225,16 +225,19 @@ def _codes(codes: str | Iterable[str]) -> list[str]:
     return list(codes)
 
 
+_STREAMS = ("/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/")
+
+
 def _refuse_to_fix_streams(targets: list[str]) -> None:
     """`--fix` rewrites the files it was given; /dev/stdin or /proc/self/fd/0 name a stream,
-    and fixing the file that happens to stand behind it would surprise."""
+    and fixing the file that happens to stand behind it would surprise. (A file in /dev/shm
+    is a file; a device is refused by the reader as not a regular file.)"""
     from sftlint.config import ConfigError
 
     for target in targets:
-        absolute = os.path.abspath(target)
-        if absolute.startswith(("/dev/", "/proc/")):
+        if os.path.abspath(target).startswith(_STREAMS):
             raise ConfigError(f"{target}: --fix rewrites data files in place, and this names "
-                              "a stream or a device; pass the data file's own path, or check "
+                              "a stream; pass the data file's own path, or check "
                               "without --fix")
 
 

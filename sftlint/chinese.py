@@ -252,7 +252,6 @@ class NgramScorer:
     def flags(self, texts: list[str]) -> list[bool]:
         return [score >= self.threshold for score in self.scores(texts)]
 
-
     # The weights file stores each array as base64 of its little-endian bytes: loading is
     # a decode, not the parse of some 100,000 numbers.
     _ARRAYS = (("chars", "<u4"), ("keys", "<i8"), ("weights", "<f8"))

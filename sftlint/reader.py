@@ -413,8 +413,8 @@ def read_jsonl(
 
 
 def _find_lone_cr(facts: SourceFacts, line: int, pos: int, raw: bytes) -> None:
-    """A line that does not parse and holds a "\r" between whole records ({…}\r{…}): the
-    "\r"s are line endings. A raw "\r" cannot stand in a JSON string, so in a record that
+    """A line that does not parse and holds a "\\r" between whole records ({…}\\r{…}): the
+    "\\r"s are line endings. A raw "\\r" cannot stand in a JSON string, so in a record that
     parses it is whitespace between tokens, and is left alone."""
     pieces = raw.split(b"\r")
     for piece in pieces:
