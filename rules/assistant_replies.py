@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pydantic import Field, model_validator
-
 from sftlint.config import MAX_CHARS, StrictModel
 from sftlint.findings import Finding, Severity
+from sftlint.options import Field, model_check
 from sftlint.records import Record
 from sftlint.rule import RecordRule
 
@@ -222,12 +221,11 @@ class ReplyLength(RecordRule):
         min_chars: int = Field(4, ge=0, le=MAX_CHARS)
         max_chars: int = Field(500, gt=0, le=MAX_CHARS)
 
-        @model_validator(mode="after")
-        def _min_below_max(self) -> ReplyLength.Options:
+        @model_check
+        def _min_below_max(self) -> None:
             if self.min_chars > self.max_chars:
                 raise ValueError(f"min-chars ({self.min_chars}) is above max-chars "
                                  f"({self.max_chars}); lower min-chars or raise max-chars")
-            return self
 
     options: Options
 

@@ -6,11 +6,10 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import replace
 
-from pydantic import Field
-
 from sftlint.config import MAX_COUNT, StrictModel
 from sftlint.dedup import best_matches, find_near_duplicates, normalize_text
 from sftlint.findings import Finding, Severity
+from sftlint.options import Field
 from sftlint.records import Row, conversation_key
 from sftlint.rule import DatasetRule
 

@@ -302,9 +302,17 @@ _FIXED_LITERALS = sorted({g.lower() for _, gate in _FIXED for g in gate}, key=le
 _FIXED_GATE = re.compile("|".join(map(re.escape, _FIXED_LITERALS)))  # the longest first
 # a literal found -> the phrases to search: those of every literal it starts with (the scan
 # reports the longest literal at a position, and the others there are its prefixes)
-_FIXED_BY_LITERAL = {found: tuple(sorted({i for i, (_, gate) in enumerate(_FIXED)
-                                          for g in gate if found.startswith(g.lower())}))
-                     for found in _FIXED_LITERALS}
+def _phrases_by_literal() -> dict[str, tuple[int, ...]]:
+    own: dict[str, set[int]] = {}  # a literal -> the phrases it is a literal of
+    for i, (_, gate) in enumerate(_FIXED):
+        for literal in gate:
+            own.setdefault(literal.lower(), set()).add(i)
+    return {found: tuple(sorted(set().union(*(own.get(found[:end], ())
+                                              for end in range(1, len(found) + 1)))))
+            for found in _FIXED_LITERALS}
+
+
+_FIXED_BY_LITERAL = _phrases_by_literal()
 
 
 @cache

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pydantic import Field
-
 from sftlint.batch import Batch, Turns
 from sftlint.config import StrictModel
 from sftlint.findings import Finding, Severity
+from sftlint.options import Field
 from sftlint.rule import RecordRule
 
 _CODE_BLOCK = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.S)

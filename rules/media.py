@@ -8,11 +8,9 @@ import os
 import stat
 from collections.abc import Iterator
 
-from pydantic import Field
-
 from sftlint.config import StrictModel
 from sftlint.findings import Finding
-from sftlint.options import from_project
+from sftlint.options import Field, from_project
 from sftlint.records import MEDIA_KINDS, MediaRef, Record
 from sftlint.rule import RecordRule
 

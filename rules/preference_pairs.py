@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pydantic import Field
-
 from sftlint.config import StrictModel
 from sftlint.findings import Finding, Severity
+from sftlint.options import Field
 from sftlint.records import MISSING, Message, Record, turn_pointer
 from sftlint.rule import RecordRule
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from pydantic import Field
-
 from sftlint.config import StrictModel
 from sftlint.dedup import best_matches, find_near_matches
 from sftlint.findings import Finding
-from sftlint.options import from_project
+from sftlint.options import Field, from_project
 from sftlint.records import Record
 from sftlint.rule import ProjectRule, Scope
 from sftlint.rules.duplicates import near_comparable, normalized_turns
@@ -56,7 +54,7 @@ class SplitLeakage(ProjectRule):
     scope = Scope.DATASET  # it compares two datasets; the engine runs it once per check
 
     class Options(StrictModel):
-        threshold: float = Field(90.0, ge=50, le=100, allow_inf_nan=False)
+        threshold: float = Field(90.0, ge=50, le=100)
         # the paths of `[splits] train` and `eval`, resolved; None: no splits configured
         splits: tuple[list[str], list[str]] | None = from_project("splits")
         exclude: list[str] = from_project("exclude")

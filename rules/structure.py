@@ -7,11 +7,9 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Literal
 
-from pydantic import Field
-
 from sftlint.config import CategoriesConfig, StrictModel
 from sftlint.findings import Finding, Severity
-from sftlint.options import from_project
+from sftlint.options import Field, from_project
 from sftlint.records import Record, Row, escape_pointer, turn_pointer
 from sftlint.rule import DatasetRule, RecordRule, Scope
 from sftlint.rules.duplicates import Places

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pydantic import Field
-
 from sftlint.batch import Batch
 from sftlint.chinese import cjk_share, load_scorer, token_starts
 from sftlint.config import MAX_CHARS, StrictModel
 from sftlint.findings import Finding, Severity
+from sftlint.options import Field
 from sftlint.records import Record
 from sftlint.rule import RecordRule
 from sftlint.rules.assistant_replies import checklist_items

@@ -1,7 +1,7 @@
 """sftlint: lint and gate supervised fine-tuning (SFT) chat data.
 
 `sftlint.check(...)` and `sftlint.gate(...)` are the Python API (see `sftlint.api`); they
-load on first use, so `import sftlint` stays light (no pydantic, numpy or jieba)."""
+load on first use, so `import sftlint` stays light (no numpy or jieba)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Configuration: `[tool.sftlint]` in pyproject.toml or `sftlint.toml`, as pydantic models."""
+"""Configuration: `[tool.sftlint]` in pyproject.toml or `sftlint.toml`, as strict models."""
 
 from __future__ import annotations
 
@@ -11,13 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
-
 # ConfigError, StrictModel and kebab are re-exported: rules and the trainer import them here
 from sftlint.options import ConfigError as ConfigError
+from sftlint.options import Field, ValidationError, model_check, toml_value, validation_message
 from sftlint.options import StrictModel as StrictModel
 from sftlint.options import kebab as kebab
-from sftlint.options import toml_value, validation_message
 from sftlint.registry import validate_rule_options
 
 if sys.version_info >= (3, 11):
@@ -55,8 +53,8 @@ class MappingConfig(StrictModel):
     roles: dict[Literal["system", "user", "assistant"], list[str]] = Field(
         default_factory=_default_roles)
 
-    @model_validator(mode="after")
-    def _one_role_each(self) -> MappingConfig:
+    @model_check
+    def _one_role_each(self) -> None:
         seen: dict[str, str] = {}
         for role, raw_roles in self.roles.items():
             for raw in raw_roles:
@@ -64,7 +62,6 @@ class MappingConfig(StrictModel):
                     raise ValueError(f'roles: "{raw}" is listed under both {seen[raw]} and '
                                      f"{role}; a data role maps to one role")
                 seen[raw] = role
-        return self
 
 
 class CategoriesConfig(StrictModel):
@@ -121,11 +118,10 @@ class ExceptionEntry(StrictModel):
     reason: str = Field(min_length=1, max_length=500)
     note: str | None = Field(None, max_length=200)  # e.g. a short quote, for the diff's reader
 
-    @model_validator(mode="after")
-    def _real_reason(self) -> ExceptionEntry:
+    @model_check
+    def _real_reason(self) -> None:
         if not self.reason.strip():
             raise ValueError("reason: say why this finding is acceptable")
-        return self
 
 
 class Config(StrictModel):
@@ -156,19 +152,18 @@ class Config(StrictModel):
     tokens: TokensConfig = Field(default_factory=lambda: TokensConfig())
     train: TrainConfig = Field(default_factory=lambda: TrainConfig())
     # Where the config file lives: relative paths in it resolve from here (not a key).
-    root: str = Field(default=".", exclude=True)
+    root: str = "."
     # The config file, for error messages (not a key).
-    source: str = Field(default="config", exclude=True)
+    source: str = "config"
 
-    @model_validator(mode="after")
-    def _one_prompt_source(self) -> Config:
+    @model_check
+    def _one_prompt_source(self) -> None:
         if self.system_prompt is not None and self.system_prompt_file is not None:
             raise ValueError("set system-prompt or system-prompt-file, not both")
         if self.inference_prompt_sources and self.system_prompt is None \
                 and self.system_prompt_file is None:  # P003 would have nothing to compare with
             raise ValueError("inference-prompt-sources: set system-prompt or "
                              "system-prompt-file too, the prompt these sources must equal")
-        return self
 
     def resolve(self, path: str) -> str:
         return path if os.path.isabs(path) else os.path.normpath(os.path.join(self.root, path))

@@ -7,12 +7,11 @@ import sys
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from sftlint.findings import Severity
 from sftlint.options import (
     ConfigError,
     StrictModel,
+    ValidationError,
     project_fields,
     toml_value,
     validation_message,

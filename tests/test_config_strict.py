@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pydantic import ValidationError
 
 from sftlint.cli import cli
 from sftlint.config import ConfigError, load_config, parse_config, tomllib
+from sftlint.options import ValidationError
 from sftlint.registry import all_rules
 from tests.conftest import REPO, chat, jsonl
 
@@ -160,7 +160,7 @@ def test_every_rule_option_is_strict_and_bounded() -> None:
             if field.annotation in (int, float):
                 with pytest.raises(ValidationError):
                     rule.Options.model_validate({key: str(field.default)})
-                bounded = any(hasattr(m, "le") or hasattr(m, "lt") for m in field.metadata)
+                bounded = field.le is not None or field.lt is not None
                 assert bounded, f"{rule.code} {key}: give it an upper bound (le=...)"
             if field.annotation is float:
                 with pytest.raises(ValidationError):

@@ -22,8 +22,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from pydantic import ValidationError
-
 from sftlint.config import Config, ConfigError, TokensConfig, TrainConfig, kebab
 from sftlint.engine import (
     CheckResult,
@@ -35,6 +33,7 @@ from sftlint.engine import (
 )
 from sftlint.filtering import filter_findings
 from sftlint.findings import Finding, Severity
+from sftlint.options import ValidationError
 from sftlint.records import MISSING, TOOL_ROLES, Record
 from sftlint.registry import select_rules
 from sftlint.rule import Rule
@@ -175,8 +174,8 @@ def training_settings(config: Config, request: TrainRequest, model_dir: str) -> 
     try:
         train = TrainConfig.model_validate({**config.train.model_dump(), **given})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(f"--{kebab(str(err['loc'][0]))}: {err['msg']}") from None
+        option = f"--{kebab(str(exc.loc[0]))}: " if exc.loc else ""
+        raise ConfigError(option + exc.message) from None
     output = request.output or (config.resolve(train.output) if train.output else "")
     values = {f.name: getattr(train, f.name) for f in fields(TrainSettings)
               if f.name not in ("model", "output", "max_length", "beta", "loss_type")}
