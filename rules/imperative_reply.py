@@ -10,6 +10,7 @@ from sftlint.batch import Batch
 from sftlint.chinese import (
     Span,
     clause_at,
+    literal_trie,
     load_scorer,
     quoted,
     reading_form,
@@ -83,7 +84,7 @@ _BARE = (r"(?:应该(?![的额滴嘅])|应当|必须|务必|一定要|一定得|
 # Obligation that needs no subject or clause start ("出门一定要带上手机", "血压问题不能忽视").
 _ANYWHERE = (r"(?:一定要|一定得|一定不要|一定别|一定不能|务必|必须(?!的)|千万(?:要|别|不要|不能)|不许|不准(?![确吧啊呢了的])|"
              r"不能(?=忽视|马虎|大意|拖|停|忘|不)|(?:一概|统统|通通|一律)(?:别|不要|不许|不准|不能)|一律(?=带|按|在|要|不|先|交|挂|删|拒|扔)|"
-             r"(?:(?<=身体)|(?<=年纪)|(?<=岁数))(?:就|可|还是)(?:别|不要)|就得(?=[^，。！？,!?]{0,6}(?:求助|去|改|放下|面对|接受|看开|想开))|"
+             r"(?:就(?<=身体就|年纪就|岁数就)|可(?<=身体可|年纪可|岁数可)|还是(?<=身体还是|年纪还是|岁数还是))(?:别|不要)|就得(?=[^，。！？,!?]{0,6}(?:求助|去|改|放下|面对|接受|看开|想开))|"
              r"(?:念头|想法|心思|脾气|眼泪)(?:赶紧|赶快|快)(?:收|放|擦|停|打住))")
 # Telling people what to think or feel ("别这么想", "不能老钻牛角尖", "您就是想太多了").
 _THINKING = (r"(?:想(?!办法|法子|一想|吃|去|要|做|听|看|说|跟|和|找|见|买|回|象|像|念|起)|琢磨|"
@@ -298,8 +299,8 @@ _GATES: tuple[tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]], ...] =
 # tries them at every position: 150 µs a reply for the English ones on Chinese text), and
 # each is compiled the first time it is needed.
 # The scan reads the text lowercased, as some phrases match in any case ("What did I say?").
-_FIXED_LITERALS = sorted({g.lower() for _, gate in _FIXED for g in gate}, key=len, reverse=True)
-_FIXED_GATE = re.compile("|".join(map(re.escape, _FIXED_LITERALS)))  # the longest first
+_FIXED_LITERALS = sorted({g.lower() for _, gate in _FIXED for g in gate})
+_FIXED_GATE = re.compile(literal_trie(_FIXED_LITERALS))  # the longest at a place
 # a literal found -> the phrases to search: those of every literal it starts with (the scan
 # reports the longest literal at a position, and the others there are its prefixes)
 def _phrases_by_literal() -> dict[str, tuple[int, ...]]:

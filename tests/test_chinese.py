@@ -22,3 +22,23 @@ def test_simplified_and_english_stay_as_written() -> None:
 def test_every_position_holds(text: str) -> None:
     # a finding's column is read from the written text at the position matched in this form
     assert len(reading_form(text)) == len(text)
+
+
+_WORD = st.text(alphabet="您你一定要别想开aA.*(", min_size=1, max_size=5)
+
+
+@given(st.lists(_WORD, min_size=1, max_size=30), st.text(alphabet="您你一定要别想开aA.*( ",
+                                                          max_size=60))
+def test_literal_trie_finds_the_longest_word_where_a_plain_alternation_does(
+        words: list[str], text: str) -> None:
+    """At every place, the trie matches the longest word that starts there, as an
+    alternation of the words, longest first, does (the regex metacharacters are literals)."""
+    import re
+
+    from sftlint.chinese import literal_trie
+
+    trie = re.compile(literal_trie(words))
+    plain = re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
+    for at in range(len(text) + 1):
+        got, expected = trie.match(text, at), plain.match(text, at)
+        assert (got and got.group()) == (expected and expected.group())
