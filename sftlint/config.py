@@ -7,7 +7,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -32,6 +32,12 @@ MAX_TOKENS = 1 << 20  # token lengths
 # larger than this: a pull request that edits the config must not make CI print a secret.
 MAX_SOURCE_BYTES = 1 << 20  # system-prompt-file, inference-prompt-sources, record-schema
 MAX_BASELINE_BYTES = 256 << 20
+
+
+def shown_path(value: str) -> str:
+    """A path as an error quotes it: JSON-quoted, and cut short past 200 characters."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def split_prompt_source(spec: str) -> tuple[str, str]:
@@ -114,7 +120,7 @@ class ExceptionEntry(StrictModel):
     """A reviewed exception: one rule's finding on one record, by the record's content."""
 
     code: str  # a rule code or name
-    record: str = Field(min_length=8, max_length=64, pattern=r"^[0-9a-f]+$")  # hash prefix
+    record: str = Field(min_length=8, max_length=64, pattern=r"[0-9a-f]+")  # hash prefix
     reason: str = Field(min_length=1, max_length=500)
     note: str | None = Field(None, max_length=200)  # e.g. a short quote, for the diff's reader
 
@@ -164,6 +170,23 @@ class Config(StrictModel):
                 and self.system_prompt_file is None:  # P003 would have nothing to compare with
             raise ValueError("inference-prompt-sources: set system-prompt or "
                              "system-prompt-file too, the prompt these sources must equal")
+
+    @model_check
+    def _paths_hold_no_nul(self) -> None:
+        """A NUL cannot stand in a file name (the OS refuses it), so say so here, not
+        wherever the path is first opened."""
+        paths: dict[str, Sequence[str | None]] = {
+            "paths": self.paths, "exclude": self.exclude,
+            "system-prompt-file": [self.system_prompt_file],
+            "inference-prompt-sources": self.inference_prompt_sources,
+            "record-schema": [self.record_schema], "media-root": [self.media_root],
+            "baseline": [self.baseline], "per-file-ignores": list(self.per_file_ignores),
+            "splits": [*self.splits.train, *self.splits.eval] if self.splits else [],
+            "tokens.tokenizer": [self.tokens.tokenizer],
+            "train.model": [self.train.model], "train.output": [self.train.output]}
+        for key, values in paths.items():
+            if any(value is not None and "\x00" in value for value in values):
+                raise ValueError(f"{key}: a path cannot hold a NUL character (\\u0000)")
 
     def resolve(self, path: str) -> str:
         return path if os.path.isabs(path) else os.path.normpath(os.path.join(self.root, path))
@@ -241,7 +264,7 @@ class Config(StrictModel):
         file of at most `limit` bytes. Its content is never quoted in errors."""
         root = os.path.realpath(self.root)
         real = os.path.realpath(self.resolve(value))
-        where = f"{self.source}: {key}: {json.dumps(value, ensure_ascii=False)}"
+        where = f"{self.source}: {key}: {shown_path(value)}"
         try:
             inside = os.path.commonpath([root, real]) == root
         except ValueError:  # another drive
@@ -270,7 +293,7 @@ class Config(StrictModel):
                           limit: int = MAX_SOURCE_BYTES) -> tuple[str, bytes]:
         """(real path, bytes) of a file inside the project, as `project_file` checks it."""
         real = self.project_file(key, value, limit)
-        where = f"{self.source}: {key}: {json.dumps(value, ensure_ascii=False)}"
+        where = f"{self.source}: {key}: {shown_path(value)}"
         # O_NONBLOCK: a FIFO swapped in after the check must not hang the open.
         flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
                  | getattr(os, "O_BINARY", 0))
@@ -294,7 +317,7 @@ class Config(StrictModel):
         try:
             return real, data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ConfigError(f"{self.source}: {key}: {json.dumps(value, ensure_ascii=False)} "
+            raise ConfigError(f"{self.source}: {key}: {shown_path(value)} "
                               f"is not UTF-8 (byte {exc.start}); save it as UTF-8") from None
 
     def check_project_files(self) -> None:

@@ -39,8 +39,9 @@ def kebab(name: str) -> str:
 
 
 class FieldInfo:
-    """A field's default and bounds; `project` names the project value a rule's option is
-    filled with (`from_project`). `annotation` is set when the model's fields are read."""
+    """A field's default and bounds (`pattern`: what the whole string matches); `project`
+    names the project value a rule's option is filled with (`from_project`). `annotation`
+    is set when the model's fields are read."""
 
     def __init__(self, default: Any = _UNSET, *, default_factory: Callable[[], Any] | None = None,
                  ge: float | None = None, gt: float | None = None, le: float | None = None,
@@ -63,6 +64,8 @@ class FieldInfo:
         return self.default.copy() if isinstance(self.default, list | dict) else self.default
 
     def check_bounds(self, value: Any, loc: tuple[str | int, ...]) -> None:
+        if value is None:  # an optional setting left unset
+            return
         for bound, sign, ok in ((self.ge, ">=", _ge), (self.gt, ">", _gt),
                                 (self.le, "<=", _le), (self.lt, "<", _lt)):
             if bound is not None and not ok(value, bound):
@@ -79,7 +82,7 @@ class FieldInfo:
                                            f"{unit}{'s' * (self.max_length != 1)}, got "
                                            f"{toml_value(value)}")
         if self.pattern is not None and isinstance(value, str) \
-                and not re.search(self.pattern, value):
+                and not re.fullmatch(self.pattern, value):
             raise ValidationError(loc, f"string should match pattern '{self.pattern}', got "
                                        f"{toml_value(value)}")
 
@@ -161,9 +164,9 @@ class StrictModel:
         fields = type(self).model_fields
         given = dict(values)
         for name, info in fields.items():
-            key = kebab(name)
-            if key in given or name in given:
-                value = given.pop(key) if key in given else given.pop(name)
+            key = kebab(name) if kebab(name) in given or name not in given else name
+            if key in given:  # errors name the key as written (kebab-case, or snake_case)
+                value = given.pop(key)
                 if info.project is None:
                     value = _validate(info.annotation, value, (key,))
                     info.check_bounds(value, (key,))
@@ -267,7 +270,7 @@ def _validate(tp: Any, value: Any, loc: tuple[str | int, ...]) -> Any:
             return value
         raise ValidationError(loc, f"expected {_choices(args)}, got {toml_value(value)}")
     if origin is list:
-        if not isinstance(value, list):
+        if not isinstance(value, list | tuple):  # a tuple: from the Python API
             raise ValidationError(loc, f"expected an array, got {toml_value(value)}")
         return [_validate(args[0], item, (*loc, i)) for i, item in enumerate(value)]
     if origin is dict:
@@ -297,9 +300,13 @@ def _scalar(tp: Any, value: Any, loc: tuple[str | int, ...]) -> Any:
     if tp is int and isinstance(value, int) and not isinstance(value, bool):
         return value
     if tp is float and isinstance(value, int | float) and not isinstance(value, bool):
-        if not math.isfinite(value):
+        try:
+            number = float(value)  # 2 reads as 2.0, as in TOML's own floats
+        except OverflowError:  # an integer past any float
+            raise ValidationError(loc, f"expected a number, got {toml_value(value)}") from None
+        if not math.isfinite(number):
             raise ValidationError(loc, f"expected a finite number, got {toml_value(value)}")
-        return value
+        return number
     what = f"expected {_expected(tp)}, got {toml_value(value)}"
     if tp is int and isinstance(value, str) and value.strip().lstrip("-").isdigit() and loc:
         what += f" (write {loc[-1]} = {value.strip()}, without quotes)"

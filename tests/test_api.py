@@ -124,6 +124,13 @@ def test_a_row_that_is_not_a_record_is_a_one_line_error() -> None:
         sftlint.check([GOOD[0], 7], config={})
 
 
+def test_a_path_with_a_nul_is_a_one_line_error() -> None:
+    from sftlint.reader import InputError
+
+    with pytest.raises(InputError, match="a path cannot hold a NUL character"):
+        sftlint.check(["data\x00.jsonl"])
+
+
 def test_one_record_and_a_dataframe() -> None:
     assert [f.code for f in sftlint.check(BAD[2], config={}).errors] == ["A001"]
     pandas = pytest.importorskip("pandas")

@@ -102,6 +102,20 @@ CASES = {
     # one data role under two roles: which wins would depend on the order of the keys
     '[mapping]\nroles = { user = ["client", "ai"], assistant = ["ai"] }\n':
         'mapping: roles: "ai" is listed under both user and assistant',
+    # an integer past any float, in a float setting (tomllib reads integers of any size)
+    "[categories]\ntolerance = 1" + "0" * 400 + "\n":
+        "[categories] tolerance: expected a number, got 1000000000",
+    # a record hash is all hex: a trailing newline (a multi-line string) does not pass
+    '[[exceptions]]\ncode = "A001"\nrecord = """deadbeef\n"""\nreason = "ok"\n':
+        "exceptions[0].record: string should match pattern '[0-9a-f]+'",
+    # an error names the key as written, snake_case too
+    'expected_records = "5"\n': 'expected_records: expected an integer, got "5" (write '
+                                'expected_records = 5, without quotes)',
+    'per_file_ignores = { "data/*.jsonl" = "A001" }\n':
+        '[per_file_ignores] "data/*.jsonl": expected an array, got "A001"',
+    # a NUL cannot stand in a file name
+    'system-prompt-file = "a\\u0000b"\n': "system-prompt-file: a path cannot hold a NUL",
+    '[tokens]\ntokenizer = "tok\\u0000"\n': "tokens.tokenizer: a path cannot hold a NUL",
     # P003 needs the prompt the sources must equal; without it they were silently ignored
     'inference-prompt-sources = ["d.jsonl"]\n':
         "inference-prompt-sources: set system-prompt or system-prompt-file too",
@@ -204,3 +218,13 @@ def test_project_settings_reach_a_rule_through_its_options_only(tmp_path: Path) 
     assert not hasattr(f001, "config")
     with pytest.raises(ConfigError, match=r"\[rules.F001\] unknown option 'bom'; it is a project"):
         parse_config({"rules": {"F001": {"bom": "allow"}}}, "sftlint.toml", str(tmp_path))
+
+
+def test_values_read_as_their_type(in_tmp: Path) -> None:
+    """A whole number in a float setting is a float (the training receipt records 2.0, as
+    TOML's 2.0 would); an unset optional setting may be given as None and an array as a
+    tuple (the Python API)."""
+    config = parse_config({"train": {"epochs": 2, "learning-rate": 1}, "expected-records": None,
+                           "paths": ("data",)}, "sftlint.toml", str(in_tmp))
+    assert type(config.train.epochs) is float and type(config.train.learning_rate) is float
+    assert config.expected_records is None and config.paths == ["data"]

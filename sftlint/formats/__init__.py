@@ -106,6 +106,8 @@ def collect_datasets(paths: list[str], exclude: list[str],
     in `warnings`."""
     datasets = []
     for path in paths:
+        if "\x00" in path:  # no file name holds one; os.stat would raise ValueError
+            raise InputError(f"{path!r}: a path cannot hold a NUL character")
         try:
             mode = os.stat(path).st_mode
         except OSError as exc:
