@@ -322,4 +322,7 @@ def explain_rule(code: str) -> None:
 
 
 def main() -> None:
+    # numpy's OpenBLAS starts a thread per core at import, and they spin: 0.1 s of CPU in
+    # every run, for matrix products sftlint never asks for (a user's setting wins).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     cli(prog_name="sftlint")
