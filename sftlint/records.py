@@ -122,6 +122,12 @@ def mapping_shape(messages: str, role: str, content: str, roles: dict[str, list[
     )
 
 
+# The top-level keys `detect_shape` reads.
+SHAPE_KEYS = frozenset({"messages", "chosen_messages", "rejected_messages", "conversations",
+                        "conversation", "chosen", "rejected", "preferred_output",
+                        "non_preferred_output", "completion", "instruction", "output", "label"})
+
+
 def detect_shape(value: Any) -> Shape:
     """Guess the built-in shape of a file from its first record."""
     if isinstance(value, dict):
@@ -448,6 +454,9 @@ def _normalize_list(value: Any, shape: Shape, messages: list[Message],
             problems.append(Problem("S001", None, f"record is {_type_name(value)}, not an object"))
             return
         items = value.get(shape.messages)
+        if items is None and shape.messages in value:
+            problems.append(Problem("S001", base, f'"{shape.messages}" is null, not a list'))
+            return
         if items is None:
             problems.append(Problem("S001", None, f'no "{shape.messages}" list'
                                     + _did_you_mean(shape.messages, value)))

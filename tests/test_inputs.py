@@ -204,3 +204,117 @@ def test_one_arrow_file_named_directly(in_tmp: Path) -> None:
     [arrow] = sorted((in_tmp / "ds").glob("*.arrow"))
     found = lint([arrow], select=["A001"])
     assert [(f.code, f.line, f.column) for f in found] == [("A001", 1, None)]
+
+
+def test_a_first_row_of_nulls_keeps_the_shape(in_tmp: Path) -> None:
+    """The shape is found from the first row with its null columns, as in JSON Lines: a
+    null `instruction` is a finding on that row, not a "messages" shape for every row."""
+    rows = [{"instruction": None, "output": None},
+            {"instruction": "写一首诗吧", "output": "春眠不觉晓，处处闻啼鸟。"}]
+    (in_tmp / "d.jsonl").write_bytes(jsonl(rows))
+    write_parquet(in_tmp / "d.parquet", rows)
+    expected = lint([in_tmp / "d.jsonl"], select=["S"])
+    assert {(f.code, f.line) for f in expected} == {("S002", 1)}
+    assert comparable(lint([in_tmp / "d.parquet"], select=["S"])) == comparable(expected)
+    linter = Linter(make_config({}), select_rules(["S"], []))
+    assert comparable(linter.check_records(pa.Table.from_pylist(rows)).findings) == \
+        comparable(expected)
+
+
+def test_nulls_in_a_list_of_dicts_are_the_records_own(in_tmp: Path) -> None:
+    """Only a table pads records with nulls: in a list of dicts a null is data, reported
+    as in JSON Lines (`"input": null`), and a null argument of a tool call stays one."""
+    rows = [{"instruction": "写首诗", "input": None, "output": "春眠不觉晓。"}]
+    (in_tmp / "d.jsonl").write_bytes(jsonl(rows))
+    expected = lint([in_tmp / "d.jsonl"], select=["S"])
+    assert expected
+    linter = Linter(make_config({}), select_rules(["S"], []))
+    assert comparable(linter.check_records(rows).findings) == comparable(expected)
+
+
+def test_pandas_and_mapping_rows_read_as_json(in_tmp: Path) -> None:
+    """A DataFrame (list columns are numpy arrays, missing values NaN), tuples, mappings
+    other than dict and str subclasses read as the JSON they stand for."""
+    from collections import OrderedDict
+
+    pd = pytest.importorskip("pandas")
+    expected = jsonl_findings(in_tmp)
+    linter = Linter(make_config(CONFIG), select_rules(SELECT, []))
+    frame = pa.Table.from_pylist(RECORDS).to_pandas()
+    assert comparable(linter.check_records(frame).findings) == comparable(expected)
+    odd = [{"messages": tuple(OrderedDict(m) for m in r["messages"]),
+            "category": r["category"]} for r in RECORDS]
+    assert comparable(linter.check_records(odd).findings) == comparable(expected)
+    assert pd is not None
+
+
+@pytest.mark.parametrize(("row", "error"), [
+    ({**chat("在吗", "在的。"), 1: "x"}, "row 1: key 1 is int, not a string"),
+    (chat("在吗\ud800", "在的。"), "row 1: a string holds a lone surrogate"),
+    ("deep", "row 1: nested more than"),
+    ("cycle", "row 1: nested more than"),
+])
+def test_rows_json_cannot_hold_are_one_line_errors(row: Any, error: str) -> None:
+    import sftlint
+    from sftlint.reader import InputError
+
+    if row == "deep":
+        row = chat("在吗", "在的。")
+        inner: dict[str, Any] = row
+        for _ in range(1000):
+            inner["x"] = {}
+            inner = inner["x"]
+    elif row == "cycle":
+        row = chat("在吗", "在的。")
+        row["self"] = row
+    with pytest.raises(InputError, match=error):
+        sftlint.check([row], config={})
+
+
+def test_a_dataset_dict_asks_for_one_split(in_tmp: Path) -> None:
+    import sftlint
+    from sftlint.reader import InputError
+
+    datasets = pytest.importorskip("datasets")
+    splits = datasets.DatasetDict({"train": datasets.Dataset.from_list(RECORDS[2:3])})
+    with pytest.raises(InputError, match=r"a DatasetDict of splits train; check one split"):
+        sftlint.check(splits, config={})
+    splits.save_to_disk(str(in_tmp / "dd"))  # on disk: each split is a dataset
+    found = lint([in_tmp / "dd"], select=["S", "A001", "F"])
+    assert [(f.code, f.path) for f in found] == [("A001", "dd/train")]
+
+
+def test_an_incomplete_arrow_folder_is_a_one_line_error(in_tmp: Path) -> None:
+    """A saved dataset less its state.json, or with an .arrow file state.json does not
+    list, would lose rows without a word: it is an error. An empty dataset is no rows."""
+    datasets = pytest.importorskip("datasets")
+    datasets.Dataset.from_list(RECORDS).save_to_disk(str(in_tmp / "ds"))
+    state = in_tmp / "ds" / "state.json"
+    kept = state.read_text()
+    state.unlink()
+    result = CliRunner().invoke(cli, ["check", "."])
+    assert result.exit_code == 2 and "not a complete dataset" in result.stderr
+    state.write_text(json.dumps({**json.loads(kept), "_data_files": []}))
+    result = CliRunner().invoke(cli, ["check", "ds"])
+    assert result.exit_code == 2 and "that state.json does not list" in result.stderr
+    state.write_text(json.dumps({**json.loads(kept), "_data_files": [{"filename": 3}]}))
+    result = CliRunner().invoke(cli, ["check", "ds"])
+    assert result.exit_code == 2 and "a filename is not a string" in result.stderr
+    datasets.Dataset.from_dict({"messages": []}).save_to_disk(str(in_tmp / "empty"))
+    assert lint([in_tmp / "empty"], select=["S", "F"]) == []
+
+
+def test_a_corrupt_parquet_page_is_a_one_line_error(in_tmp: Path) -> None:
+    write_parquet(in_tmp / "d.parquet", RECORDS * 50)
+    data = bytearray((in_tmp / "d.parquet").read_bytes())
+    data[4:200] = bytes(b ^ 0x5A for b in data[4:200])  # the footer stays readable
+    (in_tmp / "d.parquet").write_bytes(bytes(data))
+    result = CliRunner().invoke(cli, ["check", "d.parquet"])
+    [line] = result.stderr.strip().splitlines()
+    assert result.exit_code == 2 and "d.parquet: cannot read its data" in line
+
+
+def test_a_null_message_list_says_so(in_tmp: Path) -> None:
+    (in_tmp / "d.jsonl").write_bytes(b'{"messages": null}\n')
+    found = lint([in_tmp / "d.jsonl"], select=["S001"])
+    assert [(f.code, f.message) for f in found] == [("S001", '"messages" is null, not a list')]

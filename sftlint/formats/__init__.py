@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 DATA_SUFFIXES = (".jsonl", ".json", ".parquet")
 ARROW_MARKERS = ("dataset_info.json", "state.json")  # what `save_to_disk` writes beside *.arrow
+DATASET_DICT = "dataset_dict.json"  # `DatasetDict.save_to_disk`: one dataset folder per split
 
 
 class InputFormat(Protocol):
@@ -73,12 +74,15 @@ def format_for(path: str) -> InputFormat:
 
 
 def is_arrow_dataset(folder: str) -> bool:
-    """A folder written by `datasets.Dataset.save_to_disk`."""
+    """A folder written by `datasets.Dataset.save_to_disk` (an empty dataset has no .arrow
+    file), or what is left of one: the Arrow format then says what is missing, where a
+    walk would skip its .arrow files and read its JSON files as data."""
     try:
         names = os.listdir(folder)
     except OSError:
         return False
-    return all(m in names for m in ARROW_MARKERS) and any(n.endswith(".arrow") for n in names)
+    return any(m in names for m in ARROW_MARKERS) and (
+        all(m in names for m in ARROW_MARKERS) or any(n.endswith(".arrow") for n in names))
 
 
 def needs_pyarrow(path: str, what: str) -> InputError:
@@ -149,6 +153,9 @@ def iter_inputs(root: str, exclude: list[str], skipped: list[str] | None = None
             if not d.startswith(".") and not any(fnmatch.fnmatch(d, pat) for pat in exclude)
         )
         for name in sorted(filenames):
+            if name == DATASET_DICT and any(is_arrow_dataset(os.path.join(dirpath, d))
+                                            for d in dirnames):
+                continue  # `DatasetDict.save_to_disk`'s list of splits, not data
             if name.endswith(DATA_SUFFIXES) and not any(
                 fnmatch.fnmatch(name, pat) for pat in exclude
             ):

@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from sftlint.formats.rows import RowFormat, row_records, table_rows
+from sftlint.formats.rows import RowFormat, Rows, row_records, table_rows
 from sftlint.reader import InputError, RawRecord, SourceFacts, one_line
 
 
@@ -26,7 +26,8 @@ class Arrow(RowFormat):
             raise needs_pyarrow(path, "an Arrow dataset") from None
         files = arrow_files(path) if os.path.isdir(path) else [path]  # or one .arrow file
         facts = SourceFacts(path=display, size=sum(os.path.getsize(f) for f in files))
-        return facts, row_records(facts, table_rows(_batches(files)), accept_lists)
+        rows = Rows(table_rows(_batches(files), path), padded=True, decoded=True)
+        return facts, row_records(facts, rows, accept_lists)
 
 
 def arrow_files(folder: str) -> list[str]:
@@ -35,13 +36,20 @@ def arrow_files(folder: str) -> list[str]:
         with open(os.path.join(folder, "state.json"), encoding="utf-8") as f:
             state = json.load(f)
         names = [entry["filename"] for entry in state["_data_files"]]
+        if not all(isinstance(name, str) for name in names):
+            raise TypeError("a filename is not a string")
+        files = [os.path.join(folder, os.path.basename(name)) for name in names]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{folder}: not a dataset saved with save_to_disk "
-                         f"(state.json: {exc})") from None
-    files = [os.path.join(folder, os.path.basename(name)) for name in names]
+        raise InputError(f"{folder}: not a complete dataset saved with save_to_disk "
+                         f"(state.json: {one_line(exc)}); save it again") from None
     for file in files:
         if not os.path.isfile(file):
             raise InputError(f"{file}: listed in state.json but missing")
+    listed = {os.path.basename(f) for f in files}
+    unlisted = sorted(n for n in os.listdir(folder) if n.endswith(".arrow") and n not in listed)
+    if unlisted:  # their rows would be left out without a word
+        raise InputError(f"{os.path.join(folder, unlisted[0])}: an Arrow file that state.json "
+                         "does not list; save the dataset again with save_to_disk")
     return files
 
 

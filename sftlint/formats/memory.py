@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sftlint.formats.rows import BATCH_ROWS, RowFormat, row_records, table_rows
-from sftlint.reader import RawRecord, SourceFacts
+from sftlint.formats.rows import BATCH_ROWS, RowFormat, Rows, row_records, table_rows
+from sftlint.reader import InputError, RawRecord, SourceFacts
 
 
 class InMemory(RowFormat):
@@ -21,21 +21,31 @@ class InMemory(RowFormat):
     def read(self, path: str, display: str, accept_lists: bool
              ) -> tuple[SourceFacts, Iterator[RawRecord]]:
         facts = SourceFacts(path=display, size=0)
-        return facts, row_records(facts, rows_of(self.records), accept_lists)
+        return facts, row_records(facts, rows_of(self.records, display), accept_lists)
 
 
-def rows_of(records: Any) -> Iterable[Any]:
-    """Rows of a `datasets.Dataset` (its selection and order), a pyarrow Table, or any
-    iterable of dicts."""
+def rows_of(records: Any, display: str) -> Rows:
+    """Rows of a `datasets.Dataset` (its selection and order), a pyarrow Table or
+    RecordBatch, a pandas DataFrame, or any iterable of dicts (one dict: one record)."""
     if hasattr(records, "to_batches"):  # pyarrow.Table
-        return table_rows(records.to_batches(max_chunksize=BATCH_ROWS))
+        return Rows(table_rows(records.to_batches(max_chunksize=BATCH_ROWS), display),
+                    padded=True, decoded=True)
+    if hasattr(records, "to_pylist") and hasattr(records, "schema"):  # pyarrow.RecordBatch
+        return Rows(records.to_pylist(), padded=True, decoded=True)
     if hasattr(records, "with_format") and hasattr(records, "iter"):  # datasets.Dataset
-        return _dataset_rows(records.with_format(None))
+        return Rows(_dataset_rows(records.with_format(None)), padded=True, decoded=True)
     if hasattr(records, "to_dict") and hasattr(records, "columns"):  # a pandas DataFrame
-        return records.to_dict("records")
+        return Rows(records.to_dict("records"), padded=True, decoded=False)
     if isinstance(records, Mapping):
-        return [records]  # one record
-    return records
+        splits = [k for k, v in records.items() if hasattr(v, "with_format")]
+        if splits:  # a datasets.DatasetDict
+            raise InputError(f"{display}: a DatasetDict of splits {', '.join(map(str, splits))};"
+                             f" check one split at a time (dataset[{str(splits[0])!r}])")
+        return Rows([records], padded=False, decoded=False)  # one record
+    if isinstance(records, bytes | bytearray | str):
+        raise InputError(f"{display}: {type(records).__name__}, not records; pass a list of "
+                         "dicts, or the file's path to sftlint.check")
+    return Rows(records, padded=False, decoded=False)
 
 
 def _dataset_rows(dataset: Any) -> Iterator[dict[str, Any]]:

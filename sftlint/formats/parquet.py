@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from sftlint.formats.rows import BATCH_ROWS, RowFormat, row_records, table_rows
+from sftlint.formats.rows import BATCH_ROWS, RowFormat, Rows, row_records, table_rows
 from sftlint.reader import (
     InputError,
     RawRecord,
@@ -35,7 +35,8 @@ class Parquet(RowFormat):
             raise InputError(f"{path}: not a readable Parquet file ({one_line(exc)})") from None
         facts = SourceFacts(path=display, size=size)
         batches = parquet.iter_batches(batch_size=BATCH_ROWS)
-        return facts, row_records(facts, table_rows(batches), accept_lists)
+        rows = Rows(table_rows(batches, path), padded=True, decoded=True)
+        return facts, row_records(facts, rows, accept_lists)
 
 
 PARQUET = Parquet()

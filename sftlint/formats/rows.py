@@ -3,26 +3,37 @@ finding's `line` is the 1-based row and its `column` is null; no file rules, no 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sftlint.reader import InputError, RawRecord, SourceFacts
+from sftlint.reader import InputError, RawRecord, SourceFacts, one_line
+from sftlint.records import SHAPE_KEYS
 
 if TYPE_CHECKING:
     from sftlint.records import Record
 
 BATCH_ROWS = 4096
+# Deeper than this is a row no chat record needs, or one that holds itself (a cycle).
+MAX_DEPTH = 200
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NULLS = ("NAType", "NaTType")  # pandas' pd.NA and pd.NaT
 
 
-def without_nulls(value: Any) -> Any:
-    """`value` less the null fields of its objects. Arrow gives every struct every field
-    of the column's schema, null where a record did not have it: left in, a message without
-    `tool_calls` would carry `"tool_calls": null` (an unexpected key, a malformed call)."""
-    if type(value) is dict:
-        return {k: without_nulls(v) for k, v in value.items() if v is not None}
-    if type(value) is list:
-        return [without_nulls(v) for v in value]
-    return value
+@dataclass(frozen=True)
+class Rows:
+    """Rows and how to read them as JSON values.
+
+    `padded`: the rows come from a table, which gives every row every column and every
+    struct every field, null (or NaN, in pandas) where the record did not have it: those
+    nulls are left out, but for a top-level field that says the record's shape, so that
+    the shape is found from the first row as it is in JSON Lines.
+    `decoded`: Arrow decoded them, so their keys are strings and their text valid UTF-8."""
+
+    rows: Iterable[Any]
+    padded: bool
+    decoded: bool
 
 
 class RowFormat:
@@ -35,25 +46,87 @@ class RowFormat:
         return record.source.line, None
 
 
-def row_records(facts: SourceFacts, rows: Iterable[Any], accept_lists: bool
-                ) -> Iterator[RawRecord]:
+class _NotJson(Exception):
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+
+def json_value(value: Any, padded: bool, decoded: bool, depth: int = 0) -> Any:
+    """`value` as JSON values: a mapping as a dict, a tuple or numpy array as a list, a
+    numpy scalar or a str subclass as its plain value; other values (bytes, dates) as they
+    are. Raises _NotJson for a non-string key, a lone surrogate or a nesting past MAX_DEPTH."""
+    kind = type(value)
+    if kind is str:
+        lone = None if decoded or value.isascii() else _SURROGATE.search(value)
+        if lone:
+            raise _NotJson(f"a string holds a lone surrogate ({ascii(lone.group())}), which is "
+                           "not valid Unicode")
+        return value
+    if kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        return None if padded and value != value else value  # pandas' NaN: a missing value
+    if depth >= MAX_DEPTH:
+        raise _NotJson(f"nested more than {MAX_DEPTH} levels deep (or it holds itself)")
+    if kind is list or kind is tuple:
+        return [json_value(v, padded, decoded, depth + 1) for v in value]
+    if kind is dict or isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                if not isinstance(key, str):
+                    raise _NotJson(f"key {key!r} is {type(key).__name__}, not a string")
+                key = str(key)
+            item = json_value(item, padded, decoded, depth + 1)
+            if item is None and padded and (depth or key not in SHAPE_KEYS):
+                continue
+            out[key] = item
+        return out
+    if kind.__name__ in _NULLS:
+        return None
+    if isinstance(value, str):  # a StrEnum, numpy's str_
+        return json_value(str(value), padded, decoded, depth)
+    if hasattr(value, "tolist") and hasattr(value, "dtype"):  # a numpy array or scalar
+        return json_value(value.tolist(), padded, decoded, depth)
+    if isinstance(value, float | int):  # float and int subclasses
+        return json_value((float if isinstance(value, float) else int)(value), padded, decoded,
+                          depth)
+    return value
+
+
+def row_records(facts: SourceFacts, rows: Rows, accept_lists: bool) -> Iterator[RawRecord]:
     """RawRecords of `rows` (row 1 first), counted in `facts`. A row that is not a record
-    (an element of a list in memory that is not a dict) is an InputError: rows have no
-    file rules to report it."""
-    for n, value in enumerate(rows, 1):
+    (an element of a list in memory that is not a dict) or that JSON cannot hold is an
+    InputError: rows have no file rules to report it."""
+    for n, row in enumerate(rows.rows, 1):
         facts.lines = n
-        if isinstance(value, Mapping) and type(value) is not dict:
-            value = dict(value)
-        value = without_nulls(value)
+        try:
+            value = json_value(row, rows.padded, rows.decoded)
+        except _NotJson as exc:
+            raise InputError(f"{facts.path}: row {n}: {exc.what}") from None
+        except RecursionError:
+            raise InputError(f"{facts.path}: row {n}: nested too deep (or it holds "
+                             "itself)") from None
         if type(value) is dict or (accept_lists and type(value) is list):
             facts.records += 1
             yield RawRecord(n, 0, b"", value)
         else:
-            raise InputError(f"{facts.path}: row {n} is {type(value).__name__}, not a record "
+            raise InputError(f"{facts.path}: row {n} is {type(row).__name__}, not a record "
                              "(a dict)")
 
 
-def table_rows(batches: Iterable[Any]) -> Iterator[dict[str, Any]]:
-    """Rows of pyarrow record batches, as dicts, one batch in memory at a time."""
-    for batch in batches:
+def table_rows(batches: Iterable[Any], path: str) -> Iterator[dict[str, Any]]:
+    """Rows of pyarrow record batches, as dicts, one batch in memory at a time; a batch
+    that cannot be read (a corrupt page) is an InputError naming `path`."""
+    import pyarrow as pa
+
+    it = iter(batches)
+    while True:
+        try:
+            batch = next(it, None)
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(f"{path}: cannot read its data ({one_line(exc)}); write the "
+                             "file again") from None
+        if batch is None:
+            return
         yield from batch.to_pylist()
