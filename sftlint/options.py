@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 import sys
 import types
@@ -66,8 +67,8 @@ class FieldInfo:
     def check_bounds(self, value: Any, loc: tuple[str | int, ...]) -> None:
         if value is None:  # an optional setting left unset
             return
-        for bound, sign, ok in ((self.ge, ">=", _ge), (self.gt, ">", _gt),
-                                (self.le, "<=", _le), (self.lt, "<", _lt)):
+        for bound, sign, ok in ((self.ge, ">=", operator.ge), (self.gt, ">", operator.gt),
+                                (self.le, "<=", operator.le), (self.lt, "<", operator.lt)):
             if bound is not None and not ok(value, bound):
                 raise ValidationError(loc, f"must be {sign} {bound}, got {toml_value(value)}")
         if isinstance(value, str | list):
@@ -87,29 +88,10 @@ class FieldInfo:
                                        f"{toml_value(value)}")
 
 
-def _ge(v: Any, b: Any) -> bool:
-    return bool(v >= b)
-
-
-def _gt(v: Any, b: Any) -> bool:
-    return bool(v > b)
-
-
-def _le(v: Any, b: Any) -> bool:
-    return bool(v <= b)
-
-
-def _lt(v: Any, b: Any) -> bool:
-    return bool(v < b)
-
-
-def Field(default: Any = _UNSET, *, default_factory: Callable[[], Any] | None = None,  # noqa: N802
-          ge: float | None = None, gt: float | None = None, le: float | None = None,
-          lt: float | None = None, min_length: int | None = None,
-          max_length: int | None = None, pattern: str | None = None) -> Any:
-    """A field's default and bounds, as in `threshold: float = Field(90, gt=0, le=100)`."""
-    return FieldInfo(default, default_factory=default_factory, ge=ge, gt=gt, le=le, lt=lt,
-                     min_length=min_length, max_length=max_length, pattern=pattern)
+def Field(default: Any = _UNSET, **bounds: Any) -> Any:  # noqa: N802
+    """A field's default and bounds, as in `threshold: float = Field(90, gt=0, le=100)`
+    (the keywords of FieldInfo; typed Any, so that it stands for the field's value)."""
+    return FieldInfo(default, **bounds)
 
 
 def from_project(key: str) -> Any:
