@@ -9,7 +9,9 @@ best wall and CPU (user + system) times are kept, so a loaded machine inflates b
 alike; the ratio is against `python -c "import json; [json.loads(l) for l in open(f)]"`.
 `--baseline-rev` also times the sftlint of an earlier commit (its sftlint/, rules/ and
 trainer/, from `git archive`) on the same file. Bytecode caching is on, as for users
-(PYTHONDONTWRITEBYTECODE is unset for the runs).
+(PYTHONDONTWRITEBYTECODE is unset for the runs), and so is the compiled-regex cache
+(sftlint/regex_cache.py, in a folder of the run's own, filled by the warm-up run); a row
+with it off shows what a first run pays.
 """
 
 from __future__ import annotations
@@ -69,7 +71,10 @@ def main() -> None:
             "stdlib json loop (baseline)": [sys.executable, "-c", STDLIB_LOOP, str(data)],
             "sftlint check": [sys.executable, "-m", "sftlint", *check],
         }
+        env["SFTLINT_CACHE_DIR"] = str(folder / "cache")
         envs = {name: env for name in commands}
+        commands["sftlint check, regex cache off"] = commands["sftlint check"]
+        envs["sftlint check, regex cache off"] = {**env, "SFTLINT_CACHE_DIR": ""}
         if args.baseline_rev:
             old = checkout(args.baseline_rev, folder / "old")
             name = f"sftlint check at {args.baseline_rev}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sftlint import regex_cache
 from sftlint.config import MAX_CHARS, StrictModel
 from sftlint.findings import Finding, Severity
 from sftlint.options import Field, model_check
@@ -12,17 +13,17 @@ from sftlint.records import Record
 from sftlint.rule import RecordRule
 
 # A line that starts with a list marker: 1. / 2、 / （3） / ① / - / • / ✔ / 一、 / 第一， / A. / # heading
-_LIST_LINE = re.compile(
+_LIST_LINE = regex_cache.compile(
     r"(?m)^[ \t]*(?:[*_>]{1,2}[ \t]*)?(?:\d{1,2}[.、．)）:：](?![\d.:：])|[（(]\d{1,2}[)）]|[①-⑳]"
     r"|[-*+][ \t]|[•·●▪◆◇■□★☆✔✓✅➤►▶→][ \t]?|[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55][\ufe0f]?|[一二三四五六七八九十]{1,2}[、.．]"
     r"|第[一二三四五六七八九十]+(?:步|点|条)?[，,、：:.．\s]|[A-Ha-h][.)）][ \t]|#{1,6}[ \t]|(?:Step|步骤)[ \t]*\d"
     r"|\*\*[^*\n]{1,20}\*\*[ \t]*[：:]|\*\*[^*\n]{1,20}[：:]\*\*|【[^】\n]{1,8}】|[A-H][ \t](?=[\u4e00-\u9fff]))")
 # A key: value line ("爷爷：王德顺", "早上：降压药一片"): three or more in a row make a list.
-_KEY_VALUE_LINE = re.compile(r"(?m)^[ \t]*[^\s：:，,。！？!?]{1,10}(?:[：:]|[ \t]+(?=[\U0001F300-\U0001FAFF\u2600-\u27BF])"
+_KEY_VALUE_LINE = regex_cache.compile(r"(?m)^[ \t]*[^\s：:，,。！？!?]{1,10}(?:[：:]|[ \t]+(?=[\U0001F300-\U0001FAFF\u2600-\u27BF])"
                              r"|[ \t]*[-–—→|][ \t]*)[ \t]*\S[^\n]{0,60}$")
 # Numbered items inside a sentence, after a colon, a stop, a semicolon or a comma:
 # "建议您：1.按时服药；2.保持低盐饮食；3.…", "一是少吃盐，二是别熬夜", "第一，…第二，…", "①…②…".
-_INLINE_ITEM = re.compile(
+_INLINE_ITEM = regex_cache.compile(
     r"(?:(?:^|(?<=[：:；;，,。.！!？?\s]))(?:(?P<arabic>\d{1,2})[.、．)）](?![\d%])|[（(](?P<paren>\d{1,2})[)）]"
     r"|(?P<han>[一二三四五六七八九十])(?:是|要|不|、)(?![一二三四五六七八九十])"
     r"|(?P<letter>[a-hA-H])[.)）](?=[ \t])|[（(](?P<letterp>[a-hA-H])[)）]"
@@ -30,19 +31,19 @@ _INLINE_ITEM = re.compile(
     r"|[（(](?P<hanparen>[一二三四五六七八九十])[)）]"
     r"|(?:第|头)(?P<ordinal>[一二三四五六七八九十])(?:步|点|条|件|个方面)?[，,、：:])|(?P<circled>[①-⑳]))")
 _HAN_DIGITS = "一二三四五六七八九十"
-_ITEM_ONE = re.compile(r"[1①aA]|一[是要不、]|[第头（(]一|步骤一")
+_ITEM_ONE = regex_cache.compile(r"[1①aA]|一[是要不、]|[第头（(]一|步骤一")
 # Steps in prose: 首先…其次…(最后), 先…然后…最后…; First… Second… Finally…
-_STEP_FIRST = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:首先|第一步|先)(?=[，,]?)")
-_STEP_SECOND = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次|然后|接着|再次|第二步)")
-_STEP_NEXT = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次)[，,]")
-_STEP_LAST = re.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:最后|第三步)")
+_STEP_FIRST = regex_cache.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:首先|第一步|先)(?=[，,]?)")
+_STEP_SECOND = regex_cache.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次|然后|接着|再次|第二步)")
+_STEP_NEXT = regex_cache.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次)[，,]")
+_STEP_LAST = regex_cache.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:最后|第三步)")
 # 先…，然后/再…，最后… in one run, wherever 先 stands (您必须先去…，然后…，最后…).
-_STEP_RUN = re.compile(r"先[^。！？!?\n]{2,60}?[，,；;。]\s*(?:然后|再|接着|之后)[^。！？!?\n]{1,60}?[，,；;。]\s*最后")
-_EN_FIRST = re.compile(r"(?:^|(?<=[.!?]\s))First(?:ly)?,|(?<=[:;]\s)[Ff]irst(?:ly)?,", re.M)
-_EN_NEXT = re.compile(r"(?:^|(?<=[.!?;]\s))(?:[Ss]econd(?:ly)?|Next|Then),", re.M)
-_EN_LAST = re.compile(r"(?:^|(?<=[.!?;]\s))(?:[Tt]hird(?:ly)?|Finally|Lastly),", re.M)
+_STEP_RUN = regex_cache.compile(r"先[^。！？!?\n]{2,60}?[，,；;。]\s*(?:然后|再|接着|之后)[^。！？!?\n]{1,60}?[，,；;。]\s*最后")
+_EN_FIRST = regex_cache.compile(r"(?:^|(?<=[.!?]\s))First(?:ly)?,|(?<=[:;]\s)[Ff]irst(?:ly)?,", re.M)
+_EN_NEXT = regex_cache.compile(r"(?:^|(?<=[.!?;]\s))(?:[Ss]econd(?:ly)?|Next|Then),", re.M)
+_EN_LAST = regex_cache.compile(r"(?:^|(?<=[.!?;]\s))(?:[Tt]hird(?:ly)?|Finally|Lastly),", re.M)
 # After a colon, three or more short items split by semicolons: "日程是：周一理发；周三复查；…"
-_SEMICOLON_LIST = re.compile(r"[：:][^；;。.!?！？\n]{1,30}(?:[；;][^；;。!?！？\n]{1,30}){2,}")
+_SEMICOLON_LIST = regex_cache.compile(r"[：:][^；;。.!?！？\n]{1,30}(?:[；;][^；;。!?！？\n]{1,30}){2,}")
 
 
 def _number(m: re.Match[str]) -> int:
@@ -247,8 +248,8 @@ class ReplyLength(RecordRule):
                                       f"assistant turn is {n} characters (max {hi})")
 
 
-_TANDEM = re.compile(r"(.{4,80}?)\1{2,}", re.S)
-_LETTER = re.compile(r"[^\W\d_]")
+_TANDEM = regex_cache.compile(r"(.{4,80}?)\1{2,}", re.S)
+_LETTER = regex_cache.compile(r"[^\W\d_]")
 
 
 def loop_coverage(text: str) -> float:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 
+from sftlint import regex_cache
 from sftlint.findings import Edit, Finding, Severity
 from sftlint.records import Record
 from sftlint.rule import RecordRule, byte_span
 
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = regex_cache.compile(
     r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}"  # {{name}}
     r"|(?<![{$\\])\{[A-Za-z_][A-Za-z0-9_]+\}(?!\})"  # {author}; not ${x}, {{x}} or a set {x}
     r"|<[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*>"  # <PLACEHOLDER>, <USER_NAME>

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sftlint import regex_cache
 from sftlint.findings import Finding
 from sftlint.records import Record
 from sftlint.rule import RecordRule
@@ -19,7 +20,7 @@ CONTROL_TOKENS = (
     "<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>", "<｜User｜>", "<｜Assistant｜>",
     "<|start|>", "<|message|>", "<|channel|>", "<|return|>", "<|call|>",
 )
-_PATTERN = re.compile("|".join(re.escape(t) for t in CONTROL_TOKENS))
+_PATTERN = regex_cache.compile("|".join(re.escape(t) for t in CONTROL_TOKENS))
 
 
 class ControlTokenInContent(RecordRule):

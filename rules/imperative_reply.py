@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from sftlint import regex_cache
 from sftlint.batch import Batch
 from sftlint.chinese import (
     Span,
@@ -96,31 +97,31 @@ _DEGREE = r"(?:再|总|老|总是|老是|一直|整天|成天|天天|这么|这�
 # Each pattern proposes matches; `_lecture` then decides. They are separate regexes, each
 # starting with a literal character (the engine skips ahead fast) and each behind a cheap
 # substring gate, so a clean reply costs a few microseconds.
-_YOU_MODAL = re.compile(
+_YOU_MODAL = regex_cache.compile(
     # 你/您 + a modal of obligation or a prohibition: "您一定要按时吃药", "你得学会放下"
     rf"(?P<you>{_YOU}){_ADVERB}{{0,3}}(?P<modal>{_MODAL})")
-_BARE_ORDER = re.compile(
+_BARE_ORDER = regex_cache.compile(
     # a subjectless order opening a clause: "要多出去走走", "赶紧把药吃了", "少吃点咸的"
     # (a bounded blank: an unbounded one would rescan a long run of blanks from each of its
     # line breaks, quadratic in the run)
     rf"[，,。！!？?；;：:\n…～~]\s{{0,8}}(?=[那所还可千一总其而但不因以今平现另真哎唉呀啊这下也都就更同最关"
     rf"记晚早出每赶睡饭空白夜天冬夏应必务得需要别甭少立马把请快听该毋莫])(?P<lead>{_OPENER}{{0,2}}(?P<bare>{_BARE}))")
-_ITEM_ORDER = re.compile(
+_ITEM_ORDER = regex_cache.compile(
     # an item of a list that opens on less or more of a habit, or gives one up: "• 少看手机",
     # "1.少吃盐", "▪ 戒烟", "一不买，二不碰"
     r"\n[ \t]{0,8}(?P<item>(?:少|多)(?=吃|喝|抽|熬|看|晒|走|动|运动|锻炼|出去|出门|生气|操心|想|坐|躺|玩)|"
     r"戒(?=烟|酒|掉|了)|不(?=吃|喝|抽|碰|熬|点|开门|买|去))")
-_WE_MODAL = re.compile(
+_WE_MODAL = regex_cache.compile(
     # counsellors' inclusive "we": "我们都应该保持谦逊", "我们需要为自己的情绪负责"
     r"(?P<we>(?:我们|咱们)(?:都|也|还|就|一定|真的)*(?:应该|应当|必须|一定要|不能(?=一直|总|老|再)|"
     r"(?:需要|要)(?:为自己|学会|学着|正视|接受|面对|改正|调整心态)))")
-_REMEMBER = re.compile(
+_REMEMBER = regex_cache.compile(
     # "remember, <a maxim>": "记住，爱情需要时间和努力来维系"
     r"(?P<remember>(?:记住|记得)[，,：:](?=[^。！？!?\n，,]*(?:需要|应该|必须|要|不要|别|马上|立刻|赶紧|全是|都是)))")
-_THINK = re.compile(
+_THINK = regex_cache.compile(
     # what to think or feel: "别想那么多", "可不能这么想"
     rf"(?P<think>(?:别|不要|不许|不准|甭|不能|不该|不应该|不应当|不可以|可不敢){_DEGREE}*{_THINKING})")
-_TOPIC_MODAL = re.compile(
+_TOPIC_MODAL = regex_cache.compile(
     # obligation after a topic: "出门一定要带上手机", "血压问题不能忽视"
     rf"(?P<anywhere>{_ANYWHERE})")
 # Phrases that lecture wherever they stand, each with the substrings its gate looks for.
@@ -289,9 +290,9 @@ _FIXED = (
 # a gate, one search for the literals every match of the group contains.
 _GATES: tuple[tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]], ...] = (
     (None, (_BARE_ORDER, _TOPIC_MODAL)),
-    (re.compile("[你您]|老人家"), (_YOU_MODAL,)),
-    (re.compile("我们|咱们|记住|记得"), (_WE_MODAL, _REMEMBER)),
-    (re.compile("想|琢磨|钻牛角尖|灰心|泄气|悲观|消极|丧气|么说|样说|说这|说傻|说丧|说自己|评价自己|"
+    (regex_cache.compile("[你您]|老人家"), (_YOU_MODAL,)),
+    (regex_cache.compile("我们|咱们|记住|记得"), (_WE_MODAL, _REMEMBER)),
+    (regex_cache.compile("想|琢磨|钻牛角尖|灰心|泄气|悲观|消极|丧气|么说|样说|说这|说傻|说丧|说自己|评价自己|"
                 "自暴自弃|过不去|看轻|小看|死胡同"), (_THINK,)),
 )
 # The fixed phrases are searched only where one of their own literals stands (one scan for
@@ -300,7 +301,7 @@ _GATES: tuple[tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]], ...] =
 # each is compiled the first time it is needed.
 # The scan reads the text lowercased, as some phrases match in any case ("What did I say?").
 _FIXED_LITERALS = sorted({g.lower() for _, gate in _FIXED for g in gate})
-_FIXED_GATE = re.compile(literal_trie(_FIXED_LITERALS))  # the longest at a place
+_FIXED_GATE = regex_cache.compile(literal_trie(_FIXED_LITERALS))  # the longest at a place
 # a literal found -> the phrases to search: those of every literal it starts with (the scan
 # reports the longest literal at a position, and the others there are its prefixes)
 def _phrases_by_literal() -> dict[str, tuple[int, ...]]:
@@ -318,7 +319,7 @@ _FIXED_BY_LITERAL = _phrases_by_literal()
 
 @cache
 def _fixed_pattern(i: int) -> re.Pattern[str]:
-    return re.compile(f"(?P<fixed{i}>{_FIXED[i][0]})")
+    return regex_cache.compile(f"(?P<fixed{i}>{_FIXED[i][0]})")
 
 
 def _fixed_patterns(text: str) -> list[re.Pattern[str]]:
@@ -333,10 +334,10 @@ def _fixed_patterns(text: str) -> list[re.Pattern[str]]:
 
 
 # In a list, an item may also open on less or more of a habit, or on giving one up.
-_LIST_GATE = re.compile("\n[ \t]{0,8}[少多戒不]")
+_LIST_GATE = regex_cache.compile("\n[ \t]{0,8}[少多戒不]")
 # The start of a list's item: a prohibition there opens a sentence ("- Don't shovel the drive").
 _ITEM_START = r"(?<=\n[-*•·] )|(?<=\n\d[.)] )|(?<=\n\d[.)])|(?<=✅ )|(?<=❌ )"
-_ENGLISH = re.compile(
+_ENGLISH = regex_cache.compile(
     r"\byou(?:\s+(?:really|just|simply|definitely|absolutely|seriously)?\s*(?:should(?:n't)?|must(?:n't)?|"
     r"need\s+to|have\s+to|ought\s+to|had\s+better)|'d\s+better)(?![\w'])"
     # not a guess (you must be Margaret's friend, you should be getting your results), an
@@ -383,10 +384,10 @@ _ENGLISH = re.compile(
     r"[a-z]+",
     re.IGNORECASE,
 )
-_ENGLISH_SPEECH = re.compile(r"\b(?:said|says|saying|say|told|tells|reckons)\b", re.IGNORECASE)
+_ENGLISH_SPEECH = regex_cache.compile(r"\b(?:said|says|saying|say|told|tells|reckons)\b", re.IGNORECASE)
 # A question that asks about something done or planned ("Did they make sure you got home?",
 # "Do you have to go in on Monday?"), not one that orders ("Could you stop…?").
-_ENGLISH_ASKING = re.compile(r"^(?:\w+,\s*)?(?:Did|Do|Does|Have|Has|Is|Are|Was|Were|When|What|Where|"
+_ENGLISH_ASKING = regex_cache.compile(r"^(?:\w+,\s*)?(?:Did|Do|Does|Have|Has|Is|Are|Was|Were|When|What|Where|"
                              r"Which|Who|How)\b")
 
 
@@ -401,54 +402,54 @@ def _english_question(sentence: str, rest: str) -> bool:
 # Characters before 别 that make it part of a word (特别, 分别, 告别...).
 _BIE_WORD = set("特分区告差级类性个识辨离道送惜临久派鉴判甄诀")
 # 应该 as "probably" (您应该很累吧, 您应该是想家了) guesses, it does not order.
-_EPISTEMIC = re.compile(
+_EPISTEMIC = regex_cache.compile(
     r"(?:是|很|挺|也|已经|会|不会|还|蛮|比较|特别|非常|就|没|能|可以|感觉|觉得|都|快|差不多|不错|"
     r"好多了|算|不至于|不用|没事|更|真|听说|见过|习惯|高兴|开心|累|饿|困|冷|热|舒服|满意|放心(?!地)|了|"
     r"有点|有些|有不少|有很多|比)")
 # 该…了 about the day's routine is a reminder of the time ("该吃药了"), not an order.
-_ROUTINE = re.compile(r"(?:吃|喝|睡|歇|休息|起床|午睡|回家|出门|散步|做饭|吃药|量血压)")
+_ROUTINE = regex_cache.compile(r"(?:吃|喝|睡|歇|休息|起床|午睡|回家|出门|散步|做饭|吃药|量血压)")
 # Verbs of saying and thinking: an order after them is reported or echoed, unless the
 # speaker is the assistant itself (我觉得您应该… still lectures).
-_SPEECH = re.compile(
+_SPEECH = regex_cache.compile(
     r"(?<!小)(?:(?<![说讲电童神笑废的])话(?=[你您侬]|$)|(?<!说)说(?!说|明|不定|实话|真的|白了|到|起|话|句|了算|自己|这|那|傻)|讲(?!究|话)|告诉|觉得|认为|"
     r"以为|嘱咐|叮嘱|劝|要求|(?<![别不会能])让(?=[你您]|$)|交代|提醒|念叨|唠叨|听说|觉着|想着|寻思|强调|建议|希望|指出|提到|告诫|警告|规定)")
 _SPEECH_SKIP = ("来说", "再说", "虽说", "比如说", "就是说", "换句话说", "老实说", "不用说",
                 "怎么说", "这么说", "那么说", "可以说", "应该说", "话说", "别说", "不要说")
-_MY_VOICE = re.compile(
+_MY_VOICE = regex_cache.compile(
     r"^(?:其实|说实话|所以|但是|不过|那|可是|真的|而且|老实讲|哎|唉|嗯|就|也|要|依|照|让)*(?:我|咱们|咱)(?!们?的)")
-_CONDITION = re.compile(r"要是|如果|假如|若是|万一|实在|的话|想.{0,6}就")
-_PERMISSION = re.compile(r"就.*(?:吧|呗|也行|也好|也没关系|无妨)$")
-_QUESTION_END = re.compile(r"(?:吗|呢|么|不|没有|没)\W*$")
-_QUESTION_WORD = re.compile(r"怎么(?!能|可以)|什么|哪|谁|为什么|为啥|如何|多少|几|是不是|要不要|"
+_CONDITION = regex_cache.compile(r"要是|如果|假如|若是|万一|实在|的话|想.{0,6}就")
+_PERMISSION = regex_cache.compile(r"就.*(?:吧|呗|也行|也好|也没关系|无妨)$")
+_QUESTION_END = regex_cache.compile(r"(?:吗|呢|么|不|没有|没)\W*$")
+_QUESTION_WORD = regex_cache.compile(r"怎么(?!能|可以)|什么|哪|谁|为什么|为啥|如何|多少|几|是不是|要不要|"
                             r"能不能|可不可以|会不会|该不该|应不应该")
-_TAG = re.compile(r"(?:好吗|好不好|行吗|行不行|可以吗|对不对|对吧|知道吗|明白吗|记住了吗|记住没有|"
+_TAG = regex_cache.compile(r"(?:好吗|好不好|行吗|行不行|可以吗|对不对|对吧|知道吗|明白吗|记住了吗|记住没有|"
                   r"听到了吗|听见没|听见没有|好嘛|成吗|答应我)\W*$")
-_RHETORIC = re.compile(r"怎么能|怎么可以|难道|还不(?:快|赶紧|赶快|去)")
+_RHETORIC = regex_cache.compile(r"怎么能|怎么可以|难道|还不(?:快|赶紧|赶快|去)")
 # A subject other than the listener earlier in the clause: the order is about someone else.
-_OTHER_SUBJECT = re.compile(
+_OTHER_SUBJECT = regex_cache.compile(
     r"(?<![跟对给和让叫陪替帮像被])(?:我|他|她|它|孩子|儿子|女儿|老伴|医生|大夫|护士|大家|别人|人家|"
     r"有人|年轻人|老人(?!家)|家人|警察|法律|部门|机构|公司|医院|父母|家长|丈夫|妻子|老公|老婆|"
     r"男朋友|女朋友|男友|女友|对方|伴侣|同事|领导|室友|亲戚|邻居|朋友|子女|儿女|孙子|孙女|学校|单位|政府|社区|用户|学生|人们|"
     r"患者|病人|老师|客户|员工|孩子们)(?!的)")  # 医生的话您一句都不听: a possessor, not the subject
-_LISTENER = re.compile(r"[你您咱]")
+_LISTENER = regex_cache.compile(r"[你您咱]")
 # A report runs on over commas until a clause turns back to the listener or contrasts.
-_REPORT_ENDS = re.compile(r"[，,；;]\s*(?:但|可|不过|然而|其实|所以|因此|那|我|您|你|咱)")
+_REPORT_ENDS = regex_cache.compile(r"[，,；;]\s*(?:但|可|不过|然而|其实|所以|因此|那|我|您|你|咱)")
 # 您要计算的数值, 你需要的东西: a verb then 的, with no adverb of an order in between.
-_RELATIVE = re.compile(r"(?!多|少|学会|好好|按时|注意|坚持|保持|对|为|给|跟|和|把|与)[^，。！？,!?的]{1,6}的(?![话确])")
+_RELATIVE = regex_cache.compile(r"(?!多|少|学会|好好|按时|注意|坚持|保持|对|为|给|跟|和|把|与)[^，。！？,!?的]{1,6}的(?![话确])")
 # Characters that make a word with the pronoun after them (迷你).
 _WORD_BEFORE_YOU = ("迷",)
 # A list introduced as rules to follow: "建议您：1.按时服药；2.…", "出远门前一定检查：· …".
-_RULES_INTRO = re.compile(r"^[^：:\n]{0,30}?(?:建议(?:您|你)|^建议|注意(?!事项)|做到|检查|遵守|记住|照做|一定|必须|"
+_RULES_INTRO = regex_cache.compile(r"^[^：:\n]{0,30}?(?:建议(?:您|你)|^建议|注意(?!事项)|做到|检查|遵守|记住|照做|一定|必须|"
                           r"务必|应该|(?<=[您你就都还也可])得(?!了))[^：:\n]{0,12}[：:]|^(?:您|你)?(?:可)?(?:要)?记住了?[，,：:]"
                           r"|^[^:\n]{0,40}\b(?:rules?|must|should|need\s+to|(?<!I\s)remember|make\s+sure|I\s+mean\s+it)\b"
                           r"[^:\n]{0,30}:", re.IGNORECASE)
 # A story about the past: "那时候家里穷，不能天天吃肉" describes, it does not forbid.
-_PAST = re.compile(r"那时候|那时|那会儿|以前|小时候|当年|(?<![打走跑送寄拿搬飞游跳冲传递发带拨回开过转话频息信钱])过去(?!了|这么|那么|很久|好久|多久|的事)|年轻时|那年|从前|当初")
-_SUGGESTING = re.compile(r"可以|不妨|试着|尝试|建议")
+_PAST = regex_cache.compile(r"那时候|那时|那会儿|以前|小时候|当年|(?<![打走跑送寄拿搬飞游跳冲传递发带拨回开过转话频息信钱])过去(?!了|这么|那么|很久|好久|多久|的事)|年轻时|那年|从前|当初")
+_SUGGESTING = regex_cache.compile(r"可以|不妨|试着|尝试|建议")
 # A hedge or a condition before the modal: "也许你需要…", "如果你需要任何帮助".
-_HEDGE = re.compile(r"也许|或许|可能|说不定|如果|要是|假如|若是|万一|只要|一旦")
+_HEDGE = regex_cache.compile(r"也许|或许|可能|说不定|如果|要是|假如|若是|万一|只要|一旦")
 # A hedge anywhere earlier in the sentence ("也许在…之前，我们应该…").
-_SENTENCE_HEDGE = re.compile(r"也许|或许|说不定")
+_SENTENCE_HEDGE = regex_cache.compile(r"也许|或许|说不定")
 # What "remember, …" says when it comforts: 你并不孤单, 有我在, 你已经很棒了.
 _COMFORT_FACT = r"(?:孤单|孤独|一个人|有我|陪着|陪你|陪您|很棒|真棒|值得|爱你|爱您|重要|不是你的错|不是您的错|不怪|了不起|很好|有人)"
 
@@ -591,7 +592,7 @@ _MAX_CANDIDATES = 100
 # The learned back-up only reads turns that hold a mark an order needs in Chinese (the
 # listener, a modal or prohibition, a verb of doing at a clause start) or in English.
 # 少/多 mark an order (少吃点, 多出去走走), not a state or a question (少了点味道, 不少, 多少, 多了)
-_SCORER_GATE = re.compile(r"[你您侬咱别要得该请把赶快先]|(?<![不多至])[少多](?![了少数])"
+_SCORER_GATE = regex_cache.compile(r"[你您侬咱别要得该请把赶快先]|(?<![不多至])[少多](?![了少数])"
                           r"|\b(?:you|don'?t|stop|never)\b", re.IGNORECASE)
 
 
@@ -606,19 +607,19 @@ def learned_lecture(text: str, cleared: list[tuple[int, int]] | None = None) -> 
 
 # Someone else's obligation ("孩子们应该多陪陪您"): the patterns never propose it, and the
 # scorer must not read it as an order to the listener.
-_OTHER_MODAL = re.compile(rf"{_OTHER_SUBJECT.pattern}(?P<lead>[^，。！？,!?\n]{{0,6}}?)"
+_OTHER_MODAL = regex_cache.compile(rf"{_OTHER_SUBJECT.pattern}(?P<lead>[^，。！？,!?\n]{{0,6}}?)"
                           r"(?:应该|应当|必须|得|要|需要|该|不能|不要|别|不许|不准)")
 
 
 # Comfort and care the rule deliberately lets through ("记得多穿点", "别忘了吃药", "别太担心"):
 # blanked for the scorer too, which would otherwise read them as orders.
-_CARE = re.compile(rf"记得|别忘|不要忘|(?:别|不要|不用|甭){_SOFTEN}*{_COMFORT}|注意(?:安全|身体|保暖|休息)|"
+_CARE = regex_cache.compile(rf"记得|别忘|不要忘|(?:别|不要|不用|甭){_SOFTEN}*{_COMFORT}|注意(?:安全|身体|保暖|休息)|"
                    r"带(?:把|上|好)?(?:伞|雨衣)|戴(?:个|上|好)?(?:帽子|口罩|手套)|多穿|加(?:件|点)衣|穿暖和|保暖")
 
 
 # A question that asks whether one should ("您是不是该去医院看看了？", "要不要去问问医生？"):
 # the patterns let it through, and the scorer must not read it as an order.
-_ASKING = re.compile(r"(?:是不是(?!也?该把)|要不要|是否|该不该|应不应该)[^。！？!?\n]{0,20}[？?]")
+_ASKING = regex_cache.compile(r"(?:是不是(?!也?该把)|要不要|是否|该不该|应不应该)[^。！？!?\n]{0,20}[？?]")
 
 
 def scorer_text(text: str, cleared: list[tuple[int, int]] | None = None,
@@ -660,7 +661,7 @@ def imperative_phrase(text: str) -> str | None:
 
 
 # A list of options, not of orders: "我这里有几条参考：…您自己拿主意", "您挑一个".
-_OPTIONS = re.compile(r"参考|拿主意|您看(?:哪|看)|挑(?:一|挑|个)|选(?:一|个)|哪个(?:好|合适)|都行|您定|"
+_OPTIONS = regex_cache.compile(r"参考|拿主意|您看(?:哪|看)|挑(?:一|挑|个)|选(?:一|个)|哪个(?:好|合适)|都行|您定|"
                       r"您说了算|试试看|(?:要是|如果)您(?:想|愿意)|可以试试")
 
 

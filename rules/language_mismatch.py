@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sftlint import regex_cache
 from sftlint.batch import Batch, Turns
 from sftlint.config import StrictModel
 from sftlint.findings import Finding, Severity
 from sftlint.options import Field
 from sftlint.rule import RecordRule
 
-_CODE_BLOCK = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.S)
+_CODE_BLOCK = regex_cache.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.S)
 # Code point ranges of each script, as numpy counts them over a column of turns at once.
 _SCRIPTS = (("Chinese", ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))),
             ("Japanese", ((0x3040, 0x30FF),)),
@@ -19,7 +20,7 @@ _SCRIPTS = (("Chinese", ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))),
             ("Latin", ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F))),
             ("Cyrillic", ((0x400, 0x4FF),)))
 # A user turn that asks for a translation or names a language expects the other script.
-_NAMES_A_LANGUAGE = re.compile(
+_NAMES_A_LANGUAGE = regex_cache.compile(
     r"翻译|译成|译为|[英中日韩法德俄西]文|[英汉日韩法德俄]语|普通话|拼音|translat|\b(?:in|into|to) "
     r"(?:English|Chinese|Japanese|Korean|French|German|Spanish|Russian)\b|pinyin", re.I)
 

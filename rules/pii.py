@@ -6,22 +6,22 @@ timestamps) are not flagged; only the first match per message and rule is report
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from sftlint import regex_cache
 from sftlint.findings import Finding, Severity
 from sftlint.records import Record
 from sftlint.rule import RecordRule
 
-_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})"
+_EMAIL = regex_cache.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})"
                     r"(?![\w-])")
 # RFC 2606 / 6761 names that never belong to anyone: documentation examples, not PII.
 _RESERVED_DOMAINS = ("example.com", "example.org", "example.net", "localhost")
 _RESERVED_TLDS = (".example", ".test", ".invalid", ".localhost")
-_CN_MOBILE = re.compile(r"(?<![\d.])(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![\d.])")
-_E164 = re.compile(r"(?<![\w+])\+[1-9](?:[ -]?\d){7,14}(?![\d.])")
-_CN_ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
-_CARD = re.compile(r"(?<![\d.-])([2-6]\d{3}(?:[ -]?\d){9,15})(?![\d.])")
+_CN_MOBILE = regex_cache.compile(r"(?<![\d.])(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![\d.])")
+_E164 = regex_cache.compile(r"(?<![\w+])\+[1-9](?:[ -]?\d){7,14}(?![\d.])")
+_CN_ID = regex_cache.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
+_CARD = regex_cache.compile(r"(?<![\d.-])([2-6]\d{3}(?:[ -]?\d){9,15})(?![\d.])")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sftlint import regex_cache
 from sftlint.batch import Batch
 from sftlint.chinese import cjk_share, load_scorer, token_starts
 from sftlint.config import MAX_CHARS, StrictModel
@@ -112,56 +113,56 @@ _PRODUCE = (r"(?:列出|列举|列一|罗列|给出|提供|分析|评估|总结|
             r"计算|解答|举例|对比|评价|点评|起草|草拟|拟定|拟写|撰写|编写|编制|规划|制作|做一份|出一份|"
             r"预测|推导|证明|检查|审核|修改|校对|提炼|补充|完善)")
 # The same verbs opening a turn with no 请 ("列出…", "帮我起草一封…"): an order to a tool.
-_BARE_REQUEST = re.compile(r"^(?:(?:帮|替|为|给)我|为[^，。！？,!?\s]{1,20}?)?(?:列出|列举|罗列|起草|草拟|拟定|拟写|撰写|编写|编制|生成|提供|查询|"
+_BARE_REQUEST = regex_cache.compile(r"^(?:(?:帮|替|为|给)我|为[^，。！？,!?\s]{1,20}?)?(?:列出|列举|罗列|起草|草拟|拟定|拟写|撰写|编写|编制|生成|提供|查询|"
                            r"输出|翻译|总结|归纳|概括|整理|梳理|制定|分析|比较|对比|评价|评估|阐述|论述|"
                            r"写一(?:封|篇|份|段|首)|出一份|做一份|设计一(?:个|份|套))")
-_PERSON = re.compile(r"[我你您他她咱俺]")
+_PERSON = regex_cache.compile(r"[我你您他她咱俺]")
 # Marks of speech: particles and chat words ("您好啊小暖", "请问你是谁呀").
-_SPOKEN = re.compile(r"[呀啊呢吧呗嘛哈啦咋啥哎唉嗯哟喽咯噢哦]|唠嗑|俺|咱|(?:跟|和)你(?:说|讲)|你说(?!明)|\S不[？?]")
+_SPOKEN = regex_cache.compile(r"[呀啊呢吧呗嘛哈啦咋啥哎唉嗯哟喽咯噢哦]|唠嗑|俺|咱|(?:跟|和)你(?:说|讲)|你说(?!明)|\S不[？?]")
 # A request that ends on a particle is said, not written ("请你介绍一下你自己吧").
-_SPOKEN_END = re.compile(r"[呀啊吧呗嘛啦哈哟][。！!？?~～…]*\s*$")
+_SPOKEN_END = regex_cache.compile(r"[呀啊吧呗嘛啦哈哟][。！!？?~～…]*\s*$")
 # Written requests and queries, by how strongly each says "form, not talk".
-_REQUEST = re.compile(rf"(?P<please>请)(?:你|您|大家)?(?:帮我|为我|给我|帮忙|直接|就)?"
+_REQUEST = regex_cache.compile(rf"(?P<please>请)(?:你|您|大家)?(?:帮我|为我|给我|帮忙|直接|就)?"
                       rf"[^。！？!?\n]{{0,48}}?{_PRODUCE}")
-_ABLE = re.compile(rf"(?:能否|可否|是否可以|能不能请你|可不可以请你|麻烦您?)[^。！？!?\n]{{0,10}}?{_PRODUCE}")
-_ABLE_HINT = re.compile("能否|可否|是否可以|能不能请|可不可以请|麻烦")
-_CONSULT = re.compile(r"(?P<consult>咨询)(?!师|室|中心|机构|服务|热线)")
-_LEARN = re.compile(r"(?:想|希望)(?:了解|知道|问)(?:一下|下)?[^。！？!?\n]{0,24}"
+_ABLE = regex_cache.compile(rf"(?:能否|可否|是否可以|能不能请你|可不可以请你|麻烦您?)[^。！？!?\n]{{0,10}}?{_PRODUCE}")
+_ABLE_HINT = regex_cache.compile("能否|可否|是否可以|能不能请|可不可以请|麻烦")
+_CONSULT = regex_cache.compile(r"(?P<consult>咨询)(?!师|室|中心|机构|服务|热线)")
+_LEARN = regex_cache.compile(r"(?:想|希望)(?:了解|知道|问)(?:一下|下)?[^。！？!?\n]{0,24}"
                     r"(?:条件|流程|标准|政策|方法|步骤|规定|费用|价格|比例|症状|区别|原因|材料|范围|"
                     r"方式|渠道|途径|要求)")
 # Written-register question words (spoken Chinese says 怎么, 是不是): a question built on them,
 # with no one in it (no 我, 咱, 俺) and no particle, reads like a search.
-_WRITTEN_QUESTION = re.compile(r"如何|是否|有何|何种|哪些方面|注意事项|有哪些(?:方法|措施|建议|症状|危害)")
-_FIRST_PERSON = re.compile(r"[我咱俺]")
-_LATIN = re.compile(r"[A-Za-z]{3}")
-_ASK_OPENER = re.compile(r"(?:^|[，,。！!？?\s])(?:请问|我想问一下|想问一下|打扰一下|冒昧问一下|我想问下|"
+_WRITTEN_QUESTION = regex_cache.compile(r"如何|是否|有何|何种|哪些方面|注意事项|有哪些(?:方法|措施|建议|症状|危害)")
+_FIRST_PERSON = regex_cache.compile(r"[我咱俺]")
+_LATIN = regex_cache.compile(r"[A-Za-z]{3}")
+_ASK_OPENER = regex_cache.compile(r"(?:^|[，,。！!？?\s])(?:请问|我想问一下|想问一下|打扰一下|冒昧问一下|我想问下|"
                          r"(?:我想|想)?请教一下)")
-_INFO = re.compile(r"如何|怎样|怎么|哪些|哪里|哪儿|哪个|哪家|多少|是否|什么|流程|标准|比例|要点|注意事项|材料|条件|方法|"
+_INFO = regex_cache.compile(r"如何|怎样|怎么|哪些|哪里|哪儿|哪个|哪家|多少|是否|什么|流程|标准|比例|要点|注意事项|材料|条件|方法|"
                    r"措施|建议|区别|范围")
-_SUBQUESTIONS = re.compile(r"问题[一二三1-9][：:].+问题[二三四2-9][：:]", re.S)
-_TASK = re.compile(r"你是一(?:位|名|个)[^。\n]{0,30}(?:专家|咨询师|医生|助手|老师)|根据[^。\n]{0,30}(?:生成|输出|回答|判断|回复|给出|选择|续写)")
-_KEYWORDS = re.compile(r"^[\u4e00-\u9fff0-9]{1,8}(?:[ \t\u3000]+[\u4e00-\u9fff0-9]{1,8}){2,}吗?$"
+_SUBQUESTIONS = regex_cache.compile(r"问题[一二三1-9][：:].+问题[二三四2-9][：:]", re.S)
+_TASK = regex_cache.compile(r"你是一(?:位|名|个)[^。\n]{0,30}(?:专家|咨询师|医生|助手|老师)|根据[^。\n]{0,30}(?:生成|输出|回答|判断|回复|给出|选择|续写)")
+_KEYWORDS = regex_cache.compile(r"^[\u4e00-\u9fff0-9]{1,8}(?:[ \t\u3000]+[\u4e00-\u9fff0-9]{1,8}){2,}吗?$"
                        r"|^[\u4e00-\u9fff0-9]{2,8}[ \t\u3000]+[\u4e00-\u9fff0-9]{2,8}$")
 # Letters and written requests: an addressee, the formulas of a complaint, a document asked for.
-_WRITTEN = re.compile(r"^致[\u4e00-\u9fff]{1,8}[：:]|特此|望予以|特作如下|贵(?:院|司|单位|公司)|并附|"
+_WRITTEN = regex_cache.compile(r"^致[\u4e00-\u9fff]{1,8}[：:]|特此|望予以|特作如下|贵(?:院|司|单位|公司)|并附|"
                       r"用[^，。,.]{1,8}(?:概括|总结|描述|介绍)|推荐[一二三四五六七八九十几\d]+[本部个种款家首]|"
                       r"需要一份|关于[^，。,.]{1,20}的[^，。,.]{0,10}(?:方案|报告|说明|计划|清单)")
 # A title typed into a search box: a noun phrase that ends on what is looked for, no
 # sentence mark, no person (冬季老人防跌倒措施, 医保异地就医备案流程).
-_TITLE = re.compile(r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,40}(?:措施|办法|方法|流程|政策|要点|注意事项|指南|标准|"
+_TITLE = regex_cache.compile(r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,40}(?:措施|办法|方法|流程|政策|要点|注意事项|指南|标准|"
                     r"条件|原因|症状|食谱|攻略|清单|排行|大全|须知|步骤|技巧|方案|食疗方|最新规定|时间|推荐|"
                     r"教程|比例|说明|要求|哪家好|排名|价格|费用|安装|天气|水果|食物|习俗|由来|禁忌|消息|新闻|作用|"
                     r"副作用|功效|区别)(?:[ \t]*\d{4})?")
 # A question typed into a search box: no person, no particle but 吗, no punctuation
 # (高血压能吃鸡蛋吗, 降压药和柚子能一起吃吗).
-_TYPED_QUESTION = re.compile(r"[\u4e00-\u9fff0-9./%TtA-Z\-]{2,20}(?:(?:能|可以|能不能|需要|要|算|有)[\u4e00-\u9fff0-9]{0,8}吗|"
+_TYPED_QUESTION = regex_cache.compile(r"[\u4e00-\u9fff0-9./%TtA-Z\-]{2,20}(?:(?:能|可以|能不能|需要|要|算|有)[\u4e00-\u9fff0-9]{0,8}吗|"
                              r"怎么[\u4e00-\u9fff]{1,4}|多少[\u4e00-\u9fff]{0,3}|多久[\u4e00-\u9fff]{0,6}|"
                              r"哪些[\u4e00-\u9fff]{0,3}|是什么意思|有没有[\u4e00-\u9fff]{1,8})")
 # English keywords typed as a query: lowercase words, no verb of speech, no punctuation.
-_EN_KEYWORDS = re.compile(r"(?i)(?!.*\b(?:i|i'm|me|my|you|your|we|our|hi|hello|thanks|thank|feeling|"
+_EN_KEYWORDS = regex_cache.compile(r"(?i)(?!.*\b(?:i|i'm|me|my|you|your|we|our|hi|hello|thanks|thank|feeling|"
                           r"today|tonight|miss|love|dear|lol|haha|just|so|bit)\b)[a-z][a-z0-9'\- ]{2,60}"
                           r"(?:[ \t][a-z0-9'\-]+){2,}\.?")
-_ENGLISH = re.compile(
+_ENGLISH = regex_cache.compile(
     r"\bplease\s+(?:list|analy[sz]e|provide|explain|describe|summari[sz]e|give|outline|compare|"
     r"write|answer|recommend|suggest|evaluate|detail|elaborate|translate|generate)\b"
     r"|\bin\s+bullet\s+points\b|\bDear\s+Sir\b|\bDear\s+Madam\b|\bI\s+am\s+writing\s+to\b|\bcould\s+you\s+(?:please\s+)?(?:provide|list|explain|summari[sz]e|"
@@ -227,7 +228,7 @@ def formal_marker(text: str) -> str | None:
 # The learned back-up reads only turns with a mark of a written request or a question.
 # A mark of a request or a question: words, not their characters (是, 些, 能 and 可 alone are
 # in most spoken turns, which the scorer then misread).
-_SCORER_GATE = re.compile(r"请|问|帮|列|写|如何|哪些|是否|能否|可否|[？?：:]"
+_SCORER_GATE = regex_cache.compile(r"请|问|帮|列|写|如何|哪些|是否|能否|可否|[？?：:]"
                           r"|\b(?:please|could|would|what|how|list)\b", re.IGNORECASE)
 
 
@@ -247,7 +248,7 @@ def learned_formal(text: str) -> bool:
 
 # Words that hold 请, 咨询 or 问 without asking for anything (请假, 咨询师, 问题): blanked for
 # the scorer, which would otherwise read them as a request.
-_NOT_A_REQUEST = re.compile(r"请(?:假|客|来|到|进|坐|吃|喝)|(?:邀|申|聘|宴|提|恳)请|咨询(?:师|室|中心|机构)|"
+_NOT_A_REQUEST = regex_cache.compile(r"请(?:假|客|来|到|进|坐|吃|喝)|(?:邀|申|聘|宴|提|恳)请|咨询(?:师|室|中心|机构)|"
                             r"问(?:题|候)|(?:学|疑|访|慰|过|顾)问")
 
 

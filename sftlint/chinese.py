@@ -8,11 +8,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from sftlint import regex_cache
+
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LETTER = re.compile(r"[^\W\d_]")
+_CJK = regex_cache.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LETTER = regex_cache.compile(r"[^\W\d_]")
 SENTENCE_END = "。！？!?；;\n…"
 CLAUSE_END = SENTENCE_END + "，,：:、～~"
 _OPEN_QUOTES = "“‘「『《\""
@@ -129,8 +131,8 @@ def quoted(text: str, pos: int) -> bool:
     return depth > 0 or straight == 1
 
 
-_SPACES = re.compile(r"\s+")
-_DIGITS = re.compile(r"\d")
+_SPACES = regex_cache.compile(r"\s+")
+_DIGITS = regex_cache.compile(r"\d")
 # A learned score reads at most this many characters of a turn, so its cost stays bounded.
 NGRAM_REACH = 1500
 WEIGHTS_FILE = "ngram_weights.json"  # in the rules package, by benchmarks/accuracy/train_scorer.py
@@ -140,7 +142,7 @@ WEIGHTS_FILE = "ngram_weights.json"  # in the rules package, by benchmarks/accur
 # read with the full-width marks the rules know; one character for one, so every position
 # stays where it was. English is left as written.
 _FULL_WIDTH = str.maketrans({",": "，", "?": "？", "!": "！", ";": "；", ":": "："})
-_ASCII_MARK_NEAR_CJK = re.compile(r"[\u3400-\u9fff][,?!;:]|[,?!;:][\u3400-\u9fff]")
+_ASCII_MARK_NEAR_CJK = regex_cache.compile(r"[\u3400-\u9fff][,?!;:]|[,?!;:][\u3400-\u9fff]")
 
 
 def full_width_marks(text: str) -> str:
@@ -169,7 +171,7 @@ _TRADITIONAL_PAIRS = (
 )
 _SIMPLIFIED = str.maketrans(dict(zip(_TRADITIONAL_PAIRS[::2], _TRADITIONAL_PAIRS[1::2],
                                       strict=True)))
-_TRADITIONAL = re.compile("[" + _TRADITIONAL_PAIRS[::2] + "]")
+_TRADITIONAL = regex_cache.compile("[" + _TRADITIONAL_PAIRS[::2] + "]")
 
 
 def reading_form(text: str) -> str:

@@ -45,28 +45,41 @@ def normalize_text(text: str) -> str:
 
 
 def exhaustive_pairs(texts: Sequence[str], threshold: float) -> Pairs:
-    """Every pair (i < j) with rapidfuzz ratio >= threshold: all pairs, less those that
-    their lengths and character histograms rule out (exactly, see _may_reach)."""
+    """Every pair (i < j) with rapidfuzz ratio >= threshold: all pairs whose lengths could
+    reach it, less those that their character histograms rule out (exactly, see _may_reach)."""
     n = len(texts)
     if n < 2:
         return []
     sketches = sketch(texts, keys=0)
-    rows = max(1, (1 << 22) // n)  # all pairs, a few million at a time
-
-    def blocks() -> Iterator[np.ndarray]:
-        for start in range(0, n - 1, rows):
-            yield np.stack(_pairs_from(start, rows, n), axis=1)
-
-    return verify(promising(blocks(), sketches, sketches, threshold), texts, texts, threshold)
+    return verify(promising(_length_window_pairs(sketches.lengths, threshold), sketches,
+                            sketches, threshold), texts, texts, threshold)
 
 
-def _pairs_from(start: int, rows: int, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(i, j) of the pairs i < j with i in start..start + rows - 1."""
-    i = np.arange(start, min(start + rows, n - 1))
-    counts = n - 1 - i
-    first = np.repeat(i, counts)
-    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    return first, first + 1 + offsets
+def _length_window_pairs(lengths: np.ndarray, threshold: float) -> Iterator[np.ndarray]:
+    """The pairs (i < j) whose lengths alone do not rule them out, a few million at a time.
+
+    A pair reaches the threshold only if |la - lb| <= f * (la + lb), f = 1 - threshold/100,
+    so with la <= lb only if lb <= la * (1 + f) / (1 - f): in length order, each text is
+    paired with the texts from it up to that bound (a little over it: _may_reach applies
+    the exact test), not with all the others.
+    """
+    order = np.argsort(lengths, kind="stable")
+    ordered = lengths[order].astype(np.float64)
+    f = 1 - threshold / 100
+    bound = ordered * (1 + f) / max(1 - f, 1e-9) + 1
+    ends = np.maximum(np.searchsorted(ordered, bound, side="right"), np.arange(1, len(order) + 1))
+    counts = ends - np.arange(len(order)) - 1  # partners after each text in length order
+    budget = 1 << 22
+    start = 0
+    while start < len(order):
+        stop = start + 1 + int(np.searchsorted(np.cumsum(counts[start:]), budget))
+        rows = np.arange(start, min(stop, len(order)))
+        first = np.repeat(rows, counts[rows])
+        offsets = np.arange(len(first)) - np.repeat(np.cumsum(counts[rows]) - counts[rows],
+                                                    counts[rows])
+        a, b = order[first], order[first + 1 + offsets]
+        yield np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
+        start = stop
 
 
 def exhaustive_matches(queries: Sequence[str], references: Sequence[str], threshold: float

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# The compiled-regex cache of every sftlint the tests start lives in a folder of their own,
+# not the user's ~/.cache (set before sftlint is imported: the rules compile at import).
+os.environ.setdefault("SFTLINT_CACHE_DIR", tempfile.mkdtemp(prefix="sftlint-test-cache-"))
 
 from sftlint.config import Config, parse_config
 from sftlint.engine import Linter

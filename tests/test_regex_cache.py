@@ -1,0 +1,168 @@
+"""The compiled-regex cache: a pattern from the cache is the pattern `re` builds, and a
+damaged, foreign or unwritable cache only costs the compile it would have saved."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sftlint import regex_cache
+from tests.conftest import chat, jsonl
+
+PATTERNS = [
+    (r"(?P<modal>应该|必须)(?P<verb>[\u4e00-\u9fff]{1,4})", 0),
+    (r"\byou (?:should|must)\b", re.IGNORECASE),
+    (r"^\s*(?:\d+[.、)]|[-*•])\s+", re.MULTILINE),
+    (r"(?<![他她])您(?:千万)?别(?!提|看|说)", 0),
+    (r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", 0),
+    (r"(a)|(b)(?P<c>c)?", re.DOTALL | re.VERBOSE),
+]
+TEXTS = ["您应该多休息。", "You SHOULD rest, you must.", "1. 按时服药\n- 散步\n• 早睡",
+         "她别看了", "您千万别去", "您别说", "abc ba", "", "混合 text 文本"]
+
+
+@pytest.fixture
+def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache in tmp_path, as a new process would see it."""
+    monkeypatch.setenv("SFTLINT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(regex_cache, "_entries", None)
+    monkeypatch.setattr(regex_cache, "_added", {})
+    return tmp_path
+
+
+def _behaves_as_re(compiled: re.Pattern[str], pattern: str, flags: int) -> None:
+    expected = re.compile(pattern, flags)
+    assert (compiled.pattern, compiled.flags, compiled.groups, compiled.groupindex) == (
+        expected.pattern, expected.flags, expected.groups, expected.groupindex)
+    for text in TEXTS:
+        assert [m.span() for m in compiled.finditer(text)] == [
+            m.span() for m in expected.finditer(text)]
+        assert [m.groups() for m in compiled.finditer(text)] == [
+            m.groups() for m in expected.finditer(text)]
+
+
+def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget what this process loaded and compiled, as the next run starts."""
+    monkeypatch.setattr(regex_cache, "_entries", None)
+    monkeypatch.setattr(regex_cache, "_added", {})
+
+
+def test_patterns_round_trip_through_the_cache_file(fresh_cache: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    for pattern, flags in PATTERNS:
+        _behaves_as_re(regex_cache.compile(pattern, flags), pattern, flags)
+    assert len(regex_cache._added) == len(PATTERNS)
+    regex_cache._save(os.getpid())
+    path = regex_cache.cache_file()
+    assert path is not None and path.parent == fresh_cache and path.exists()
+
+    _new_process(monkeypatch)
+    for pattern, flags in PATTERNS:
+        _behaves_as_re(regex_cache.compile(pattern, flags), pattern, flags)
+    assert regex_cache._added == {}  # every one came from the file
+
+
+def test_every_rule_pattern_in_the_cache_is_what_re_builds_now(
+        fresh_cache: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A real check fills the cache; each entry's matcher code equals a fresh build."""
+    data = tmp_path / "d.jsonl"
+    data.write_bytes(jsonl([chat("你好", "您应该多出去走走。"),
+                            chat("请列出三个要点", "1. 甲\n2. 乙")]))
+    env = {**os.environ, "SFTLINT_CACHE_DIR": str(fresh_cache)}
+    subprocess.run([sys.executable, "-m", "sftlint", "check", "--exit-zero", str(data)],
+                   env=env, check=True, capture_output=True)
+    _new_process(monkeypatch)
+    entries = regex_cache._load()
+    assert len(entries) > 50  # the rules' patterns
+    for (pattern, flags), entry in entries.items():
+        assert entry == regex_cache._build(pattern, flags), pattern
+
+
+@pytest.mark.parametrize("content", [b"", b"not marshal at all", b"\xe3\x00\x00garbage"])
+def test_a_damaged_cache_file_is_ignored_and_rewritten(
+        fresh_cache: Path, monkeypatch: pytest.MonkeyPatch, content: bytes) -> None:
+    path = regex_cache.cache_file()
+    assert path is not None
+    path.write_bytes(content)
+    pattern, flags = PATTERNS[0]
+    _behaves_as_re(regex_cache.compile(pattern, flags), pattern, flags)
+    regex_cache._save(os.getpid())
+    _new_process(monkeypatch)
+    assert (pattern, flags) in regex_cache._load()
+
+
+def test_a_cache_from_another_interpreter_is_not_used(fresh_cache: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    pattern, flags = PATTERNS[0]
+    regex_cache.compile(pattern, flags)
+    regex_cache._save(os.getpid())
+    _new_process(monkeypatch)
+    monkeypatch.setattr(regex_cache, "_HEADER", ("another", "interpreter"))
+    assert regex_cache._load() == {}
+
+
+def test_an_entry_the_engine_rejects_is_compiled_afresh(fresh_cache: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    pattern, flags = PATTERNS[0]
+    regex_cache._load()[(pattern, flags)] = (0, [999999], 0, {}, ())  # nonsense code
+    _behaves_as_re(regex_cache.compile(pattern, flags), pattern, flags)
+
+
+def test_an_unwritable_cache_folder_costs_nothing_but_the_compile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("SFTLINT_CACHE_DIR", str(blocker / "cache"))  # under a plain file
+    _new_process(monkeypatch)
+    pattern, flags = PATTERNS[1]
+    _behaves_as_re(regex_cache.compile(pattern, flags), pattern, flags)
+    regex_cache._save(os.getpid())  # must not raise
+    assert not (blocker / "cache").exists()
+
+
+def test_an_empty_cache_dir_turns_the_cache_off(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SFTLINT_CACHE_DIR", "")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    _new_process(monkeypatch)
+    assert regex_cache.cache_file() is None
+    regex_cache.compile(*PATTERNS[2])
+    regex_cache._save(os.getpid())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_only_the_process_that_loaded_the_cache_writes_it(fresh_cache: Path) -> None:
+    regex_cache.compile(*PATTERNS[3])
+    regex_cache._save(os.getpid() + 1)  # a worker forked from it
+    path = regex_cache.cache_file()
+    assert path is not None and not path.exists()
+
+
+def test_check_reports_the_same_with_a_cold_a_warm_and_a_damaged_cache(tmp_path: Path) -> None:
+    data = tmp_path / "d.jsonl"
+    data.write_bytes(jsonl([chat("您好啊小暖，今天降温了。", "您应该多穿点，别老待在家里。"),
+                            chat("请列出适合老人的运动。", "建议您：1.散步；2.太极；3.游泳。")]))
+    cache = tmp_path / "cache"
+    env = {**os.environ, "SFTLINT_CACHE_DIR": str(cache)}
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["sftlint", "check", "--format", "json", str(data)], env=env,
+                              capture_output=True, text=True)
+
+    cold = run()
+    files = list(cache.iterdir())
+    assert [f.name for f in files] == [f"regexes.{sys.implementation.cache_tag}.marshal"]
+    warm = run()
+    files[0].write_bytes(files[0].read_bytes()[:1000])  # truncated mid-write by a crash
+    damaged = run()
+    assert cold.returncode == warm.returncode == damaged.returncode == 1
+    assert json.loads(cold.stdout) == json.loads(warm.stdout) == json.loads(damaged.stdout)
+    assert {f["code"] for f in json.loads(cold.stdout)} >= {"A001", "A002"}
+    assert damaged.stderr == ""
