@@ -88,6 +88,20 @@ def test_histogram_filter_never_drops_a_pair_that_reaches_the_threshold() -> Non
         assert ok[scores >= threshold].all()
 
 
+def test_exhaustive_comparison_finds_every_pair_a_loop_over_all_pairs_finds() -> None:
+    """The length window and the histogram filter only skip pairs that cannot reach the
+    threshold: lengths from 0 to 300 characters, so the window leaves most pairs out."""
+    rng = random.Random(11)
+    texts = ["".join(rng.choices(WORDS, k=rng.randint(0, 60)))[:rng.randint(0, 300)]
+             for _ in range(150)]
+    texts += [edit_words(rng, t) for t in texts[:60]]
+    for threshold in (0.5, 50, 80, 90, 97, 100):  # D002's threshold is above 0
+        truth = {(i, j) for i in range(len(texts)) for j in range(i + 1, len(texts))
+                 if fuzz.ratio(texts[i], texts[j]) >= threshold}
+        found = {(i, j) for i, j, _ in dedup.exhaustive_pairs(texts, threshold)}
+        assert found == truth, threshold
+
+
 def test_matches_across_two_sets() -> None:
     rng = random.Random(5)
     train = low_vocabulary_corpus(3000, seed=6)
