@@ -105,6 +105,23 @@ def test_other_sets_precision_and_recall_do_not_fall(folder: Path, split: str,
         assert c.recall >= recall, f"{code} recall {c.recall:.3f} < {recall}"
 
 
+def test_second_labels_cover_the_held_out_set_exactly() -> None:
+    """benchmarks/accuracy/agreement.py compares the writer's labels with two blind
+    annotators': each annotator labels every held-out text once, and nothing else."""
+    import json
+
+    second = HELDOUT / "second_labels"
+    if not second.exists():
+        pytest.skip("no second labels")
+    for name, labels in (("replies", {"lecturing", "checklist"}), ("user_turns", {"formal"})):
+        ids = [json.loads(line)["id"] for line in (HELDOUT / f"{name}.jsonl").open()]
+        for who in ("a", "b"):
+            rows = [json.loads(line) for line in (second / f"{name}_{who}.jsonl").open()]
+            assert sorted(r["id"] for r in rows) == sorted(ids)
+            assert all(set(r) == {"id", *labels} and all(isinstance(r[k], bool) for k in labels)
+                       for r in rows)
+
+
 def test_clean_text_does_not_load_jieba(tmp_path: Path) -> None:
     # jieba costs 0.7 s to load: only a turn that a cheap test flagged may pay for it
     data = tmp_path / "clean.jsonl"
