@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import tempfile
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -53,6 +54,30 @@ def test_scorer_computes_its_definition(weights: dict[str, float], column: list[
         expected = -0.5 + sum(weights.get(g, 0.0) for g in set(occurrences)) / math.sqrt(
             len(occurrences))
         assert math.isclose(score, expected, abs_tol=1e-9), (text, score, expected)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.dictionaries(grams, st.lists(st.floats(-3, 3, width=16), min_size=3, max_size=3),
+                       min_size=1, max_size=30),
+       st.lists(st.floats(-3, 3), min_size=3, max_size=3),
+       st.lists(st.text(alphabet="你您要别AaO o 7\t\n。", max_size=40), max_size=6))
+def test_scorer_with_a_hidden_layer_computes_its_definition(
+        vectors: dict[str, list[float]], output: list[float], column: list[str]) -> None:
+    """bias + output . relu(sum of the distinct n-grams' vectors / sqrt(occurrences)), the
+    same after a round trip through the weights file (vectors of float16 values)."""
+    scorer = NgramScorer.from_weights(3, 0.25, 0.0, vectors, output)
+    with tempfile.TemporaryDirectory() as folder:
+        scorer.save_rows(Path(folder) / "rows.npy")
+        stored = NgramScorer.from_table(scorer.to_table("rows.npy"), Path(folder))
+        stored_scores = stored.scores(column)
+    for text, score, score_stored in zip(column, scorer.scores(column), stored_scores,
+                                         strict=True):
+        occurrences = char_ngrams(text, 3)
+        summed = [sum(vectors[g][u] for g in set(occurrences) if g in vectors)
+                  / math.sqrt(len(occurrences)) for u in range(3)]
+        expected = 0.25 + sum(max(x, 0.0) * w for x, w in zip(summed, output, strict=True))
+        assert math.isclose(score, expected, abs_tol=1e-5), (text, score, expected)
+        assert score_stored == score
 
 
 def test_scorer_reads_at_most_its_reach() -> None:
