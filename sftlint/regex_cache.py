@@ -7,14 +7,23 @@ range alone is 21,000 steps of the charset optimizer). This module stores the ma
 hands it straight to the regex engine next time. The file is only ever a shortcut: it is
 keyed by the interpreter's version and the regex engine's magic number, every entry by the
 exact pattern text, and anything unreadable, stale or unwritable falls back to `re.compile`.
+marshal trusts its input (damaged bytes can crash it), so the file carries a SHA-256 of its
+payload, checked before anything is unmarshalled: a damaged file (a bit flip, a torn write)
+is ignored, not read; only a regular file of at most MAX_BYTES is opened; and an entry is
+used only if its fields are plausible (a group count within MAX_GROUPS that matches its
+group tables). Trust is that of Python's own bytecode cache: whoever can write the user's
+cache folder can change what runs.
 
 Where: `$SFTLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/sftlint`, else `~/.cache/sftlint`;
-`SFTLINT_CACHE_DIR=` (empty) turns the cache off.
+`SFTLINT_CACHE_DIR=` (empty) turns the cache off, and so does a folder that is not an
+absolute path (no home directory).
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
+import hashlib
 import marshal
 import os
 import re
@@ -33,6 +42,8 @@ except ImportError:  # pragma: no cover
 Entry = tuple[int, list[int], int, dict[str, int], tuple[Any, ...]]
 
 MAX_ENTRIES = 5_000  # a bound on growth while patterns are edited; a run needs ~200
+MAX_BYTES = 16 << 20  # 5,000 entries are about 2 MB
+MAX_GROUPS = 100  # the rules' patterns have a few; more is compiled afresh
 _HEADER = (sys.hexversion, getattr(_sre, "MAGIC", None), getattr(_sre, "CODESIZE", None))
 
 _entries: dict[tuple[str, int], Entry] | None = None
@@ -45,7 +56,7 @@ def cache_file() -> Path | None:
     if folder is None:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         folder = os.path.join(base, "sftlint")
-    if not folder:
+    if not folder or not os.path.isabs(folder):
         return None
     return Path(folder) / f"regexes.{sys.implementation.cache_tag}.marshal"
 
@@ -88,14 +99,39 @@ def _load() -> dict[tuple[str, int], Entry]:
         _entries = {}
         path = cache_file()
         if path is not None:
-            try:
-                header, entries = marshal.loads(path.read_bytes())
-                if header == _HEADER and isinstance(entries, dict):
-                    _entries = entries
-            except Exception:  # noqa: BLE001 - missing, truncated or foreign: start empty
-                pass
+            with contextlib.suppress(Exception):  # missing, unreadable: start empty
+                _entries = _read(path)
         atexit.register(_save, os.getpid())
     return _entries
+
+
+def _read(path: Path) -> dict[tuple[str, int], Entry]:
+    """The plausible entries of the cache file; {} for a file that is not a regular file,
+    too large, damaged (its SHA-256 differs) or from another interpreter."""
+    if not path.is_file() or path.stat().st_size > MAX_BYTES:  # no FIFO, no device
+        return {}
+    with path.open("rb") as f:
+        blob = f.read(MAX_BYTES + 1)
+    digest, payload = blob[:32], blob[32:]
+    if len(blob) > MAX_BYTES or hashlib.sha256(payload).digest() != digest:
+        return {}
+    header, entries = marshal.loads(payload)
+    if header != _HEADER or not isinstance(entries, dict):
+        return {}
+    return {key: entry for key, entry in entries.items() if _plausible(key, entry)}
+
+
+def _plausible(key: object, entry: object) -> bool:
+    if not (isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], str)
+            and type(key[1]) is int and isinstance(entry, tuple) and len(entry) == 5):
+        return False
+    flags, code, groups, groupindex, indexgroup = entry
+    return (type(flags) is int and isinstance(code, list) and type(groups) is int
+            and 0 <= groups <= MAX_GROUPS and isinstance(groupindex, dict)
+            and isinstance(indexgroup, tuple) and len(indexgroup) == groups + 1
+            and all(isinstance(name, str) and type(index) is int and 1 <= index <= groups
+                    and indexgroup[index] == name for name, index in groupindex.items())
+            and sum(name is not None for name in indexgroup) == len(groupindex))
 
 
 def _save(owner: int) -> None:
@@ -112,7 +148,8 @@ def _save(owner: int) -> None:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".regexes-")
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(marshal.dumps((_HEADER, entries)))
+                payload = marshal.dumps((_HEADER, entries))
+                out.write(hashlib.sha256(payload).digest() + payload)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)

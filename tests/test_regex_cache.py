@@ -166,3 +166,73 @@ def test_check_reports_the_same_with_a_cold_a_warm_and_a_damaged_cache(tmp_path:
     assert json.loads(cold.stdout) == json.loads(warm.stdout) == json.loads(damaged.stdout)
     assert {f["code"] for f in json.loads(cold.stdout)} >= {"A001", "A002"}
     assert damaged.stderr == ""
+
+
+def _write_valid(path: Path, entries: dict[tuple[str, int], object]) -> None:
+    """A cache file whose checksum is right, whatever its entries say."""
+    import hashlib
+    import marshal
+
+    payload = marshal.dumps((regex_cache._HEADER, entries))
+    path.write_bytes(hashlib.sha256(payload).digest() + payload)
+
+
+def test_bit_flips_and_foreign_bytes_are_never_unmarshalled(
+        fresh_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """marshal can crash on damaged bytes (a self-containing tuple segfaults it), so a file
+    whose checksum does not match is not read at all."""
+    for pattern, flags in PATTERNS:
+        regex_cache.compile(pattern, flags)
+    regex_cache._save(os.getpid())
+    path = regex_cache.cache_file()
+    assert path is not None
+    good = path.read_bytes()
+    for offset in (0, 31, 32, 40, len(good) // 2, len(good) - 1):
+        damaged = bytearray(good)
+        damaged[offset] ^= 0x10
+        path.write_bytes(bytes(damaged))
+        _new_process(monkeypatch)
+        assert regex_cache._load() == {}
+    path.write_bytes(b'{\xa9\x01r\x00\x00\x00\x00N0')  # the crafted bytes that segfault marshal
+    _new_process(monkeypatch)
+    assert regex_cache._load() == {}
+
+
+def test_entries_that_do_not_add_up_are_compiled_afresh(fresh_cache: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    pattern, flags = PATTERNS[0]  # two named groups
+    good = regex_cache._build(pattern, flags)
+    f, code, groups, groupindex, indexgroup = good
+    path = regex_cache.cache_file()
+    assert path is not None
+    for bad in ((f, code, 10**9, groupindex, indexgroup), (f, code, groups, {"zz": 99}, indexgroup),
+                (f, code, groups, {"modal": 2, "verb": 1}, indexgroup), ("x", code, 2, {}, ())):
+        _write_valid(path, {(pattern, flags): bad, ("ok", 0): regex_cache._build("ok", 0)})
+        _new_process(monkeypatch)
+        assert list(regex_cache._load()) == [("ok", 0)]
+        _behaves_as_re(regex_cache.compile(pattern, flags), pattern, flags)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "huge"])
+def test_a_cache_path_that_is_no_small_regular_file_is_not_read(
+        fresh_cache: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    path = regex_cache.cache_file()
+    assert path is not None
+    if kind == "fifo":
+        os.mkfifo(path)  # reading it would wait forever
+    elif kind == "device":
+        path.symlink_to("/dev/zero")  # reading it would never end
+    else:
+        with path.open("wb") as f:
+            f.truncate(regex_cache.MAX_BYTES + 1)
+    assert regex_cache._load() == {}
+
+
+def test_no_home_directory_turns_the_cache_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a home, expanduser("~") stays "~": never a cache under the working directory."""
+    monkeypatch.delenv("SFTLINT_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)
+    assert regex_cache.cache_file() is None
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # the XDG spec: ignore it
+    assert regex_cache.cache_file() is None
