@@ -69,10 +69,11 @@ def _length_window_pairs(lengths: np.ndarray, threshold: float) -> Iterator[np.n
     bound = ordered * (1 + f) / max(1 - f, 1e-9) + 1
     ends = np.maximum(np.searchsorted(ordered, bound, side="right"), np.arange(1, len(order) + 1))
     counts = ends - np.arange(len(order)) - 1  # partners after each text in length order
-    budget = 1 << 22
+    before = np.concatenate(([0], np.cumsum(counts)))  # pairs of the texts before each
     start = 0
-    while start < len(order):
-        stop = start + 1 + int(np.searchsorted(np.cumsum(counts[start:]), budget))
+    while start < len(order):  # rows up to a few million pairs at a time
+        stop = int(np.searchsorted(before, before[start] + (1 << 22), side="right"))
+        stop = max(stop - 1, start + 1)
         rows = np.arange(start, min(stop, len(order)))
         first = np.repeat(rows, counts[rows])
         offsets = np.arange(len(first)) - np.repeat(np.cumsum(counts[rows]) - counts[rows],

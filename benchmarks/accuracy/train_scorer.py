@@ -84,14 +84,19 @@ def grams(text: str, n: int, code: str = "A001") -> list[str]:
     return char_ngrams(module.scorer_text(text), n)
 
 
-def fit(texts: list[list[str]], labels: np.ndarray, l2: float,
-        steps: int = 1500, rate: float = 4.0) -> tuple[dict[str, float], float]:
-    """Logistic regression weights for n-grams seen in MIN_DF texts, and the bias."""
+def _vocabulary(texts: list[list[str]]) -> list[str]:
+    """The n-grams seen in at least MIN_DF texts, sorted."""
     df: dict[str, int] = {}
     for gs in texts:
         for g in set(gs):
             df[g] = df.get(g, 0) + 1
-    vocab = sorted(g for g, c in df.items() if c >= MIN_DF)
+    return sorted(g for g, c in df.items() if c >= MIN_DF)
+
+
+def fit(texts: list[list[str]], labels: np.ndarray, l2: float,
+        steps: int = 1500, rate: float = 4.0) -> tuple[dict[str, float], float]:
+    """Logistic regression weights for n-grams seen in MIN_DF texts, and the bias."""
+    vocab = _vocabulary(texts)
     index = {g: i for i, g in enumerate(vocab)}
     # the design matrix, sparse as (row, column, value) triples: each n-gram present, scaled
     # by 1/sqrt(all occurrences), as NgramScorer reads it
@@ -112,14 +117,6 @@ def fit(texts: list[list[str]], labels: np.ndarray, l2: float,
         w -= rate * (np.bincount(c, weights=v * err[r], minlength=len(vocab)) / n + l2 * w)
         b -= rate * float(err.mean())
     return {g: float(x) for g, x in zip(vocab, w, strict=True)}, b
-
-
-def _vocabulary(texts: list[list[str]]) -> list[str]:
-    df: dict[str, int] = {}
-    for gs in texts:
-        for g in set(gs):
-            df[g] = df.get(g, 0) + 1
-    return sorted(g for g, c in df.items() if c >= MIN_DF)
 
 
 def fit_hidden(texts: list[list[str]], labels: np.ndarray, hidden: int, seed: int = SEED
