@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import itertools
-import mmap
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -24,7 +23,7 @@ from sftlint.batch import Batch
 from sftlint.findings import Finding
 from sftlint.formats import Dataset, InputFormat, collect_datasets, display_path, format_for
 from sftlint.formats.jsonl import JSON_LINES, JsonLines
-from sftlint.reader import InputError, RawRecord, SourceFacts
+from sftlint.reader import Data, InputError, RawRecord, SourceFacts
 from sftlint.record_builder import RecordBuilder
 from sftlint.records import Record, Row, Shape
 from sftlint.registry import instantiate
@@ -221,7 +220,7 @@ class Linter:
         return findings, rows
 
     def lint_range(self, display: str, path: str, start: int, end: int, first_line: int,
-                   shape: Shape, data: bytes | mmap.mmap | None = None
+                   shape: Shape, data: Data | None = None
                    ) -> tuple[SourceFacts, list[Finding], list[Row]]:
         data = JSON_LINES.open(path) if data is None else data
         facts, raws = JSON_LINES.read_range(display, data, start, end, first_line,
@@ -229,7 +228,7 @@ class Linter:
         findings, rows = self.lint_records(display, raws, shape)
         return facts, findings, rows
 
-    def _lint_parallel(self, display: str, path: str, data: bytes | mmap.mmap, shape: Shape,
+    def _lint_parallel(self, display: str, path: str, data: Data, shape: Shape,
                        fmt: JsonLines
                        ) -> Iterator[tuple[SourceFacts, list[Finding], list[Row], int]]:
         """Chunk results in file order, each with the number of chunks.
@@ -237,19 +236,29 @@ class Linter:
         More chunks than workers: the parent observes one chunk's rows while the workers
         read the next ones, and holds only a few at once."""
         import multiprocessing  # only large files pay for it
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
         global _WORKER_LINTER, _WORKER_DATA
         chunks = max(self.jobs, min(self.jobs * 8, len(data) // CHUNK_BYTES))
         _WORKER_LINTER = self  # inherited by forked workers, so the rules are not pickled
-        # and so are the bytes: every chunk is read from the one mapping the bounds were
-        # computed on, even when the file is replaced meanwhile (by a `--fix`)
+        # and so is the open file: every chunk is read from the file the bounds were
+        # computed on, even when the path is replaced meanwhile (by a `--fix`)
         _WORKER_DATA = data
-        ctx = multiprocessing.get_context("fork")
         tasks = [(display, path, a, b, line, shape) for a, b, line in fmt.split(data, chunks)]
-        with ctx.Pool(self.jobs, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-            for result in pool.imap(_lint_chunk, tasks):
+        # not multiprocessing.Pool: it waits forever for a worker that was killed
+        pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_die_with_parent, initargs=(os.getpid(),))
+        try:
+            for result in pool.map(_lint_chunk, tasks):
                 yield (*result, len(tasks))
-        _WORKER_DATA = None
+        except BrokenProcessPool as exc:
+            raise InputError(f"{display}: a worker process died while checking it (killed, "
+                             "or out of memory?); run with --jobs 1 to check it in one "
+                             "process") from exc
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            _WORKER_DATA = None
 
 
 @contextmanager
@@ -280,7 +289,7 @@ def _bar(say: Callable[[str], None], label: str, done: int, total: int) -> None:
 
 
 _WORKER_LINTER: Linter | None = None
-_WORKER_DATA: bytes | mmap.mmap | None = None
+_WORKER_DATA: Data | None = None
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
-import mmap
 import os
 import re
 import stat
@@ -21,7 +20,7 @@ from typing import Any
 import orjson
 
 BOM = b"\xef\xbb\xbf"
-RELEASE_BYTES = 4 << 20  # read this much of a mapped file, then let its pages go
+WINDOW_BYTES = 4 << 20  # a large file is read this much at a time
 
 
 class InputError(Exception):
@@ -67,8 +66,8 @@ class SourceFacts:
 _NONBLOCKING = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def open_bytes(path: str) -> bytes | mmap.mmap:
-    """The file's bytes, memory-mapped when large so that workers share the page cache.
+def open_bytes(path: str) -> Data:
+    """The file's bytes: read at once when small, else a `FileBytes` that reads on demand.
 
     Opened without blocking and checked to be a regular file before any read: a FIFO,
     a device or a socket would block forever or never end."""
@@ -77,21 +76,15 @@ def open_bytes(path: str) -> bytes | mmap.mmap:
     except OSError as exc:
         raise InputError(unreadable_message(path, exc)) from exc
     try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
             raise InputError(f"{path}: is a directory")
-        if not stat.S_ISREG(mode):
-            raise InputError(f"{path}: {file_kind(mode)}, not a regular file; "
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{path}: {file_kind(st.st_mode)}, not a regular file; "
                              "pass only .jsonl/.json data files")
-        with os.fdopen(fd, "rb") as f:
-            fd = -1  # closed by f
-            size = os.fstat(f.fileno()).st_size
-            if size == 0:
-                return b""
-            if size < (1 << 20):
-                data: bytes | mmap.mmap = f.read()
-            else:
-                data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        view = FileBytes(path, fd, st.st_size)
+        fd = -1  # closed by `view`
+        data: Data = view if st.st_size >= (1 << 20) else view[:]
     except OSError as exc:
         raise InputError(unreadable_message(path, exc)) from exc
     finally:
@@ -104,6 +97,72 @@ def open_bytes(path: str) -> bytes | mmap.mmap:
             "pass only .jsonl/.json data files"
         )
     return data
+
+
+class FileBytes:
+    """A large file's bytes, read with `pread` when asked for.
+
+    Not a memory mapping: when another process truncates a mapped file, touching the lost
+    pages kills the reader with SIGBUS (a crash in one process; a worker pool waiting
+    forever for its dead worker). A read of a file cut short comes back short, and that is
+    a one-line error. Forked workers inherit the descriptor and read their own ranges, from
+    the file that was opened even when a `--fix` has since replaced the path."""
+
+    __slots__ = ("path", "fd", "size")
+    BLOCK = 1 << 20  # what `find` reads at a time
+
+    def __init__(self, path: str, fd: int, size: int) -> None:
+        self.path, self.fd, self.size = path, fd, size
+
+    def __del__(self) -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            os.close(self.fd)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, key: slice) -> bytes:
+        start, stop, _ = key.indices(self.size)
+        want = stop - start
+        if want <= 0:
+            return b""
+        data = os.pread(self.fd, want, start)
+        if len(data) < want:  # one read returns at most 2 GiB, or the file was cut short
+            parts = [data]
+            got = len(data)
+            while got < want:
+                more = os.pread(self.fd, want - got, start + got)
+                if not more:
+                    raise InputError(
+                        f"{self.path}: changed while being checked (cut to "
+                        f"{os.fstat(self.fd).st_size:,} of its {self.size:,} bytes); "
+                        "check it again once nothing is writing it")
+                parts.append(more)
+                got += len(more)
+            data = b"".join(parts)
+        return data
+
+    def find(self, sub: bytes, start: int = 0, end: int | None = None) -> int:
+        """Like `bytes.find`, reading a block at a time."""
+        end = self.size if end is None else min(end, self.size)
+        overlap = len(sub) - 1  # a match may straddle two blocks
+        pos = start
+        while pos < end:
+            stop = min(pos + self.BLOCK, end)
+            first = max(pos - overlap, start)
+            hit = self[first:stop].find(sub)
+            if hit != -1:
+                return first + hit
+            pos = stop
+        return -1
+
+
+Data = bytes | FileBytes
+
+
+def as_bytes(data: Data) -> bytes:
+    """All of it, for readers that need the whole text at once (one JSON document)."""
+    return data if isinstance(data, bytes) else data[:]
 
 
 def file_kind(mode: int) -> str:
@@ -147,22 +206,18 @@ def unreadable_message(path: str, exc: OSError) -> str:
     return f"{path}: {reason}; check the path"
 
 
-def count_newlines(data: bytes | mmap.mmap, start: int, end: int) -> int:
-    """Newlines in data[start:end]; mmap has no count(), so count block by block."""
+def count_newlines(data: Data, start: int, end: int) -> int:
+    """Newlines in data[start:end], read block by block from a large file."""
     if isinstance(data, bytes):
         return data.count(b"\n", start, end)
     block = 1 << 24
-    count = 0
-    for a in range(start, end, block):
-        count += data[a:min(a + block, end)].count(b"\n")
-        release_pages(data, a, min(a + block, end))
-    return count
+    return sum(data[a:min(a + block, end)].count(b"\n") for a in range(start, end, block))
 
 
 _CONTINUATION = bytes(range(0x80, 0xC0))
 
 
-def char_count(data: bytes | mmap.mmap, start: int, end: int) -> int:
+def char_count(data: Data, start: int, end: int) -> int:
     """Characters in the UTF-8 bytes data[start:end]: the bytes that start a character
     (counted block by block, so a huge range never needs one large copy)."""
     block = 1 << 22
@@ -172,20 +227,7 @@ def char_count(data: bytes | mmap.mmap, start: int, end: int) -> int:
                for a in range(start, end, block))
 
 
-def release_pages(data: bytes | mmap.mmap, start: int, end: int) -> None:
-    """Drop the pages of a read-only mapping that have been read, so that they no longer
-    count in this process's memory (the page cache keeps them; a later read maps them
-    again). Without it, reading a large file maps all of it into the process."""
-    if not isinstance(data, mmap.mmap) or not hasattr(mmap, "MADV_DONTNEED"):
-        return
-    page = mmap.PAGESIZE
-    first = -(-start // page) * page
-    if end - first >= page:
-        with contextlib.suppress(OSError, ValueError):
-            data.madvise(mmap.MADV_DONTNEED, first, (end - first) // page * page)
-
-
-def chunk_bounds(data: bytes | mmap.mmap, parts: int) -> list[tuple[int, int]]:
+def chunk_bounds(data: Data, parts: int) -> list[tuple[int, int]]:
     """Split into `parts` newline-aligned byte ranges."""
     size = len(data)
     bounds = [0]
@@ -341,13 +383,14 @@ def _find_surrogate(value: Any) -> str | None:
 
 def read_jsonl(
     path: str,
-    data: bytes | mmap.mmap,
+    data: Data,
     start: int = 0,
     end: int | None = None,
     accept_lists: bool = False,
     first_line: int | None = None,
 ) -> tuple[SourceFacts, list[RawRecord]]:
-    """Read the JSON Lines in bytes [start, end) of `data`.
+    """Read the JSON Lines in bytes [start, end) of `data`; a large file's a window of whole
+    lines at a time (a line longer than a window is read alone).
 
     `accept_lists`: a line may be a bare list of messages (a mapping with `messages = ""`).
     """
@@ -356,48 +399,72 @@ def read_jsonl(
     records: list[RawRecord] = []
     if first_line is None:
         first_line = count_newlines(data, 0, start) + 1 if start else 1
-    line = first_line
     pos = start
     if start == 0 and data[:3] == BOM:
         facts.bom = True
         pos = 3
+    if isinstance(data, bytes):
+        line = _read_lines(facts, records, data, 0, pos, end, first_line, accept_lists)
+    else:
+        line = first_line
+        while pos < end:
+            text = data[pos:min(pos + WINDOW_BYTES, end)]
+            cut = text.rfind(b"\n") + 1 if pos + len(text) < end else len(text)
+            terminated = False
+            if not cut:  # a line longer than the window: read it alone, without its "\n"
+                nl = data.find(b"\n", pos + len(text), end)
+                text = data[pos:end if nl == -1 else nl]
+                cut, terminated = len(text), nl != -1
+            line = _read_lines(facts, records, text, pos, 0, cut, line, accept_lists,
+                               terminated)
+            pos += cut + terminated
+    facts.lines = line - first_line
+    facts.records = len(records)
+    return facts, records
+
+
+def _read_lines(facts: SourceFacts, records: list[RawRecord], text: bytes, base: int,
+                pos: int, end: int, line: int, accept_lists: bool,
+                terminated: bool = False) -> int:
+    """Read the lines of text[pos:end], the file's bytes from offset `base`, into `facts`
+    and `records`; the line number after them. `terminated`: a "\n" follows `end` in the
+    file (the text of one long line)."""
     loads = orjson.loads
     append = records.append
-    released = pos
     while pos < end:
-        nl = data.find(b"\n", pos, end)
-        if nl == -1:
-            line_end = next_pos = end
-            facts.unterminated_last_line = (line, end)
-        else:
+        nl = text.find(b"\n", pos, end)
+        last = nl == -1 and not terminated  # the file's last line, without a "\n"
+        if nl != -1:
             line_end, next_pos = nl, nl + 1
-        raw = data[pos:line_end]
+        elif terminated:
+            line_end, next_pos = end, end + 1
+        else:
+            line_end = next_pos = end
+            facts.unterminated_last_line = (line, base + end)
+        raw = text[pos:line_end]  # the whole text, not a copy, when it is one line
         if raw.endswith(b"\r"):  # left out of the record's copy
             raw = raw[:-1]
             line_end -= 1
-            if nl == -1 and b"\r" in raw:  # "…}\r…}\r" at the end: a lone CR, not CRLF
-                facts.lone_cr.append((line, line_end))
+            if last and b"\r" in raw:  # "…}\r…}\r" at the end: lone CRs, not CRLF
+                facts.lone_cr.append((line, base + line_end))
             else:
-                facts.crlf.append((line, line_end))
-        if next_pos - released >= RELEASE_BYTES:
-            release_pages(data, released, next_pos)  # `raw` is a copy; the mapping can go
-            released = next_pos
+                facts.crlf.append((line, base + line_end))
         if not raw or raw.isspace():  # no copy of the line, unlike strip()
-            facts.blank.append((line, pos, next_pos))
+            facts.blank.append((line, base + pos, base + next_pos))
         else:
             try:
                 value = loads(raw)
             except orjson.JSONDecodeError:
                 _record_bad_line(facts, line, raw)
                 if b"\r" in raw:
-                    _find_lone_cr(facts, line, pos, raw)
+                    _find_lone_cr(facts, line, base + pos, raw)
             else:
                 if type(value) is dict or (accept_lists and type(value) is list):
                     if raw[0] in _WHITESPACE:  # an indented line: the record starts later
                         lead = len(raw) - len(raw.lstrip())
-                        append(RawRecord(line, pos + lead, raw[lead:], value, lead))
+                        append(RawRecord(line, base + pos + lead, raw[lead:], value, lead))
                     else:
-                        append(RawRecord(line, pos, raw, value))
+                        append(RawRecord(line, base + pos, raw, value))
                     if type(value) is dict and b'":' in raw:
                         dup = find_duplicate_key(raw, value)
                         if dup is not None:
@@ -407,9 +474,7 @@ def read_jsonl(
                     facts.non_objects.append((line, lead + 1, "line", _type_name(value), raw))
         pos = next_pos
         line += 1
-    facts.lines = line - first_line
-    facts.records = len(records)
-    return facts, records
+    return line
 
 
 def _find_lone_cr(facts: SourceFacts, line: int, pos: int, raw: bytes) -> None:
@@ -450,7 +515,7 @@ _GAP_TOKEN = re.compile(rb'"(?:[^"\\]++|\\.)*+"|,', re.S)
 _WHITESPACE = b" \t\r\n"
 
 
-def array_element_spans(data: bytes | mmap.mmap, start: int = 0) -> list[tuple[int, int]]:
+def array_element_spans(data: bytes, start: int = 0) -> list[tuple[int, int]]:
     """Byte spans (in `data`) of the elements of the JSON array that starts at or after
     `start`, in one forward pass that visits only brackets and braces (and the commas
     between elements that are not containers)."""
@@ -477,7 +542,7 @@ def array_element_spans(data: bytes | mmap.mmap, start: int = 0) -> list[tuple[i
     return spans
 
 
-def _gap_spans(data: bytes | mmap.mmap, start: int, end: int,
+def _gap_spans(data: bytes, start: int, end: int,
                spans: list[tuple[int, int]]) -> None:
     """Spans of the scalar elements between two container elements (usually none)."""
     sep = _SEPARATORS.match(data, start, end)
@@ -490,7 +555,7 @@ def _gap_spans(data: bytes | mmap.mmap, start: int, end: int,
     _add_span(data, start, end, spans)
 
 
-def _add_span(data: bytes | mmap.mmap, start: int, end: int,
+def _add_span(data: bytes, start: int, end: int,
               spans: list[tuple[int, int]]) -> None:
     while start < end and data[start] in _WHITESPACE:
         start += 1
@@ -505,7 +570,7 @@ class _Places:
     pass over the file however many elements it has (counting from the start for each
     one is quadratic)."""
 
-    def __init__(self, data: bytes | mmap.mmap, start: int) -> None:
+    def __init__(self, data: bytes, start: int) -> None:
         self.data = data
         self.pos = self.line_start = start  # line 1 starts after a BOM
         self.line = 1
@@ -525,13 +590,13 @@ class _Places:
         return self.line, self.col
 
 
-def _value_start(data: bytes | mmap.mmap, pos: int) -> int:
+def _value_start(data: bytes, pos: int) -> int:
     while pos < len(data) and data[pos] in _WHITESPACE:
         pos += 1
     return pos
 
 
-def _document_end(data: bytes | mmap.mmap, start: int) -> int:
+def _document_end(data: bytes, start: int) -> int:
     end = len(data)
     while end > start and data[end - 1] in _WHITESPACE:
         end -= 1
@@ -539,12 +604,13 @@ def _document_end(data: bytes | mmap.mmap, start: int) -> int:
 
 
 def read_json_document(
-    path: str, data: bytes | mmap.mmap, accept_lists: bool = False
+    path: str, source: Data, accept_lists: bool = False
 ) -> tuple[SourceFacts, list[RawRecord]]:
     """Read a file that holds one JSON document: an array of records (or a single record).
 
-    Linear in the file's size, and it copies the file's bytes once (each element's own
-    bytes, kept on its record); the mapping itself is parsed in place."""
+    Linear in the file's size; the text is parsed in place (no second copy of it), and each
+    element's own bytes are kept on its record."""
+    data = as_bytes(source)
     facts = SourceFacts(path=path, size=len(data))
     size = len(data)
     offset = 3 if data[:3] == BOM else 0
@@ -594,7 +660,7 @@ def read_json_document(
     return facts, records
 
 
-def _find_crlf(data: bytes | mmap.mmap, facts: SourceFacts) -> None:
+def _find_crlf(data: bytes, facts: SourceFacts) -> None:
     line, pos = 1, 0
     cr = data.find(b"\r\n")
     while cr != -1:
@@ -604,7 +670,7 @@ def _find_crlf(data: bytes | mmap.mmap, facts: SourceFacts) -> None:
         cr = data.find(b"\r\n", cr + 2)
 
 
-def _document_error(data: bytes | mmap.mmap, offset: int, text: memoryview,
+def _document_error(data: bytes, offset: int, text: memoryview,
                     facts: SourceFacts) -> None:
     """Record why a whole JSON document does not load: bytes that are not UTF-8 (F003), or
     a JSON error (F006) at orjson's line and character column."""
@@ -622,20 +688,21 @@ def _document_error(data: bytes | mmap.mmap, offset: int, text: memoryview,
 
 
 _LEADING_SPACE = re.compile(rb"[ \t\r\n]*")
+OPENER_BYTES = 1 << 16  # where a document's first bracket is looked for
 
 
-def document_opener(data: bytes | mmap.mmap) -> bytes:
+def document_opener(data: bytes) -> bytes:
     """The first byte of the document after a BOM and whitespace."""
     start = _LEADING_SPACE.match(data, 3 if data[:3] == BOM else 0)
     assert start is not None  # the pattern matches the empty string
     return data[start.end():start.end() + 1]
 
 
-def looks_like_one_document(data: bytes | mmap.mmap) -> bool:
+def looks_like_one_document(data: Data) -> bool:
     """A .jsonl whose first line is not a record but whose whole text parses as JSON."""
-    if document_opener(data) not in (b"[", b"{"):
+    if document_opener(data[:OPENER_BYTES]) not in (b"[", b"{"):
         return False
-    with memoryview(data) as whole, whole[3 if data[:3] == BOM else 0:] as text:
+    with memoryview(as_bytes(data)) as whole, whole[3 if data[:3] == BOM else 0:] as text:
         try:
             orjson.loads(text)
         except orjson.JSONDecodeError:
@@ -643,7 +710,7 @@ def looks_like_one_document(data: bytes | mmap.mmap) -> bool:
     return True
 
 
-def first_line_is_record(data: bytes | mmap.mmap) -> bool:
+def first_line_is_record(data: Data) -> bool:
     nl = data.find(b"\n")
     first = bytes(data[: nl if nl != -1 else len(data)]).removeprefix(BOM).strip()
     try:

@@ -10,12 +10,19 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from sftlint.engine import Linter
+from sftlint.findings import Finding
 from sftlint.reader import read_json_document
-from tests.conftest import chat, jsonl, lint
+from sftlint.records import Record
+from sftlint.rule import RecordRule, Scope
+from tests.conftest import chat, jsonl, lint, make_config
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and symlinks")
 
@@ -211,3 +218,132 @@ def test_memory_is_a_small_multiple_of_the_largest_line(in_tmp: Path) -> None:
     # the line's bytes, orjson's working copy and the parsed text: about 2.6x; the reader
     # that parsed the first line in the parent and forked used over 5x
     assert peak - base < 4 * len(big), (base, peak, len(big))
+
+
+# --- a file cut short while it is read: a one-line error, never a crash or a hang ----------
+
+def _big_jsonl(path: Path, records: int = 20_000) -> bytes:
+    data = jsonl([chat(f"今天想出去走走{i}", f"好呀，外面阳光正好，我们慢慢走。{i}")
+                  for i in range(records)])
+    path.write_bytes(data)
+    return data
+
+
+def test_a_large_file_cut_short_while_read_is_an_input_error(in_tmp: Path) -> None:
+    from sftlint.reader import FileBytes, InputError, open_bytes, read_jsonl
+
+    _big_jsonl(in_tmp / "d.jsonl")
+    data = open_bytes("d.jsonl")
+    assert isinstance(data, FileBytes)  # large: read on demand, not mapped
+    os.truncate("d.jsonl", 1000)  # another process cuts it, after the check opened it
+    with pytest.raises(InputError, match=r"d\.jsonl: changed while being checked \(cut to "
+                                         r"1,000 of its [\d,]+ bytes\)"):
+        read_jsonl("d.jsonl", data)
+
+
+class _Truncates(RecordRule):
+    """Cuts the file it is checking: what another process may do at any moment."""
+
+    code, name, scope = "Z901", "truncates", Scope.LINE
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        os.truncate(record.path, 1000)
+        return iter(())
+
+
+def test_a_file_cut_short_under_the_workers_is_an_input_error(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks are read in the workers; chunks read after the first record was checked meet
+    the cut file. (With a memory mapping they died of SIGBUS and the pool waited forever.)"""
+    import sftlint.engine as engine
+    from sftlint.reader import InputError
+
+    monkeypatch.setattr(engine, "CHUNK_BYTES", 1 << 19)  # more chunks than workers
+    data = _big_jsonl(in_tmp / "d.jsonl")
+    assert len(data) > engine.PARALLEL_MIN_BYTES
+    linter = Linter(make_config({}), [_Truncates], jobs=2)
+    with pytest.raises(InputError, match="d.jsonl: changed while being checked"):
+        linter.check(["d.jsonl"])
+
+
+_KILL_A_WORKER = """
+import os, signal, sys
+from sftlint.engine import Linter
+from sftlint.reader import InputError
+from sftlint.rule import RecordRule, Scope
+from tests.conftest import make_config
+
+PARENT = os.getpid()
+
+class Dies(RecordRule):
+    code, name, scope = "Z902", "dies", Scope.LINE
+
+    def check(self, record):
+        if os.getpid() != PARENT:  # a worker, killed as the OOM killer would
+            os.kill(os.getpid(), signal.SIGKILL)
+        return iter(())
+
+try:
+    Linter(make_config({}), [Dies], jobs=2).check([sys.argv[1]])
+except InputError as exc:
+    print(exc)
+"""
+
+
+def test_a_killed_worker_is_an_input_error_not_a_hang(in_tmp: Path) -> None:
+    _big_jsonl(in_tmp / "d.jsonl")
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run([sys.executable, "-c", _KILL_A_WORKER, "d.jsonl"], cwd=in_tmp,
+                         text=True, capture_output=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(root)})
+    assert run.returncode == 0, run.stderr
+    assert "d.jsonl: a worker process died while checking it" in run.stdout
+    assert "--jobs 1" in run.stdout
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_command_never_crashes_on_a_file_cut_during_the_check(in_tmp: Path,
+                                                                   jobs: str) -> None:
+    """Whenever the cut lands: findings of what was read (exit 1) or the one-line error
+    (exit 2); before, a bus error (exit 135) or a pool that never returned."""
+    _big_jsonl(in_tmp / "d.jsonl", 60_000)
+    check = subprocess.Popen([sys.executable, "-m", "sftlint", "check", "d.jsonl", "--jobs",
+                              jobs, "--select", "F,S,A"], cwd=in_tmp, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.4)
+    os.truncate(in_tmp / "d.jsonl", 1000)
+    _, err = check.communicate(timeout=120)
+    assert check.returncode in (0, 1, 2), (check.returncode, err)
+    if check.returncode == 2:
+        [line] = err.strip().splitlines()
+        assert "d.jsonl: changed while being checked" in line
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=st.lists(st.sampled_from([
+    b'{"a": 1}', b'{"a": "' + b"x" * 150 + b'"}', b"", b"  ", b'  {"b": [1, 2]}',
+    b'{"a": 1}\r', b'{"a": 1}\r{"a": 2}\r', b"{broken", b"[1, 2]", b'"text"',
+    b'{"a": 1, "a": 2}', b"\xff\xfe", '{"c": "中文"}'.encode()]), max_size=30),
+    bom=st.booleans(), final_newline=st.booleans(), parts=st.integers(1, 5))
+def test_reading_a_large_file_in_windows_equals_reading_its_bytes(
+        tmp_path_factory: pytest.TempPathFactory, lines: list[bytes], bom: bool,
+        final_newline: bool, parts: int) -> None:
+    """Windows of 64 bytes, so lines cross windows and lines longer than one are read
+    alone: the facts and records equal those read from the whole bytes, range by range."""
+    import sftlint.reader as reader
+    from sftlint.reader import FileBytes, chunk_bounds, count_newlines, read_jsonl
+
+    data = (reader.BOM if bom else b"") + b"\n".join(lines) + (b"\n" if final_newline else b"")
+    path = tmp_path_factory.mktemp("w") / "d.jsonl"
+    path.write_bytes(data)
+    view = FileBytes(str(path), os.open(path, os.O_RDONLY), len(data))
+    window = reader.WINDOW_BYTES
+    reader.WINDOW_BYTES = 64
+    try:
+        for a, b in chunk_bounds(data, parts) or [(0, 0)]:
+            first = count_newlines(data, 0, a) + 1
+            assert chunk_bounds(view, parts) == chunk_bounds(data, parts)
+            assert read_jsonl("d", view, a, b, True, first) == \
+                read_jsonl("d", data, a, b, True, first)
+    finally:
+        reader.WINDOW_BYTES = window

@@ -3,7 +3,6 @@ newline-aligned byte ranges so that each worker reads and checks its own range."
 
 from __future__ import annotations
 
-import mmap
 from typing import TYPE_CHECKING
 
 import orjson
@@ -11,6 +10,8 @@ import orjson
 from sftlint.formats.json_text import locate
 from sftlint.reader import (
     BOM,
+    OPENER_BYTES,
+    Data,
     RawRecord,
     SourceFacts,
     chunk_bounds,
@@ -23,9 +24,6 @@ from sftlint.reader import (
 
 if TYPE_CHECKING:
     from sftlint.records import Record
-
-Data = bytes | mmap.mmap
-
 
 class JsonText:
     """JSON text files (JSON Lines or one document). The format of a path is chosen by its
@@ -67,7 +65,8 @@ class JsonLines(JsonText):
         first_line = facts.blank[0][0] + 1 if facts.blank and facts.blank[0][0] == 1 else 1
         if first_bad and first_bad <= first_line and looks_like_one_document(data):
             facts, records = JSON_ARRAY.read_bytes(display, data, accept_lists)
-            facts.single_document = "array" if document_opener(data) == b"[" else "object"
+            opener = document_opener(data[:OPENER_BYTES])
+            facts.single_document = "array" if opener == b"[" else "object"
         return facts, records
 
     def first_value(self, data: Data) -> object | None:
