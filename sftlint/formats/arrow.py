@@ -65,7 +65,9 @@ def _batches(files: list[str]) -> Iterator[Any]:
 
 
 def _file_batches(pa: Any, file: str) -> Iterator[Any]:
-    with pa.memory_map(file) as source:
+    # read, not memory-mapped: a mapped file that another process truncates kills the
+    # reader with SIGBUS; a read comes back short, and that is a one-line error
+    with pa.OSFile(file, "rb") as source:
         try:
             reader = pa.ipc.open_stream(source)
         except pa.ArrowInvalid:
