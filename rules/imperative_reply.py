@@ -279,7 +279,7 @@ _FIXED = (
       "nacceptable", "mbarrassing", "never listen", "problem is", "isappointed", "even",
       "wonder why", "well spent", "excuse", "told you so", "did i", "you please", "you stop",
       "you quit", "you not", "you just", "you cut", "we agree", "one more", "exactly", "xpect", "sugarcoat", "business", "once more",
-      "ty, not", "ty not", "of you", "now on", "s final", "talked about this", "been over this",
+      "sixty", "seventy", "eighty", "ninety", "of you", "now on", "s final", "talked about this", "been over this",
       "discussed this", "possibly go wrong", "did we", "do with you", "like it or not", "rather you",
       "prefer you", "prefer it if you", "indly", "efrain", "a dear", "a love", "a darling", "a good",
       "urely you", "on earth", "idea", "I were you", "i were you", "care",
@@ -786,7 +786,10 @@ class ImperativeReply(RecordRule):
     别, 要, 得, 该, 请, 把…; "you", "don't"). Precision and recall on labeled sets, with and
     without it, are in docs/accuracy.md: on a held-out set written to probe its weak spots
     it misses rhetorical scolding (您怎么又把药停了呢？), dialect and verb-first orders with no
-    modal (把窗户关上，穿上棉袄).
+    modal (把窗户关上，穿上棉袄). The other way, the scorer may overrule a pattern: where a
+    pattern finds an order but the scorer is sure the reply is not one (a score under the
+    `veto` stored with its weights, chosen where the patterns' findings were mostly wrong
+    out of fold), the reply is not flagged.
 
     ## Why it matters for training
     A few lecturing replies are enough for a companion model to start preaching; people
@@ -817,25 +820,37 @@ class ImperativeReply(RecordRule):
 
     def check_batch(self, batch: Batch) -> Iterator[Finding]:
         turns = batch.turns("assistant", desirable_only=True)  # not a KTO example of what not to say
+        found: list[tuple[int, str, list[tuple[int, int]]]] = []  # a pattern's order
         unread: list[int] = []  # turns no pattern flags, with what the patterns ruled out
         cleared_by: list[list[tuple[int, int]]] = []
         for i, text in enumerate(turns.texts):
             phrase, cleared = _read(text)
             if phrase:
-                yield self.at(turns.records[i], turns.messages[i].pointer,
-                              f'lecturing phrase "{phrase}" in assistant turn; offer instead of '
-                              'telling ("要不要试试…")', span=phrase)
+                found.append((i, phrase, cleared))
             else:
                 unread.append(i)
                 cleared_by.append(cleared)
-        if not self.options.scorer or not unread:
+        scorer = load_scorer("A001") if self.options.scorer else None
+        if scorer is not None:  # the turns where scorer_text has more to blank
+            others = turns.matching(_OTHER_MODAL) | turns.matching(_CARE) | \
+                turns.matching(_ASKING)
+        if found and scorer is not None and scorer.veto is not None:
+            # the scorer overrules a pattern only where it is sure of the opposite
+            scores = scorer.scores([scorer_text(turns.texts[i], cleared, i in others)
+                                    for i, _, cleared in found])
+            found = [hit for hit, score in zip(found, scores, strict=True)
+                     if score >= scorer.veto]
+        for i, phrase, _ in found:
+            yield self.at(turns.records[i], turns.messages[i].pointer,
+                          f'lecturing phrase "{phrase}" in assistant turn; offer instead of '
+                          'telling ("要不要试试…")', span=phrase)
+        if scorer is None or not unread:
             return
         # the scorer reads, all at once, the turns with a mark of an order that no pattern flags
         marked = turns.matching(_SCORER_GATE)
-        others = turns.matching(_OTHER_MODAL) | turns.matching(_CARE) | turns.matching(_ASKING)
         read = [(i, cleared) for i, cleared in zip(unread, cleared_by, strict=True) if i in marked]
-        flags = load_scorer("A001").flags([scorer_text(turns.texts[i], cleared, i in others)
-                                           for i, cleared in read])
+        flags = scorer.flags([scorer_text(turns.texts[i], cleared, i in others)
+                              for i, cleared in read])
         for (i, _), flagged in zip(read, flags, strict=True):
             if flagged:
                 yield self.at(turns.records[i], turns.messages[i].pointer,

@@ -207,10 +207,14 @@ class NgramScorer:
     - with a hidden layer (a vector per n-gram, `output` given): `bias + output .
       relu(sum(vectors) / sqrt(occurrences))`, which reads n-grams together (您 with 别
       and 再, not each on its own).
+
+    A text scoring at least `threshold` is flagged; `veto`, where set, is the score under
+    which the scorer is confident enough of the opposite to overrule a pattern's finding.
     """
 
     def __init__(self, n: int, bias: float, threshold: float, chars: ArrayLike,
-                 keys: ArrayLike, weights: ArrayLike, output: ArrayLike | None = None) -> None:
+                 keys: ArrayLike, weights: ArrayLike, output: ArrayLike | None = None,
+                 veto: float | None = None) -> None:
         """`chars`: the code points the weighted n-grams hold, sorted; `keys`: each weighted
         n-gram as one integer, sorted: its characters' ranks in `chars` as digits in base
         len(chars) + 1 (the last rank stands for any other character, which no weighted
@@ -219,7 +223,7 @@ class NgramScorer:
         layer's weights. `from_weights` computes them."""
         import numpy as np
 
-        self.n, self.bias, self.threshold = n, bias, threshold
+        self.n, self.bias, self.threshold, self.veto = n, bias, threshold, veto
         self.chars = np.asarray(chars, dtype=np.uint32)
         self.base = len(self.chars) + 1
         self.offsets = [sum(self.base ** j for j in range(1, k)) for k in range(1, n + 1)]
@@ -240,8 +244,8 @@ class NgramScorer:
 
     @classmethod
     def from_weights(cls, n: int, bias: float, threshold: float,
-                     weights: dict[str, Any], output: list[float] | None = None
-                     ) -> NgramScorer:
+                     weights: dict[str, Any], output: list[float] | None = None,
+                     veto: float | None = None) -> NgramScorer:
         """The scorer of `weights` (n-gram -> weight, or -> vector with `output`)."""
         chars = sorted({ord(c) for g in weights for c in g})
         base = len(chars) + 1
@@ -255,7 +259,7 @@ class NgramScorer:
 
         keyed = sorted((key(g), w) for g, w in weights.items())
         return cls(n, bias, threshold, chars, [k for k, _ in keyed], [w for _, w in keyed],
-                   output)
+                   output, veto)
 
     def scores(self, texts: list[str]) -> list[float]:
         import numpy as np
@@ -314,6 +318,8 @@ class NgramScorer:
         import base64
 
         table: dict[str, object] = {"n": self.n, "bias": self.bias, "threshold": self.threshold}
+        if self.veto is not None:
+            table["veto"] = self.veto
         for name, dtype in self._ARRAYS:
             array = getattr(self, name)
             if name == "weights" and self.output is not None:
@@ -343,7 +349,7 @@ class NgramScorer:
                 raise ValueError("a scorer with a hidden layer needs the folder of its rows")
             arrays["weights"] = np.load(folder / table["rows_file"], mmap_mode="r").T
         return cls(table["n"], table["bias"], table["threshold"], arrays["chars"],
-                   arrays["keys"], arrays["weights"], arrays.get("output"))
+                   arrays["keys"], arrays["weights"], arrays.get("output"), table.get("veto"))
 
 
 @cache

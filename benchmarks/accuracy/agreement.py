@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
-"""How far annotators agree on the held-out labels, and the rules against each of them.
+"""How far annotators agree on the labels of set v15h, and the rules against each of them.
 
     python benchmarks/accuracy/agreement.py                 # the table in docs/accuracy.md
     python benchmarks/accuracy/agreement.py --disagreements # and the texts they differ on
 
-The held-out set's writer labeled each text as they wrote it; two more annotators
-(heldout/second_labels/, `a` and `b`) labeled the same texts blind: each saw only the texts,
-shuffled, and the guidelines (data_v2/LABELING.md lines 10-78), never the writer's labels,
-each other's or a rule. Agreement is given as the share of texts labeled alike and as
-Cohen's kappa (agreement beyond what the two label rates give by chance), and the rule is
-scored against each annotator, against the majority of the three, and on the texts all
-three label alike: if the labels were a matter of taste, no rule could score much above
-the annotators' agreement with each other.
+The set v15h (the held-out set of rounds 10 and 11, now data_v18) was labeled by its writer
+as they wrote each text; two more annotators (data_v18/second_labels/, `a` and `b`) labeled
+the same texts blind: each saw only the texts, shuffled, and the guidelines
+(data_v2/LABELING.md lines 10-78), never the writer's labels, each other's or a rule.
+Agreement is given as the share of texts labeled alike and as Cohen's kappa (agreement
+beyond what the two label rates give by chance), and the rule is scored against each
+annotator, against the majority of the three, and on the texts all three label alike: if
+the labels were a matter of taste, no rule could score much above the annotators'
+agreement with each other.
 """
 
 from __future__ import annotations
@@ -20,15 +21,16 @@ import argparse
 import json
 from itertools import combinations
 
-from evaluate import HELDOUT, TASKS, Confusion, flagged_items
+from evaluate import LATER_SETS, TASKS, Confusion, flagged_items
 
-SECOND = HELDOUT / "second_labels"
+LABELED = LATER_SETS["v18"]  # the set the second annotators labeled
+SECOND = LABELED / "second_labels"
 ANNOTATORS = ("writer", "a", "b")
 
 
 def labels(name: str, label: str) -> tuple[list[str], list[str], dict[str, list[bool]]]:
     """(ids, texts, annotator -> labels in id order) for one task."""
-    items = [json.loads(line) for line in (HELDOUT / f"{name}.jsonl").open(encoding="utf-8")]
+    items = [json.loads(line) for line in (LABELED / f"{name}.jsonl").open(encoding="utf-8")]
     ids = [str(item["id"]) for item in items]
     out = {"writer": [bool(item[label]) for item in items]}
     for who in ANNOTATORS[1:]:

@@ -63,6 +63,12 @@ EPOCHS = 4
 # A001's scorer adds to patterns that are right about 0.95 of the time on new text: what it
 # adds must be more precise than that, or it lowers the rule's precision.
 PRECISION_TARGETS = {"A001": 0.97}
+# Rules whose scorer may overrule their patterns: a pattern's finding is dropped where the
+# scorer is sure of the opposite, below the highest score under which, out of fold on every
+# repeat, at most VETO_TRUE_SHARE of the patterns' findings were right (so a veto removes at
+# least three false findings for each true one it loses).
+VETO = {"A001"}
+VETO_TRUE_SHARE = 0.25
 
 
 def _evaluator() -> ModuleType:
@@ -237,7 +243,7 @@ def replay(ev: ModuleType, commit: str) -> int:
                     if fold[i] == k:
                         scores[i] = score(dev_grams[i], w, b)
             oof.append(scores)
-        chosen = _threshold(oof, dev_labels)
+        chosen = _threshold(oof, dev_labels, TARGET_PRECISION)
         w, b = fit(dev_grams, np.array(dev_labels), l2)
         labels = [bool(i[label]) for i in test]
         scores = [score(grams(str(i["text"]), n, code), w, b) for i in test]
@@ -261,6 +267,25 @@ def _threshold(oof: list[list[float]], labels: list[bool], target: float) -> flo
     return 99.0
 
 
+def _veto(oof: list[list[float]], labels: list[bool], pattern: list[bool]) -> float | None:
+    """The highest score under which the patterns' out-of-fold findings are right at most
+    VETO_TRUE_SHARE of the time on every repeat (None: there is none)."""
+    hits = np.array(pattern)
+    truth = np.array(labels)[hits]
+    # per repeat: the pattern hits' scores sorted, and how many of the lowest k are right
+    ordered = []
+    for scores in oof:
+        s = np.array(scores)[hits]
+        order = np.argsort(s)
+        ordered.append((s[order], np.concatenate(([0], np.cumsum(truth[order])))))
+    for v in sorted({round(float(x), 2) for x in ordered[0][0]}, reverse=True):
+        below = [int(np.searchsorted(s, v)) for s, _ in ordered]  # hits scoring under v
+        if all(k > 0 and right[k] <= VETO_TRUE_SHARE * k
+               for k, (_, right) in zip(below, ordered, strict=True)):
+            return v
+    return None
+
+
 def _precision(c: tuple[int, int, int, int]) -> float:
     return c[0] / (c[0] + c[1]) if c[0] + c[1] else 1.0
 
@@ -276,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.replay:
         return replay(ev, args.replay)
     written: dict[str, tuple[dict[str, float], float, float]] = {}
-    hidden_layers: dict[str, tuple[dict[str, list[float]], list[float], float, float]] = {}
+    hidden_layers: dict[str, tuple[dict[str, list[float]], list[float], float, float,
+                                   float | None]] = {}
     for code, (name, label, role, n, l2) in TASKS.items():
         items = [i for folder in (ev.DATA, *ev.LATER_SETS.values()) for i in ev.load(folder, name)
                  if label in i]
@@ -302,19 +328,20 @@ def main(argv: list[str] | None = None) -> int:
                             if code in HIDDEN else score(gs[i], w, b)
             oof.append(scores)
         chosen = _threshold(oof, labels, PRECISION_TARGETS.get(code, TARGET_PRECISION))
+        veto = _veto(oof, labels, pattern) if code in VETO else None
         if args.cv or not args.write:
             print(f"{code} ({label}), {len(texts)} texts, {FOLDS}-fold x {REPEATS}, "
-                  f"threshold {chosen:.2f}")
+                  f"threshold {chosen:.2f}, veto {veto}")
             print(f"  patterns alone (tuned on all of it):  {fmt(pr(pattern, labels))}")
             for rep, scores in enumerate(oof):
                 alone = pr([s >= chosen for s in scores], labels)
-                both = pr([p or s >= chosen for p, s in zip(pattern, scores, strict=True)],
-                          labels)
+                both = pr([(p and (veto is None or s >= veto)) or s >= chosen
+                           for p, s in zip(pattern, scores, strict=True)], labels)
                 print(f"  repeat {rep}: scorer alone  {fmt(alone)}")
                 print(f"  repeat {rep}: pattern OR scorer {fmt(both)}")
         if code in HIDDEN:
             vectors, output, b = fit_hidden(gs, np.array(labels), HIDDEN[code])
-            hidden_layers[code] = (vectors, output, b, chosen)
+            hidden_layers[code] = (vectors, output, b, chosen, veto)
         else:
             w, b = fit(gs, np.array(labels), l2)
             written[code] = ({g: v for g, v in w.items() if abs(v) >= PRUNE}, b, chosen)
@@ -328,9 +355,9 @@ def main(argv: list[str] | None = None) -> int:
                                               {g: round(w[g], 3) for g in names})
             table[code] = scorer.to_table()  # keyed here, so loading computes nothing
             readable[code] = {g: round(w[g], 3) for g in names}
-        for code, (vectors, output, b, t) in hidden_layers.items():
+        for code, (vectors, output, b, t, veto) in hidden_layers.items():
             scorer = NgramScorer.from_weights(TASKS[code][3], round(b, 4), round(t, 2),
-                                              vectors, output)
+                                              vectors, output, veto)
             rows = OUT.with_name(f"{OUT.stem}.{code}.npy")
             scorer.save_rows(rows)
             table[code] = scorer.to_table(rows.name)
@@ -339,8 +366,8 @@ def main(argv: list[str] | None = None) -> int:
                          encoding="utf-8")
         print(f"wrote {OUT.relative_to(REPO)}: " + ", ".join(
             [f"{c} {len(w)} n-grams, threshold {t:.2f}" for c, (w, _, t) in written.items()]
-            + [f"{c} {len(v)} n-grams x {len(o)} hidden units, threshold {t:.2f}"
-               for c, (v, o, _, t) in hidden_layers.items()]))
+            + [f"{c} {len(v)} n-grams x {len(o)} hidden units, threshold {t:.2f}, veto {veto}"
+               for c, (v, o, _, t, veto) in hidden_layers.items()]))
     return 0
 
 

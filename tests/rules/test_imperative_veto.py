@@ -1,0 +1,42 @@
+"""A001's scorer may overrule its patterns: a pattern's finding stands unless the scorer's
+score for the reply falls under the `veto` stored with its weights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sftlint.chinese import NgramScorer
+from sftlint.rules import imperative_reply
+from tests.conftest import chat, jsonl, lint
+
+ORDER = "你应该早点睡，别想太多。"  # a pattern's order
+
+
+def _findings(in_tmp: Path, monkeypatch: pytest.MonkeyPatch, scorer: NgramScorer) -> list[str]:
+    monkeypatch.setattr(imperative_reply, "load_scorer", lambda code: scorer)
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("睡不着。", ORDER)]))
+    return [f.message for f in lint(["d.jsonl"], select=["A001"])]
+
+
+@pytest.mark.parametrize(("weights", "veto", "flagged"), [
+    ({"睡": -50.0}, None, True),  # no veto stored: the patterns have the last word
+    ({"睡": -50.0}, -1.0, False),  # the scorer is sure it is not an order: overruled
+    ({"睡": -0.5}, -1.0, True),  # not sure enough: the finding stands
+    ({}, -1.0, True),
+])
+def test_the_scorer_overrules_a_pattern_only_under_its_veto(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch, weights: dict[str, float],
+        veto: float | None, flagged: bool) -> None:
+    scorer = NgramScorer.from_weights(3, 0.0, 99.0, weights or {"x": 0.0}, veto=veto)
+    messages = _findings(in_tmp, monkeypatch, scorer)
+    assert bool(messages) is flagged
+    assert all('lecturing phrase "' in m for m in messages)
+
+
+def test_the_veto_survives_the_weights_file() -> None:
+    scorer = NgramScorer.from_weights(3, 0.0, 1.5, {"你": 1.0}, veto=-2.25)
+    assert NgramScorer.from_table(scorer.to_table()).veto == -2.25
+    assert NgramScorer.from_table(NgramScorer.from_weights(3, 0.0, 1.5, {"你": 1.0})
+                                  .to_table()).veto is None
