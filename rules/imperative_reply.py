@@ -831,7 +831,8 @@ class ImperativeReply(RecordRule):
                 unread.append(i)
                 cleared_by.append(cleared)
         scorer = load_scorer("A001") if self.options.scorer else None
-        if scorer is not None:  # the turns where scorer_text has more to blank
+        others: set[int] = set()  # the turns where scorer_text has more to blank
+        if scorer is not None and (unread or (found and scorer.veto is not None)):
             others = turns.matching(_OTHER_MODAL) | turns.matching(_CARE) | \
                 turns.matching(_ASKING)
         if found and scorer is not None and scorer.veto is not None:

@@ -389,8 +389,8 @@ def read_jsonl(
     accept_lists: bool = False,
     first_line: int | None = None,
 ) -> tuple[SourceFacts, list[RawRecord]]:
-    """Read the JSON Lines in bytes [start, end) of `data`; a large file's a window of whole
-    lines at a time (a line longer than a window is read alone).
+    """Read the JSON Lines in bytes [start, end) of `data`. A large file is read a window
+    of whole lines at a time, and a line longer than a window on its own.
 
     `accept_lists`: a line may be a bare list of messages (a mapping with `messages = ""`).
     """
