@@ -8,6 +8,7 @@ import random
 import sys
 
 import numpy as np
+import pytest
 from rapidfuzz import fuzz
 
 from sftlint import dedup
@@ -134,3 +135,44 @@ def test_duplicate_rules_keep_no_module_state() -> None:
 
     for name, value in vars(duplicates).items():
         assert name.startswith("__") or not isinstance(value, (list, dict, set)), name
+
+
+def test_bucket_bits_rule_out_unrelated_texts_and_never_a_near_pair() -> None:
+    """The presence bits are a lower bound of the Indel distance: on texts of a wide
+    alphabet (CJK, astral and ASCII) they keep every pair that reaches the threshold, and
+    alone they rule out nearly every unrelated pair of the same length."""
+    rng = random.Random(12)
+    alphabet = [chr(c) for c in (*range(0x4E00, 0x4E00 + 800), *range(0x1F600, 0x1F640),
+                                 *range(0x61, 0x7B))]
+    texts = ["".join(rng.choices(alphabet, k=rng.randint(20, 120))) for _ in range(200)]
+    texts += ["".join(c for c in t if rng.random() > 0.05) for t in texts[:80]]
+    sketches = dedup.sketch(texts, keys=0)
+    assert sketches.presence is not None
+    i, j = np.triu_indices(len(texts), k=1)
+    scores = np.array([fuzz.ratio(texts[a], texts[b]) for a, b in zip(i, j, strict=True)])
+    without_bits = dedup.Sketches(sketches.keys, sketches.histograms, sketches.lengths)
+    for threshold in (60, 90):
+        ok = dedup._may_reach(sketches, i, sketches, j, threshold)
+        assert ok[scores >= threshold].all()
+        # the bits add to the histograms, never loosen them
+        assert not (ok & ~dedup._may_reach(without_bits, i, without_bits, j, threshold)).any()
+    apart = sum(dedup._popcount(sketches.presence[w][i] ^ sketches.presence[w][j])
+                for w in range(dedup.PRESENCE_WORDS))
+    same_length = np.abs(sketches.lengths[i] - sketches.lengths[j]) <= 5
+    unrelated = same_length & (scores < 60)
+    allowed = 0.1 * (sketches.lengths[i] + sketches.lengths[j])
+    assert (apart[unrelated] > allowed[unrelated]).mean() > 0.9
+
+
+def test_popcount_and_runs_agree_with_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(13)
+    words = rng.integers(0, 2**63, size=1000, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    expected = np.array([bin(int(w)).count("1") for w in words])
+    assert (dedup._popcount(words) == expected).all()
+    monkeypatch.delattr(np, "bitwise_count", raising=False)  # numpy 1.x
+    assert (dedup._popcount(words) == expected).all()
+    values = np.sort(rng.integers(0, 50, size=500))
+    distinct, first, counts = dedup._runs(values)
+    assert [a.tolist() for a in (distinct, first, counts)] == \
+        [a.tolist() for a in np.unique(values, return_index=True, return_counts=True)]
+    assert [len(a) for a in dedup._runs(values[:0])] == [0, 0, 0]
