@@ -90,11 +90,12 @@ class Batch:
 
     def __init__(self, records: list[Record]) -> None:
         self.records = records
-        self._turns: dict[tuple[str, bool], Turns] = {}
+        self._turns: dict[tuple[str | None, bool], Turns] = {}
 
-    def turns(self, role: str, *, desirable_only: bool = False) -> Turns:
-        """The turns of `role` in record order; `desirable_only` leaves out the records that
-        show what not to say (a KTO example labeled undesirable)."""
+    def turns(self, role: str | None, *, desirable_only: bool = False) -> Turns:
+        """The turns of `role` (None: of every role) in record order; `desirable_only`
+        leaves out the records that show what not to say (a KTO example labeled
+        undesirable)."""
         key = (role, desirable_only)
         column = self._turns.get(key)
         if column is None:
@@ -103,7 +104,7 @@ class Batch:
                 if desirable_only and record.undesirable:
                     continue
                 for m in record.messages:
-                    if m.role == role:
+                    if role is None or m.role == role:
                         column.records.append(record)
                         column.messages.append(m)
                         column.texts.append(m.content)

@@ -236,11 +236,10 @@ class NgramScorer:
         if self.output is None:
             self.weights = np.asarray(weights, dtype=np.float64)
         else:  # one row per hidden unit: a text's n-grams are summed along contiguous rows,
-            # 7x faster than down columns; float16 rows (the stored ones) are kept as they are
-            rows = np.asarray(weights)
-            rows = rows if rows.dtype == np.float16 else rows.astype(np.float32)
-            rows = rows.reshape(len(self.keys), len(self.output))
-            self.weights = np.ascontiguousarray(rows.T)  # no copy for the stored rows
+            # 7x faster than down columns; as float32 (the stored rows are float16, which
+            # numpy sums 2-3x slower than it converts them once)
+            rows = np.asarray(weights).reshape(len(self.keys), len(self.output))
+            self.weights = np.ascontiguousarray(rows.T, dtype=np.float32)
 
     @classmethod
     def from_weights(cls, n: int, bias: float, threshold: float,
@@ -267,13 +266,16 @@ class NgramScorer:
         count = len(texts)
         if not count or not len(self.keys):
             return [self.bias] * count
+        span = self.offsets[-1] + self.base ** self.n  # every key is below it
+        most = (1 << 62) // span  # texts at once, for (text, key) to fit in one int64
+        if count > most:
+            return [s for at in range(0, count, most) for s in self.scores(texts[at:at + most])]
         inputs = [scorer_input(t) for t in texts]
         codes = np.frombuffer("".join(inputs).encode("utf-32-le", "surrogatepass"),
                               dtype=np.uint32)
         owner = np.repeat(np.arange(count), np.fromiter(map(len, inputs), np.int64, count))
         ranks = self.ranks[np.minimum(codes, len(self.ranks) - 1)]
-        occurrences = np.zeros(count)
-        owners, found = [], []  # (text, weighted n-gram) for each occurrence of one
+        pairs = []  # (n-gram key, text) for each n-gram occurrence, as key * count + text
         key = np.zeros(len(codes), dtype=np.int64)
         for k in range(1, self.n + 1):
             size = len(codes) - k + 1
@@ -281,26 +283,28 @@ class NgramScorer:
                 break
             key = key[:size] * self.base + ranks[k - 1:]  # the k-gram starting at each place
             inside = owner[:size] == owner[k - 1:]  # not running into the next text
-            grams = key[inside] + self.offsets[k - 1]
-            where = np.minimum(np.searchsorted(self.keys, grams), len(self.keys) - 1)
-            hit = self.keys[where] == grams
-            owners.append(owner[:size][inside][hit])
-            found.append(where[hit])
-            occurrences += np.bincount(owner[:size][inside], minlength=count)
-        # each weighted n-gram counts once per text, however often it occurs there (sorted
-        # and compared with the next: numpy's own unique hashes, 50x slower here)
-        pairs = np.sort(np.concatenate(owners) * len(self.keys) + np.concatenate(found))
-        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
-        text, gram = pairs // len(self.keys), pairs % len(self.keys)
+            pairs.append((key[inside] + self.offsets[k - 1]) * count + owner[:size][inside])
+        # each n-gram counts once per text, however often it occurs there (sorted and
+        # compared with the next: numpy's own unique hashes, 50x slower here), and is looked
+        # up in key order, which numpy's binary search is several times faster at
+        occurring = np.sort(np.concatenate(pairs))
+        occurrences = np.bincount(occurring % count, minlength=count)
+        distinct = occurring[np.concatenate(([True], occurring[1:] != occurring[:-1]))]
+        grams = distinct // count
+        where = np.minimum(np.searchsorted(self.keys, grams), len(self.keys) - 1)
+        hit = self.keys[where] == grams
+        # the weighted n-grams found, by text
+        found = np.sort(distinct[hit] % count * len(self.keys) + where[hit])
+        text, gram = found // len(self.keys), found % len(self.keys)
         scale = 1 / np.sqrt(np.maximum(occurrences, 1))
         if self.output is None:
             return (self.bias + np.bincount(text, weights=self.weights[gram], minlength=count)
                     * scale).tolist()
-        hidden = np.zeros((count, len(self.output)))
-        if len(pairs):  # each text's n-grams summed: pairs are sorted by text
+        hidden = np.zeros((count, len(self.output)), dtype=np.float32)
+        if len(text):  # each text's n-grams summed: they are sorted by text
             starts = np.flatnonzero(np.concatenate(([True], text[1:] != text[:-1])))
             hidden[text[starts]] = np.add.reduceat(np.take(self.weights, gram, axis=1),
-                                                   starts, axis=1, dtype=np.float32).T
+                                                   starts, axis=1).T
         return (self.bias + np.maximum(hidden * scale[:, None], 0) @ self.output).tolist()
 
     def flags(self, texts: list[str]) -> list[bool]:
@@ -308,8 +312,8 @@ class NgramScorer:
 
     # The weights file stores each array as base64 of its little-endian bytes: loading is
     # a decode, not the parse of some 100,000 numbers. A hidden layer's rows (some 2 million
-    # numbers) are a float16 .npy file of their own beside it, mapped into memory rather
-    # than read: a run that never scores pays nothing for them, and workers share them.
+    # numbers) are a float16 .npy file of their own beside it, read only by a run that
+    # scores.
     _ARRAYS = (("chars", "<u4"), ("keys", "<i8"), ("weights", "<f8"), ("output", "<f8"))
 
     def to_table(self, rows_file: str | None = None) -> dict[str, object]:

@@ -80,6 +80,19 @@ def test_scorer_with_a_hidden_layer_computes_its_definition(
         assert score_stored == score
 
 
+def test_scorer_splits_a_column_too_large_for_its_keys() -> None:
+    """(n-gram, text) pairs are packed in one int64: where 1,000 characters and 6-grams
+    leave room for only a few texts at once, the column is scored a few texts at a time,
+    with the scores of scoring each text alone."""
+    alphabet = [chr(0x4E00 + i) for i in range(1000)]
+    weights = {c: (i % 7 - 3) / 3 for i, c in enumerate(alphabet)}
+    weights.update({"".join(alphabet[i:i + 6]): 2.0 for i in range(0, 60, 6)})
+    scorer = NgramScorer.from_weights(6, 0.1, 0.0, weights)
+    assert scorer.offsets[-1] + scorer.base ** 6 > (1 << 62) // 10  # under 10 at once
+    column = ["".join(alphabet[i:i + 30]) + "x" for i in range(0, 300, 23)]
+    assert scorer.scores(column) == [scorer.scores([text])[0] for text in column]
+
+
 def test_scorer_reads_at_most_its_reach() -> None:
     scorer = NgramScorer.from_weights(3, 0.0, 0.0, {"你": 1.0})
     short, long = scorer.scores(["你" * 1500, "你" * 1500 + "x" * 10_000])
@@ -107,3 +120,29 @@ def test_batched_rules_report_on_a_batch_what_they_report_record_by_record(
 
 def _seen(f: Finding) -> tuple[object, ...]:
     return (f.code, f.path, f.line, f.column, f.length, f.pointer, f.message)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.text(alphabet="0123456789１٣Xx+-. @a你", max_size=40))
+def test_a_pii_rule_gate_passes_every_turn_its_matches_read(text: str) -> None:
+    """A PII rule reads only the turns its gate finds something in: the gate must find
+    something wherever the rule's own matching does (random runs of digits, separators,
+    plus signs, at signs and non-ASCII digits)."""
+    from sftlint.rules.pii import PiiEmail, PiiNationalId, PiiPaymentCard, PiiPhone
+
+    for rule in (PiiEmail, PiiPhone, PiiNationalId, PiiPaymentCard):
+        if any(True for _ in rule.matches(rule.__new__(rule), text)):
+            assert rule.gate.search(text), (rule.code, text)
+
+
+def test_pii_rules_read_every_role() -> None:
+    from sftlint import check
+
+    report = check([{"messages": [
+        {"role": "system", "content": "联系 wang.lei1987@qq.com"},
+        {"role": "user", "content": "我电话13912345678"},
+        {"role": "assistant", "content": "卡号 4111 1111 1111 1111，身份证 11010519491231002X"}]}],
+        select=["I"])
+    assert sorted((f.code, f.pointer) for f in report.findings) == [
+        ("I001", "/messages/0/content"), ("I002", "/messages/1/content"),
+        ("I003", "/messages/2/content"), ("I004", "/messages/2/content")]
