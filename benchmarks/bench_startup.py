@@ -9,20 +9,26 @@ best wall and CPU (user + system) times are kept, so a loaded machine inflates b
 alike; the ratio is against `python -c "import json; [json.loads(l) for l in open(f)]"`.
 `--baseline-rev` also times the sftlint of an earlier commit (its sftlint/, rules/ and
 trainer/, from `git archive`) on the same file. Bytecode caching is on, as for users
-(PYTHONDONTWRITEBYTECODE is unset for the runs), and so is the compiled-regex cache
-(sftlint/regex_cache.py, in a folder of the run's own, filled by the warm-up run); a row
-with it off shows what a first run pays.
+(PYTHONDONTWRITEBYTECODE is unset for the runs), and so are sftlint's caches, in a
+folder of the run's own filled by the warm-up run: the compiled regexes
+(sftlint/regex_cache.py) and the verdicts kept per file (sftlint/verdicts.py). Rows show
+a file unchanged since its last check, one with a tenth of its records edited (other ones
+before each run), a file's first check (its verdicts forgotten), and every cache off
+(what the first run ever pays).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import random
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -66,25 +72,50 @@ def main() -> None:
         subprocess.run([sys.executable, str(Path(__file__).parent / "generate.py"),
                         "--records", str(args.records), str(data)], check=True,
                        stdout=subprocess.DEVNULL)
-        check = ["check", "--exit-zero", "--ignore", args.ignore, str(data)]
+        edited = folder / "edited.jsonl"
+        lines = data.read_bytes().splitlines(keepends=True)
+        rng = random.Random(0)
+
+        def check(path: Path) -> list[str]:
+            return [sys.executable, "-m", "sftlint", "check", "--exit-zero", "--ignore",
+                    args.ignore, str(path)]
+
+        def forget_verdicts() -> None:
+            shutil.rmtree(folder / "cache" / "verdicts", ignore_errors=True)
+
+        def edit_a_tenth() -> None:  # new text in 10% of the records, other ones each time
+            out = list(lines)
+            for i in rng.sample(range(len(out)), len(out) // 10):
+                value = json.loads(out[i])
+                value["messages"][-1]["content"] += f"（{rng.randrange(10**9)}）"
+                out[i] = (json.dumps(value, ensure_ascii=False) + "\n").encode()
+            edited.write_bytes(b"".join(out))
+
+        edit_a_tenth()
         commands = {
             "stdlib json loop (baseline)": [sys.executable, "-c", STDLIB_LOOP, str(data)],
-            "sftlint check": [sys.executable, "-m", "sftlint", *check],
+            "sftlint check (file unchanged since its last check)": check(data),
+            "sftlint check, 10% of the records edited since": check(edited),
+            "sftlint check, the file's first check": check(data),
+            "sftlint check, every cache off": check(data),
         }
+        before: dict[str, Callable[[], None]] = {
+            "sftlint check, 10% of the records edited since": edit_a_tenth,
+            "sftlint check, the file's first check": forget_verdicts}
         env["SFTLINT_CACHE_DIR"] = str(folder / "cache")
         envs = {name: env for name in commands}
-        commands["sftlint check, regex cache off"] = commands["sftlint check"]
-        envs["sftlint check, regex cache off"] = {**env, "SFTLINT_CACHE_DIR": ""}
+        envs["sftlint check, every cache off"] = {**env, "SFTLINT_CACHE_DIR": ""}
         if args.baseline_rev:
             old = checkout(args.baseline_rev, folder / "old")
-            name = f"sftlint check at {args.baseline_rev}"
-            commands[name] = [sys.executable, "-m", "sftlint", *check]
+            name = f"sftlint check at {args.baseline_rev} (file unchanged)"
+            commands[name] = check(data)
             envs[name] = {**env, "PYTHONPATH": str(old)}
         for name, cmd in commands.items():  # warm up: bytecode caches, page cache
             timed(cmd, envs[name], folder)
         best = {name: (float("inf"), float("inf")) for name in commands}
         for _ in range(args.repeat):
             for name, cmd in commands.items():
+                before.get(name, lambda: None)()
                 wall, cpu = timed(cmd, envs[name], folder)
                 best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
     base_wall, base_cpu = best["stdlib json loop (baseline)"]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from sftlint import regex_cache
-from sftlint.batch import Batch
+from sftlint.batch import Batch, Turns
 from sftlint.chinese import (
     Span,
     clause_at,
@@ -22,6 +22,7 @@ from sftlint.config import StrictModel
 from sftlint.findings import Finding
 from sftlint.rule import RecordRule
 from sftlint.rules.assistant_replies import checklist_items, item_markers
+from sftlint.verdicts import Verdict, recalled
 
 # The building blocks of a Chinese order. A pattern only proposes a match; `_lecture` then
 # reads its sentence (quoted, reported, asked, conditional, "probably", someone else's) and
@@ -820,6 +821,22 @@ class ImperativeReply(RecordRule):
 
     def check_batch(self, batch: Batch) -> Iterator[Finding]:
         turns = batch.turns("assistant", desirable_only=True)  # not a KTO example of what not to say
+        for i, verdict in enumerate(recalled(self, turns, self._judge)):
+            if verdict is None:
+                continue
+            if verdict[0] == "phrase":
+                yield self.at(turns.records[i], turns.messages[i].pointer,
+                              f'lecturing phrase "{verdict[1]}" in assistant turn; offer '
+                              'instead of telling ("要不要试试…")', span=verdict[1])
+            else:
+                yield self.at(turns.records[i], turns.messages[i].pointer,
+                              "assistant turn reads as lecturing (n-gram scorer); offer instead "
+                              'of telling ("要不要试试…")')
+
+    def _judge(self, turns: Turns) -> list[Verdict]:
+        """Each turn's verdict: ("phrase", the phrase) where a pattern finds an order and the
+        scorer does not overrule it, ("scorer",) where only the scorer reads one, else None."""
+        verdicts: list[Verdict] = [None] * len(turns.texts)
         found: list[tuple[int, str, list[tuple[int, int]]]] = []  # a pattern's order
         unread: list[int] = []  # turns no pattern flags, with what the patterns ruled out
         cleared_by: list[list[tuple[int, int]]] = []
@@ -842,11 +859,9 @@ class ImperativeReply(RecordRule):
             found = [hit for hit, score in zip(found, scores, strict=True)
                      if score >= scorer.veto]
         for i, phrase, _ in found:
-            yield self.at(turns.records[i], turns.messages[i].pointer,
-                          f'lecturing phrase "{phrase}" in assistant turn; offer instead of '
-                          'telling ("要不要试试…")', span=phrase)
+            verdicts[i] = ("phrase", phrase)
         if scorer is None or not unread:
-            return
+            return verdicts
         # the scorer reads, all at once, the turns with a mark of an order that no pattern flags
         marked = turns.matching(_SCORER_GATE)
         read = [(i, cleared) for i, cleared in zip(unread, cleared_by, strict=True) if i in marked]
@@ -854,6 +869,5 @@ class ImperativeReply(RecordRule):
                               for i, cleared in read])
         for (i, _), flagged in zip(read, flags, strict=True):
             if flagged:
-                yield self.at(turns.records[i], turns.messages[i].pointer,
-                              "assistant turn reads as lecturing (n-gram scorer); offer instead "
-                              'of telling ("要不要试试…")')
+                verdicts[i] = ("scorer",)
+        return verdicts

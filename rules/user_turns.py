@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from sftlint import regex_cache
-from sftlint.batch import Batch
+from sftlint.batch import Batch, Turns
 from sftlint.chinese import cjk_share, load_scorer, token_starts
 from sftlint.config import MAX_CHARS, StrictModel
 from sftlint.findings import Finding, Severity
@@ -14,6 +14,7 @@ from sftlint.options import Field
 from sftlint.records import Record
 from sftlint.rule import RecordRule
 from sftlint.rules.assistant_replies import checklist_items
+from sftlint.verdicts import Verdict, recalled
 
 
 class UserTooLong(RecordRule):
@@ -321,23 +322,36 @@ class FormalUserTurn(RecordRule):
 
     def check_batch(self, batch: Batch) -> Iterator[Finding]:
         turns = batch.turns("user")
+        for i, verdict in enumerate(recalled(self, turns, self._judge)):
+            if verdict is None:
+                continue
+            if verdict[0] == "marker":
+                yield self.at(turns.records[i], turns.messages[i].pointer,
+                              f'user turn reads like a written request ("{verdict[1]}"); write '
+                              'it as speech', span=verdict[1])
+            else:
+                yield self.at(turns.records[i], turns.messages[i].pointer,
+                              "user turn reads like a written request (n-gram scorer); write "
+                              "it as speech")
+
+    def _judge(self, turns: Turns) -> list[Verdict]:
+        """Each turn's verdict: ("marker", the marker) where a pattern finds a mark of
+        writing, ("scorer",) where only the scorer reads the turn as written, else None."""
+        verdicts: list[Verdict] = [None] * len(turns.texts)
         unread: list[int] = []
         for i, text in enumerate(turns.texts):
             marker = formal_marker(text)
             if marker:
-                yield self.at(turns.records[i], turns.messages[i].pointer,
-                              f'user turn reads like a written request ("{marker}"); write it '
-                              'as speech', span=marker)
+                verdicts[i] = ("marker", marker)
             else:
                 unread.append(i)
         if not self.options.scorer or not unread:
-            return
+            return verdicts
         # the scorer reads, all at once, the turns with a mark of a request and no spoken word
         marked = turns.matching(_SCORER_GATE) - turns.matching(_SPOKEN)
         read = [i for i in unread if i in marked and len(turns.texts[i]) >= _SCORER_MIN_CHARS]
         flags = load_scorer("U003").flags([scorer_text(turns.texts[i]) for i in read])
         for i, flagged in zip(read, flags, strict=True):
             if flagged:
-                yield self.at(turns.records[i], turns.messages[i].pointer,
-                              "user turn reads like a written request (n-gram scorer); write "
-                              "it as speech")
+                verdicts[i] = ("scorer",)
+        return verdicts

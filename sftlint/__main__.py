@@ -1,3 +1,13 @@
-from sftlint.cli import main
+"""`python -m sftlint` and the `sftlint` command."""
 
-main()
+from sftlint import collector
+
+
+def main() -> None:
+    with collector.paused():  # the command's imports live until it exits
+        from sftlint.cli import main as run
+    run()
+
+
+if __name__ == "__main__":
+    main()

@@ -181,14 +181,16 @@ def check(data: Any = None, *, config: ConfigLike = None,
         linter: Linter = RayLinter(cfg, rules, jobs=jobs, run=run,
                                    address=ray_address or cfg.ray_address)
     elif engine in (None, "local"):
-        linter = Linter(cfg, rules, jobs=jobs, run=run)
+        linter = Linter(cfg, rules, jobs=jobs, run=run, remember_verdicts=True)
     else:
         raise ConfigError(f"engine: {engine!r} is not one of local, ray")
     baseline_file = (cfg.baseline_path() if baseline is None or baseline is True
                      else baseline or None)
-    from sftlint.baseline import read_baseline
+    known = None
+    if baseline_file:
+        from sftlint.baseline import read_baseline
 
-    known = read_baseline(baseline_file) if baseline_file else None
+        known = read_baseline(baseline_file)
     if paths is None:  # records in memory
         if fix or diff:
             raise ConfigError("fix and diff apply to files, not to records in memory")

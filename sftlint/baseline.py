@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 from sftlint.config import ConfigError
 from sftlint.findings import Finding
-from sftlint.fixer import write_atomically
 
 VERSION = 2
 
@@ -72,6 +71,8 @@ def write_baseline(path: str, findings: list[Finding]) -> None:
                        for code, keys in _groups([f for f in findings if _is_group(f)])]}
     text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
     try:
+        from sftlint.fixer import write_atomically  # a run that only reads one needs none
+
         write_atomically(path, text.encode())
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write baseline: {exc.strerror}") from None

@@ -73,6 +73,11 @@ class Turns:
             at = starts[i + 1]
         return found
 
+    def subset(self, indices: list[int]) -> Turns:
+        """The turns at `indices`, in that order, as a column of their own."""
+        return Turns([self.records[i] for i in indices], [self.messages[i] for i in indices],
+                     [self.texts[i] for i in indices])
+
     def codepoints(self, reach: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(code points of every text, each cut to `reach` characters if given, one after
         another; the start of each text in them): what numpy needs to read a column at once."""

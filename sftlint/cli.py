@@ -111,7 +111,6 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
           ray_address: str | None) -> None:
     """Check SFT data: JSON Lines, JSON arrays, Parquet, Arrow datasets, or folders."""
     from sftlint.api import check as run_check
-    from sftlint.baseline import write_baseline
     from sftlint.reporters import emit, get_reporter
     from sftlint.reporters.text import statistics_table
 
@@ -143,6 +142,8 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
         click.echo("sftlint: warning: no .jsonl, .json or .parquet files or Arrow datasets in "
                    f"{', '.join(report.targets)}", err=True)
     if write_baseline_file:
+        from sftlint.baseline import write_baseline
+
         write_baseline(write_baseline_file, report.findings)
         click.echo(f"Wrote {len(report.findings)} finding(s) to the baseline "
                    f"{write_baseline_file}.")

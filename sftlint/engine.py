@@ -9,16 +9,15 @@ back findings and, when dataset rules run, compact rows.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING
 
+from sftlint import collector
 from sftlint.batch import Batch
 from sftlint.findings import Finding
 from sftlint.formats import Dataset, InputFormat, collect_datasets, display_path, format_for
@@ -29,6 +28,7 @@ from sftlint.records import Record, Row, Shape
 from sftlint.registry import instantiate
 from sftlint.rule import DatasetRule, FileRule, ProjectRule, RecordRule, Rule
 from sftlint.run_cache import RunCache
+from sftlint.verdicts import NO_VERDICTS, Verdicts
 
 if TYPE_CHECKING:
     from sftlint.config import Config
@@ -52,7 +52,8 @@ class CheckResult:
 
 class Linter:
     def __init__(self, config: Config, rules: list[type[Rule]], *, dataset_rules: bool = True,
-                 jobs: int | None = None, run: RunCache | None = None) -> None:
+                 jobs: int | None = None, run: RunCache | None = None,
+                 remember_verdicts: bool = False) -> None:
         self.config = config
         self.builder = RecordBuilder(config)
         self.rule_classes = [r for r in rules if dataset_rules or not issubclass(r, DatasetRule)]
@@ -67,6 +68,8 @@ class Linter:
         self.row_turns = any(r.needs_turns for r in dataset_classes)
         self.jobs = jobs or os.cpu_count() or 1
         self.run = run  # what the rules share in a check; a fresh one per check if None
+        # keep verdicts between checks of a file in one process (sftlint/verdicts.py)
+        self.remember_verdicts = remember_verdicts
 
     def check(self, paths: list[str], progress: Callable[[str], None] | None = None
               ) -> CheckResult:
@@ -82,12 +85,16 @@ class Linter:
         as one dataset named `name`."""
         from sftlint.formats.memory import InMemory
 
-        return self.check_datasets([Dataset(name, [name])], {name: InMemory(records)})
+        remember, self.remember_verdicts = self.remember_verdicts, False  # no file to key by
+        try:
+            return self.check_datasets([Dataset(name, [name])], {name: InMemory(records)})
+        finally:
+            self.remember_verdicts = remember
 
     def check_datasets(self, datasets: list[Dataset], formats: dict[str, InputFormat],
                        progress: Callable[[str], None] | None = None) -> CheckResult:
         """Lint each dataset; an input's format is `formats[input]`, else by its path."""
-        with _young_garbage_only():
+        with collector.young_garbage_only():
             return self._check_datasets(datasets, formats, progress)
 
     def _check_datasets(self, datasets: list[Dataset], formats: dict[str, InputFormat],
@@ -164,18 +171,20 @@ class Linter:
                 facts = fmt.merge_facts(parts)
             else:
                 facts, raws = fmt.read_bytes(display, data, accept_lists)
-                findings = self._lint_stream(display, raws, on_rows)
+                findings = self._lint_stream(display, raws, on_rows, path)
         else:
             facts, records = fmt.read(path, display, accept_lists)
-            findings = self._lint_stream(display, records, on_rows)
+            findings = self._lint_stream(display, records, on_rows, path)
         if fmt.text:
             for rule in self.file_rules:
                 findings += rule.check(facts)
         return facts, findings
 
     def _lint_stream(self, display: str, raws: Iterable[RawRecord],
-                     on_rows: Callable[[list[Row]], None]) -> list[Finding]:
-        """Lint records as they come, handing rows on batch by batch."""
+                     on_rows: Callable[[list[Row]], None], path: str) -> list[Finding]:
+        """Lint records as they come, handing rows on batch by batch; with
+        `remember_verdicts`, the record rules recall their verdicts from the last check of
+        `path` and the file's are kept for the next."""
         it = iter(raws)
         first = next(it, None)
         if first is None:
@@ -183,13 +192,23 @@ class Linter:
         shape = self.builder.shape_for(first.value)
         findings: list[Finding] = []
         batch = itertools.chain((first,), it)
-        while True:
-            chunk = list(itertools.islice(batch, BATCH_RECORDS))
-            if not chunk:
-                return findings
-            found, rows = self.lint_records(display, chunk, shape)
-            findings += found
-            on_rows(rows)
+        run = self.record_rules[0].run if self.remember_verdicts and self.record_rules else None
+        if run is not None:
+            run.verdicts = Verdicts.of_input(path)
+        try:
+            while True:
+                chunk = list(itertools.islice(batch, BATCH_RECORDS))
+                if not chunk:
+                    break
+                found, rows = self.lint_records(display, chunk, shape)
+                findings += found
+                on_rows(rows)
+            if run is not None:
+                run.verdicts.save()
+        finally:
+            if run is not None:
+                run.verdicts = NO_VERDICTS
+        return findings
 
     def lint_records(self, display: str, raws: list[RawRecord], shape: Shape
                      ) -> tuple[list[Finding], list[Row]]:
@@ -261,20 +280,6 @@ class Linter:
             _WORKER_DATA = None
 
 
-@contextmanager
-def _young_garbage_only() -> Iterator[None]:
-    """The cyclic garbage collector, during a check, looks only at objects the check made
-    and less often: a batch of records is thousands of objects, and Python's default
-    collects every 700, each time re-walking what the imports left (a quarter of the time
-    of a check with few rules). Restored afterwards, for a caller of the Python API."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(4000, 50, 1000)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def _at_row(finding: Finding) -> Finding:

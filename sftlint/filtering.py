@@ -9,11 +9,14 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from sftlint.baseline import Baseline, apply_baseline
 from sftlint.config import Config
 from sftlint.findings import Finding
 from sftlint.registry import _matches, rule_by_key, severity_overrides
+
+if TYPE_CHECKING:  # a run with a baseline imports it (and the fixer's atomic writes)
+    from sftlint.baseline import Baseline
 
 
 @dataclass
@@ -90,6 +93,8 @@ def filter_findings(findings: list[Finding], config: Config, baseline: Baseline 
         else:
             kept.append(f)
     if baseline is not None:
+        from sftlint.baseline import apply_baseline
+
         kept, result.hidden_by_baseline = apply_baseline(kept, baseline)
     overrides = severity_overrides(config)
     if overrides:

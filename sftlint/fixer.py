@@ -9,13 +9,11 @@ and one run reaches the fixed point.
 
 from __future__ import annotations
 
-import difflib
 import errno
 import hashlib
 import os
 import re
 import stat
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -292,6 +290,8 @@ def _lines(data: bytes) -> list[bytes]:
 
 def unified_diff(path: str, before: bytes, after: bytes) -> bytes:
     """A unified diff of one file, `patch -p0` style (the same path on both sides)."""
+    import difflib  # every check imports this module to clear stale temps; few show diffs
+
     name = os.fsencode(path)
     out = []
     for line in difflib.diff_bytes(difflib.unified_diff, _lines(before), _lines(after),
@@ -379,6 +379,8 @@ def write_atomically(path: str, data: bytes,
         os.umask(umask)
         mode = 0o666 & ~umask
     try:
+        import tempfile  # only a run that writes
+
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f"{TEMP_PREFIX}{os.getpid()}-",
                                    suffix=TEMP_SUFFIX)
     except OSError as exc:

@@ -4,33 +4,24 @@
 patterns cost 0.08 s of every run, a sixth of a pre-commit check of 1,000 records (a CJK
 range alone is 21,000 steps of the charset optimizer). This module stores the matcher code
 `re` builds for each (pattern, flags) in one marshal file under the user's cache folder and
-hands it straight to the regex engine next time. The file is only ever a shortcut: it is
-keyed by the interpreter's version and the regex engine's magic number, every entry by the
-exact pattern text, and anything unreadable, stale or unwritable falls back to `re.compile`.
-marshal trusts its input (damaged bytes can crash it), so the file carries a SHA-256 of its
-payload, checked before anything is unmarshalled: a damaged file (a bit flip, a torn write)
-is ignored, not read; only a regular file of at most MAX_BYTES is opened; and an entry is
-used only if its fields are plausible (a group count within MAX_GROUPS that matches its
-group tables). Trust is that of Python's own bytecode cache: whoever can write the user's
-cache folder can change what runs.
-
-Where: `$SFTLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/sftlint`, else `~/.cache/sftlint`;
-`SFTLINT_CACHE_DIR=` (empty) turns the cache off, and so does a folder that is not an
-absolute path (no home directory).
+hands it straight to the regex engine next time. The file is only ever a shortcut
+(sftlint/user_cache.py says where it lives and how it is sealed): it is keyed by the
+interpreter's version and the regex engine's magic number, every entry by the exact
+pattern text, and anything unreadable, stale or unwritable falls back to `re.compile`; an
+entry is used only if its fields are plausible (a group count within MAX_GROUPS that
+matches its group tables).
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
-import hashlib
-import marshal
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from sftlint import user_cache
 
 try:  # the regex engine's internals; another interpreter just compiles as usual
     import _sre
@@ -52,13 +43,8 @@ _added: dict[tuple[str, int], Entry] = {}
 
 def cache_file() -> Path | None:
     """The cache file, or None where the cache is turned off."""
-    folder = os.environ.get("SFTLINT_CACHE_DIR")
-    if folder is None:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        folder = os.path.join(base, "sftlint")
-    if not folder or not os.path.isabs(folder):
-        return None
-    return Path(folder) / f"regexes.{sys.implementation.cache_tag}.marshal"
+    where = user_cache.folder()
+    return None if where is None else where / f"regexes.{sys.implementation.cache_tag}.marshal"
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - mirrors re's name
@@ -99,24 +85,15 @@ def _load() -> dict[tuple[str, int], Entry]:
         _entries = {}
         path = cache_file()
         if path is not None:
-            with contextlib.suppress(Exception):  # missing, unreadable: start empty
-                _entries = _read(path)
+            _entries = _read(path)
         atexit.register(_save, os.getpid())
     return _entries
 
 
 def _read(path: Path) -> dict[tuple[str, int], Entry]:
-    """The plausible entries of the cache file; {} for a file that is not a regular file,
-    too large, damaged (its SHA-256 differs) or from another interpreter."""
-    if not path.is_file() or path.stat().st_size > MAX_BYTES:  # no FIFO, no device
-        return {}
-    with path.open("rb") as f:
-        blob = f.read(MAX_BYTES + 1)
-    digest, payload = blob[:32], blob[32:]
-    if len(blob) > MAX_BYTES or hashlib.sha256(payload).digest() != digest:
-        return {}
-    header, entries = marshal.loads(payload)
-    if header != _HEADER or not isinstance(entries, dict):
+    """The plausible entries of the cache file ({} where user_cache finds none)."""
+    entries = user_cache.read_sealed(path, _HEADER, MAX_BYTES)
+    if not isinstance(entries, dict):
         return {}
     return {key: entry for key, entry in entries.items() if _plausible(key, entry)}
 
@@ -136,23 +113,11 @@ def _plausible(key: object, entry: object) -> bool:
 
 def _save(owner: int) -> None:
     """Write what this run compiled, from the process that loaded the cache (not a worker
-    forked from it), atomically so that a concurrent run reads the old file or the new."""
+    forked from it)."""
     path = cache_file()
     if not _added or os.getpid() != owner or path is None:
         return
     entries = {**(_entries or {}), **_added}
     if len(entries) > MAX_ENTRIES:
         entries = dict(list(entries.items())[-MAX_ENTRIES:])
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".regexes-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                payload = marshal.dumps((_HEADER, entries))
-                out.write(hashlib.sha256(payload).digest() + payload)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except Exception:  # noqa: BLE001 - a read-only home, a full disk: compile again next time
-        pass
+    user_cache.write_sealed(path, _HEADER, entries)

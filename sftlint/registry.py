@@ -7,6 +7,7 @@ import sys
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from sftlint import collector
 from sftlint.findings import Severity
 from sftlint.options import (
     ConfigError,
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 @cache
 def all_rules() -> tuple[type[Rule], ...]:
     """Built-in rules, then third-party packs from the `sftlint.rules` entry-point group."""
-    from sftlint.rules import RULES
+    with collector.paused():  # the rules' modules, numpy and the patterns live to the end
+        from sftlint.rules import RULES
 
     rules = list(RULES)
     if not _installed_packs():

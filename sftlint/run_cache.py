@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import TypeVar, cast
 
+from sftlint.verdicts import NO_VERDICTS
+
 T = TypeVar("T")
 
 
@@ -15,6 +17,9 @@ class RunCache:
     def __init__(self) -> None:
         self._latest: dict[Hashable, tuple[object, object]] = {}
         self._shared: dict[Hashable, object] = {}
+        # the verdicts kept from earlier checks of the file in hand (sftlint/verdicts.py);
+        # the engine sets them while it checks a file in one process
+        self.verdicts = NO_VERDICTS
 
     def latest(self, kind: Hashable, subject: object, compute: Callable[[], T]) -> T:
         """`compute()` for `subject`, reused until another subject comes under `kind`.
