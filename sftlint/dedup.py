@@ -47,39 +47,47 @@ def normalize_text(text: str) -> str:
 
 def exhaustive_pairs(texts: Sequence[str], threshold: float) -> Pairs:
     """Every pair (i < j) with rapidfuzz ratio >= threshold: all pairs whose lengths could
-    reach it, less those that their character histograms rule out (exactly, see _may_reach)."""
+    reach it, less those that their characters rule out (exactly, see _may_reach)."""
     n = len(texts)
     if n < 2:
         return []
     sketches = sketch(texts, keys=0)
-    return verify(promising(_length_window_pairs(sketches.lengths, threshold), sketches,
-                            sketches, threshold), texts, texts, threshold)
+    return verify(promising(_length_window_pairs(sketches, threshold), sketches, sketches,
+                            threshold), texts, texts, threshold)
 
 
-def _length_window_pairs(lengths: np.ndarray, threshold: float) -> Iterator[np.ndarray]:
-    """The pairs (i < j) whose lengths alone do not rule them out, a few million at a time.
+def _length_window_pairs(sketches: Sketches, threshold: float) -> Iterator[np.ndarray]:
+    """The pairs (i < j) that neither their lengths nor their bucket bits rule out.
 
     A pair reaches the threshold only if |la - lb| <= f * (la + lb), f = 1 - threshold/100,
     so with la <= lb only if lb <= la * (1 + f) / (1 - f): in length order, each text is
-    paired with the texts from it up to that bound (a little over it: _may_reach applies
-    the exact test), not with all the others.
+    compared with the texts from it up to that bound (a little over it: _may_reach applies
+    the exact test), not with all the others. The texts are compared a block of rows at a
+    time against the columns the block's bounds reach, on arrays in length order: slices,
+    not the gathers of a list of pairs (which cost more than the comparisons here).
     """
+    lengths, presence = sketches.lengths, sketches.presence
     order = np.argsort(lengths, kind="stable")
-    ordered = lengths[order].astype(np.float64)
+    ordered = lengths[order]
+    bits = None if presence is None else presence[:, order]
     f = 1 - threshold / 100
-    bound = ordered * (1 + f) / max(1 - f, 1e-9) + 1
-    ends = np.maximum(np.searchsorted(ordered, bound, side="right"), np.arange(1, len(order) + 1))
-    counts = ends - np.arange(len(order)) - 1  # partners after each text in length order
-    before = np.concatenate(([0], np.cumsum(counts)))  # pairs of the texts before each
+    ends = np.searchsorted(ordered, ordered * (1 + f) / max(1 - f, 1e-9) + 1, side="right")
+    n = len(order)
     start = 0
-    while start < len(order):  # rows up to a few million pairs at a time
-        stop = int(np.searchsorted(before, before[start] + (1 << 22), side="right"))
-        stop = max(stop - 1, start + 1)
-        rows = np.arange(start, min(stop, len(order)))
-        first = np.repeat(rows, counts[rows])
-        offsets = np.arange(len(first)) - np.repeat(np.cumsum(counts[rows]) - counts[rows],
-                                                    counts[rows])
-        a, b = order[first], order[first + 1 + offsets]
+    while start < n - 1:  # ends never decrease: a block's last row reaches furthest
+        width = int(ends[min(start + 255, n - 1)]) - start  # what the next 256 rows reach
+        stop = min(n, start + max(1, min(256, (1 << 16) // max(width, 1))))
+        rows, cols = slice(start, stop), slice(start + 1, min(n, int(ends[stop - 1])))
+        row_at = np.arange(start, stop)[:, None]
+        col_at = np.arange(cols.start, cols.stop)[None, :]
+        keep = (col_at > row_at) & (col_at < ends[rows, None])
+        if bits is not None:
+            allowed = f * (ordered[rows, None] + ordered[None, cols]) + 1e-6
+            apart = sum(_popcount(bits[w, rows, None] ^ bits[w, None, cols])
+                        for w in range(PRESENCE_WORDS))
+            keep &= apart <= allowed
+        i, j = np.nonzero(keep)
+        a, b = order[start + i], order[cols.start + j]
         yield np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
         start = stop
 

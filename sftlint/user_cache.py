@@ -54,9 +54,9 @@ def write_sealed(path: Path, header: Any, value: Any) -> None:
     reads the old file or the new. A read-only home or a full disk: nothing is written."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile  # only a run that has something new to keep writes
-
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+        # what tempfile.mkstemp does, without its import (a few ms of a small check)
+        temporary = path.with_name(f".{path.name}-{os.getpid()}-{os.urandom(6).hex()}")
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(handle, "wb") as out:
                 payload = marshal.dumps((header, value))

@@ -93,6 +93,24 @@ def test_scorer_splits_a_column_too_large_for_its_keys() -> None:
     assert scorer.scores(column) == [scorer.scores([text])[0] for text in column]
 
 
+def test_a_stored_hidden_layer_scores_alike_read_row_by_row_or_converted_whole(
+        tmp_path: Path) -> None:
+    """The float16 rows of a stored scorer are converted per n-gram for a small column and
+    all at once for a large one: the same scores either way."""
+    alphabet = "你您要别好吗吧的了是不在有我他她们这那就都也还又"
+    vectors = {a + b: [((i * 7 + j * 3) % 11 - 5) / 4 for j in range(4)]
+               for i, (a, b) in enumerate((a, b) for a in alphabet for b in alphabet)}
+    scorer = NgramScorer.from_weights(3, 0.1, 0.0, vectors, [0.5, -0.25, 1.0, 0.75])
+    scorer.save_rows(tmp_path / "rows.npy")
+    table = scorer.to_table("rows.npy")
+    column = [alphabet[i:] + alphabet[:i] for i in range(len(alphabet))]
+    one_by_one = [NgramScorer.from_table(table, tmp_path).scores([text])[0] for text in column]
+    stored = NgramScorer.from_table(table, tmp_path)
+    assert stored._rows32 is None
+    assert stored.scores(column) == one_by_one
+    assert stored._rows32 is not None  # the large column converted the rows
+
+
 def test_scorer_reads_at_most_its_reach() -> None:
     scorer = NgramScorer.from_weights(3, 0.0, 0.0, {"你": 1.0})
     short, long = scorer.scores(["你" * 1500, "你" * 1500 + "x" * 10_000])
