@@ -85,11 +85,7 @@ class Linter:
         as one dataset named `name`."""
         from sftlint.formats.memory import InMemory
 
-        remember, self.remember_verdicts = self.remember_verdicts, False  # no file to key by
-        try:
-            return self.check_datasets([Dataset(name, [name])], {name: InMemory(records)})
-        finally:
-            self.remember_verdicts = remember
+        return self.check_datasets([Dataset(name, [name])], {name: InMemory(records)})
 
     def check_datasets(self, datasets: list[Dataset], formats: dict[str, InputFormat],
                        progress: Callable[[str], None] | None = None) -> CheckResult:
@@ -120,7 +116,10 @@ class Linter:
                 fmt = formats.get(path) or format_for(path)
                 label = f"sftlint: file {n}/{len(dataset.files)} {display_path(path)}"
                 say(label)
-                facts, findings = self.lint_file(path, observe, partial(_bar, say, label), fmt)
+                # verdicts are kept for files, not for the records in memory `formats` names
+                keep = run if self.remember_verdicts and path not in formats else None
+                facts, findings = self.lint_file(path, observe, partial(_bar, say, label), fmt,
+                                                 keep)
                 if not fmt.text:
                     row_paths.add(facts.path)
                 result.files += 1
@@ -148,9 +147,12 @@ class Linter:
 
     def lint_file(self, path: str, on_rows: Callable[[list[Row]], None],
                   on_progress: Callable[[int, int], None] | None = None,
-                  fmt: InputFormat | None = None) -> tuple[SourceFacts, list[Finding]]:
+                  fmt: InputFormat | None = None, keep_verdicts_in: RunCache | None = None
+                  ) -> tuple[SourceFacts, list[Finding]]:
         """Lint one input; its rows (for dataset rules) go to `on_rows`, in order, chunk by
-        chunk, so a large input's rows are never all in memory at once."""
+        chunk, so a large input's rows are never all in memory at once. With
+        `keep_verdicts_in` (the check's RunCache), an input read in one process has the
+        record rules' verdicts recalled from its last check and kept for the next."""
         fmt = fmt or format_for(path)
         display = display_path(path)
         accept_lists = self.builder.accept_lists
@@ -171,20 +173,20 @@ class Linter:
                 facts = fmt.merge_facts(parts)
             else:
                 facts, raws = fmt.read_bytes(display, data, accept_lists)
-                findings = self._lint_stream(display, raws, on_rows, path)
+                findings = self._lint_stream(display, raws, on_rows, path, keep_verdicts_in)
         else:
             facts, records = fmt.read(path, display, accept_lists)
-            findings = self._lint_stream(display, records, on_rows, path)
+            findings = self._lint_stream(display, records, on_rows, path, keep_verdicts_in)
         if fmt.text:
             for rule in self.file_rules:
                 findings += rule.check(facts)
         return facts, findings
 
     def _lint_stream(self, display: str, raws: Iterable[RawRecord],
-                     on_rows: Callable[[list[Row]], None], path: str) -> list[Finding]:
-        """Lint records as they come, handing rows on batch by batch; with
-        `remember_verdicts`, the record rules recall their verdicts from the last check of
-        `path` and the file's are kept for the next."""
+                     on_rows: Callable[[list[Row]], None], path: str,
+                     run: RunCache | None) -> list[Finding]:
+        """Lint records as they come, handing rows on batch by batch; with `run`, the
+        verdicts of the last check of `path` are in it, and this check's are kept."""
         it = iter(raws)
         first = next(it, None)
         if first is None:
@@ -192,7 +194,6 @@ class Linter:
         shape = self.builder.shape_for(first.value)
         findings: list[Finding] = []
         batch = itertools.chain((first,), it)
-        run = self.record_rules[0].run if self.remember_verdicts and self.record_rules else None
         if run is not None:
             run.verdicts = Verdicts.of_input(path)
         try:
@@ -278,8 +279,6 @@ class Linter:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             _WORKER_DATA = None
-
-
 
 
 def _at_row(finding: Finding) -> Finding:

@@ -58,6 +58,14 @@ def _header() -> tuple[Any, ...]:
     return (sys.hexversion, __version__, _code_stamp())
 
 
+def _plausible(key: object, verdict: object) -> bool:
+    """An entry of the shape `keep` writes: a 16-byte key, and None or a tuple of one or
+    two strings (a sealed file is ours, but it is read as data, not trusted as code)."""
+    return isinstance(key, bytes) and len(key) == 16 and (verdict is None or (
+        isinstance(verdict, tuple) and 1 <= len(verdict) <= 2
+        and all(isinstance(word, str) for word in verdict)))
+
+
 class Verdicts:
     """The verdicts known for one input file, and those its check reads or adds."""
 
@@ -76,7 +84,10 @@ class Verdicts:
                                digest_size=16).hexdigest()
         path = where / "verdicts" / f"{name}.marshal"
         known = user_cache.read_sealed(path, _header(), MAX_BYTES)
-        return cls(path, known if isinstance(known, dict) else None)
+        if not isinstance(known, dict):
+            return cls(path)
+        return cls(path, {key: verdict for key, verdict in known.items()
+                          if _plausible(key, verdict)})
 
     @staticmethod
     def _key(rule_key: str, text: str) -> bytes:
@@ -97,7 +108,7 @@ class Verdicts:
         return found
 
     def keep(self, rule_key: str, text: str, verdict: Any) -> None:
-        """Keep `verdict` (None, a str, or a tuple of them) for `text` under `rule_key`."""
+        """Keep `verdict` (None, or a tuple of one or two strings) for `text`."""
         if self.path is not None:
             self._kept[self._key(rule_key, text)] = verdict
 

@@ -165,3 +165,24 @@ def test_a_damaged_cache_file_is_ignored(tmp_path: Path, cache: Path,
     judged.clear()
     assert seen(sftlint.check([str(data)], select=["A001"])) == first
     assert judged == [LECTURE]
+
+
+def test_entries_of_another_shape_in_a_sealed_file_are_judged_afresh(
+        tmp_path: Path, cache: Path, judged: list[str]) -> None:
+    """A cache file with a right checksum and header but entries no check writes (a number,
+    a tuple of three, a key of another length) is read as data: those entries are unknown."""
+    from sftlint import user_cache
+
+    data = write(tmp_path / "d.jsonl", [record("你好。", LECTURE), record("在吗？", KIND)])
+    first = seen(sftlint.check([str(data)], select=["A001"]))
+    (kept,) = (cache / "verdicts").iterdir()
+    header = verdicts._header()
+    entries = user_cache.read_sealed(kept, header, verdicts.MAX_BYTES)
+    assert isinstance(entries, dict) and len(entries) == 2
+    bad = [7, ("phrase", "x", "y")]
+    entries = {key: bad[n] for n, key in enumerate(entries)}
+    entries[b"short"] = None
+    user_cache.write_sealed(kept, header, entries)
+    judged.clear()
+    assert seen(sftlint.check([str(data)], select=["A001"])) == first
+    assert sorted(judged) == sorted([LECTURE, KIND])
