@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sftlint import regex_cache
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from numpy.typing import ArrayLike
 
 _CJK = regex_cache.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -198,10 +200,34 @@ def char_ngrams(text: str, n: int) -> list[str]:
     return [t[i:i + k] for k in range(1, n + 1) for i in range(len(t) - k + 1)]
 
 
+# Latin-script words of a scorer's input. Character 3-grams read a Chinese word whole but
+# only pieces of an English one, and an English order lives in words together ("sit down",
+# "no more", "chin up"): a scorer may read word 1..m-grams too, marked with WORD_MARK.
+_WORD = regex_cache.compile(r"[a-z']+")
+WORD_MARK = "\x04"
+
+
+def word_ngrams_of_input(t: str, m: int) -> list[str]:
+    """Every Latin-script word 1..m-gram of a scorer input `t`, as often as it occurs, each
+    as WORD_MARK and its words joined by a space (punctuation between them is not read)."""
+    if not m:
+        return []
+    found = _WORD.findall(t)
+    return [WORD_MARK + " ".join(found[i:i + k]) for k in range(1, m + 1)
+            for i in range(len(found) - k + 1)]
+
+
+def ngrams(text: str, n: int, m: int = 0) -> list[str]:
+    """A scorer's features of `text`: its character 1..n-grams (`char_ngrams`), and with
+    `m` its word 1..m-grams (`word_ngrams_of_input`)."""
+    return char_ngrams(text, n) + word_ngrams_of_input(scorer_input(text), m)
+
+
 class NgramScorer:
-    """A score (log-odds) over the distinct character n-grams of a text, `char_ngrams(text,
-    n)`, computed for a whole column of texts at once with numpy. Each n-gram counts once,
-    and the sum of theirs is scaled by 1/sqrt(number of occurrences):
+    """A score (log-odds) over the distinct n-grams of a text, `ngrams(text, n, m)`
+    (character 1..n-grams, and word 1..m-grams where `m` is set), computed for a whole
+    column of texts at once with numpy. Each n-gram counts once, and the sum of theirs is
+    scaled by 1/sqrt(number of occurrences):
 
     - linear (a weight per n-gram): `bias + sum(weights) / sqrt(occurrences)`;
     - with a hidden layer (a vector per n-gram, `output` given): `bias + output .
@@ -214,16 +240,19 @@ class NgramScorer:
 
     def __init__(self, n: int, bias: float, threshold: float, chars: ArrayLike,
                  keys: ArrayLike, weights: ArrayLike, output: ArrayLike | None = None,
-                 veto: float | None = None) -> None:
-        """`chars`: the code points the weighted n-grams hold, sorted; `keys`: each weighted
-        n-gram as one integer, sorted: its characters' ranks in `chars` as digits in base
-        len(chars) + 1 (the last rank stands for any other character, which no weighted
-        n-gram holds), plus an offset per length so lengths never collide; `weights`:
-        theirs, in the same order (one row each with a hidden layer); `output`: the hidden
-        layer's weights. `from_weights` computes them."""
+                 veto: float | None = None, m: int = 0, words: Sequence[str] = ()) -> None:
+        """`chars`: the code points the weighted character n-grams hold, sorted; `keys`:
+        each weighted character n-gram as one integer, sorted: its characters' ranks in
+        `chars` as digits in base len(chars) + 1 (the last rank stands for any other
+        character, which no weighted n-gram holds), plus an offset per length so lengths
+        never collide; `words`: the weighted word n-grams (WORD_MARK and the words);
+        `weights`: theirs, the keys' in order and then the words' (one row each with a
+        hidden layer); `output`: the hidden layer's weights. `from_weights` computes them."""
         import numpy as np
 
         self.n, self.bias, self.threshold, self.veto = n, bias, threshold, veto
+        self.m, self.words = m, list(words)
+        self.word_rows = {w: i for i, w in enumerate(self.words)}  # after the keys' rows
         self.chars = np.asarray(chars, dtype=np.uint32)
         self.base = len(self.chars) + 1
         self.offsets = [sum(self.base ** j for j in range(1, k)) for k in range(1, n + 1)]
@@ -239,14 +268,19 @@ class NgramScorer:
             # 7x faster than down columns; float16 rows (the stored ones) are kept as they are
             rows = np.asarray(weights)
             rows = rows if rows.dtype == np.float16 else rows.astype(np.float32)
-            self.weights = np.ascontiguousarray(rows.reshape(len(self.keys), len(self.output)).T)
+            self.weights = np.ascontiguousarray(
+                rows.reshape(len(self.keys) + len(self.words), len(self.output)).T)
         self._rows32: Any = None  # the rows as float32, made when a column needs many
 
     @classmethod
     def from_weights(cls, n: int, bias: float, threshold: float,
                      weights: dict[str, Any], output: list[float] | None = None,
-                     veto: float | None = None) -> NgramScorer:
-        """The scorer of `weights` (n-gram -> weight, or -> vector with `output`)."""
+                     veto: float | None = None, m: int = 0) -> NgramScorer:
+        """The scorer of `weights` (n-gram -> weight, or -> vector with `output`; a word
+        n-gram starts with WORD_MARK)."""
+        words = sorted(g for g in weights if g.startswith(WORD_MARK)) if m else []
+        weights_of_words = {g: weights[g] for g in words}
+        weights = {g: w for g, w in weights.items() if g not in weights_of_words}
         chars = sorted({ord(c) for g in weights for c in g})
         base = len(chars) + 1
         rank = {chr(c): i for i, c in enumerate(chars)}
@@ -258,14 +292,15 @@ class NgramScorer:
             return value + sum(base ** j for j in range(1, len(gram)))
 
         keyed = sorted((key(g), w) for g, w in weights.items())
-        return cls(n, bias, threshold, chars, [k for k, _ in keyed], [w for _, w in keyed],
-                   output, veto)
+        return cls(n, bias, threshold, chars, [k for k, _ in keyed],
+                   [w for _, w in keyed] + [weights_of_words[g] for g in words],
+                   output, veto, m, words)
 
     def scores(self, texts: list[str]) -> list[float]:
         import numpy as np
 
         count = len(texts)
-        if not count or not len(self.keys):
+        if not count or not (len(self.keys) or self.words):
             return [self.bias] * count
         span = self.offsets[-1] + self.base ** self.n  # every key is below it
         most = (1 << 62) // span  # texts at once, for (text, key) to fit in one int64
@@ -292,11 +327,15 @@ class NgramScorer:
         occurrences = np.bincount(occurring % count, minlength=count)
         distinct = occurring[np.concatenate(([True], occurring[1:] != occurring[:-1]))]
         grams = distinct // count
-        where = np.minimum(np.searchsorted(self.keys, grams), len(self.keys) - 1)
-        hit = self.keys[where] == grams
-        # the weighted n-grams found, by text
-        found = np.sort(distinct[hit] % count * len(self.keys) + where[hit])
-        text, gram = found // len(self.keys), found % len(self.keys)
+        where = np.minimum(np.searchsorted(self.keys, grams), max(len(self.keys) - 1, 0))
+        hit = self.keys[where] == grams if len(self.keys) else np.zeros(len(grams), bool)
+        # the weighted n-grams found, as text * rows + row, by text
+        rows = len(self.keys) + len(self.words)
+        found = distinct[hit] % count * rows + where[hit]
+        if self.m:
+            found = np.concatenate((found, self._word_rows(inputs, occurrences, rows)))
+        found = np.sort(found)
+        text, gram = found // rows, found % rows
         scale = 1 / np.sqrt(np.maximum(occurrences, 1))
         if self.output is None:
             return (self.bias + np.bincount(text, weights=self.weights[gram], minlength=count)
@@ -306,6 +345,20 @@ class NgramScorer:
             starts = np.flatnonzero(np.concatenate(([True], text[1:] != text[:-1])))
             hidden[text[starts]] = np.add.reduceat(self._rows(gram), starts, axis=1).T
         return (self.bias + np.maximum(hidden * scale[:, None], 0) @ self.output).tolist()
+
+    def _word_rows(self, inputs: list[str], occurrences: Any, rows: int) -> Any:
+        """The weighted word n-grams of each input, as text * rows + row (each once);
+        adds every word n-gram a text holds to its `occurrences`."""
+        import numpy as np
+
+        found = []
+        for i, t in enumerate(inputs):
+            grams = word_ngrams_of_input(t, self.m)
+            if grams:
+                occurrences[i] += len(grams)
+                known = {self.word_rows[g] for g in grams if g in self.word_rows}
+                found += [i * rows + len(self.keys) + row for row in known]
+        return np.array(found, dtype=np.int64)
 
     def _rows(self, gram: Any) -> Any:
         """The hidden layer's rows of the n-grams `gram` (weight indices), as float32: numpy
@@ -339,6 +392,8 @@ class NgramScorer:
         table: dict[str, object] = {"n": self.n, "bias": self.bias, "threshold": self.threshold}
         if self.veto is not None:
             table["veto"] = self.veto
+        if self.m:
+            table["m"], table["words"] = self.m, self.words
         for name, dtype in self._ARRAYS:
             array = getattr(self, name)
             if name == "weights" and self.output is not None:
@@ -368,7 +423,8 @@ class NgramScorer:
                 raise ValueError("a scorer with a hidden layer needs the folder of its rows")
             arrays["weights"] = np.load(folder / table["rows_file"], mmap_mode="r").T
         return cls(table["n"], table["bias"], table["threshold"], arrays["chars"],
-                   arrays["keys"], arrays["weights"], arrays.get("output"), table.get("veto"))
+                   arrays["keys"], arrays["weights"], arrays.get("output"), table.get("veto"),
+                   table.get("m", 0), table.get("words", ()))
 
 
 @cache

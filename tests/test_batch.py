@@ -1,7 +1,7 @@
 """Batch rules: one pass over a column of turns gives what a pass per turn gives.
 
 `Turns.matching` must flag exactly the turns a per-turn search flags, the vectorized n-gram
-scorer must compute exactly the score its definition (`char_ngrams`) gives, and a batch
+scorer must compute exactly the score its definition (`ngrams`) gives, and a batch
 rule must report on a batch of records what it reports on each record alone."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sftlint.batch import SEPARATOR, Turns
-from sftlint.chinese import NgramScorer, char_ngrams
+from sftlint.chinese import WORD_MARK, NgramScorer, char_ngrams, ngrams
 from sftlint.config import load_config
 from sftlint.engine import Linter, iter_records
 from sftlint.findings import Finding
@@ -78,6 +78,44 @@ def test_scorer_with_a_hidden_layer_computes_its_definition(
         expected = 0.25 + sum(max(x, 0.0) * w for x, w in zip(summed, output, strict=True))
         assert math.isclose(score, expected, abs_tol=1e-5), (text, score, expected)
         assert score_stored == score
+
+
+word_grams = st.lists(st.sampled_from(["sit", "down", "no", "o", "don't", "more"]),
+                      min_size=1, max_size=2).map(lambda ws: WORD_MARK + " ".join(ws))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.dictionaries(grams | word_grams,
+                       st.lists(st.floats(-3, 3, width=16), min_size=2, max_size=2),
+                       min_size=1, max_size=30),
+       st.lists(st.lists(st.sampled_from(
+           ["你", "要", " ", "sit", "down", "Sit", "no", "o", "don't", "more", "。", "!", "7"]),
+           max_size=12).map("".join), max_size=6))
+def test_scorer_reading_words_computes_its_definition(
+        vectors: dict[str, list[float]], column: list[str]) -> None:
+    """With word 1..2-grams (m = 2), each distinct weighted n-gram of `ngrams(text, 3, 2)`
+    counts once and every occurrence of either kind in the scale, before and after the
+    round trip through the weights file; a word 1-gram is not its own character n-gram."""
+    output = [0.5, -1.5]
+    scorer = NgramScorer.from_weights(3, 0.25, 0.0, vectors, output, m=2)
+    with tempfile.TemporaryDirectory() as folder:
+        scorer.save_rows(Path(folder) / "rows.npy")
+        stored = NgramScorer.from_table(scorer.to_table("rows.npy"), Path(folder))
+        stored_scores = stored.scores(column)
+    for text, score, score_stored in zip(column, scorer.scores(column), stored_scores,
+                                         strict=True):
+        occurrences = ngrams(text, 3, 2)
+        summed = [sum(vectors[g][u] for g in set(occurrences) if g in vectors)
+                  / math.sqrt(len(occurrences)) for u in range(2)]
+        expected = 0.25 + sum(max(x, 0.0) * w for x, w in zip(summed, output, strict=True))
+        assert math.isclose(score, expected, abs_tol=1e-5), (text, score, expected)
+        assert score_stored == score
+
+
+def test_word_ngrams_are_the_words_of_the_scorer_input_together() -> None:
+    assert ngrams("Sit, DOWN!", 1, 2)[-3:] == [WORD_MARK + "sit", WORD_MARK + "down",
+                                              WORD_MARK + "sit down"]
+    assert ngrams("您坐下", 3, 3) == char_ngrams("您坐下", 3)  # no Latin words, none read
 
 
 def test_scorer_splits_a_column_too_large_for_its_keys() -> None:

@@ -59,6 +59,9 @@ TASKS = {
     "U003": ("user_turns", "formal", "user", 3, 1e-4),
 }
 HIDDEN = {"A001": 32}  # rules whose scorer has a hidden layer, and its width
+# rules whose scorer also reads Latin-script word 1..m-grams, and m (round 13: English
+# orders live in words together, "sit down", "no more", which character 3-grams cut apart)
+WORDS = {"A001": 3}
 EPOCHS = 4
 # A001's scorer adds to patterns that are right about 0.95 of the time on new text: what it
 # adds must be more precise than that, or it lowers the rule's precision.
@@ -83,11 +86,11 @@ def _evaluator() -> ModuleType:
 def grams(text: str, n: int, code: str = "A001") -> list[str]:
     """The n-grams the rule's scorer reads: of the text as the rule hands it over (A001
     blanks the clauses its patterns ruled out, U003 the words that only look like requests)."""
-    from sftlint.chinese import char_ngrams
+    from sftlint.chinese import ngrams
     from sftlint.rules import imperative_reply, user_turns
 
     module = imperative_reply if code == "A001" else user_turns
-    return char_ngrams(module.scorer_text(text), n)
+    return ngrams(module.scorer_text(text), n, WORDS.get(code, 0))
 
 
 def _vocabulary(texts: list[list[str]]) -> list[str]:
@@ -357,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
             readable[code] = {g: round(w[g], 3) for g in names}
         for code, (vectors, output, b, t, veto) in hidden_layers.items():
             scorer = NgramScorer.from_weights(TASKS[code][3], round(b, 4), round(t, 2),
-                                              vectors, output, veto)
+                                              vectors, output, veto, WORDS.get(code, 0))
             rows = OUT.with_name(f"{OUT.stem}.{code}.npy")
             scorer.save_rows(rows)
             table[code] = scorer.to_table(rows.name)
