@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -65,16 +66,24 @@ def test_scorer_with_a_hidden_layer_computes_its_definition(
         vectors: dict[str, list[float]], output: list[float], column: list[str]) -> None:
     """bias + output . relu(sum of the distinct n-grams' vectors / sqrt(occurrences)), the
     same after a round trip through the weights file (vectors of float16 values)."""
-    scorer = NgramScorer.from_weights(3, 0.25, 0.0, vectors, output)
+    _check_hidden_layer(NgramScorer.from_weights(3, 0.25, 0.0, vectors, output), vectors,
+                        output, column, lambda text: char_ngrams(text, 3))
+
+
+def _check_hidden_layer(scorer: NgramScorer, vectors: dict[str, list[float]],
+                        output: list[float], column: list[str],
+                        features: Callable[[str], list[str]]) -> None:
+    """`scorer` (bias 0.25) scores each text of `column` as its definition over
+    `features(text)` does, before and after the round trip through the weights file."""
     with tempfile.TemporaryDirectory() as folder:
         scorer.save_rows(Path(folder) / "rows.npy")
         stored = NgramScorer.from_table(scorer.to_table("rows.npy"), Path(folder))
         stored_scores = stored.scores(column)
     for text, score, score_stored in zip(column, scorer.scores(column), stored_scores,
                                          strict=True):
-        occurrences = char_ngrams(text, 3)
+        occurrences = features(text)
         summed = [sum(vectors[g][u] for g in set(occurrences) if g in vectors)
-                  / math.sqrt(len(occurrences)) for u in range(3)]
+                  / math.sqrt(len(occurrences)) for u in range(len(output))]
         expected = 0.25 + sum(max(x, 0.0) * w for x, w in zip(summed, output, strict=True))
         assert math.isclose(score, expected, abs_tol=1e-5), (text, score, expected)
         assert score_stored == score
@@ -97,19 +106,8 @@ def test_scorer_reading_words_computes_its_definition(
     counts once and every occurrence of either kind in the scale, before and after the
     round trip through the weights file; a word 1-gram is not its own character n-gram."""
     output = [0.5, -1.5]
-    scorer = NgramScorer.from_weights(3, 0.25, 0.0, vectors, output, m=2)
-    with tempfile.TemporaryDirectory() as folder:
-        scorer.save_rows(Path(folder) / "rows.npy")
-        stored = NgramScorer.from_table(scorer.to_table("rows.npy"), Path(folder))
-        stored_scores = stored.scores(column)
-    for text, score, score_stored in zip(column, scorer.scores(column), stored_scores,
-                                         strict=True):
-        occurrences = ngrams(text, 3, 2)
-        summed = [sum(vectors[g][u] for g in set(occurrences) if g in vectors)
-                  / math.sqrt(len(occurrences)) for u in range(2)]
-        expected = 0.25 + sum(max(x, 0.0) * w for x, w in zip(summed, output, strict=True))
-        assert math.isclose(score, expected, abs_tol=1e-5), (text, score, expected)
-        assert score_stored == score
+    _check_hidden_layer(NgramScorer.from_weights(3, 0.25, 0.0, vectors, output, m=2), vectors,
+                        output, column, lambda text: ngrams(text, 3, 2))
 
 
 def test_word_ngrams_are_the_words_of_the_scorer_input_together() -> None:
