@@ -196,7 +196,10 @@ def char_ngrams(text: str, n: int) -> list[str]:
     """Every character 1..n-gram of `scorer_input(text)`, as often as it occurs. The scorer's
     features: each distinct one present, scaled by 1/sqrt(all occurrences), so a long text
     does not win on length and a repeated one ("0000 0000") does not win on repetition."""
-    t = scorer_input(text)
+    return _char_ngrams_of_input(scorer_input(text), n)
+
+
+def _char_ngrams_of_input(t: str, n: int) -> list[str]:
     return [t[i:i + k] for k in range(1, n + 1) for i in range(len(t) - k + 1)]
 
 
@@ -220,7 +223,8 @@ def word_ngrams_of_input(t: str, m: int) -> list[str]:
 def ngrams(text: str, n: int, m: int = 0) -> list[str]:
     """A scorer's features of `text`: its character 1..n-grams (`char_ngrams`), and with
     `m` its word 1..m-grams (`word_ngrams_of_input`)."""
-    return char_ngrams(text, n) + word_ngrams_of_input(scorer_input(text), m)
+    t = scorer_input(text)
+    return _char_ngrams_of_input(t, n) + word_ngrams_of_input(t, m)
 
 
 class NgramScorer:
