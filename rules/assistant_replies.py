@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from sftlint import regex_cache
+from sftlint.chinese import reading_form
 from sftlint.config import MAX_CHARS, StrictModel
 from sftlint.findings import Finding, Severity
 from sftlint.options import Field, model_check
@@ -26,12 +27,32 @@ _KEY_VALUE_LINE = regex_cache.compile(r"(?m)^[ \t]*[^\s：:，,。！？!?]{1,10
 _INLINE_ITEM = regex_cache.compile(
     r"(?:(?:^|(?<=[：:；;，,。.！!？?\s]))(?:(?P<arabic>\d{1,2})[.、．)）](?![\d%])|[（(](?P<paren>\d{1,2})[)）]"
     r"|(?P<han>[一二三四五六七八九十])(?:是|要|不|、)(?![一二三四五六七八九十])"
-    r"|(?P<letter>[a-hA-H])[.)）](?=[ \t])|[（(](?P<letterp>[a-hA-H])[)）]"
+    r"|(?P<letter>[a-hA-H])[.)）](?=[ \t]|[\u4e00-\u9fff])|[（(](?P<letterp>[a-hA-H])[)）]"
+    r"|(?P<roman>i{1,3}|iv|vi{0,3})[.)）](?=[ \t])|(?P<upper_roman>[Ⅰ-Ⅻ])|(?P<lower_roman>[ⅰ-ⅻ])"
+    r"|(?P<paren_digit>[⑴-⒇])"
+    r"|[（(]?(?P<stem>[甲乙丙丁戊己庚])(?:[)）]|[、，,：:])|其(?P<qi>[一二三四五六七八九十])"
     r"|(?:Step|步骤)[ \t]*(?:(?P<step>\d{1,2})|(?P<stephan>[一二三四五六七八九十]))[：:.]"
     r"|[（(](?P<hanparen>[一二三四五六七八九十])[)）]"
-    r"|(?:第|头)(?P<ordinal>[一二三四五六七八九十])(?:步|点|条|件|个方面)?[，,、：:])|(?P<circled>[①-⑳]))")
+    r"|(?:第|头)(?P<ordinal>[一二三四五六七八九十])(?:步|点|条|件|个方面)?[，,、：:]"
+    r"|(?P<word>[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even)[,:])"
+    # marks that set themselves apart, wherever they stand
+    r"|(?P<circled>[①-⑳])|(?P<keycap>\d)\ufe0f?\u20e3|【(?P<bracket>\d{1,2}|[A-Ha-h])】)")
 _HAN_DIGITS = "一二三四五六七八九十"
-_ITEM_ONE = regex_cache.compile(r"[1①aA]|一[是要不、]|[第头（(]一|步骤一")
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven")
+_ITEM_ONE = regex_cache.compile(r"[1①aA⑴Ⅰⅰ甲]|一[是要不、]|[第头（(其]一|步骤一|[Oo]ne[,:]|\bi[.)）]")
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii")
+_STEMS = "甲乙丙丁戊己庚"
+# 一来…二来…三来: two of them are one sentence's reasons (一来腿疼，二来又下雨), three a list.
+_LAI_RUN = regex_cache.compile(r"一来[^。！？!?\n]{1,40}?二来[^。！？!?\n]{1,40}?三来")
+# A markdown table: its rows under the |---|---| line.
+_TABLE_RULE = regex_cache.compile(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$")
+# Bare numbers opening items, after a blank or a line break, with no mark after them (typed by
+# voice or in a hurry): "1打开支付宝 2搜健康码 3点进去", "1 用手机打车\n2 网上挂号\n3 发红包".
+_BARE_ITEM = regex_cache.compile(r"(?:^|(?<=\s))(\d{1,2})[ \t]?(?=[\u4e00-\u9fff])")
+# Unmarked lines under a line that ends in a colon, each short and without a sentence's end:
+# a schedule or a phone list ("您的安排：\n周一 量血压\n周三 书法课\n周五 孙女来").
+_COLON_HEAD = regex_cache.compile(r"[：:][ \t]*$")
+_BARE_LINE = regex_cache.compile(r"[ \t]*[^\s。！？!?.][^\n。！？!?.]{0,29}(?<![，,])")
 # Steps in prose: 首先…其次…(最后), 先…然后…最后…; First… Second… Finally…
 _STEP_FIRST = regex_cache.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:首先|第一步|先)(?=[，,]?)")
 _STEP_SECOND = regex_cache.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次|然后|接着|再次|第二步)")
@@ -57,16 +78,33 @@ def _number(m: re.Match[str]) -> int:
         return ord(letter.lower()) - ord("a") + 1
     if m.group("step"):
         return int(m.group("step"))
+    if m.group("word"):
+        return _NUMBER_WORDS.index(m.group("word").lower()) + 1
+    for group, first in (("upper_roman", "Ⅰ"), ("lower_roman", "ⅰ"), ("paren_digit", "⑴")):
+        if m.group(group):
+            return ord(m.group(group)) - ord(first) + 1
+    if m.group("roman"):
+        return _ROMAN.index(m.group("roman")) + 1
+    if m.group("keycap") or m.group("bracket"):
+        mark = m.group("keycap") or m.group("bracket")
+        return int(mark) if mark.isdigit() else ord(mark.lower()) - ord("a") + 1
+    if m.group("stem"):
+        return _STEMS.index(m.group("stem")) + 1
+    if m.group("qi"):
+        return _HAN_DIGITS.index(m.group("qi")) + 1
     han = m.group("han") or m.group("hanparen") or m.group("ordinal") or m.group("stephan")
     return _HAN_DIGITS.index(han) + 1
 
 
-def _inline_run(text: str) -> int:
-    """The longest run of items numbered 1, 2, 3... in order, each with some text."""
+def _inline_run(text: str, spoken: bool) -> int:
+    """The longest run of items numbered 1, 2, 3... in order, each with some text; with
+    `spoken`, also items counted off in words (one, …; two, …)."""
     best = run = 0
     expected = 1
     last_end = -1
     for m in _INLINE_ITEM.finditer(text):
+        if not spoken and m.group("word"):
+            continue
         n = _number(m)
         if n == 1:
             run, expected, last_end = 1, 2, m.end()
@@ -76,6 +114,44 @@ def _inline_run(text: str) -> int:
             continue
         best = max(best, run)
     return best if best >= 2 else 0
+
+
+def _bare_run(text: str) -> int:
+    """The longest run of bare numbers 1, 2, 3... opening items in order (3 or more count:
+    two bare numbers are as often a count as a list)."""
+    best = run = 0
+    for m in _BARE_ITEM.finditer(text):
+        n = int(m.group(1))
+        run = 1 if n == 1 else run + 1 if n == run + 1 else run
+        best = max(best, run)
+    return best if best >= 3 else 0
+
+
+def _colon_lines_run(text: str) -> int:
+    """The most unmarked short lines right under a line that ends in a colon (3 or more
+    count)."""
+    best = run = 0
+    head = False
+    for line in text.split("\n"):
+        if head and _BARE_LINE.fullmatch(line):
+            run += 1
+            best = max(best, run)
+            continue
+        head, run = bool(_COLON_HEAD.search(line)), 0
+    return best if best >= 3 else 0
+
+
+def _table_rows(text: str) -> int:
+    """The rows of the first markdown table in `text`, 0 where it has none."""
+    rule = _TABLE_RULE.search(text)
+    if rule is None:
+        return 0
+    rows = 0
+    for line in text[rule.end():].lstrip("\n").split("\n"):
+        if "|" not in line:
+            break
+        rows += 1
+    return rows
 
 
 def _key_value_run(text: str) -> int:
@@ -101,21 +177,30 @@ def item_markers(text: str) -> list[tuple[int, int]]:
             for start, end in spans]
 
 
-def checklist_items(text: str) -> int:
+def checklist_items(text: str, *, spoken: bool = True) -> int:
     """How many items `text` lists, in whatever layout: list lines, key: value lines,
-    numbered items in a sentence, or steps (首先…其次…最后); 0 when it is prose."""
+    numbered items in a sentence, or steps (首先…其次…最后); 0 when it is prose. `spoken`:
+    count items counted off in words (one, …; two, …), a list in a reply but the way
+    people enumerate aloud in a user turn."""
     counts = [0]
     if "\n" in text:
         counts.append(len(_LIST_LINE.findall(text)))
         counts.append(_key_value_run(text))
+        if "：" in text or ":" in text:
+            counts.append(_colon_lines_run(text))
+        if "|" in text and "---" in text:
+            counts.append(_table_rows(text))
     # each layout needs a literal first: its item 1, its first step, its semicolons
     if _ITEM_ONE.search(text):
-        counts.append(_inline_run(text))
+        counts.append(_inline_run(text, spoken))
+        counts.append(_bare_run(text))
     if ("首先" in text or "第一步" in text or "先" in text and "最后" in text) \
             and _STEP_FIRST.search(text):
         nexts = len(_STEP_SECOND.findall(text))
         if _STEP_NEXT.search(text) or (nexts and _STEP_LAST.search(text)):
             counts.append(1 + nexts + len(_STEP_LAST.findall(text)))
+    if "三来" in text and _LAI_RUN.search(text):
+        counts.append(3)
     if "先" in text and "最后" in text and _STEP_RUN.search(text):
         counts.append(3)
     if ("First" in text or "first" in text) and _EN_FIRST.search(text) and _EN_NEXT.search(text):
@@ -181,7 +266,7 @@ class ChecklistReply(RecordRule):
         need = self.options.min_items
         for m in record.messages:
             if m.role == "assistant":
-                items = checklist_items(m.content)
+                items = checklist_items(reading_form(m.content))
                 if items >= need:
                     yield self.at(record, m.pointer,
                                   f"assistant turn is a checklist ({items} list items); "

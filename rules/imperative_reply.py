@@ -48,7 +48,7 @@ _NOT_CAN = (r"(?:不能|不该|不应该|不应当|不可以)(?=总|老|一直|�
 # (要不要 and 我不要 are left out after the match, see _lecture.)
 # 唔好, 覅 and 勿要 (Cantonese, Wu) forbid as 别 does, with the same exceptions: comfort (覅急,
 # 唔好担心), politeness, and idioms (唔好睇佢细细个 "don't judge by", 唔好话你啦 "let alone you").
-_NOT_DIALECT_BIE = (rf"(?!意思|客气|紧|睇|看|提|(?:话|讲|说)(?![呢这那]|丧|傻|气话|自己)|"
+_NOT_DIALECT_BIE = (rf"(?!意思|客气|紧|睇|看|提|(?:怪|嬲)我|(?:话|讲|说)(?![呢这那]|丧|傻|气话|自己)|"
                     rf"{_SOFTEN}*{_COMFORT})")
 _PROHIBIT = (rf"(?:毋通|(?<![约])莫(?=再|一天|[耍玩吃喝抽熬去碰管想搞乱信跟])|(?:别{_NOT_BIE}|不要(?!紧|脸|钱|说(?!这|那|傻|丧|气话|自己)))(?!{_SOFTEN}*{_COMFORT})"
              rf"|不许|不准(?![确吧啊呢了的])|甭(?!提)|{_NOT_CAN})"
@@ -342,8 +342,10 @@ def _fixed_patterns(text: str) -> list[re.Pattern[str]]:
 _LIST_GATE = regex_cache.compile("\n[ \t]{0,8}[少多戒不]")
 # The start of a list's item: a prohibition there opens a sentence ("- Don't shovel the drive").
 _ITEM_START = r"(?<=\n[-*•·] )|(?<=\n\d[.)] )|(?<=\n\d[.)])|(?<=✅ )|(?<=❌ )"
+# Whom a sentence addresses before it gives its order: "Dad, ", "Uncle ah, ", "Mrs Lee, ".
+_VOCATIVE = r"(?!(?:Oh|Well|Yes|Yeah|No|Ah|Aw|Okay|Ok|Honestly|Anyway|So|Sure|Right|Alright|Hey|Hi|Hello|Oops|Wow|Ha|Haha|H?m+|Mm+|Uh+|Um+|Please|Sorry|Thanks|Then|Now|And|But)\b)(?:(?:Mr|Mrs|Ms|Dr|Auntie|Aunty|Uncle|Grandma|Grandpa)\.?\s+)?[A-Z][a-z]+(?:\s+(?:ah|lah|la|leh|dear|love|ji))?,\s+"
 _ENGLISH = regex_cache.compile(
-    r"\byou(?:\s+(?:really|just|simply|definitely|absolutely|seriously)?\s*(?:should(?:n't)?|must(?:n't)?|"
+    r"\b(?:you|u)(?:\s+(?:really|just|simply|definitely|absolutely|seriously)?\s*(?:should(?:n't)?|must(?:n't)?|"
     r"need\s+to|have\s+to|ought\s+to|had\s+better)|'d\s+better)(?![\w'])"
     # not a guess (you must be Margaret's friend, you should be getting your results), an
     # exclamation (you should see / hear it, you have to laugh) or praise (be proud)
@@ -354,10 +356,16 @@ _ENGLISH = regex_cache.compile(
     r"missing|feeling|fuming|furious|gutted|heartbroken|chuffed|anxious|nervous|scared|bored|"
     r"fed\s+up|over\s+the\s+moon|kidding|joking|a\s|the\s|one\s))"
     # with must, a guess about a state or a memory (you must be dreading it, must remember when)
-    r"|(?<=must)\s+(?:be\s+\w+ing\b|remember(?!\s+to\b)))"
+    r"|(?<=must)\s+(?:be\s+(?:\w+ing|\w+ed|worn\s+out|wiped\s+out|done\s+in|shattered|knackered)\b"
+    r"|remember(?!\s+to\b))"
+    # praise put as advice: you should open a restaurant / go on Bake Off
+    r"|\s+(?:really\s+|honestly\s+|seriously\s+)?(?:open|start|run|write|publish|sell|enter|go\s+on|be\s+on|"
+    r"join)\s+(?:a|an|one\s+of\s+(?:those|them)|your\s+own)\s+(?:[\w-]+\s+){0,2}(?:restaurant|caf[eé]|bakery|"
+    r"stall|shop|business|channel|show|competition|contest|book|cookbook|memoir)s?\b"
+    r"|\s+(?:be|go)\s+on\s+(?:TV|telly|the\s+telly|the\s+radio|Bake\s+Off|MasterChef)\b)"
     r"|\bdon'?t\s+think\s+(?:like\s+that|that\s+way)\b|\bstop\s+(?:worrying|overthinking|feeling\s+sorry)\b"
     r"|\blisten\s+to\s+me\b|\bmake\s+sure\s+you\b|\bthat\s+kind\s+of\s+thinking\b"
-    r"|\bnever\s+(?:give|let|tell|skip|think|sit|stay|go|eat|drink|open|sign|share|click|pay|send|buy|answer|drive)\b"
+    r"|(?<!\bI )(?<!\bwe )(?<!\bhe )(?<!\bshe )(?<!\bthey )(?<!\byou )\bnever\s+(?:give|let|tell|skip|think|sit|stay|go|eat|drink|open|sign|share|click|pay|send|buy|answer|drive)\b"
     r"|\b(?:don'?t|do\s+not)\s+(?:give|tell(?!\s+me\b)|skip|sit|stay\s+up|eat|drink|even\s+think|"
     r"think\s+(?:like|that|about\s+it)|say\s+that|talk\s+like\s+that|be\s+(?:silly|ridiculous|"
     r"so\s+negative|so\s+pessimistic))\b"
@@ -365,6 +373,7 @@ _ENGLISH = regex_cache.compile(
     r"spend|live\s+like|ignore|skip|stop\s+taking)\b"
     r"|\byou(?:'ve|\s+have)?\s+got\s+to\b(?!\s+be\s+(?:kidding|joking))|\byou\s+gotta\b|\bstop\s+thinking\b|\bI\s+want\s+you\s+to\s+(?!know|feel|have|remember|be\s+happy)"
     r"|\bit'?s\s+(?:high\s+)?time\s+you\b|\byou'?d\s+best\b|\bdo\s+as\s+I\s+say\b"
+    r"|\byou(?:'re|\s+are)\s+to\s+(?!be\b)[a-z]+"
     r"|\btry\s+harder\b|(?<!have to )\bcheer\s+up\b|\bno\s+more\s+\w+ing\b|\bpull\s+yourself\s+together\b"
     # a sentence that opens with an order to change a habit or a feeling
     r"|(?:^|(?<=[.!?]\s)|(?<=\n)|" + _ITEM_START + r")(?:Just\s+)?(?:Stop|Quit|Snap\s+out\s+of|Get\s+over|Get\s+out\s+of\s+the\s+house|"
@@ -372,20 +381,23 @@ _ENGLISH = regex_cache.compile(
     r"Accept\s+(?:it|that)|Move\s+on|Hand\s+(?:over|it|them|me))\b"
     # …or with a verb of doing and its object (Take your pills now. Turn the telly off.),
     # not a well-wish (Take care, Sleep tight, Get well soon, Have a lovely day)
-    r"|(?:(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))(?:Now\s+|Right,?\s+)?|(?<=[,;]\s)so\s+)(?:Take|Turn|Put|Go|Get|Eat|Drink|Call|Sit|Stand|Lie|Open|Close|Unplug|"
+    r"|(?:(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))(?:Now\s+|Right,?\s+|" + _VOCATIVE + r")?|(?<=[,;]\s)so\s+)"
+    r"(?:Go\s+(?:and\s+)?(?:see|get|ask|lie|sit|have|tell|check|ring|call|put|take|make)\b|"
+    r"Take|Turn|Put|Go|Get|Eat|Drink|Call|Sit|Stand|Lie|Open|Close|Unplug|"
     r"Lock|Throw|Stay|Keep|Wear|Bring|Give|Leave|Switch|Hang|Pick|Finish|Tell|Ring|See|Use|Delete|Dry|"
     r"Change|Let)\s+"
-    r"(?!care\b|it\s+easy\b|it\s+up\b|well\b|better\b|a\s+look\b|your\s+time\b|a\s+moment\b|heart\b|comfort\b|"
+    r"(?!care\b|on\s*(?:[.!?,…]|then\b|$)|it\s+easy\b|it\s+up\b|well\b|better\b|a\s+look\b|your\s+time\b|a\s+moment\b|heart\b|comfort\b|"
     r"some\s+rest\b|rest\b|me\b|us\b|that\s+way\b|it\s+(?:a|some)\s+(?:days?|weeks?|time|while|go|try|whirl)\b|"
     r"\w+\s*[=<>≤≥])"  # Let a = 14: mathematics
     r"(?:your|the|that|this|those|these|it|them|yourself|some|something|a|an|off|"
     r"on|up|down|out|in|to|back|away|home|inside|outside|him|her|over|there|two|three|four|\d+)\b"
     r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))Enough\b"
-    r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n)|" + _ITEM_START + r")(?:Don'?t|Do\s+not|Never)\s+(?!worry|be\s+sorry|be\s+afraid|mention|apologi[sz]e|"
+    r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n)|" + _ITEM_START + r")(?:" + _VOCATIVE + r")?"
+    r"(?:Don'?t|Do\s+not|Never)\s+(?!worry|be\s+sorry|be\s+afraid|mention|apologi[sz]e|"
     r"feel\s+bad|let\s+the\s+bedbugs|(?:even\s+)?get\s+me\s+(?:wrong|started)|be\s+silly|you\s+worry|fret|rush|hesitate|forget|"
     r"tell\s+me\b|you\s+(?:just\s+)?(?:love|look|think|remember|wish|find)\b|be\s+(?:so\s+)?hard\s+on\s+yourself|"
     r"be\s+daft|a\b|mind\b|"
-    r"be\s+a\s+stranger|you\s+dare\s+(?:apologi|say\s+sorry))"
+    r"be\s+a\s+stranger|you\s+dare\s+(?:apologi|say\s+sorry)|say\s+I\s+(?:never|didn'?t)\b)"
     r"[a-z]+",
     re.IGNORECASE,
 )
@@ -510,12 +522,15 @@ def _comforts(text: str, end: int, modal: str) -> bool:
     """Whether a prohibition ending at `end` comforts ("别太担心") rather than forbids, or a
     "remember" is followed by a statement ("千万要记得，你并不孤单")."""
     rest = text[end:end + 12]
-    if modal.endswith(("别", "不要", "甭")):
-        if re.match(r"(?:跟我|和我|对我)?(?:客气|见外|不好意思)|谢(?:我|了)?|嫌(?:我|弃)|笑话|挂(?!念)", rest):
-            return True  # 千万别客气, 别谢我, 别嫌我啰嗦, 说了您别笑话, 您先别挂: politeness
+    if modal.endswith(("别", "不要", "甭", "唔好")):
+        if re.match(r"(?:跟我|和我|对我)?(?:客气|见外|不好意思)|谢(?:我|了)?|嫌(?:我|弃)|笑话|挂(?!念)"
+                    r"|(?:怪|嬲)我|生我(?:的)?气|介意", rest):
+            return True  # 千万别客气, 别谢我, 别嫌我啰嗦, 说了您别笑话, 您先别挂, 别怪我多嘴: politeness
     elif re.match(r"(?:好好)?(?:夸夸|表扬|犒劳|奖励|为自己(?:感到)?(?:骄傲|自豪)|给自己点(?:个)?赞)|"
-                  r"被(?:好好)?(?:表扬|夸)|得(?:一)?(?:朵|个)?(?:小红花|奖状)|得意|骄傲|自豪", rest):
-        return True  # 您真该好好夸夸自己, 您应该为自己骄傲, 您该得意一回了: praise
+                  r"被(?:好好)?(?:表扬|夸)|得(?:一)?(?:朵|个)?(?:小红花|奖状)|得意|骄傲|自豪"
+                  r"|去?(?:参加|报名|报|上)[^。！？!?\n]{0,8}(?:比赛|大赛|节目|电视)"
+                  r"|去?开(?:个|家|间)?[^。！？!?\n]{0,4}(?:饭馆|餐馆|饭店|店|馆子|频道)|出(?:本|一本)?书", rest):
+        return True  # 您应该为自己骄傲, 您该得意一回了, 你应该去参加烹饪比赛: praise
     elif re.match(r"(?:跟|和|给)我(?:讲讲|说说|聊聊)|(?:讲|说)给我听", rest):
         return True  # 回来可一定要跟我讲讲: an invitation to tell
     # "remember, <comfort>" encourages (千万要记得，你并不孤单); "remember, <an order>" or

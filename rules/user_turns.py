@@ -167,16 +167,17 @@ _ENGLISH = regex_cache.compile(
     r"\bplease\s+(?:list|analy[sz]e|provide|explain|describe|summari[sz]e|give|outline|compare|"
     r"write|answer|recommend|suggest|evaluate|detail|elaborate|translate|generate)\b"
     r"|\bin\s+bullet\s+points\b|\bDear\s+Sir\b|\bDear\s+Madam\b|\bI\s+am\s+writing\s+to\b|\bcould\s+you\s+(?:please\s+)?(?:provide|list|explain|summari[sz]e|"
-    r"outline|describe|elaborate)\b|\bI\s+would\s+like\s+to\s+(?:inquire|enquire|request)\b"
+    r"outline|describe|elaborate)\b|\bI\s+(?:would\s+like|wish)\s+to\s+(?:inquire|enquire|request)\b"
     r"|(?:^|(?<=[.!?]\s))(?:Kindly\s+)?(?:List|Provide|Summari[sz]e|Outline|Compare|Analy[sz]e|Draft|"
     r"Translate|Generate|Kindly)\b",
     re.IGNORECASE)
 
 
 def formal_marker(text: str) -> str | None:
-    """The first written-request marker in a user turn, or None."""
+    """The first written-request marker in a user turn (`text` in its reading form,
+    `chinese.reading_form`), or None."""
     # Every marker needs a literal; plain `in` tests keep the common case (speech) cheap.
-    if (checklist_items(text) >= 2 and not _SPOKEN.search(text)) or \
+    if (checklist_items(text, spoken=False) >= 2 and not _SPOKEN.search(text)) or \
             "问题" in text and _SUBQUESTIONS.search(text):
         return "a list"
     written = _WRITTEN.search(text)
@@ -236,15 +237,6 @@ _SCORER_GATE = regex_cache.compile(r"请|问|帮|列|写|如何|哪些|是否|�
 # Too little text for character n-grams to tell a typed query from a spoken question
 # (杭州下雪吗？): below this, only the markers judge.
 _SCORER_MIN_CHARS = 8
-
-
-def learned_formal(text: str) -> bool:
-    """Whether the character n-gram scorer (benchmarks/accuracy/train_scorer.py) calls the
-    user turn `text` formal; a turn without a mark of a request, or with a spoken particle,
-    is never read."""
-    if not _SCORER_GATE.search(text) or _SPOKEN.search(text) or len(text) < _SCORER_MIN_CHARS:
-        return False
-    return load_scorer("U003").flags([scorer_text(text)])[0]
 
 
 # Words that hold 请, 咨询 or 问 without asking for anything (请假, 咨询师, 问题): blanked for
@@ -339,18 +331,22 @@ class FormalUserTurn(RecordRule):
         writing, ("scorer",) where only the scorer reads the turn as written, else None."""
         verdicts: list[Verdict] = [None] * len(turns.texts)
         unread: list[int] = []
-        for i, text in enumerate(turns.texts):
+        reading = turns.reading()
+        for i, text in enumerate(reading.texts):
             marker = formal_marker(text)
             if marker:
-                verdicts[i] = ("marker", marker)
+                # the marker as written (請提供 where it reads 请提供): positions carry over
+                at = text.find(marker)
+                verdicts[i] = ("marker", turns.texts[i][at:at + len(marker)] if at >= 0
+                               else marker)
             else:
                 unread.append(i)
         if not self.options.scorer or not unread:
             return verdicts
         # the scorer reads, all at once, the turns with a mark of a request and no spoken word
-        marked = turns.matching(_SCORER_GATE) - turns.matching(_SPOKEN)
-        read = [i for i in unread if i in marked and len(turns.texts[i]) >= _SCORER_MIN_CHARS]
-        flags = load_scorer("U003").flags([scorer_text(turns.texts[i]) for i in read])
+        marked = reading.matching(_SCORER_GATE) - reading.matching(_SPOKEN)
+        read = [i for i in unread if i in marked and len(reading.texts[i]) >= _SCORER_MIN_CHARS]
+        flags = load_scorer("U003").flags([scorer_text(reading.texts[i]) for i in read])
         for i, flagged in zip(read, flags, strict=True):
             if flagged:
                 verdicts[i] = ("scorer",)

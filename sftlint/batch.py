@@ -14,6 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sftlint.chinese import reading_form
 from sftlint.records import Message, Record
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ class Turns:
     texts: list[str] = field(default_factory=list)
     _joined: str | None = None
     _starts: list[int] | None = None
+    _reading: Turns | None = None
 
     @property
     def joined(self) -> str:
@@ -72,6 +74,16 @@ class Turns:
                 break
             at = starts[i + 1]
         return found
+
+    def reading(self) -> Turns:
+        """These turns as the style rules read them (`chinese.reading_form`: Traditional
+        characters as Simplified, ASCII marks next to Chinese as full-width). One character
+        stands for one, so a position in a reading text is the same position in `texts`."""
+        if self._reading is None:
+            texts = [reading_form(text) for text in self.texts]
+            self._reading = self if texts == self.texts else \
+                Turns(self.records, self.messages, texts)
+        return self._reading
 
     def subset(self, indices: list[int]) -> Turns:
         """The turns at `indices`, in that order, as a column of their own."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sftlint import regex_cache
+from sftlint.traditional import PAIRS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -152,28 +153,13 @@ def full_width_marks(text: str) -> str:
     return text.translate(_FULL_WIDTH) if _ASCII_MARK_NEAR_CJK.search(text) else text
 
 
-# Traditional characters (Taiwan, Hong Kong) that the style rules' words hold, each paired
-# with its Simplified form: a rule written once reads both scripts (您應該 as 您应该). Only
-# characters that never stand in Simplified text are keys, and each maps to one character,
-# so every position stays where it was.
-_TRADITIONAL_PAIRS = (
-    "應应該该須须務务絕绝對对許许準准讓让說说話话講讲訴诉覺觉認认為为們们這这還还總总會会裡里"
-    "裏里從从麼么個个來来後后經经點点兒儿擔担憂忧難难過过傷伤氣气別别緊紧記记請请謝谢嗎吗時时"
-    "間间現现當当開开關关見见聽听問问邊边處处醫医藥药體体歲岁飯饭飲饮歡欢樂乐愛爱義义壞坏錯错"
-    "誤误實实際际將将幫帮給给決决斷断養养護护險险調调節节習习慣惯級级興兴帶带熱热涼凉頭头腦脑"
-    "臉脸腳脚嘗尝試试練练運运動动靜静懷怀淚泪煩烦費费貴贵買买賣卖錢钱銀银鐘钟電电視视燈灯麵面"
-    "雞鸡魚鱼鹽盐囉啰沒没爲为與与親亲孫孙媽妈爺爷婦妇聲声響响讀读寫写語语詞词題题識识導导師师"
-    "員员樣样種种類类裝装鬧闹煙烟髒脏亂乱衛卫劃划檢检驗验療疗診诊術术壓压腎肾臟脏膽胆傳传輕轻"
-    "鬆松緩缓陽阳陰阴東东車车門门鋪铺發发髮发國国區区縣县鄉乡農农場场園园廳厅燒烧鍋锅麥麦菸烟"
-    "喫吃餵喂遠远進进選选擇择滿满強强勵励驚惊嚇吓嚴严厲厉靈灵獨独單单願愿盡尽齊齐終终結结幾几"
-    "萬万億亿兩两雙双數数舊旧衝冲夢梦睏困錶表機机網网線线號号碼码圖图畫画顏颜筆笔紙纸書书報报"
-    "雜杂誌志慶庆禮礼團团歸归離离異异議议論论證证據据計计設设備备則则規规範范圍围闆板鎖锁鑰钥"
-    "櫃柜盤盘壺壶鍛锻鍊炼復复雖虽儘尽趕赶馬马絲丝厭厌惡恶罵骂鬥斗爭争贏赢輸输負负責责貪贪懶懒"
-    "專专業业績绩優优勢势態态錄录鄰邻館馆參参觀观遊游戲戏劇剧廣广著着妳你麽么纔才於于隻只"
-)
-_SIMPLIFIED = str.maketrans(dict(zip(_TRADITIONAL_PAIRS[::2], _TRADITIONAL_PAIRS[1::2],
+# Traditional characters (Taiwan, Hong Kong) and their Simplified forms (sftlint/traditional.py,
+# from OpenCC's tables): a rule written once reads both scripts (您應該 as 您应该, 請提供 as
+# 请提供). Only characters that do not stand in Simplified text are keys, and each maps to one
+# character, so every position stays where it was.
+_SIMPLIFIED = str.maketrans(dict(zip(PAIRS[::2], PAIRS[1::2],
                                       strict=True)))
-_TRADITIONAL = regex_cache.compile("[" + _TRADITIONAL_PAIRS[::2] + "]")
+_TRADITIONAL = regex_cache.compile("[" + PAIRS[::2] + "]")
 
 
 def reading_form(text: str) -> str:

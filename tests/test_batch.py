@@ -200,3 +200,21 @@ def test_pii_rules_read_every_role() -> None:
     assert sorted((f.code, f.pointer) for f in report.findings) == [
         ("I001", "/messages/0/content"), ("I002", "/messages/1/content"),
         ("I003", "/messages/2/content"), ("I004", "/messages/2/content")]
+
+
+def test_a_column_in_traditional_characters_is_read_as_simplified_and_reported_as_written(
+        tmp_path: Path) -> None:
+    # U003 reads 請提供 as 请提供; the finding quotes and points at what the file holds
+    turns = Turns(texts=["請提供申請所需文件。", "今天好冷"])
+    assert turns.reading().texts == ["请提供申请所需文件。", "今天好冷"]
+    assert Turns(texts=["今天好冷"]).reading().texts == ["今天好冷"]
+    data = tmp_path / "trad.jsonl"
+    line = ('{"messages": [{"role": "system", "content": "你是小暖。"}, {"role": "user", '
+            '"content": "您好，請提供香港長者綜援的申請資格。"}, {"role": "assistant", '
+            '"content": "好的。"}]}')
+    data.write_text(line + "\n", encoding="utf-8")
+    config, _ = load_config(None, cwd=tmp_path)
+    rules = [r for r in all_rules() if r.code == "U003"]
+    [finding] = Linter(config, rules, dataset_rules=False, jobs=1).check([str(data)]).findings
+    assert '"請提供"' in finding.message
+    assert finding.column is not None and line[finding.column - 1:].startswith("請提供")

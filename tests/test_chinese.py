@@ -11,6 +11,8 @@ from sftlint.chinese import reading_form
 def test_traditional_reads_as_simplified() -> None:
     assert reading_form("您應該多休息,好嗎?") == "您应该多休息，好吗？"
     assert reading_form("醫生話你要少食啲") == "医生话你要少食啲"
+    # every Traditional character OpenCC pairs with one Simplified one, not only the rules' words
+    assert reading_form("請幫我擬一份遺囑草稿，財產") == "请帮我拟一份遗嘱草稿，财产"
 
 
 def test_simplified_and_english_stay_as_written() -> None:
