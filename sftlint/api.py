@@ -157,7 +157,9 @@ def check(data: Any = None, *, config: ConfigLike = None,
 
     cfg, config_path = load(config)
     cfg = _with_tokens(cfg, tokenizer, max_length)
-    selected = _codes(select) if select is not None else cfg.select
+    # an empty selection ("" from an unset variable) means the config's, as on the command
+    # line: a gate that runs no rule would pass everything
+    selected = (_codes(select) if select is not None else []) or cfg.select
     ignored = cfg.ignore + _codes(ignore)
     check_selectors(list(selected or []) + ignored, "arguments")
     rules = select_rules(selected, ignored)

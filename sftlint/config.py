@@ -172,6 +172,13 @@ class Config(StrictModel):
                              "system-prompt-file too, the prompt these sources must equal")
 
     @model_check
+    def _select_names_a_rule(self) -> None:
+        # an empty selection runs no rule, and a gate that runs none passes everything
+        if self.select is not None and not any(code.strip() for code in self.select):
+            raise ValueError("select is empty, so no rule would run; name the codes to run, "
+                             "or remove select to run every rule")
+
+    @model_check
     def _paths_hold_no_nul(self) -> None:
         """A NUL cannot stand in a file name (the OS refuses it), so say so here, not
         wherever the path is first opened."""

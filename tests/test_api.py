@@ -86,6 +86,18 @@ def test_selectors_as_one_string_as_on_the_command_line() -> None:
         sftlint.check(BAD, config=5)
 
 
+def test_an_empty_selection_never_turns_the_gate_off() -> None:
+    # "" or [] (an unset variable) means the config's selection, as --select "" does
+    for empty in ("", [], " , "):
+        assert not sftlint.check(BAD, config={}, select=empty).passed
+        with pytest.raises(sftlint.GateError):
+            sftlint.gate(BAD, config={}, select=empty)
+    from sftlint.config import ConfigError
+
+    with pytest.raises(ConfigError, match="select is empty"):
+        sftlint.check(BAD, config={"select": []})
+
+
 def test_config_keys_select_and_unknown_selectors() -> None:
     assert sftlint.check(BAD, config={"ignore": ["A"]}).passed
     assert sftlint.check(BAD, config={}, select=["S"]).passed
