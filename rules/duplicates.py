@@ -6,16 +6,25 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import replace
 
-from sftlint.config import MAX_COUNT, StrictModel
+from sftlint.config import MAX_COUNT, StrictModel, relative_path
 from sftlint.dedup import best_matches, find_near_duplicates, normalize_text
 from sftlint.findings import Finding, Severity
-from sftlint.options import Field
+from sftlint.options import Field, from_project
 from sftlint.records import Row, conversation_key
 from sftlint.rule import DatasetRule
 
 
-def _place(path: str, line: int, here: str) -> str:
-    return f"line {line}" if path == here else f"{path}:{line}"
+def _place(path: str, line: int, here: str, root: str | None) -> str:
+    """Where another record is, as a finding's own place is shown: relative to the project
+    root (`root`), or "line N" in the same file."""
+    if path == here:
+        return f"line {line}"
+    return f"{relative_path(path, root) if root else path}:{line}"
+
+
+class PlacedOptions(StrictModel):
+    # the folder reported paths are relative to, for the other records a message names
+    root: str | None = from_project("project-root")
 
 
 class Places:
@@ -103,6 +112,11 @@ class ExactDuplicate(DatasetRule):
     code = "D001"
     name = "exact-duplicate"
 
+    class Options(PlacedOptions):
+        pass
+
+    options: Options
+
     def __init__(self, options: StrictModel) -> None:
         super().__init__(options)
         self.places = Places()
@@ -117,7 +131,7 @@ class ExactDuplicate(DatasetRule):
         text = shared_sample_text(self, row)
         earlier = self.first.setdefault(hash(text), here)
         if earlier != here:
-            where = _place(*self.places.decode(earlier), row.path)
+            where = _place(*self.places.decode(earlier), row.path, self.options.root)
             self.found.append(self.finding(row.path, row.line, 1,
                                            f"same user and assistant text as {where}",
                                            record_key=text_key(text)))
@@ -162,7 +176,7 @@ class NearDuplicate(DatasetRule):
     name = "near-duplicate"
     severity = Severity.WARNING
 
-    class Options(StrictModel):
+    class Options(PlacedOptions):
         threshold: float = Field(90, gt=0, le=100)
 
     options: Options
@@ -200,7 +214,7 @@ class NearDuplicate(DatasetRule):
         `other` (keys: each text's `text_key`); the Ray engine reports through it too."""
         path, line = place
         finding = self.finding(path, line, 1,
-                               f"near-duplicate of {_place(*other, path)} "
+                               f"near-duplicate of {_place(*other, path, self.options.root)} "
                                f"(similarity {score:.0f}, threshold "
                                f"{self.options.threshold:g})", record_key=key)
         return replace(finding, related_keys=(other_key,))
@@ -239,7 +253,7 @@ class ReusedReply(DatasetRule):
     name = "reused-reply"
     severity = Severity.WARNING
 
-    class Options(StrictModel):
+    class Options(PlacedOptions):
         min_count: int = Field(3, ge=2, le=MAX_COUNT)
 
     options: Options
@@ -273,7 +287,8 @@ class ReusedReply(DatasetRule):
             if len(users) >= self.options.min_count:
                 places = self.places[key]
                 path, line = places[0]
-                listed = ", ".join(_place(p, n, path) for p, n in places)
+                listed = ", ".join(_place(p, n, path, self.options.root)
+                                   for p, n in places)
                 more = "" if len(places) < self.MAX_LISTED else ", ..."
                 yield self.finding(path, line, 1,
                                    f"same assistant reply for {len(users)} different user "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from sftlint.config import StrictModel
+from sftlint.config import StrictModel, relative_path
 from sftlint.dedup import best_matches, find_near_matches
 from sftlint.findings import Finding
 from sftlint.options import Field, from_project
@@ -60,6 +60,7 @@ class SplitLeakage(ProjectRule):
         exclude: list[str] = from_project("exclude")
         # a data file's records, read as the config reads them (shape, mapping, categories)
         read_records: Callable[[str], Iterable[Record]] = from_project("read-records")
+        root: str | None = from_project("project-root")
 
     options: Options
 
@@ -95,5 +96,7 @@ class SplitLeakage(ProjectRule):
             source = train[i]
             how = "the same as" if score >= 100 and eval_texts[j] == train_texts[i] else \
                 f"{score:.0f}% similar to"
+            shown = relative_path(source.path, self.options.root) if self.options.root \
+                else source.path
             yield self.at(evaluation[j], None, f"evaluation record is {how} training record "
-                                                f"{source.path}:{source.line}")
+                                                f"{shown}:{source.line}")

@@ -40,6 +40,19 @@ def shown_path(value: str) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
+def relative_path(path: str, root: str) -> str:
+    """`path` (absolute, or relative to the working directory) relative to `root`, with `/`
+    separators; a path outside the root stays absolute."""
+    absolute = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(absolute, root)
+    except ValueError:  # another drive
+        return absolute
+    if rel == ".." or rel.startswith(".." + os.sep):
+        return absolute
+    return rel.replace(os.sep, "/")
+
+
 def split_prompt_source(spec: str) -> tuple[str, str]:
     """(file, NAME) of an inference prompt source `file.py:NAME`; NAME is "" for a text file."""
     file_part, _, name = spec.rpartition(":")
@@ -215,6 +228,8 @@ class Config(StrictModel):
             "expected-records": lambda: self.expected_records,
             "exclude": lambda: self.exclude,
             "source": lambda: self.source,
+            # what every reported path is relative to (a message naming another file too)
+            "project-root": lambda: os.path.abspath(self.root),
             "prompt-configured": lambda: (self.system_prompt is not None
                                           or self.system_prompt_file is not None),
             "system-prompt": self.prompt,

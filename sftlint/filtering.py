@@ -7,11 +7,10 @@ Select and ignore act earlier (a rule that is not selected does not run).
 from __future__ import annotations
 
 import fnmatch
-import os
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from sftlint.config import Config
+from sftlint.config import Config, relative_path
 from sftlint.findings import Finding
 from sftlint.registry import _matches, rule_by_key, severity_overrides
 
@@ -31,20 +30,7 @@ class Filtered:
 def project_root(config: Config) -> str:
     """The folder every reported path is relative to: the config file's folder, or the
     working directory when there is no config file (as ruff does)."""
-    return os.path.abspath(config.root)
-
-
-def relative_path(path: str, root: str) -> str:
-    """`path` (absolute, or relative to the working directory) relative to `root`, with `/`
-    separators; a path outside the root stays absolute."""
-    absolute = os.path.abspath(path)
-    try:
-        rel = os.path.relpath(absolute, root)
-    except ValueError:  # another drive
-        return absolute
-    if rel == ".." or rel.startswith(".." + os.sep):
-        return absolute
-    return rel.replace(os.sep, "/")
+    return str(config.project_value("project-root"))
 
 
 def relative_findings(findings: list[Finding], root: str) -> list[Finding]:
@@ -71,8 +57,13 @@ def _ignored_here(f: Finding, per_file: dict[str, list[str]]) -> bool:
 
 
 def _excepted(f: Finding, exceptions: list[tuple[str, str]]) -> bool:
-    return f.record_key is not None and any(
-        f.code == code and f.record_key.startswith(prefix) for code, prefix in exceptions)
+    # a finding about several records (D002) is reported on whichever comes later: an
+    # exception naming either covers it, so reordering the file does not undo the review
+    if f.record_key is None:
+        return False
+    keys = (f.record_key, *f.related_keys)
+    return any(f.code == code and any(k.startswith(prefix) for k in keys)
+               for code, prefix in exceptions)
 
 
 def filter_findings(findings: list[Finding], config: Config, baseline: Baseline | None = None,

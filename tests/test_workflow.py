@@ -139,6 +139,22 @@ def test_an_exception_survives_reordering_and_needs_a_reason(in_tmp: Path) -> No
         assert code == 2 and "reason" in err and len(err.splitlines()) == 1
 
 
+def test_an_exception_on_a_near_duplicate_pair_survives_reordering(in_tmp: Path) -> None:
+    pair = [near("老槐树"), near("老枣树")]
+    (in_tmp / "d.jsonl").write_bytes(jsonl([pair[0], *OTHERS, pair[1]]))
+    [finding] = findings(["d.jsonl", "--select", "D002"])
+    (in_tmp / "sftlint.toml").write_text(
+        f'[[exceptions]]\ncode = "D002"\nrecord = "{str(finding["record"])[:12]}"\n'
+        'reason = "two phrasings of one question, kept on purpose"\n', encoding="utf-8")
+    assert findings(["d.jsonl", "--select", "D002"]) == []
+    # reversed: the finding is now on the other record of the pair
+    (in_tmp / "d.jsonl").write_bytes(jsonl([pair[1], *OTHERS, pair[0]]))
+    assert findings(["d.jsonl", "--select", "D002"]) == []
+    # another pair is not covered
+    (in_tmp / "d.jsonl").write_bytes(jsonl([pair[1], *OTHERS, pair[0], OTHERS[0]]))
+    assert [f["code"] for f in findings(["d.jsonl", "--select", "D"])] == ["D001"]
+
+
 # paths relative to the project root
 
 
@@ -176,6 +192,18 @@ def test_p003_paths_are_relative_to_the_project_root(drifted: Path,
     code, out, _ = run(["check", "--config", str(moved / "sftlint.toml"),
                         "--baseline", "base.json"])
     assert code == 0, out
+
+
+def test_a_message_naming_another_file_names_it_from_the_project_root(
+        drifted: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (drifted / "data" / "copy.jsonl").write_bytes(jsonl(OTHERS[:1]))
+    config = ["--config", str(drifted / "sftlint.toml"), "--select", "D001"]
+    for where in (drifted.parent, drifted / "data", Path("/")):
+        monkeypatch.chdir(where)
+        [d001] = findings(config)
+        assert d001["path"] in ("data/copy.jsonl", "data/d.jsonl")
+        other = "data/d.jsonl" if d001["path"] == "data/copy.jsonl" else "data/copy.jsonl"
+        assert str(d001["message"]).endswith(f" {other}:1"), (where, d001["message"])
 
 
 def test_without_a_config_paths_are_relative_to_the_working_directory(in_tmp: Path) -> None:
