@@ -26,14 +26,16 @@ class KeywordMatch(NamedTuple):
 
 
 def match_keywords(text: str, categories: CategoriesConfig) -> KeywordMatch:
-    """Which categories' keywords occur in `text`, as substrings (so 一个人 matches as a whole).
+    """Which categories' keywords occur in `text`, as substrings (so 一个人 matches as a whole),
+    whatever their case.
 
     When several categories match, the first one configured (in `names`, then `expected`,
     then `keywords` order) wins; B002 reports the record so the keywords can be sharpened.
     """
     keywords = categories.keywords or {}
+    folded = text.casefold()  # "No one to talk to" has the keyword "no one to talk to"
     found = {name: hits for name in categories.all_names
-             if (hits := [k for k in keywords.get(name, ()) if k and k in text])}
+             if (hits := [k for k in keywords.get(name, ()) if k and k.casefold() in folded])}
     return KeywordMatch(next(iter(found), None), found)
 
 
@@ -158,7 +160,9 @@ class CategoryImbalance(DatasetRule):
 
 
 def _deviation(count: int, expected: float) -> float:
-    return abs(count - expected) / expected if expected else (0.0 if count == 0 else math.inf)
+    # a hair of float error is no deviation: 3 of 10/3 is 10% off, not 10.000000000000002%
+    return abs(count - expected) / expected - 1e-9 if expected else \
+        (0.0 if count == 0 else math.inf)
 
 
 def _signed(count: int, expected: float, tolerance: float) -> str:
@@ -169,7 +173,7 @@ def _signed(count: int, expected: float, tolerance: float) -> str:
     share = (count - expected) / expected
     for decimals in range(4):
         text = f"{share:+.{decimals}%}"
-        if abs(share) <= tolerance or abs(float(text.rstrip("%"))) > tolerance * 100:
+        if abs(share) <= tolerance + 1e-9 or abs(float(text.rstrip("%"))) > tolerance * 100:
             return text
     return text
 
@@ -182,7 +186,8 @@ class MissingCategory(RecordRule):
     dotted path such as `meta.category`) is absent or not a string.
 
     With `keywords`, a record without the field gets its category from its text (user and
-    assistant turns): the categories whose keywords occur in it as substrings. This rule
+    assistant turns): the categories whose keywords occur in it as substrings, whatever
+    their case. This rule
     then reports the records that no category's keywords match (they count as no category,
     and nothing else would say so) and, with `ambiguous = true` (the default), those that
     several categories' keywords match: they count under the first of those categories in

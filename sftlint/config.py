@@ -91,6 +91,26 @@ class CategoriesConfig(StrictModel):
     # Per-category keyword lists, matched as substrings when the data has no category field.
     keywords: dict[str, list[str]] | None = None
 
+    @model_check
+    def _names_agree(self) -> None:
+        # a name left out of `expected` would get a target of 0, a name only there (a typo)
+        # a category of its own: both are mistakes, not settings
+        if not self.names:
+            return
+        for key, given in (("expected", self.expected), ("keywords", self.keywords)):
+            unknown = [n for n in given or {} if n not in self.names]
+            if unknown:
+                raise ValueError(f"{key} names categories not in names: {', '.join(unknown)}; "
+                                 "add them to names or correct the spelling")
+        missing = [n for n in self.names if self.expected is not None and n not in self.expected]
+        if missing:
+            raise ValueError(f"expected has no target for {', '.join(missing)}; give every "
+                             "name a target, or leave expected out for an even split")
+        if self.field is None and not self.keywords:
+            raise ValueError("names need a field (the record's category, e.g. \"category\") "
+                             "or keywords (words that tell each category), or no record has a "
+                             "category")
+
     @property
     def all_names(self) -> list[str]:
         names = list(self.names)
