@@ -187,8 +187,7 @@ class MissingCategory(RecordRule):
 
     With `keywords`, a record without the field gets its category from its text (user and
     assistant turns): the categories whose keywords occur in it as substrings, whatever
-    their case. This rule
-    then reports the records that no category's keywords match (they count as no category,
+    their case. This rule then reports the records that no category's keywords match (they count as no category,
     and nothing else would say so) and, with `ambiguous = true` (the default), those that
     several categories' keywords match: they count under the first of those categories in
     config order (`names`, then `expected`, then `keywords`), and the message names every
