@@ -70,7 +70,8 @@ class GateError(Exception):
     def __init__(self, report: CheckReport) -> None:
         self.report = report
         self.findings = report.errors
-        first = "; ".join(f"{f.path}:{f.line or '-'}: {f.code} {f.message}"
+        # where each is, as the text output shows it (a dataset finding has no line)
+        first = "; ".join(f"{f.path}{f':{f.line}' if f.line else ''}: {f.code} {f.message}"
                           for f in self.findings[:3])
         more = f" (and {len(self.findings) - 3} more)" if len(self.findings) > 3 else ""
         super().__init__(f"{len(self.findings)} error-level finding(s): {first}{more}")

@@ -44,6 +44,11 @@ class Finding:
     def fixable(self) -> bool:
         return bool(self.edits)
 
+    @property
+    def record(self) -> str | None:
+        """The JSON output's `record`: the record's content hash (`record_key`)."""
+        return self.record_key
+
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line or 0, self.column or 0, self.code)
 

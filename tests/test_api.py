@@ -86,6 +86,13 @@ def test_selectors_as_one_string_as_on_the_command_line() -> None:
         sftlint.check(BAD, config=5)
 
 
+def test_a_finding_has_the_fields_of_the_json_output() -> None:
+    report = sftlint.check(BAD, config={})
+    for finding in report.findings:
+        for key, value in finding.to_dict().items():
+            assert getattr(finding, key) == value, key
+
+
 def test_an_empty_selection_never_turns_the_gate_off() -> None:
     # "" or [] (an unset variable) means the config's selection, as --select "" does
     for empty in ("", [], " , "):
