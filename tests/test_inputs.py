@@ -206,6 +206,17 @@ def test_one_arrow_file_named_directly(in_tmp: Path) -> None:
     assert [(f.code, f.line, f.column) for f in found] == [("A001", 1, None)]
 
 
+def test_the_metadata_files_of_an_arrow_folder_named_directly_are_not_data(
+        in_tmp: Path) -> None:
+    # pre-commit names every staged file: state.json and dataset_info.json too
+    datasets = pytest.importorskip("datasets")
+    datasets.Dataset.from_list(RECORDS[2:3]).save_to_disk(str(in_tmp / "ds"))
+    files = sorted((in_tmp / "ds").iterdir())
+    assert {f.name for f in files} >= {"state.json", "dataset_info.json"}
+    found = lint(files, select=["F", "S", "A001"])
+    assert [(f.code, Path(f.path).suffix) for f in found] == [("A001", ".arrow")]
+
+
 def test_a_first_row_of_nulls_keeps_the_shape(in_tmp: Path) -> None:
     """The shape is found from the first row with its null columns, as in JSON Lines: a
     null `instruction` is a finding on that row, not a "messages" shape for every row."""

@@ -98,6 +98,23 @@ class Dataset:
     files: list[str]
 
 
+def _arrow_metadata(path: str) -> bool:
+    """Whether `path` is the state.json or dataset_info.json of an Arrow dataset folder, or
+    the dataset_dict.json over its splits."""
+    folder, name = os.path.split(os.path.abspath(path))
+    if name in ARROW_MARKERS:
+        return is_arrow_dataset(folder)
+    return name == DATASET_DICT and any(
+        is_arrow_dataset(os.path.join(folder, d)) for d in _subfolders(folder))
+
+
+def _subfolders(folder: str) -> list[str]:
+    try:
+        return [e.name for e in os.scandir(folder) if e.is_dir()]
+    except OSError:
+        return []
+
+
 def display_path(path: str) -> str:
     rel = os.path.relpath(path)
     return path if rel.startswith("..") else rel
@@ -120,6 +137,11 @@ def collect_datasets(paths: list[str], exclude: list[str],
             files = list(iter_inputs(path, exclude, warnings))
             datasets.append(Dataset(display_path(path), files))
         elif stat.S_ISREG(mode):
+            if _arrow_metadata(path):  # pre-commit names every staged file of a dataset
+                if warnings is not None:
+                    warnings.append(f"{path}: what save_to_disk writes beside the .arrow "
+                                    "files, not data; skipped")
+                continue
             datasets.append(Dataset(display_path(path), [path]))
         else:
             raise InputError(f"{path}: {file_kind(mode)}, not a regular file; "
