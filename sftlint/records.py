@@ -13,6 +13,7 @@ pointers of its values.
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -275,7 +276,14 @@ class Record:
         return self.source.line
 
     def key(self) -> str:
-        return conversation_key((m.role, m.content) for m in self.messages)
+        """A stable hash of the record's whole value (baselines and exceptions key a record's
+        findings by it): an edit anywhere in it, a turn, a tool call's arguments, reasoning,
+        an image path, a label, the rejected side of a pair, gives another key, so a reviewed
+        finding is reviewed again. Its layout in the file (spacing, key order) does not."""
+        canonical = json.dumps(_without_nulls(self.source.value), ensure_ascii=False,
+                               sort_keys=True, separators=(",", ":"), default=repr)
+        h = hashlib.blake2b(canonical.encode("utf-8", "surrogatepass"), digest_size=12)
+        return h.hexdigest()
 
     def row(self, turns: bool = True) -> Row:
         """The record as dataset rules see it; without `turns`, the user and assistant
@@ -316,6 +324,16 @@ class Row(NamedTuple):
         turns = [("system", self.system or ""), ("user", self.user),
                  ("assistant", self.assistant)]
         return conversation_key(turns)
+
+
+def _without_nulls(value: Any) -> Any:
+    """`value` with null members of objects left out: a Parquet or Arrow row holds a null
+    for every field of its schema that the record lacks, and must key as its JSON does."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
 def conversation_key(messages: Iterable[tuple[str, str]]) -> str:

@@ -139,6 +139,24 @@ def test_an_exception_survives_reordering_and_needs_a_reason(in_tmp: Path) -> No
         assert code == 2 and "reason" in err and len(err.splitlines()) == 1
 
 
+def test_an_exception_stops_applying_when_any_part_of_the_record_changes(in_tmp: Path) -> None:
+    # not only its turns: a tool call's arguments, a label, an image, any field
+    lecture = chat("睡不着。", "你应该早点睡。", category="sleep")
+    (in_tmp / "d.jsonl").write_bytes(jsonl([lecture]))
+    [finding] = findings(["d.jsonl", "--select", "A001"])
+    (in_tmp / "sftlint.toml").write_text(
+        f'[[exceptions]]\ncode = "A001"\nrecord = "{str(finding["record"])[:16]}"\n'
+        'reason = "quoted from a caregiver training script"\n', encoding="utf-8")
+    assert findings(["d.jsonl", "--select", "A001"]) == []
+    # the same value laid out otherwise is the same record
+    (in_tmp / "d.jsonl").write_text(json.dumps(lecture, ensure_ascii=False, indent=None,
+                                               separators=(" ,", " : ")) + "\n",
+                                    encoding="utf-8")
+    assert findings(["d.jsonl", "--select", "A001"]) == []
+    (in_tmp / "d.jsonl").write_bytes(jsonl([{**lecture, "category": "mood"}]))
+    assert [f["code"] for f in findings(["d.jsonl", "--select", "A001"])] == ["A001"]
+
+
 def test_an_exception_on_a_near_duplicate_pair_survives_reordering(in_tmp: Path) -> None:
     pair = [near("老槐树"), near("老枣树")]
     (in_tmp / "d.jsonl").write_bytes(jsonl([pair[0], *OTHERS, pair[1]]))
