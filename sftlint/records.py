@@ -390,7 +390,7 @@ def normalize(raw: RawRecord, path: str, shape: Shape, category_field: str | Non
     if type(value) is dict:
         if shape.top_keys:
             extra.extend(("", k) for k in value if k not in shape.top_keys)
-        if len(value) > 1 and (shape.kto or shape is OPENAI_PREFERENCE
+        if len(value) > 1 and (shape.kto or shape is OPENAI_PREFERENCE or "label" in value
                                or not _RECORD_EXTRAS.isdisjoint(value)):
             _read_record_extras(value, shape, record)
         if category_field:
@@ -434,8 +434,11 @@ def _read_record_extras(value: dict[str, Any], shape: Shape, record: Record) -> 
             record.problems.append(Problem("S002", base, f'"{kind}s" is {_type_name(items)}, '
                                                          "not a list of paths"))
         record.media = refs
-    if shape.kto:
-        record.label = value.get("label", MISSING)
+    label = value.get("label", MISSING) if isinstance(value, dict) else MISSING
+    # a KTO-like label (true/false, 1/0) in a file of another shape (its first record had
+    # none) is still a label: `train --method sft` must refuse it, not learn the bad reply
+    if shape.kto or isinstance(label, bool) or (type(label) is int and label in (0, 1)):
+        record.label = label
 
 
 def _media_path(item: Any) -> str | None:

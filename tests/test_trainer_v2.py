@@ -271,6 +271,11 @@ def test_each_method_refuses_what_it_cannot_train(tiny_model: Path, in_tmp: Path
                                  "with --method dpo"),
              (kto, "sft", "d.jsonl:1: the record has a KTO label: train labelled replies with "
                           "--method kto"),
+             # the first record has no label, so the file reads as conversations: still a label
+             ([chat(*PAIRS[0]), dict(chat(*PAIRS[1]), label=False)], "sft",
+              "d.jsonl:2: the record has a KTO label"),
+             ([chat(*PAIRS[0]), dict(chat(*PAIRS[1]), label=0)], "sft",
+              "d.jsonl:2: the record has a KTO label"),
              ([chat(*PAIRS[0])], "dpo", "d.jsonl:1: the record has no preference pair"),
              (PREFERENCE, "kto", "no boolean KTO label"),
              ([chat(*PAIRS[1]), media], "sft", "d.jsonl:2: the record has media")]
