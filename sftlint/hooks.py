@@ -23,6 +23,9 @@ from sftlint.registry import rule_by_key
 from sftlint.rule import DatasetRule, ProjectRule, RecordRule, Rule
 
 CHANGED_DATA = (*DATA_SUFFIXES, ".arrow")  # a changed .arrow file: its dataset changed
+# What the `sftlint` hook is given (its `files`): JSON text. Parquet and Arrow data are
+# checked record by record by the dataset hook.
+FILE_HOOK_SUFFIXES = (".jsonl", ".json")
 
 
 def is_whole_check_rule(rule: type[Rule]) -> bool:
@@ -46,6 +49,9 @@ class DatasetHookPlan:
     reasons: list[str] = field(default_factory=list)
     # Changed data files: the `sftlint` hook reports their file and record findings.
     covered: set[str] = field(default_factory=set)
+    # Changed Parquet and Arrow data, which the `sftlint` hook is not given: this hook
+    # reports their record findings.
+    uncovered: set[str] = field(default_factory=set)
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -56,21 +62,25 @@ def plan_dataset_hook(changed: list[str], config: Config,
                       config_file: Path | None) -> DatasetHookPlan:
     """Whether the dataset hook must run, given the changed files pre-commit passes."""
     plan = DatasetHookPlan()
-    shared = {os.path.abspath(config.resolve(p)): key for key, p in (
+    # real paths: a data folder may be a link (data -> real/v3), and git names the target
+    where = os.path.realpath
+    shared = {where(config.resolve(p)): key for key, p in (
         ("system-prompt-file", config.system_prompt_file),
         ("record-schema", config.record_schema),
         ("baseline", config.baseline)) if p}
     if config_file is not None:
-        shared[os.path.abspath(config_file)] = "config"
-    tokenizer = (os.path.abspath(config.resolve(config.tokens.tokenizer))
+        shared[where(config_file)] = "config"
+    tokenizer = (where(config.resolve(config.tokens.tokenizer))
                  if config.tokens.tokenizer else None)
-    sources = {os.path.abspath(config.resolve(split_prompt_source(s)[0]))
+    sources = {where(config.resolve(split_prompt_source(s)[0]))
                for s in config.inference_prompt_sources}
-    data_roots = [os.path.abspath(config.resolve(p)) for p in config.paths]
+    data_roots = [where(config.resolve(p)) for p in config.paths]
     for name in changed:
-        path = os.path.abspath(name)
-        if name.endswith(DATA_SUFFIXES):
+        path = where(name)
+        if name.endswith(FILE_HOOK_SUFFIXES):
             plan.covered.add(path)
+        elif name.endswith(CHANGED_DATA) and any(_inside(path, root) for root in data_roots):
+            plan.uncovered.add(path)
         if path in shared or (tokenizer and _inside(path, tokenizer)):
             plan.run = plan.all_records = True
             plan.reasons.append(name)
@@ -82,18 +92,28 @@ def plan_dataset_hook(changed: list[str], config: Config,
 
 
 def dataset_hook_rules(rules: list[type[Rule]], plan: DatasetHookPlan) -> list[type[Rule]]:
-    """The dataset and project rules; every rule when a shared input changed."""
-    return rules if plan.all_records else [r for r in rules if is_whole_check_rule(r)]
+    """The dataset and project rules; every rule when a shared input changed, or Parquet or
+    Arrow data did (the `sftlint` hook is not given those)."""
+    if plan.all_records or plan.uncovered:
+        return rules
+    return [r for r in rules if is_whole_check_rule(r)]
 
 
 def dataset_hook_findings(findings: list[Finding], plan: DatasetHookPlan) -> list[Finding]:
-    """Drop the file and record findings of the changed data files: the `sftlint` hook
-    reports those, and each finding is printed once."""
+    """Drop the file and record findings the `sftlint` hook reports (those of the changed
+    JSON files), and, unless a shared input changed, those of data that did not change:
+    each finding is printed once."""
     out = []
     for f in findings:
         rule = rule_by_key(f.code)
-        if rule is not None and not is_whole_check_rule(rule) \
-                and os.path.abspath(f.path) in plan.covered:
-            continue
+        if rule is not None and not is_whole_check_rule(rule):
+            path = os.path.realpath(f.path)
+            if path in plan.covered or not (plan.all_records or _in_any(path, plan.uncovered)):
+                continue
         out.append(f)
     return out
+
+
+def _in_any(path: str, changed: set[str]) -> bool:
+    """Whether `path` is one of the changed files, or the Arrow dataset folder of one."""
+    return path in changed or any(_inside(c, path) for c in changed)

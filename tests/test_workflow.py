@@ -266,6 +266,21 @@ def test_dataset_hook_reports_only_what_the_file_hook_does_not(in_tmp: Path) -> 
     assert codes == {("D001", "data/a.jsonl"), ("A001", "data/b.jsonl")}
 
 
+def test_dataset_hook_checks_changed_parquet_record_by_record(in_tmp: Path) -> None:
+    # the `sftlint` hook is given JSON text only: the dataset hook reports what a staged
+    # Parquet file holds, and nothing of the data that did not change
+    pq = pytest.importorskip("pyarrow.parquet")
+    pa = pytest.importorskip("pyarrow")
+    (in_tmp / "real").mkdir()
+    (in_tmp / "data").symlink_to(in_tmp / "real")  # git names the link's target
+    (in_tmp / "real" / "b.jsonl").write_bytes(jsonl([chat("累了。", "你必须休息。")]))
+    lecture = chat("睡不着。", "你应该早点睡。")
+    pq.write_table(pa.Table.from_pylist([lecture, lecture]), in_tmp / "real" / "c.parquet")
+    (in_tmp / "sftlint.toml").write_text('paths = ["data"]\n')
+    codes = {(f["code"], f["path"]) for f in findings(["--changed-files", "real/c.parquet"])}
+    assert codes == {("A001", "data/c.parquet"), ("D001", "data/c.parquet")}
+
+
 # S004
 
 
