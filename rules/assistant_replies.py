@@ -227,10 +227,17 @@ class ChecklistReply(RecordRule):
     - steps in prose: `首先…其次…`, `首先/先…然后/再…最后…` (also after a modal:
       `您得先…，再…，最后…`), `第一步…第二步…`, and in English
       `First, … Second, … Finally, …`;
-    - three or more short items split by semicolons after a colon (`日程是：周一理发；周三复查；…`).
+    - three or more short items split by semicolons after a colon (`日程是：周一理发；周三复查；…`);
+    - three or more unmarked short lines under a line that ends in a colon (a schedule, a
+      phone list), a markdown table's rows, bare numbers opening items (`1打开支付宝 2搜健康码
+      3点进去`), English number words (`one, …; two, …`), and the markers 其一, 甲、乙、,
+      ⑴, Ⅰ, ⅰ, `i)`, 【1】, 【A】, keycap emoji (1️⃣) and 一来…二来…三来.
+
+    Traditional characters read as Simplified (第一條 is 第一条).
 
     Not flagged: one number, a time or a date in a sentence (养大了3个孩子, 下午3:30, 2.5 小时,
-    第一次), two things in one flowing sentence, 首先 used once as an opener, 一来…二来…, and
+    第一次), two things in one flowing sentence, 首先 used once as an opener, 一来…二来… (two
+    reasons in one sentence), counting aloud (one, two, three), and
     long prose that moves on with 另外 / 此外 / 同时. Several short orders in one sentence (平时
     要多喝水，多吃蔬菜) are A001's business, not a list.
 
