@@ -52,7 +52,9 @@ _BARE_ITEM = regex_cache.compile(r"(?:^|(?<=\s))(\d{1,2})[ \t]?(?=[\u4e00-\u9fff
 # Unmarked lines under a line that ends in a colon, each short and without a sentence's end:
 # a schedule or a phone list ("您的安排：\n周一 量血压\n周三 书法课\n周五 孙女来").
 _COLON_HEAD = regex_cache.compile(r"[：:][ \t]*$")
-_BARE_LINE = regex_cache.compile(r"[ \t]*[^\s。！？!?.][^\n。！？!?.]{0,29}(?<![，,])")
+_BARE_LINE = regex_cache.compile(r"[^\s。！？!?.][^\n。！？!?.]{0,29}(?<![，,])")
+# A fenced code block: its lines (def f(x):⏎    return x) are code, not a list.
+_CODE_FENCE = regex_cache.compile(r"^[ \t]*```[^\n]*\n.*?(?:^[ \t]*```|\Z)", re.M | re.S)
 # Steps in prose: 首先…其次…(最后), 先…然后…最后…; First… Second… Finally…
 _STEP_FIRST = regex_cache.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:首先|第一步|先)(?=[，,]?)")
 _STEP_SECOND = regex_cache.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次|然后|接着|再次|第二步)")
@@ -129,9 +131,11 @@ def _bare_run(text: str) -> int:
 
 def _colon_lines_run(text: str) -> int:
     """The most unmarked short lines right under a line that ends in a colon (3 or more
-    count)."""
+    count), none indented (code is) and none in a fenced code block."""
     best = run = 0
     head = False
+    if "```" in text:
+        text = _CODE_FENCE.sub("", text)
     for line in text.split("\n"):
         if head and _BARE_LINE.fullmatch(line):
             run += 1
