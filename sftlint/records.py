@@ -13,7 +13,6 @@ pointers of its values.
 from __future__ import annotations
 
 import hashlib
-import json
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -245,6 +244,7 @@ class Record:
     media: list[MediaRef] | None = None  # from `images`/`videos`/`audios`
     pair: Pair | None = None
     label: Any = MISSING  # KTO
+    content_key: str | None = None  # `key()`, once computed
 
     @property
     def undesirable(self) -> bool:
@@ -280,10 +280,9 @@ class Record:
         findings by it): an edit anywhere in it, a turn, a tool call's arguments, reasoning,
         an image path, a label, the rejected side of a pair, gives another key, so a reviewed
         finding is reviewed again. Its layout in the file (spacing, key order) does not."""
-        canonical = json.dumps(_without_nulls(self.source.value), ensure_ascii=False,
-                               sort_keys=True, separators=(",", ":"), default=repr)
-        h = hashlib.blake2b(canonical.encode("utf-8", "surrogatepass"), digest_size=12)
-        return h.hexdigest()
+        if self.content_key is None:
+            self.content_key = value_key(self.source.value)
+        return self.content_key
 
     def row(self, turns: bool = True) -> Row:
         """The record as dataset rules see it; without `turns`, the user and assistant
@@ -326,14 +325,44 @@ class Row(NamedTuple):
         return conversation_key(turns)
 
 
-def _without_nulls(value: Any) -> Any:
-    """`value` with null members of objects left out: a Parquet or Arrow row holds a null
-    for every field of its schema that the record lacks, and must key as its JSON does."""
-    if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_nulls(v) for v in value]
-    return value
+class _Mark(bytes):
+    """A delimiter `value_key` pushes between the parts of a value (not a value's bytes)."""
+
+
+_OPEN, _CLOSE, _LIST, _END, _IS = (_Mark(b"{"), _Mark(b"}"), _Mark(b"["), _Mark(b"]"),
+                                   _Mark(b"="))
+
+
+def value_key(value: Any) -> str:
+    """A hash of a JSON value, the same for the same value however it was written: object
+    members in key order, and null members left out (a Parquet or Arrow row holds a null for
+    every field of its schema that the record lacks, and must key as its JSON does). Walked
+    with a stack, not recursion: a record may nest as deep as the parser allows, and its
+    strings are hashed where they lie, not copied into one large text."""
+    h = hashlib.blake2b(digest_size=12)
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is _Mark:
+            h.update(item)
+        elif isinstance(item, str):
+            data = item.encode("utf-8", "surrogatepass")
+            h.update(b"s%d:" % len(data))
+            h.update(data)
+        elif isinstance(item, dict):
+            members = sorted(((str(k), v) for k, v in item.items() if v is not None),
+                             key=lambda member: member[0])
+            stack.append(_CLOSE)
+            for k, v in reversed(members):
+                stack += [v, _IS, k]
+            h.update(_OPEN)
+        elif isinstance(item, list | tuple):
+            stack.append(_END)
+            stack += reversed(item)
+            h.update(_LIST)
+        else:  # a number, true, false, null in a list
+            h.update(b"n" + repr(item).encode() + b";")
+    return h.hexdigest()
 
 
 def conversation_key(messages: Iterable[tuple[str, str]]) -> str:

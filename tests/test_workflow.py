@@ -157,6 +157,15 @@ def test_an_exception_stops_applying_when_any_part_of_the_record_changes(in_tmp:
     assert [f["code"] for f in findings(["d.jsonl", "--select", "A001"])] == ["A001"]
 
 
+def test_a_record_nested_as_deep_as_the_parser_allows_has_a_key(in_tmp: Path) -> None:
+    # the key walks the value with a stack: recursion would fail past ~1,000 levels
+    deep = "[" * 1020 + '"x"' + "]" * 1020
+    line = json.dumps(chat("睡不着。", "你应该早点睡。"), ensure_ascii=False)[:-1]
+    (in_tmp / "d.jsonl").write_text(line + f', "meta": {deep}}}\n', encoding="utf-8")
+    [finding] = findings(["d.jsonl", "--select", "A001"])
+    assert len(str(finding["record"])) == 24
+
+
 def test_an_exception_on_a_near_duplicate_pair_survives_reordering(in_tmp: Path) -> None:
     pair = [near("老槐树"), near("老枣树")]
     (in_tmp / "d.jsonl").write_bytes(jsonl([pair[0], *OTHERS, pair[1]]))
