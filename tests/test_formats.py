@@ -97,8 +97,9 @@ def test_github_escaping_and_order() -> None:
         return Finding(code, "n", severity, "a,b:c.jsonl", 1, 2, None, message)
 
     assert escape_data("50%\nnext") == "50%25%0Anext"
-    cmd = command(f("A001", Severity.ERROR, "line1\nline2"))
-    assert cmd == "::error file=a%2Cb%3Ac.jsonl,line=1,col=2,title=A001 n::line1%0Aline2"
+    cmd = command(f("A001", Severity.ERROR, "50% of line1\nline2"))
+    # a newline quoted from the data is shown as \n: one annotation, one line
+    assert cmd == "::error file=a%2Cb%3Ac.jsonl,line=1,col=2,title=A001 n::50%25 of line1\\nline2"
     findings = ([f("A001", Severity.ERROR)] * 12 + [f("S004", Severity.ERROR)]
                 + [f("U001", Severity.WARNING)] * 3)
     ordered = [x.code for x in annotation_order(findings)]
@@ -129,3 +130,71 @@ def test_bad_baseline_is_a_usage_error(dirty: Path, in_tmp: Path) -> None:
     assert result.exit_code == 2 and "not a sftlint baseline" in result.stderr
     result = CliRunner().invoke(cli, ["check", "d.jsonl", "--baseline", "nope.json"])
     assert result.exit_code == 2 and "baseline not found" in result.stderr
+
+
+def _run_installed(args: list[str], cwd: Path) -> bytes:
+    """The installed command, its stdout as bytes (a report must be valid as bytes)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "sftlint", *args], cwd=cwd,
+                          capture_output=True, timeout=120,
+                          env={**__import__("os").environ, "LC_ALL": "C.UTF-8"})
+    assert proc.returncode == 1, proc.stderr
+    return proc.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "junit", "json", "sarif"])
+def test_reports_escape_control_characters_from_the_data(in_tmp: Path, fmt: str) -> None:
+    """A quoted reply holding ESC (a terminal runs "\\x1b[31m"), a form feed (XML 1.0
+    cannot hold it) or a right-to-left override is shown escaped, never printed raw."""
+    import xml.etree.ElementTree as ET
+
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("睡不着。", "你应该\x1b[31m早\x0c点\u202e睡。")]))
+    out = _run_installed(["check", "d.jsonl", "--format", fmt], in_tmp)
+    text = out.decode("utf-8")
+    assert not any(ord(c) < 0x20 and c not in "\n" for c in text), repr(text)
+    assert "\x7f" not in text and "\u202e" not in text
+    if fmt == "junit":
+        ET.fromstring(out)
+    elif fmt in ("json", "sarif"):
+        message = (json.loads(text)[0]["message"] if fmt == "json"
+                   else json.loads(text)["runs"][0]["results"][0]["message"]["text"])
+        assert "\\x1b[31m" in message
+    else:
+        assert "\\x1b[31m" in text
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "junit", "json", "sarif"])
+def test_reports_stay_utf8_for_file_names_that_are_not(in_tmp: Path, fmt: str) -> None:
+    """A file name with a byte that is not UTF-8 (b"bad\\xff.jsonl", as Linux allows) is
+    shown as bad\\xff.jsonl; SARIF's URI percent-encodes the byte so that it names the
+    file; no report is broken or lost to an encoding error."""
+    import os
+    from urllib.parse import unquote_to_bytes
+
+    name = b"bad\xffname.jsonl"
+    try:
+        with open(os.path.join(os.fsencode(in_tmp), name), "wb") as out:
+            out.write(jsonl(DIRTY))
+    except (OSError, UnicodeError):
+        pytest.skip("this file system does not take a name that is not UTF-8")
+    (in_tmp / "sftlint.toml").write_text('paths = ["."]\n')
+    text = _run_installed(["check", ".", "--format", fmt], in_tmp).decode("utf-8")
+    if fmt == "sarif":
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                for r in json.loads(text)["runs"][0]["results"]}
+        assert {unquote_to_bytes(u) for u in uris} == {name}
+    elif fmt == "json":
+        assert {f["path"] for f in json.loads(text)} == {"bad\\xffname.jsonl"}
+    else:
+        assert "bad\\xffname.jsonl" in text
+
+
+def test_printable_escapes_what_a_report_must_not_print_raw() -> None:
+    from sftlint.reporters import printable
+
+    assert printable("平常的文字 plain") == "平常的文字 plain"
+    assert printable("a\x1b[2Jb\tc\nd\x7f\x85") == "a\\x1b[2Jb\\tc\\nd\\x7f\\x85"
+    assert printable("\u202eevil\u2066") == "\\u202eevil\\u2066"  # bidi overrides
+    assert printable(b"bad\xff.jsonl".decode("utf-8", "surrogateescape")) == "bad\\xff.jsonl"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
@@ -57,6 +58,32 @@ def emit(reporter: Reporter, summary: Summary) -> None:
     for path, findings in by_path.items():
         reporter.file(path, findings)
     reporter.finish(summary)
+
+
+# What a report must not print as it is: control characters (a terminal runs an ESC
+# sequence, XML 1.0 cannot hold most of them, a newline would split a finding's line),
+# bidirectional overrides (they reorder what a reader sees), and the surrogates that stand
+# for a file name's bytes that are not UTF-8.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name, kept by surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x100:
+        return _NAMED_ESCAPES.get(char, f"\\x{code:02x}")
+    return f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` with what a report must not print as it is written as an escape (\\x1b,
+    \\n, \\u202e; \\xff for a file name's byte that is not UTF-8)."""
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(_escape, text)
 
 
 def get_reporter(name: str, out: TextIO, color: bool = False) -> Reporter:

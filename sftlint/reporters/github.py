@@ -12,7 +12,7 @@ import os
 from collections import Counter, defaultdict
 
 from sftlint.findings import Finding
-from sftlint.reporters import Reporter, Summary
+from sftlint.reporters import Reporter, Summary, printable
 from sftlint.reporters.text import summary_line
 
 
@@ -41,13 +41,13 @@ def annotation_order(findings: list[Finding]) -> list[Finding]:
 
 
 def command(f: Finding) -> str:
-    props = [f"file={escape_property(f.path)}"]
+    props = [f"file={escape_property(printable(f.path))}"]
     if f.line is not None:
         props.append(f"line={f.line}")
         if f.column is not None:
             props.append(f"col={f.column}")
     props.append(f"title={escape_property(f'{f.code} {f.name}')}")
-    return f"::{f.severity.value} {','.join(props)}::{escape_data(f.message)}"
+    return f"::{f.severity.value} {','.join(props)}::{escape_data(printable(f.message))}"
 
 
 def step_summary(summary: Summary) -> str:

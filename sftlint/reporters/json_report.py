@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from sftlint.findings import Finding
-from sftlint.reporters import Reporter, Summary
+from sftlint.reporters import Reporter, Summary, printable
 
 
 class JsonReporter(Reporter):
@@ -13,7 +13,10 @@ class JsonReporter(Reporter):
         self.items: list[dict[str, object]] = []
 
     def file(self, path: str, findings: list[Finding]) -> None:
-        self.items.extend(f.to_dict() for f in findings)
+        for f in findings:
+            item = f.to_dict()
+            item["path"], item["message"] = printable(f.path), printable(f.message)
+            self.items.append(item)
 
     def finish(self, summary: Summary) -> None:
         json.dump(self.items, self.out, ensure_ascii=False, indent=2)

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from sftlint.findings import Finding
-from sftlint.reporters import Reporter, Summary
+from sftlint.reporters import Reporter, Summary, printable
 from sftlint.reporters.text import location
 
 
@@ -25,15 +25,16 @@ class JunitReporter(Reporter):
         suite = ET.SubElement(suites, "testsuite", name="sftlint", tests=str(len(paths)),
                               failures=str(len(errors)), errors="0", skipped="0")
         for path in paths:
-            case = ET.SubElement(suite, "testcase", classname="sftlint", name=path, file=path)
+            shown = printable(path)
+            case = ET.SubElement(suite, "testcase", classname="sftlint", name=shown, file=shown)
             warnings = []
             for f in self.by_path.get(path, []):
                 if f.severity.value == "error":
                     failure = ET.SubElement(case, "failure", type=f.code,
-                                            message=f"{f.code} {f.message}")
-                    failure.text = f"{location(f)}: {f.code} {f.message}"
+                                            message=f"{f.code} {printable(f.message)}")
+                    failure.text = f"{location(f)}: {f.code} {printable(f.message)}"
                 else:
-                    warnings.append(f"{location(f)}: {f.code} {f.message}")
+                    warnings.append(f"{location(f)}: {f.code} {printable(f.message)}")
             if warnings:
                 ET.SubElement(case, "system-out").text = "\n".join(warnings)
         ET.indent(suites)

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from sftlint import __version__
 from sftlint.findings import Finding
 from sftlint.registry import all_rules
-from sftlint.reporters import Reporter, Summary
+from sftlint.reporters import Reporter, Summary, printable
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning"}
@@ -18,10 +18,11 @@ LEVEL = {"error": "error", "warning": "warning"}
 def artifact_uri(path: str) -> str:
     """A finding's path as SARIF's URI reference (§3.10): percent-encoded, so a space, a
     "%" or a Chinese file name stays one valid URI and "a:b.jsonl" is no URI scheme; an
-    absolute path (outside the project) a file: URI."""
-    posix = path.replace("\\", "/")
+    absolute path (outside the project) a file: URI. A file name's bytes that are not UTF-8
+    are percent-encoded as they are (%FF), so the URI still names the file."""
+    posix = os.fsencode(path.replace("\\", "/"))
     if os.path.isabs(path):
-        return "file://" + quote(posix if posix.startswith("/") else "/" + posix)
+        return "file://" + quote(posix if posix.startswith(b"/") else b"/" + posix)
     return quote(posix)
 def sarif_log(findings: list[Finding]) -> dict[str, object]:
     rules = list(all_rules())
@@ -46,7 +47,7 @@ def sarif_log(findings: list[Finding]) -> dict[str, object]:
         result: dict[str, object] = {
             "ruleId": f.code,
             "level": LEVEL[f.severity.value],
-            "message": {"text": f.message},
+            "message": {"text": printable(f.message)},
             "locations": [{"physicalLocation": location}],
         }
         if f.code in index:

@@ -7,11 +7,11 @@ from collections import Counter
 import click
 
 from sftlint.findings import Finding
-from sftlint.reporters import Reporter, Summary
+from sftlint.reporters import Reporter, Summary, printable
 
 
 def location(f: Finding) -> str:
-    parts = [f.path]
+    parts = [printable(f.path)]
     if f.line is not None:
         parts.append(str(f.line))
         if f.column is not None:
@@ -26,7 +26,7 @@ class TextReporter(Reporter):
             code = click.style(f.code, fg=color, bold=True) if self.color else f.code
             loc = click.style(location(f), bold=True) if self.color else location(f)
             fix = " [*]" if f.fixable else ""
-            self.out.write(f"{loc}: {code}{fix} {f.message}\n")
+            self.out.write(f"{loc}: {code}{fix} {printable(f.message)}\n")
 
     def finish(self, summary: Summary) -> None:
         self.out.write(summary_line(summary) + "\n")
