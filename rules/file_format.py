@@ -131,12 +131,14 @@ class CrlfLineEnding(FileRule):
     ## What it does
     Flags a file with CRLF line endings, once, with the number of such lines; and, in a
     second finding, records that end with a lone `\\r` (no `\\n`), so that several records
-    stand on one line (which F006 also reports). A `\\r` inside a record that parses is
-    whitespace between JSON tokens and is not flagged.
+    stand on one line (which F006 also reports); in a third, lines that hold a raw `\\r`
+    between the tokens of a record that parses (`},\\r{`, `\\r{…}`).
 
     ## Why it matters for training
     Tools that split on `\\n` leave a `\\r` at the end of every record; some parsers
-    reject it, others keep it in the last string of the line.
+    reject it, others keep it in the last string of the line. Readers that split lines on
+    `\\r` as well (Python's `open()` and `str.splitlines()`) cut a record with a raw `\\r`
+    inside it in two, and neither half parses.
 
     ## Example
     ```text
@@ -150,7 +152,9 @@ class CrlfLineEnding(FileRule):
 
     ## Fix safety
     Safe: each `\\r\\n` becomes `\\n`, and each lone `\\r` that ends a record becomes `\\n`
-    (only where every piece between them parses as a record).
+    (only where every piece between them parses as a record). A `\\r` between the tokens
+    of a record becomes a space: a raw `\\r` cannot stand inside a JSON string, so the
+    record's value is unchanged.
     """
 
     code = "F004"
@@ -173,6 +177,15 @@ class CrlfLineEnding(FileRule):
                 f"endings), first on line {first}: the records between them read as one "
                 "line",
                 edits=tuple(Edit(offset, offset + 1, b"\n") for _, offset in facts.lone_cr))
+        if facts.inner_cr:
+            first = facts.inner_cr[0][0]
+            lines = len({line for line, _ in facts.inner_cr})
+            yield self.finding(
+                facts.path, first, None,
+                f"{lines} line(s) hold a raw CR between JSON tokens, first at line {first}: "
+                "readers that split lines on CR too (Python's open(), splitlines) cut the "
+                "record there",
+                edits=tuple(Edit(offset, offset + 1, b" ") for _, offset in facts.inner_cr))
 
 
 class BlankLine(FileRule):

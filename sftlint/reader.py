@@ -50,6 +50,8 @@ class SourceFacts:
     crlf: list[tuple[int, int]] = field(default_factory=list)  # (line, offset of "\r")
     # (line, offset of "\r") of a lone "\r" that ends a record (classic Mac OS line endings)
     lone_cr: list[tuple[int, int]] = field(default_factory=list)
+    # (line, offset of "\r") of a raw "\r" between the tokens of a record that parses
+    inner_cr: list[tuple[int, int]] = field(default_factory=list)
     blank: list[tuple[int, int, int]] = field(default_factory=list)  # (line, start, end incl. "\n")
     # (line, character column, byte column, raw) of the first byte that is not UTF-8
     undecodable: list[tuple[int, int, int, bytes]] = field(default_factory=list)
@@ -469,12 +471,24 @@ def _read_lines(facts: SourceFacts, records: list[RawRecord], text: bytes, base:
                         dup = find_duplicate_key(raw, value)
                         if dup is not None:
                             facts.duplicate_keys.append((line, dup, raw))
+                    if b"\r" in raw:
+                        _note_inner_cr(facts, line, base + pos, raw)
                 else:
                     lead = len(raw) - len(raw.lstrip())
                     facts.non_objects.append((line, lead + 1, "line", _type_name(value), raw))
         pos = next_pos
         line += 1
     return line
+
+
+def _note_inner_cr(facts: SourceFacts, line: int, pos: int, raw: bytes) -> None:
+    """The raw "\r"s of a line that parses: JSON whitespace to the parser, but a line
+    break to readers that split lines on CR too (Python's open() and str.splitlines()),
+    which cut the record there."""
+    cr = raw.find(b"\r")
+    while cr != -1:
+        facts.inner_cr.append((line, pos + cr))
+        cr = raw.find(b"\r", cr + 1)
 
 
 def _find_lone_cr(facts: SourceFacts, line: int, pos: int, raw: bytes) -> None:

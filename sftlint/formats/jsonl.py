@@ -101,6 +101,7 @@ class JsonLines(JsonText):
         for part in parts[1:]:
             merged.crlf += part.crlf
             merged.lone_cr += part.lone_cr
+            merged.inner_cr += part.inner_cr
             merged.blank += part.blank
             merged.undecodable += part.undecodable
             merged.json_errors += part.json_errors
