@@ -417,3 +417,19 @@ def test_stale_temps_are_removed_only_when_their_owner_is_gone(tmp_path: Path) -
     for name, kept in names.items():
         assert (tmp_path / name).exists() == kept, name
     assert fresh.exists()
+
+
+def test_a_fix_edits_the_copy_of_a_duplicated_key_that_the_parser_keeps(in_tmp: Path) -> None:
+    """With a key twice in one object the last copy wins (F007); S009's fix must trim that
+    copy, not the ignored first one, or it reports a fix that changed nothing."""
+    record = ('{"messages":[{"role":"system","content":"你是一位耐心的陪伴者。"},'
+              '{"role":"user","content":"今天好累。","content":" 今天好累。 "},'
+              '{"role":"assistant","content":"辛苦啦，今天忙了些什么呀？"}]}')
+    path = in_tmp / "d.jsonl"
+    path.write_bytes((record + "\n").encode())
+    code, out, _ = run(["check", "d.jsonl", "--select", "S009"])
+    column = record.index('" 今天') + 1  # the last copy's value
+    assert f":{column}: S009" in out, out
+    run(["check", "d.jsonl", "--select", "S009", "--fix"])
+    assert json.loads(path.read_bytes())["messages"][1]["content"] == "今天好累。"
+    assert run(["check", "d.jsonl", "--select", "S009"])[0] == 0

@@ -34,22 +34,27 @@ def value_span(text: str, pointer: str) -> tuple[int, int] | None:
             return None
         opener = text[pos]
         if opener == "{":
+            # the last member of that name: it is the one the parser kept (F007)
+            found = None
             pos += 1
             while True:
                 pos = _skip_ws(text, pos)
                 m = _STRING.match(text, pos)
                 if m is None:
-                    return None
+                    break
                 key = json.loads(m.group())
                 pos = _skip_ws(text, m.end()) + 1  # past the colon
                 pos = _skip_ws(text, pos)
                 if key == token:
-                    break
+                    found = pos
                 pos = _skip_value(text, pos)
                 pos = _skip_ws(text, pos)
                 if text[pos:pos + 1] != ",":
-                    return None
+                    break
                 pos += 1
+            if found is None:
+                return None
+            pos = found
         elif opener == "[":
             if not token.isdigit():
                 return None
