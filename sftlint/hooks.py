@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sftlint.config import Config, split_prompt_source
 from sftlint.findings import Finding
-from sftlint.formats import DATA_SUFFIXES
+from sftlint.formats import DATA_SUFFIXES, has_suffix
 from sftlint.registry import rule_by_key
 from sftlint.rule import DatasetRule, ProjectRule, RecordRule, Rule
 
@@ -77,14 +77,14 @@ def plan_dataset_hook(changed: list[str], config: Config,
     data_roots = [where(config.resolve(p)) for p in config.paths]
     for name in changed:
         path = where(name)
-        if name.endswith(FILE_HOOK_SUFFIXES):
+        if has_suffix(name, FILE_HOOK_SUFFIXES):
             plan.covered.add(path)
-        elif name.endswith(CHANGED_DATA) and any(_inside(path, root) for root in data_roots):
+        elif has_suffix(name, CHANGED_DATA) and any(_inside(path, root) for root in data_roots):
             plan.uncovered.add(path)
         if path in shared or (tokenizer and _inside(path, tokenizer)):
             plan.run = plan.all_records = True
             plan.reasons.append(name)
-        elif path in sources or (name.endswith(CHANGED_DATA)
+        elif path in sources or (has_suffix(name, CHANGED_DATA)
                                  and any(_inside(path, root) for root in data_roots)):
             plan.run = True
             plan.reasons.append(name)

@@ -120,6 +120,24 @@ def test_folders_are_walked_for_parquet_and_arrow_datasets(in_tmp: Path) -> None
     assert not [f for f in result.findings if f.path.endswith(".json")]
 
 
+def test_suffixes_match_whatever_their_case(in_tmp: Path) -> None:
+    """data.JSONL (Windows, macOS) is data: a folder walk must not skip it and let the
+    check pass; a.JSON is a JSON array, not JSON Lines."""
+    from sftlint.hooks import plan_dataset_hook
+
+    data = in_tmp / "data"
+    data.mkdir()
+    (data / "a.JSONL").write_bytes(jsonl(RECORDS[2:3]))
+    (data / "b.Json").write_text(json.dumps(RECORDS[:1], ensure_ascii=False))
+    write_parquet(data / "c.PARQUET", RECORDS[:1])
+    [dataset] = collect_datasets(["data"], [])
+    assert [format_for(f).name for f in dataset.files] == ["jsonl", "json-array", "parquet"]
+    result = Linter(make_config(CONFIG), select_rules(["A001"], [])).check(["data"])
+    assert [(Path(f.path).name, f.code) for f in result.findings] == [("a.JSONL", "A001")]
+    plan = plan_dataset_hook(["data/a.JSONL", "data/c.PARQUET"], make_config(CONFIG), None)
+    assert plan.run and len(plan.covered) == 1 and len(plan.uncovered) == 1
+
+
 def test_dataset_rules_see_rows_across_formats(in_tmp: Path) -> None:
     data = in_tmp / "data"
     data.mkdir()

@@ -29,6 +29,12 @@ ARROW_MARKERS = ("dataset_info.json", "state.json")  # what `save_to_disk` write
 DATASET_DICT = "dataset_dict.json"  # `DatasetDict.save_to_disk`: one dataset folder per split
 
 
+def has_suffix(name: str, suffixes: str | tuple[str, ...]) -> bool:
+    """Whether a file name ends with one of `suffixes`, whatever its case: a data.JSONL
+    written on Windows or macOS is data too."""
+    return name.lower().endswith(suffixes)
+
+
 class InputFormat(Protocol):
     """What the engine needs of an input format."""
 
@@ -56,15 +62,15 @@ def format_for(path: str) -> InputFormat:
 
             return ARROW
         raise InputError(f"{path}: is a directory")
-    if path.endswith(".arrow"):  # one file of a dataset, named directly
+    if has_suffix(path, ".arrow"):  # one file of a dataset, named directly
         from sftlint.formats.arrow import ARROW
 
         return ARROW
-    if path.endswith(".parquet"):
+    if has_suffix(path, ".parquet"):
         from sftlint.formats.parquet import PARQUET
 
         return PARQUET
-    if path.endswith(".json"):
+    if has_suffix(path, ".json"):
         from sftlint.formats.json_array import JSON_ARRAY
 
         return JSON_ARRAY
@@ -178,7 +184,7 @@ def iter_inputs(root: str, exclude: list[str], skipped: list[str] | None = None
             if name == DATASET_DICT and any(is_arrow_dataset(os.path.join(dirpath, d))
                                             for d in dirnames):
                 continue  # `DatasetDict.save_to_disk`'s list of splits, not data
-            if name.endswith(DATA_SUFFIXES) and not any(
+            if has_suffix(name, DATA_SUFFIXES) and not any(
                 fnmatch.fnmatch(name, pat) for pat in exclude
             ):
                 path = os.path.join(dirpath, name)
