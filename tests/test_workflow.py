@@ -7,12 +7,13 @@ import json
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from sftlint.cli import cli
-from sftlint.config import parse_config
+from sftlint.config import parse_config, tomllib
 from sftlint.hooks import plan_dataset_hook
 from tests.conftest import REPO, chat, jsonl
 
@@ -342,3 +343,51 @@ def test_stats_json_parses(in_tmp: Path) -> None:
     assert {"code": "D001", "name": "exact-duplicate", "severity": "error",
             "count": 1} in stats["findings"]
     assert set(stats["lengths"]) == {"user_chars", "assistant_chars"}
+
+
+@pytest.mark.parametrize(("lines", "mapping"), [
+    pytest.param([{"dialogue": [{"role": "user", "text": "今天好闷。", "emotion": {"joy": 0.1}},
+                                {"role": "ai", "text": "闷的时候想聊点什么吗？"}], "mood": "low"}],
+                 {"messages": "dialogue", "role": "role", "content": "text",
+                  "roles": {"user": ["user"], "assistant": ["ai"]}}, id="eldercare"),
+    pytest.param([[{"role": "client", "content": "我最近睡不好。"},
+                   {"role": "counselor", "content": "睡不好有多久了呢？"}]],
+                 {"messages": "", "role": "role", "content": "content",
+                  "roles": {"user": ["client"], "assistant": ["counselor"]}}, id="bare-list"),
+    pytest.param([{"turns": [{"who": "A", "said": "Hi, I feel a bit low today."},
+                             {"who": "B", "said": "I'm sorry to hear that. What happened?"}]}],
+                 {"messages": "turns", "role": "who", "content": "said",
+                  "roles": {"user": ["A"], "assistant": ["B"]}}, id="unknown-names-by-order"),
+])
+def test_init_proposes_a_mapping_for_a_shape_it_does_not_know(
+        in_tmp: Path, lines: list[Any], mapping: dict[str, Any]) -> None:
+    """Without a [mapping], data of another shape reads as records with no messages: init
+    proposes one from the data (the list of messages, the role and content keys, which
+    role name is which side), and the config it writes reads every record."""
+    (in_tmp / "d.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
+                                            for r in lines * 4), encoding="utf-8")
+    code, out, err = run(["init", "d.jsonl"])
+    assert code == 0, err
+    written = tomllib.loads(out)
+    assert written["mapping"] == mapping and "format" not in written
+    assert written["expected-records"] == 4
+    code, out, err = run(["check", "--select", "S", "--format", "json"])
+    assert code == 0 and json.loads(out) == [], out + err
+
+
+def test_init_leaves_a_role_it_cannot_place_to_the_user(in_tmp: Path) -> None:
+    record = {"log": [{"speaker": "narrator", "utterance": "Scene one."},
+                      {"speaker": "user", "utterance": "Hello there, how are you?"},
+                      {"speaker": "bot", "utterance": "Fine, thanks. And you?"}]}
+    (in_tmp / "d.jsonl").write_text(json.dumps(record) + "\n")
+    code, out, err = run(["init", "d.jsonl"])
+    written = tomllib.loads(out)
+    assert written["mapping"]["roles"] == {"user": ["user"], "assistant": ["bot"]}
+    assert '# role names not placed (add each to user, assistant or system): "narrator" (1)' \
+        in out
+
+
+def test_init_proposes_no_mapping_for_a_known_shape(in_tmp: Path) -> None:
+    (in_tmp / "d.jsonl").write_bytes(jsonl(OTHERS))
+    code, out, err = run(["init", "d.jsonl"])
+    assert code == 0 and "[mapping]" not in out and 'format = "messages"' in out
