@@ -95,6 +95,13 @@ class CategoriesConfig(StrictModel):
     def _names_agree(self) -> None:
         # a name left out of `expected` would get a target of 0, a name only there (a typo)
         # a category of its own: both are mistakes, not settings
+        if self.field is not None and not self.field.strip(". "):
+            raise ValueError('field is empty; name the record\'s category key ("category", '
+                             '"meta.category"), or leave field out')
+        twice = sorted({n for n in self.names if self.names.count(n) > 1})
+        if twice:
+            raise ValueError(f"names lists {', '.join(twice)} more than once; list each "
+                             "category once")
         if not self.names:
             return
         for key, given in (("expected", self.expected), ("keywords", self.keywords)):
@@ -451,8 +458,12 @@ def load_config(explicit: str | None = None, cwd: Path | None = None) -> tuple[C
     """The project's config and the file it came from (None: defaults)."""
     if explicit is not None:
         path = Path(explicit)
-        if not path.is_file():
+        # a regular file, or what reads as one: /dev/null (no settings), a pipe (<(...))
+        if not path.exists():
             raise ConfigError(f"{explicit}: config file not found")
+        if path.is_dir():
+            raise ConfigError(f"{explicit}: is a directory; pass a sftlint.toml or "
+                              "pyproject.toml file")
         is_pyproject = path.name == "pyproject.toml"
     else:
         found = find_config_file((cwd or Path.cwd()).resolve())

@@ -94,11 +94,33 @@ def open_bytes(path: str) -> Data:
             os.close(fd)
     nul = data.find(b"\x00", 0, 8192)
     if nul != -1:
+        encoding = _utf16_or_32(bytes(data[:8192]))
+        if encoding:
+            raise InputError(f"{path}: encoded as {encoding}, not UTF-8; re-encode it "
+                             f"(iconv -f {encoding} -t UTF-8 {path} > utf8.jsonl)")
         raise InputError(
             f"{path}: binary file (NUL byte at offset {nul}), not JSON; "
             "pass only .jsonl/.json data files"
         )
     return data
+
+
+def _utf16_or_32(head: bytes) -> str | None:
+    """The UTF-16/32 encoding that a file's first bytes show (a BOM, or the NUL bytes that
+    ASCII characters get in it), or None."""
+    for bom, name in ((b"\xff\xfe\x00\x00", "UTF-32LE"), (b"\x00\x00\xfe\xff", "UTF-32BE"),
+                      (b"\xff\xfe", "UTF-16LE"), (b"\xfe\xff", "UTF-16BE")):
+        if head.startswith(bom):
+            return name
+    if len(head) >= 4 and head[0] in b"{[" and head[1:4] == b"\x00\x00\x00":
+        return "UTF-32LE"
+    if len(head) >= 4 and head[:3] == b"\x00\x00\x00" and head[3] in b"{[":
+        return "UTF-32BE"
+    if len(head) >= 2 and head[0] in b"{[" and head[1] == 0:
+        return "UTF-16LE"
+    if len(head) >= 2 and head[0] == 0 and head[1] in b"{[":
+        return "UTF-16BE"
+    return None
 
 
 class FileBytes:

@@ -395,6 +395,8 @@ def escape_pointer(token: str) -> str:
 
 
 def _type_name(value: Any) -> str:
+    if isinstance(value, (bytes, bytearray, memoryview)):  # rows in memory, Parquet binary
+        return "bytes"
     return {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
             type(None): "null"}.get(type(value), "a number")
 

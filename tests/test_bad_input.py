@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,22 @@ def test_torch_is_never_needed(in_tmp: Path) -> None:
                           capture_output=True, timeout=120)
     assert proc.returncode == 1, proc.stderr
     assert "A001" in proc.stdout
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_utf16_or_utf32_file_is_named_as_such(in_tmp: Path, encoding: str) -> None:
+    """Windows tools save "Unicode" text as UTF-16: the error says so and how to re-encode,
+    not just "binary file"."""
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("在吗", "在的。")]).decode().encode(encoding))
+    proc = sftlint("check", "d.jsonl", cwd=in_tmp)
+    assert_one_line_error(proc, "d.jsonl", "encoded as UTF-", "not UTF-8", "iconv")
+
+
+def test_dev_null_as_config_is_no_settings(in_tmp: Path) -> None:
+    """`--config /dev/null` is the usual way to run with no settings; a folder is an error."""
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("在吗", "在的，今天过得怎么样？")]))
+    (in_tmp / "sftlint.toml").write_text('select = ["nonsense"]\n')  # must not be read
+    proc = sftlint("check", "d.jsonl", "--config", os.devnull, cwd=in_tmp)
+    assert proc.returncode == 0, proc.stderr
+    assert_one_line_error(sftlint("check", "d.jsonl", "--config", ".", cwd=in_tmp),
+                          "is a directory")

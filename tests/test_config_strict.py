@@ -80,6 +80,10 @@ CASES = {
         "[categories] expected.loneliness: expected an integer",
     "[categories]\nexpected = { loneliness = 100000000000 }\n":
         "[categories] expected.loneliness: must be <= 1000000000",
+    # an empty field read no category; a name twice counted its records twice
+    '[categories]\nfield = ""\n': "categories: field is empty",
+    '[categories]\nfield = "c"\nnames = ["a", "b", "a"]\n':
+        "categories: names lists a more than once",
     # top-level keys and other tables
     "expected-records = -1\n": "expected-records: must be >= 0, got -1",
     'expected-records = "1000"\n': 'expected-records: expected an integer, got "1000"',

@@ -347,3 +347,15 @@ def test_a_null_message_list_says_so(in_tmp: Path) -> None:
     (in_tmp / "d.jsonl").write_bytes(b'{"messages": null}\n')
     found = lint([in_tmp / "d.jsonl"], select=["S001"])
     assert [(f.code, f.message) for f in found] == [("S001", '"messages" is null, not a list')]
+
+
+def test_bytes_content_is_called_bytes() -> None:
+    """A row from memory or a Parquet binary column may hold bytes: S002 says so, not "a
+    number"."""
+    import sftlint
+
+    record = {"messages": [{"role": "user", "content": "在吗".encode()},
+                           {"role": "assistant", "content": "在的，今天怎么样？"}]}
+    messages = [f.message for f in sftlint.check([record], config={}).findings
+                if f.code == "S002"]
+    assert messages == ['message 0: "content" is bytes, not a string']
