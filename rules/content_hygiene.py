@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from sftlint import regex_cache
@@ -16,6 +17,34 @@ _PLACEHOLDER = regex_cache.compile(
     r"|<[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*>"  # <PLACEHOLDER>, <USER_NAME>
     r"|\[(?:PLACEHOLDER|NAME|INSERT[ _][A-Z ]+)\]"
 )
+# What comes right before braces in code and markup, not in a sentence: \begin{table},
+# textbf{not}, d^{FB}, x_{n}, ${{ github.repository }}, Ruby's #{x}, JSX's onSubmit={f},
+# \begin{array}{cc}
+_CODE_BEFORE_BRACE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                               "0123456789\\^_$#=})]")
+_MATH_INDEX = regex_cache.compile(r"\{[A-Za-z]_[A-Za-z0-9]{1,2}\}")  # a sequence {x_n}, {a_ij}
+_FORMAT_STRING = regex_cache.compile(r"""\bf["']|\.format\(|%\(""")  # f"…{x}…", "{x}".format(
+
+
+def placeholder(text: str) -> re.Match[str] | None:
+    """The first placeholder in `text` that stands in prose: a brace that follows code or
+    LaTeX syntax, or one inside a code block, inline code or a format string, is the
+    code's own."""
+    for m in _PLACEHOLDER.finditer(text):
+        start = m.start()
+        if text[start] == "{" and (start and text[start - 1] in _CODE_BEFORE_BRACE
+                                   or _MATH_INDEX.fullmatch(m.group())):
+            continue
+        if text.count("```", 0, start) % 2:  # inside a fenced code block
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        line = text[line_start:len(text) if line_end == -1 else line_end]
+        if text.count("`", line_start, start) % 2 or _FORMAT_STRING.search(line):
+            continue  # inline code, or a line of code that formats strings
+        return m
+    return None
+
 
 
 class UnfilledPlaceholder(RecordRule):
@@ -23,7 +52,11 @@ class UnfilledPlaceholder(RecordRule):
 
     ## What it does
     Flags `{{name}}`, `{author}`, `<PLACEHOLDER>` and `[INSERT NAME]` in any message:
-    text that a generation script should have filled in.
+    text that a generation script should have filled in. Braces that belong to code or
+    markup are not placeholders: inside a code block or inline code, on a line that formats
+    strings (`f"…{x}"`, `"{x}".format(`), or right after code or LaTeX syntax
+    (`\\begin{table}`, `textbf{x}`, `d^{FB}`, `${{ github.repository }}`, `#{x}`, `={x}`),
+    and a sequence in math (`{x_n}`).
 
     ## Why it matters for training
     The model learns to say "I am {{name}}" verbatim.
@@ -45,7 +78,7 @@ class UnfilledPlaceholder(RecordRule):
     def check(self, record: Record) -> Iterator[Finding]:
         for m in record.messages:
             if ("{" in m.content or "<" in m.content or "[" in m.content):
-                found = _PLACEHOLDER.search(m.content)
+                found = placeholder(m.content)
                 if found:
                     yield self.at(record, m.pointer,
                                   f'unfilled placeholder "{found.group()}" in {m.role} turn',
