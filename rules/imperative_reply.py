@@ -22,7 +22,7 @@ from sftlint.config import StrictModel
 from sftlint.findings import Finding
 from sftlint.rule import RecordRule
 from sftlint.rules.assistant_replies import checklist_items, item_markers
-from sftlint.verdicts import Verdict, recalled
+from sftlint.verdicts import Verdict, judged_findings
 
 # The building blocks of a Chinese order. A pattern only proposes a match; `_lecture` then
 # reads its sentence (quoted, reported, asked, conditional, "probably", someone else's) and
@@ -839,18 +839,13 @@ class ImperativeReply(RecordRule):
     options: Options
 
     def check_batch(self, batch: Batch) -> Iterator[Finding]:
-        turns = batch.turns("assistant", desirable_only=True)  # not a KTO example of what not to say
-        for i, verdict in enumerate(recalled(self, turns, self._judge)):
-            if verdict is None:
-                continue
-            if verdict[0] == "phrase":
-                yield self.at(turns.records[i], turns.messages[i].pointer,
-                              f'lecturing phrase "{verdict[1]}" in assistant turn; offer '
-                              'instead of telling ("要不要试试…")', span=verdict[1])
-            else:
-                yield self.at(turns.records[i], turns.messages[i].pointer,
-                              "assistant turn reads as lecturing (n-gram scorer); offer instead "
-                              'of telling ("要不要试试…")')
+        return judged_findings(
+            self, batch.turns("assistant", desirable_only=True),  # not a KTO "what not to say"
+            self._judge,
+            lambda phrase: f'lecturing phrase "{phrase}" in assistant turn; offer instead of '
+                           'telling ("要不要试试…")',
+            'assistant turn reads as lecturing (n-gram scorer); offer instead of telling '
+            '("要不要试试…")')
 
     def _judge(self, turns: Turns) -> list[Verdict]:
         """Each turn's verdict: ("phrase", the phrase) where a pattern finds an order and the

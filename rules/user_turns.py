@@ -14,7 +14,7 @@ from sftlint.options import Field
 from sftlint.records import Record
 from sftlint.rule import RecordRule
 from sftlint.rules.assistant_replies import checklist_items
-from sftlint.verdicts import Verdict, recalled
+from sftlint.verdicts import Verdict, judged_findings
 
 
 class UserTooLong(RecordRule):
@@ -313,18 +313,11 @@ class FormalUserTurn(RecordRule):
     options: Options
 
     def check_batch(self, batch: Batch) -> Iterator[Finding]:
-        turns = batch.turns("user")
-        for i, verdict in enumerate(recalled(self, turns, self._judge)):
-            if verdict is None:
-                continue
-            if verdict[0] == "marker":
-                yield self.at(turns.records[i], turns.messages[i].pointer,
-                              f'user turn reads like a written request ("{verdict[1]}"); write '
-                              'it as speech', span=verdict[1])
-            else:
-                yield self.at(turns.records[i], turns.messages[i].pointer,
-                              "user turn reads like a written request (n-gram scorer); write "
-                              "it as speech")
+        return judged_findings(
+            self, batch.turns("user"), self._judge,
+            lambda marker: f'user turn reads like a written request ("{marker}"); write it as '
+                           "speech",
+            "user turn reads like a written request (n-gram scorer); write it as speech")
 
     def _judge(self, turns: Turns) -> list[Verdict]:
         """Each turn's verdict: ("marker", the marker) where a pattern finds a mark of

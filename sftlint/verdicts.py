@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,7 @@ from sftlint import user_cache
 
 if TYPE_CHECKING:
     from sftlint.batch import Turns
+    from sftlint.findings import Finding
     from sftlint.rule import RecordRule
 
 # What a rule concluded of one text: None (nothing to report), or a tuple of strings that
@@ -137,3 +138,18 @@ def recalled(rule: RecordRule, turns: Turns, judge: Callable[[Turns], list[Verdi
             verdicts[i] = verdict
             store.keep(key, turns.texts[i], verdict)
     return verdicts
+
+
+def judged_findings(rule: RecordRule, turns: Turns, judge: Callable[[Turns], list[Verdict]],
+                    said: Callable[[str], str], scored: str) -> Iterator[Finding]:
+    """A finding for each turn `judge` flags (its verdict recalled where it can be): a
+    pattern's verdict (kind, phrase) names its phrase with `said(phrase)` and marks it; the
+    scorer's verdict (kind,) gets the message `scored`."""
+    for i, verdict in enumerate(recalled(rule, turns, judge)):
+        if verdict is None:
+            continue
+        record, pointer = turns.records[i], turns.messages[i].pointer
+        if len(verdict) == 2:
+            yield rule.at(record, pointer, said(verdict[1]), span=verdict[1])
+        else:
+            yield rule.at(record, pointer, scored)
