@@ -323,7 +323,8 @@ class NotAnObject(FileRule):
             if what == "document":
                 hint = "; a .json file holds one array of records (or one record)"
             elif type_name == "array":
-                hint = ' (a list of messages? set [tool.sftlint.mapping] messages = "")'
+                hint = (' (a list of messages? set [tool.sftlint.mapping] messages = "", or let '
+                        "`sftlint init` propose the mapping)")
             else:
                 hint = ""
             yield self.finding(facts.path, line, col, f"{what} is a JSON {type_name}, not an "

@@ -991,7 +991,8 @@ def _did_you_mean(key: str, value: dict[str, Any]) -> str:
              and v and isinstance(v[0], dict)]
     if lists:
         return (f' (are the messages in "{lists[0]}"? set [tool.sftlint.mapping] '
-                f'messages = "{lists[0]}" and its role and content keys)')
+                f'messages = "{lists[0]}" and its role and content keys, or let '
+                "`sftlint init` propose them)")
     return ""
 
 
