@@ -93,11 +93,15 @@ def rule_by_key(key: str) -> type[Rule] | None:
 
 def _matches(rule: type[Rule], selector: str) -> bool:
     s = selector.strip()
-    return rule.name == s or rule.code.startswith(s.upper()) or s.upper() == "ALL"
+    # an empty selector is a prefix of every code: in `ignore` it would switch off every rule
+    return bool(s) and (rule.name == s or rule.code.startswith(s.upper()) or s.upper() == "ALL")
 
 
 def check_selectors(selectors: list[str], source: str) -> None:
     for s in selectors:
+        if not s.strip():
+            raise ConfigError(f"{source}: an empty rule selector ({s!r}) in select, ignore or "
+                              "per-file-ignores; name a code, prefix or name, or remove it")
         if not any(_matches(r, s) for r in all_rules()):
             raise ConfigError(f"{source}: unknown rule code, prefix or name '{s}'")
 

@@ -103,6 +103,12 @@ def test_an_empty_selection_never_turns_the_gate_off() -> None:
 
     with pytest.raises(ConfigError, match="select is empty"):
         sftlint.check(BAD, config={"select": []})
+    # an empty selector in ignore matched every code: the gate passed anything
+    for ignore in ([""], [" "], ["A001", ""]):
+        with pytest.raises(ConfigError, match="an empty rule selector"):
+            sftlint.gate(BAD, config={}, ignore=ignore)
+        with pytest.raises(ConfigError, match="an empty rule selector"):
+            sftlint.gate(BAD, config={"ignore": ignore})
 
 
 def test_config_keys_select_and_unknown_selectors() -> None:

@@ -84,6 +84,9 @@ CASES = {
     '[categories]\nfield = ""\n': "categories: field is empty",
     '[categories]\nfield = "c"\nnames = ["a", "b", "a"]\n':
         "categories: names lists a more than once",
+    # an empty selector is a prefix of every code: ignoring it switched every rule off
+    'ignore = [""]\n': "an empty rule selector ('') in select, ignore or per-file-ignores",
+    'per-file-ignores = { "*" = [" "] }\n': "an empty rule selector (' ')",
     # top-level keys and other tables
     "expected-records = -1\n": "expected-records: must be >= 0, got -1",
     'expected-records = "1000"\n': 'expected-records: expected an integer, got "1000"',
