@@ -56,14 +56,31 @@ def _ignored_here(f: Finding, per_file: dict[str, list[str]]) -> bool:
     return False
 
 
-def _excepted(f: Finding, exceptions: list[tuple[str, str]]) -> bool:
-    # a finding about several records (D002) is reported on whichever comes later: an
-    # exception naming either covers it, so reordering the file does not undo the review
+def _exception_for(f: Finding, exceptions: list[tuple[str, str]], spent: set[int]
+                   ) -> int | None:
+    """The index of the exception that accepts `f`, or None.
+
+    A finding about several records (D002) is reported on whichever comes later: an
+    exception naming either covers it, so reordering the file does not undo the review.
+    Such a finding (a dataset rule's) takes one exception of its own: copies of a record
+    share its hash, so an exception reviewed for one duplicate would otherwise accept every
+    later copy, and one for a pair every new near-duplicate of either record."""
     if f.record_key is None:
-        return False
+        return None
     keys = (f.record_key, *f.related_keys)
-    return any(f.code == code and any(k.startswith(prefix) for k in keys)
-               for code, prefix in exceptions)
+    one_each = _about_several_records(f.code)
+    for i, (code, prefix) in enumerate(exceptions):
+        if f.code == code and not (one_each and i in spent) \
+                and any(k.startswith(prefix) for k in keys):
+            return i
+    return None
+
+
+def _about_several_records(code: str) -> bool:
+    from sftlint.rule import Scope
+
+    rule = rule_by_key(code)
+    return rule is not None and rule.scope == Scope.DATASET
 
 
 def filter_findings(findings: list[Finding], config: Config, baseline: Baseline | None = None,
@@ -76,10 +93,12 @@ def filter_findings(findings: list[Finding], config: Config, baseline: Baseline 
         rule = rule_by_key(e.code)
         exceptions.append((rule.code if rule else e.code, e.record))
     kept = []
-    for f in relative_findings(findings, root):
+    spent: set[int] = set()  # the exceptions that accepted a dataset rule's finding
+    for f in sorted(relative_findings(findings, root), key=Finding.sort_key):
         if config.per_file_ignores and _ignored_here(f, config.per_file_ignores):
             result.ignored += 1
-        elif exceptions and _excepted(f, exceptions):
+        elif exceptions and (used := _exception_for(f, exceptions, spent)) is not None:
+            spent.add(used)
             result.excepted += 1
         else:
             kept.append(f)

@@ -181,6 +181,24 @@ def test_an_exception_on_a_near_duplicate_pair_survives_reordering(in_tmp: Path)
     # another pair is not covered
     (in_tmp / "d.jsonl").write_bytes(jsonl([pair[1], *OTHERS, pair[0], OTHERS[0]]))
     assert [f["code"] for f in findings(["d.jsonl", "--select", "D"])] == ["D001"]
+    # nor a new near-duplicate of a record of the reviewed pair
+    (in_tmp / "d.jsonl").write_bytes(jsonl([pair[1], *OTHERS, pair[0], near("老柳树")]))
+    assert [f["code"] for f in findings(["d.jsonl", "--select", "D002"])] == ["D002"]
+
+
+def test_an_exception_for_a_duplicate_accepts_that_one_copy_not_new_ones(in_tmp: Path) -> None:
+    """Copies of a record share its hash: an exception reviewed for one repeat must not
+    accept every copy added later."""
+    repeat = chat("今天天气怎么样啊，想出去走走。", "出去走走挺好的，您打算去哪儿呀？")
+    (in_tmp / "d.jsonl").write_bytes(jsonl([repeat, *OTHERS, repeat]))
+    [finding] = findings(["d.jsonl", "--select", "D001"])
+    (in_tmp / "sftlint.toml").write_text(
+        f'[[exceptions]]\ncode = "D001"\nrecord = "{finding["record"]}"\n'
+        'reason = "this one repeat is intentional"\n', encoding="utf-8")
+    assert findings(["d.jsonl", "--select", "D001"]) == []
+    (in_tmp / "d.jsonl").write_bytes(jsonl([repeat, *OTHERS, repeat, repeat, repeat]))
+    code, out, _ = run(["check", "d.jsonl", "--select", "D001"])
+    assert code == 1 and out.count("D001") == 2 and "1 finding(s) accepted" in out, out
 
 
 # paths relative to the project root
