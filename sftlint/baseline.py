@@ -3,8 +3,10 @@
 A baseline lets a project adopt sftlint on existing data and fail only on new defects.
 Reordering records or inserting new ones leaves the keys of the old ones unchanged:
 
-- a finding on one record is keyed `CODE:<record hash>` (file- and dataset-level findings,
-  which have no record, `CODE:<path relative to the project root>`) with a count;
+- a finding on one record is keyed `CODE:<record hash>` with a count; a file-, dataset- or
+  project-level finding, which has no record, `CODE:<path relative to the project
+  root>:<message>`: its message holds what it measured (B004's record count, B001's
+  category counts), so a dataset that gets worse is a new finding, not a known one;
 - a finding about several records (D002: a record and the one it nearly duplicates) is
   known when all its records belong to one recorded group of that code. Shuffling a file
   changes which record of a group is "the earlier one", never the group, and a new
@@ -20,7 +22,8 @@ from dataclasses import dataclass, field
 from sftlint.config import ConfigError
 from sftlint.findings import Finding
 
-VERSION = 2
+VERSION = 3  # 3: findings without a record are keyed by their message too
+MAX_COUNT = 10**9
 
 
 @dataclass
@@ -31,8 +34,9 @@ class Baseline:
 
 
 def finding_key(f: Finding) -> str:
-    # Findings without a record (file- and dataset-level) are keyed by where they are.
-    return f"{f.code}:{f.record_key or f.path}"
+    if f.record_key:
+        return f"{f.code}:{f.record_key}"
+    return f"{f.code}:{f.path}:{f.message}"
 
 
 def _is_group(f: Finding) -> bool:
@@ -82,20 +86,47 @@ def read_baseline(path: str) -> Baseline:
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
-        if data.get("version") not in (1, VERSION):
-            raise ValueError(f"unsupported baseline version {data.get('version')!r}")
-        baseline = Baseline(Counter({item["key"]: int(item["count"])
-                                     for item in data["findings"]}))
-        for number, group in enumerate(data.get("groups", [])):
-            members = baseline.groups.setdefault(str(group["code"]), {})
-            for key in group["records"]:
-                members[str(key)] = number
-        return baseline
+        return _parse_baseline(data)
     except FileNotFoundError:
         raise ConfigError(f"{path}: baseline not found; create it with "
                           "`sftlint check --write-baseline FILE`") from None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ConfigError(f"{path}: not a sftlint baseline ({exc})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not a sftlint baseline (not UTF-8); write it again with "
+                          "`sftlint check --write-baseline FILE`") from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path}: not a sftlint baseline ({exc}); write it again with "
+                          "`sftlint check --write-baseline FILE`") from None
+
+
+def _parse_baseline(data: object) -> Baseline:
+    """A baseline from its JSON, or ValueError saying what is wrong (the file is data, not
+    trusted: every field is checked)."""
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    if data.get("version") not in (1, 2, VERSION):
+        raise ValueError(f"unsupported baseline version {data.get('version')!r}")
+    items, groups = data.get("findings"), data.get("groups", [])
+    if not isinstance(items, list) or not isinstance(groups, list):
+        raise ValueError('"findings" and "groups" must be lists')
+    baseline = Baseline()
+    for i, item in enumerate(items):
+        key = item.get("key") if isinstance(item, dict) else None
+        count = item.get("count") if isinstance(item, dict) else None
+        if not isinstance(key, str) or type(count) is not int or not 0 < count <= MAX_COUNT:
+            raise ValueError(f"findings[{i}] must be {{\"key\": a string, \"count\": a whole "
+                             f"number from 1 to {MAX_COUNT}}}")
+        baseline.counts[key] += count
+    for number, group in enumerate(groups):
+        code = group.get("code") if isinstance(group, dict) else None
+        records = group.get("records") if isinstance(group, dict) else None
+        if not isinstance(code, str) or not isinstance(records, list) or \
+                not all(isinstance(k, str) for k in records):
+            raise ValueError(f'groups[{number}] must be {{"code": a string, "records": a list '
+                             "of record hashes}")
+        members = baseline.groups.setdefault(code, {})
+        for key in records:
+            members[key] = number
+    return baseline
 
 
 def apply_baseline(findings: list[Finding], known: Baseline) -> tuple[list[Finding], int]:

@@ -198,3 +198,33 @@ def test_printable_escapes_what_a_report_must_not_print_raw() -> None:
     assert printable("a\x1b[2Jb\tc\nd\x7f\x85") == "a\\x1b[2Jb\\tc\\nd\\x7f\\x85"
     assert printable("\u202eevil\u2066") == "\\u202eevil\\u2066"  # bidi overrides
     assert printable(b"bad\xff.jsonl".decode("utf-8", "surrogateescape")) == "bad\\xff.jsonl"
+
+
+def test_a_baselined_dataset_finding_that_gets_worse_is_new(in_tmp: Path) -> None:
+    """B004 and B001 have no record: they were known by their file alone, so a dataset that
+    shrank from 7 to 1 records, a category gone, passed against the baseline."""
+    records = [chat(f"第{i}天，今天有点闷。", f"闷的时候，想聊点什么吗？第{i}次", category="a" if i % 2
+                    else "b") for i in range(7)]
+    (in_tmp / "sftlint.toml").write_text(
+        'expected-records = 8\n[categories]\nfield = "category"\nnames = ["a", "b"]\n'
+        "tolerance = 0.1\n")
+    (in_tmp / "d.jsonl").write_bytes(jsonl(records))
+    assert run(["check", "d.jsonl", "--select", "B", "--write-baseline", "b.json"])[0] == 0
+    assert run(["check", "d.jsonl", "--select", "B", "--baseline", "b.json"])[0] == 0
+    (in_tmp / "d.jsonl").write_bytes(jsonl(records[:1]))
+    code, out = run(["check", "d.jsonl", "--select", "B", "--baseline", "b.json"])
+    assert code == 1 and "B004" in out and "B001" in out, out
+
+
+@pytest.mark.parametrize("text", [
+    '{"version":3,"tool":"sftlint","findings":[{"key":"S005:0","count":1e999}],"groups":[]}',
+    '{"version":3,"findings":[{"key":"S005:0","count":null}]}',
+    '{"version":3,"findings":[{}]}', "[]", '{"version":3,"findings":{}}',
+    '{"version":3,"findings":[],"groups":[{"code":"D002","records":"abc"}]}',
+])
+def test_a_malformed_baseline_is_a_one_line_error(in_tmp: Path, text: str) -> None:
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("在吗", "在的，怎么啦？")]))
+    (in_tmp / "b.json").write_text(text)
+    result = CliRunner().invoke(cli, ["check", "d.jsonl", "--baseline", "b.json"])
+    assert result.exit_code == 2 and "not a sftlint baseline" in result.stderr, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.stderr

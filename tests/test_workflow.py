@@ -231,7 +231,7 @@ def test_p003_paths_are_relative_to_the_project_root(drifted: Path,
     assert "file=verify_lora.py," in out
     assert run(["check", *config, "--write-baseline", "base.json"])[0] == 0
     text = (drifted.parent / "base.json").read_text(encoding="utf-8")
-    assert '"P003:verify_lora.py"' in text and str(drifted) not in text
+    assert '"P003:verify_lora.py:inference prompt' in text and str(drifted) not in text
     # the project moves (another checkout): the committed baseline still applies
     moved = drifted.parent / "moved"
     shutil.move(str(drifted), moved)
