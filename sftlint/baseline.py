@@ -67,7 +67,23 @@ def _groups(findings: list[Finding]) -> list[tuple[str, list[str]]]:
     return sorted((top[0], sorted(keys)) for top, keys in members.items())
 
 
+def _refuse_to_overwrite_other_files(path: str) -> None:
+    """A baseline replaces only a baseline: `--write-baseline data.jsonl` (a slip of the
+    keyboard) must not turn the data into a report."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write baseline: {exc.strerror}") from None
+    if head.strip() and b'"tool": "sftlint"' not in head:
+        raise ConfigError(f"{path}: exists and is not a sftlint baseline; refusing to overwrite "
+                          "it (name a new file, or remove this one first)")
+
+
 def write_baseline(path: str, findings: list[Finding]) -> None:
+    _refuse_to_overwrite_other_files(path)
     counts = Counter(finding_key(f) for f in findings if not _is_group(f))
     data = {"version": VERSION, "tool": "sftlint",
             "findings": [{"key": k, "count": n} for k, n in sorted(counts.items())],

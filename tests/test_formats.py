@@ -228,3 +228,17 @@ def test_a_malformed_baseline_is_a_one_line_error(in_tmp: Path, text: str) -> No
     result = CliRunner().invoke(cli, ["check", "d.jsonl", "--baseline", "b.json"])
     assert result.exit_code == 2 and "not a sftlint baseline" in result.stderr, result.output
     assert "Traceback" not in result.output and "internal error" not in result.stderr
+
+
+def test_report_flags_never_overwrite_the_data(in_tmp: Path) -> None:
+    """`--write-baseline d.jsonl` or `stats --html d.jsonl` (a slip of the keyboard) must not
+    replace the data with a report; a baseline replaces only a baseline."""
+    data = jsonl(DIRTY)
+    (in_tmp / "d.jsonl").write_bytes(data)
+    result = CliRunner().invoke(cli, ["check", "d.jsonl", "--write-baseline", "d.jsonl"])
+    assert result.exit_code == 2 and "refusing to overwrite" in result.stderr
+    result = CliRunner().invoke(cli, ["stats", "d.jsonl", "--html", "d.jsonl"])
+    assert result.exit_code == 2 and "refusing to overwrite" in result.stderr
+    assert (in_tmp / "d.jsonl").read_bytes() == data
+    for _ in range(2):  # a baseline is replaced by a baseline
+        assert run(["check", "d.jsonl", "--write-baseline", "b.json"])[0] == 0
