@@ -16,6 +16,7 @@ Reordering records or inserting new ones leaves the keys of the old ones unchang
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -99,6 +100,10 @@ def write_baseline(path: str, findings: list[Finding]) -> None:
 
 
 def read_baseline(path: str) -> Baseline:
+    from sftlint.config import require_regular_file
+
+    if os.path.lexists(path):  # else: "not found", with how to create it
+        require_regular_file(path, "the baseline")
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)

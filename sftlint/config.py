@@ -424,18 +424,39 @@ def _load_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
+def require_regular_file(path: Path | str, what: str, devices: bool = False) -> None:
+    """A one-line error unless `path` is a regular file (or, with `devices`, a character
+    device such as /dev/null): a FIFO would hang the read, and a config that is a folder or
+    a broken link must not be skipped in silence (the check would run with defaults)."""
+    from sftlint.reader import file_kind
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise ConfigError(f"{path}: a link to nothing; {what} must be a file") from None
+        raise ConfigError(f"{path}: {what} not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not (stat.S_ISREG(mode) or devices and stat.S_ISCHR(mode)):
+        raise ConfigError(f"{path}: {file_kind(mode)}, not a regular file; {what} must be a file")
+
+
 def find_config_file(start: Path) -> tuple[Path, bool] | None:
     """The nearest sftlint.toml or pyproject.toml with [tool.sftlint], upward from `start`.
 
     Returns (path, is_pyproject).
     """
     for folder in (start, *start.parents):
-        candidate = folder / "sftlint.toml"
-        if candidate.is_file():
-            return candidate, False
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file() and "sftlint" in _tool_table(_load_toml(candidate), candidate):
-            return candidate, True
+        for name in ("sftlint.toml", "pyproject.toml"):
+            candidate = folder / name
+            if not os.path.lexists(candidate):
+                continue
+            require_regular_file(candidate, "a config file")
+            if name == "sftlint.toml":
+                return candidate, False
+            if "sftlint" in _tool_table(_load_toml(candidate), candidate):
+                return candidate, True
     return None
 
 
@@ -458,12 +479,8 @@ def load_config(explicit: str | None = None, cwd: Path | None = None) -> tuple[C
     """The project's config and the file it came from (None: defaults)."""
     if explicit is not None:
         path = Path(explicit)
-        # a regular file, or what reads as one: /dev/null (no settings), a pipe (<(...))
-        if not path.exists():
-            raise ConfigError(f"{explicit}: config file not found")
-        if path.is_dir():
-            raise ConfigError(f"{explicit}: is a directory; pass a sftlint.toml or "
-                              "pyproject.toml file")
+        # a regular file, or /dev/null: no settings
+        require_regular_file(path, "config file", devices=True)
         is_pyproject = path.name == "pyproject.toml"
     else:
         found = find_config_file((cwd or Path.cwd()).resolve())

@@ -97,4 +97,23 @@ def test_dev_null_as_config_is_no_settings(in_tmp: Path) -> None:
     proc = sftlint("check", "d.jsonl", "--config", os.devnull, cwd=in_tmp)
     assert proc.returncode == 0, proc.stderr
     assert_one_line_error(sftlint("check", "d.jsonl", "--config", ".", cwd=in_tmp),
-                          "is a directory")
+                          "a directory, not a regular file")
+
+
+@pytest.mark.parametrize("kind", ["dangling-link", "directory", "fifo"])
+def test_a_config_or_baseline_that_is_no_file_is_an_error_not_skipped(in_tmp: Path,
+                                                                      kind: str) -> None:
+    """A sftlint.toml that is a broken link or a folder was skipped in silence (the check ran
+    with defaults and passed what the project's config rejects); a FIFO hung the read."""
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("在吗", "在的，今天过得怎么样？")]))
+    for name in ("sftlint.toml", "b.json"):
+        target = in_tmp / name
+        if kind == "dangling-link":
+            target.symlink_to(in_tmp / "gone")
+        elif kind == "directory":
+            target.mkdir()
+        else:
+            os.mkfifo(target)
+    assert_one_line_error(sftlint("check", "d.jsonl", cwd=in_tmp), "sftlint.toml")
+    for args in (["--config", "sftlint.toml"], ["--config", os.devnull, "--baseline", "b.json"]):
+        assert_one_line_error(sftlint("check", "d.jsonl", *args, cwd=in_tmp))
