@@ -203,8 +203,8 @@ def test_printable_escapes_what_a_report_must_not_print_raw() -> None:
 def test_a_baselined_dataset_finding_that_gets_worse_is_new(in_tmp: Path) -> None:
     """B004 and B001 have no record: they were known by their file alone, so a dataset that
     shrank from 7 to 1 records, a category gone, passed against the baseline."""
-    records = [chat(f"第{i}天，今天有点闷。", f"闷的时候，想聊点什么吗？第{i}次", category="a" if i % 2
-                    else "b") for i in range(7)]
+    records = [chat(f"第{i}天，今天有点闷。", f"闷的时候，想聊点什么吗？第{i}次",
+                    category="a" if i % 2 else "b") for i in range(7)]
     (in_tmp / "sftlint.toml").write_text(
         'expected-records = 8\n[categories]\nfield = "category"\nnames = ["a", "b"]\n'
         "tolerance = 0.1\n")
