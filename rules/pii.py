@@ -14,15 +14,28 @@ from sftlint.batch import Batch
 from sftlint.findings import Finding, Severity
 from sftlint.rule import RecordRule
 
-_EMAIL = regex_cache.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})"
-                    r"(?![\w-])")
+# Boundaries are ASCII: in Chinese an address or number follows a character directly
+# (邮箱是zhangwei1958@163.com), and a full stop ends a sentence after it ("call 13912345678.")
+# but a decimal point continues a number.
+_EMAIL = regex_cache.compile(r"(?<![A-Za-z0-9_.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@"
+                             r"((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})(?![A-Za-z0-9_-])")
 # RFC 2606 / 6761 names that never belong to anyone: documentation examples, not PII.
 _RESERVED_DOMAINS = ("example.com", "example.org", "example.net", "localhost")
 _RESERVED_TLDS = (".example", ".test", ".invalid", ".localhost")
-_CN_MOBILE = regex_cache.compile(r"(?<![\d.])(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![\d.])")
-_E164 = regex_cache.compile(r"(?<![\w+])\+[1-9](?:[ -]?\d){7,14}(?![\d.])")
+_CN_MOBILE = regex_cache.compile(r"(?<!\d)(?<!\d\.)(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})"
+                                 r"(?!\d|\.\d)")
+_E164 = regex_cache.compile(r"(?<![A-Za-z0-9_+])\+[1-9](?:[ -]?\d){7,14}(?!\d|\.\d)")
 _CN_ID = regex_cache.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
-_CARD = regex_cache.compile(r"(?<![\d.-])([2-6]\d{3}(?:[ -]?\d){9,15})(?![\d.])")
+_CARD = regex_cache.compile(r"(?<![\d.-])([2-6]\d{3}(?:[ -]?\d){9,15})(?!\d|\.\d)")
+# A card number is written whole or in the groups printed on the card (4-4-4-4, Amex's
+# 4-6-5, 4-4-4-4-3); other separators make arithmetic (355909190063-746), not a card.
+_CARD_GROUPS = regex_cache.compile(r"\d+|\d{4}(?:([ -])\d{4}){2,3}(?:\1\d{1,4})?|\d{4}([ -])\d{6}\2\d{4,5}")
+
+
+def _card_grouping(number: str) -> bool:
+    return _CARD_GROUPS.fullmatch(number) is not None
+
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -215,5 +228,6 @@ class PiiPaymentCard(_PiiRule):
     def matches(self, text: str) -> Iterator[str]:
         for match in _CARD.finditer(text):
             digits = _digits(match.group(1))
-            if 13 <= len(digits) <= 19 and luhn_valid(digits) and not valid_cn_id(digits):
+            if 13 <= len(digits) <= 19 and luhn_valid(digits) and not valid_cn_id(digits) \
+                    and _card_grouping(match.group(1)):
                 yield match.group(1)
