@@ -555,7 +555,7 @@ def read_messages(items: list[Any], base: str, shape: Shape, messages: list[Mess
             if not problems or problems[-1].pointer is None or \
                     not problems[-1].pointer.startswith(ptr):
                 problems.append(Problem("S002", ptr, _malformed(i, role_key, role, content_key,
-                                                                content)))
+                                                                content, item)))
             continue
         if len(item) > 2:
             extra.extend((ptr, k) for k in item if k not in shape.message_keys)
@@ -981,11 +981,9 @@ def _normalize_prompt_completion(value: Any, shape: Shape, messages: list[Messag
 
 
 def _did_you_mean(key: str, value: dict[str, Any]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(key, [k for k in value if isinstance(k, str)], n=1)
-    if close:
-        return f' (found "{close[0]}": a typo?)'
+    typo = _typo_hint(key, value)
+    if typo:
+        return typo
     # Another shape: a list of objects under another key is most likely its messages.
     lists = [k for k, v in value.items() if isinstance(k, str) and isinstance(v, list)
              and v and isinstance(v[0], dict)]
@@ -996,11 +994,24 @@ def _did_you_mean(key: str, value: dict[str, Any]) -> str:
     return ""
 
 
-def _malformed(i: int, role_key: str, role: Any, content_key: str, content: Any) -> str:
-    if role is None:
-        return f'message {i} has no "{role_key}"'
-    if content is None:
-        return f'message {i} has no "{content_key}"'
+def _malformed(i: int, role_key: str, role: Any, content_key: str, content: Any,
+               item: Any = None) -> str:
+    for key, value in ((role_key, role), (content_key, content)):
+        if value is None:
+            return f'message {i} has no "{key}"' + (_typo_hint(key, item)
+                                                    if isinstance(item, dict) else "")
+    return _wrong_type(i, role_key, role, content_key, content)
+
+
+def _typo_hint(key: str, item: dict[str, Any]) -> str:
+    """' (found "conent": a typo?)' when the message holds a key close to `key`."""
+    import difflib
+
+    close = difflib.get_close_matches(key, [k for k in item if isinstance(k, str)], n=1)
+    return f' (found "{close[0]}": a typo?)' if close else ""
+
+
+def _wrong_type(i: int, role_key: str, role: Any, content_key: str, content: Any) -> str:
     if type(role) is not str:
         return f'message {i}: "{role_key}" is {_type_name(role)}, not a string'
     return f'message {i}: "{content_key}" is {_type_name(content)}, not a string'
