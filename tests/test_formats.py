@@ -45,6 +45,10 @@ def test_sarif_validates_against_the_schema(dirty: Path) -> None:
     assert region["startLine"] == 1 and region["startColumn"] > 1
     assert rule_ids[result["ruleIndex"]] == "A001"
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "d.jsonl"
+    # columns count characters (sftlint's), not UTF-16 units (SARIF's default); the flagged
+    # phrase ends at endColumn
+    assert run_["columnKind"] == "unicodeCodePoints"
+    assert region["endColumn"] > region["startColumn"]
 
 
 def test_sarif_uris_are_percent_encoded(in_tmp: Path) -> None:
@@ -198,6 +202,7 @@ def test_printable_escapes_what_a_report_must_not_print_raw() -> None:
     assert printable("a\x1b[2Jb\tc\nd\x7f\x85") == "a\\x1b[2Jb\\tc\\nd\\x7f\\x85"
     assert printable("\u202eevil\u2066") == "\\u202eevil\\u2066"  # bidi overrides
     assert printable(b"bad\xff.jsonl".decode("utf-8", "surrogateescape")) == "bad\\xff.jsonl"
+    assert printable("a\uffffb\ufffe") == "a\\uffffb\\ufffe"  # not characters in XML
 
 
 def test_a_baselined_dataset_finding_that_gets_worse_is_new(in_tmp: Path) -> None:

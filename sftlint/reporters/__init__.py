@@ -62,9 +62,10 @@ def emit(reporter: Reporter, summary: Summary) -> None:
 
 # What a report must not print as it is: control characters (a terminal runs an ESC
 # sequence, XML 1.0 cannot hold most of them, a newline would split a finding's line),
-# bidirectional overrides (they reorder what a reader sees), and the surrogates that stand
-# for a file name's bytes that are not UTF-8.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# bidirectional overrides (they reorder what a reader sees), the surrogates that stand
+# for a file name's bytes that are not UTF-8, and U+FFFE/U+FFFF (not characters in XML).
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 _NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 

@@ -43,6 +43,8 @@ def sarif_log(findings: list[Finding]) -> dict[str, object]:
             region: dict[str, int] = {"startLine": f.line}
             if f.column is not None:
                 region["startColumn"] = f.column
+                if f.length:
+                    region["endColumn"] = f.column + f.length
             location["region"] = region
         result: dict[str, object] = {
             "ruleId": f.code,
@@ -65,6 +67,7 @@ def sarif_log(findings: list[Finding]) -> dict[str, object]:
                                 "informationUri": "https://github.com/sftlint/sftlint",
                                 "rules": descriptors}},
             "results": results,
+            "columnKind": "unicodeCodePoints",  # columns count characters, not UTF-16 units
         }],
     }
 
