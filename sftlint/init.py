@@ -227,7 +227,8 @@ def summarize(paths: list[str], config: Config) -> DataSummary:
 
 
 def _toml_string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+    # a JSON string is a TOML basic string, once DEL (raw in JSON, not in TOML) is escaped
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def render_config(summary: DataSummary, paths: list[str],
@@ -262,7 +263,8 @@ def render_config(summary: DataSummary, paths: list[str],
         lines += ["", "[categories]", f"field = {_toml_string(summary.category_field)}",
                   f"names = [{', '.join(_toml_string(n) for n in names)}]",
                   "tolerance = 0.2",
-                  "# counts: " + ", ".join(f"{n} {summary.categories[n]}" for n in names)]
+                  "# counts: " + ", ".join(f"{_toml_string(n)} {summary.categories[n]}"
+                                           for n in names)]
     return "\n".join(lines) + "\n"
 
 

@@ -409,3 +409,16 @@ def test_init_proposes_no_mapping_for_a_known_shape(in_tmp: Path) -> None:
     (in_tmp / "d.jsonl").write_bytes(jsonl(OTHERS))
     code, out, err = run(["init", "d.jsonl"])
     assert code == 0 and "[mapping]" not in out and 'format = "messages"' in out
+
+
+def test_init_writes_toml_it_can_read_back_whatever_the_data_holds(in_tmp: Path) -> None:
+    """A DEL in the system prompt (raw in JSON, not allowed in TOML) and a newline in a
+    category name broke the TOML init wrote: an internal error, no config."""
+    records = [chat(f"最近老睡不好{i}", f"睡不好真的挺磨人的{i}，您几点醒？", system="你是小暖\x7f",
+                    category="x\ny" if i % 2 else "z") for i in range(6)]
+    (in_tmp / "d.jsonl").write_bytes(jsonl(records))
+    code, out, err = run(["init", "d.jsonl"])
+    assert code == 0, err
+    written = tomllib.loads(out)
+    assert written["system-prompt"] == "你是小暖\x7f"
+    assert written["categories"]["names"] == ["x\ny", "z"]
