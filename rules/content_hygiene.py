@@ -11,6 +11,11 @@ from sftlint.findings import Edit, Finding, Severity
 from sftlint.records import Record
 from sftlint.rule import RecordRule, byte_span
 
+# What str.isspace() calls space, less U+001C-U+001F: those are separators a record may use
+# on purpose (str.strip() would take them away).
+WHITESPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+              + "\u2028\u2029\u202f\u205f\u3000")
+
 _PLACEHOLDER = regex_cache.compile(
     r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}"  # {{name}}
     r"|(?<![{$\\])\{[A-Za-z_][A-Za-z0-9_]+\}(?!\})"  # {author}; not ${x}, {{x}} or a set {x}
@@ -118,7 +123,7 @@ class UntrimmedContent(RecordRule):
     def check(self, record: Record) -> Iterator[Finding]:
         for m in record.messages:
             c = m.content
-            if c and (c[0].isspace() or c[-1].isspace()) and not c.isspace():
+            if c and (c[0] in WHITESPACE or c[-1] in WHITESPACE) and c.strip(WHITESPACE):
                 yield self.at(record, m.pointer,
                               f"{m.role} content has leading or trailing whitespace",
                               edits=_trim_edit(record, m.pointer, c))
@@ -135,5 +140,5 @@ def _trim_edit(record: Record, pointer: str, content: str) -> tuple[Edit, ...]:
     except ValueError:
         return ()
     ascii_only = b"\\u" in token and token.isascii()
-    new = json.dumps(content.strip(), ensure_ascii=ascii_only).encode()
+    new = json.dumps(content.strip(WHITESPACE), ensure_ascii=ascii_only).encode()
     return (Edit(span[0], span[1], new),)
