@@ -30,7 +30,10 @@ def one_line_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except (ConfigError, InputError, UsageError) as exc:
-            click.echo(f"sftlint: error: {exc}", err=True)
+            from sftlint.reporters import printable
+
+            # one line, as the reports show paths and data: escapes, not raw bytes or ESC
+            click.echo(f"sftlint: error: {printable(str(exc))}", err=True)
             sys.exit(EXIT_USAGE)
         except BrokenPipeError:  # `sftlint check | head`: the reader left, so stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -117,3 +117,12 @@ def test_a_config_or_baseline_that_is_no_file_is_an_error_not_skipped(in_tmp: Pa
     assert_one_line_error(sftlint("check", "d.jsonl", cwd=in_tmp), "sftlint.toml")
     for args in (["--config", "sftlint.toml"], ["--config", os.devnull, "--baseline", "b.json"]):
         assert_one_line_error(sftlint("check", "d.jsonl", *args, cwd=in_tmp))
+
+
+def test_an_error_shows_a_path_as_the_reports_do(in_tmp: Path) -> None:
+    """A missing path with a byte that is not UTF-8 is named bad\\xff.jsonl, as in reports."""
+    proc = subprocess.run([sys.executable, "-m", "sftlint", "check", b"bad\xff.jsonl"],
+                          cwd=in_tmp, capture_output=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.decode("utf-8").strip() == \
+        "sftlint: error: bad\\xffname.jsonl: no such file or directory".replace("name", "")
