@@ -278,6 +278,10 @@ def gate(data: Any = None, **options: Any) -> CheckReport:
     report = check(data, **{**options, "baseline": False})
     if not report.passed:
         raise GateError(report)
+    if report.summary.records == 0:  # gate(None) by mistake, an empty folder: nothing to pass
+        where = ", ".join(report.targets) or "the records given"
+        raise ConfigError(f"gate(): no records in {where}; a gate that checks nothing passes "
+                          "nothing (pass the data to train on)")
     return report
 
 

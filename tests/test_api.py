@@ -161,3 +161,13 @@ def test_one_record_and_a_dataframe() -> None:
     pandas = pytest.importorskip("pandas")
     report = sftlint.check(pandas.DataFrame(BAD), config={})
     assert [(f.code, f.line) for f in report.errors] == [("A001", 3)]
+
+
+def test_a_gate_that_checks_no_record_does_not_pass(in_tmp: Path) -> None:
+    """gate(None) (a dataset variable left None: the config's paths, here an empty folder)
+    or gate([]) checked nothing and passed."""
+    from sftlint.config import ConfigError
+
+    for data in (None, [], str(in_tmp)):
+        with pytest.raises(ConfigError, match="no records"):
+            sftlint.gate(data, config={})
