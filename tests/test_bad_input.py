@@ -126,3 +126,11 @@ def test_an_error_shows_a_path_as_the_reports_do(in_tmp: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.decode("utf-8").strip() == \
         "sftlint: error: bad\\xff.jsonl: no such file or directory"
+
+
+def test_a_tokenizer_folder_that_does_not_exist_is_named_as_such(in_tmp: Path) -> None:
+    pytest.importorskip("transformers")
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("在吗", "在的，今天过得怎么样？")]))
+    (in_tmp / "sftlint.toml").write_text('[tokens]\ntokenizer = "models/gone"\n')
+    assert_one_line_error(sftlint("check", "d.jsonl", "--select", "T", cwd=in_tmp),
+                          "no such tokenizer folder")

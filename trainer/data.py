@@ -20,6 +20,7 @@ prompt) and completion ids (the reply through its end-of-turn token). Needs no t
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +86,9 @@ def load_tokenizer(path: str) -> Any:
     except ImportError:
         raise ConfigError("token rules and training need the train extra: "
                           "pip install 'sftlint[train]'") from None
+    if not os.path.isdir(path):  # else transformers reads it as a hub repo id, and says so
+        raise ConfigError(f"{path}: no such tokenizer folder (a local directory with "
+                          "tokenizer.json or tokenizer_config.json; no hub ids)")
     quiet_transformers()
     try:
         tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=False,
