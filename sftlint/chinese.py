@@ -120,7 +120,8 @@ def terminator(text: str, span: Span) -> str:
 
 
 def quoted(text: str, pos: int) -> bool:
-    """Whether `pos` lies inside quotation marks (“…”, 「…」, "…") in its paragraph."""
+    """Whether `pos` lies inside quotation marks (“…”, 「…」, "…") in its paragraph: opened
+    before it and closed after it (a stray quote mark does not make the rest a quotation)."""
     lo = max(text.rfind("\n", 0, pos) + 1, pos - REACH)
     depth = 0
     straight = 0
@@ -131,7 +132,11 @@ def quoted(text: str, pos: int) -> bool:
             depth += 1
         elif ch in _CLOSE_QUOTES and depth:
             depth -= 1
-    return depth > 0 or straight == 1
+    if not (depth or straight):
+        return False
+    end = text.find("\n", pos)
+    after = text[pos:min(pos + REACH, len(text) if end == -1 else end)]
+    return bool(straight and '"' in after or depth and any(c in _CLOSE_QUOTES for c in after))
 
 
 _SPACES = regex_cache.compile(r"\s+")
