@@ -503,12 +503,18 @@ def _read_lines(facts: SourceFacts, records: list[RawRecord], text: bytes, base:
     return line
 
 
+MAX_CRS_NOTED = 10_000
+
+
 def _note_inner_cr(facts: SourceFacts, line: int, pos: int, raw: bytes) -> None:
     """The raw "\r"s of a line that parses: JSON whitespace to the parser, but a line
     break to readers that split lines on CR too (Python's open() and str.splitlines()),
-    which cut the record there."""
+    which cut the record there. At most MAX_CRS_NOTED of one line: a line of millions of
+    CRs would cost memory, and the next --fix takes the rest."""
     cr = raw.find(b"\r")
-    while cr != -1:
+    for _ in range(MAX_CRS_NOTED):
+        if cr == -1:
+            break
         facts.inner_cr.append((line, pos + cr))
         cr = raw.find(b"\r", cr + 1)
 
