@@ -34,19 +34,30 @@ _FORMAT_STRING = regex_cache.compile(r"""\bf["']|\.format\(|%\(""")  # f"â€¦{x}â
 def placeholder(text: str) -> re.Match[str] | None:
     """The first placeholder in `text` that stands in prose: a brace that follows code or
     LaTeX syntax, or one inside a code block, inline code or a format string, is the
-    code's own."""
+    code's own. One pass: the counts of fences and backticks before a match carry over
+    from the match before it (a long text of many braces stays linear)."""
+    fences = ticks = 0
+    seen = line_start = 0
+    formats = None  # whether the current line formats strings, once asked
     for m in _PLACEHOLDER.finditer(text):
         start = m.start()
         if text[start] == "{" and (start and text[start - 1] in _CODE_BEFORE_BRACE
                                    or _MATH_INDEX.fullmatch(m.group())):
             continue
-        if text.count("```", 0, start) % 2:  # inside a fenced code block
-            continue
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", start)
-        line = text[line_start:len(text) if line_end == -1 else line_end]
-        if text.count("`", line_start, start) % 2 or _FORMAT_STRING.search(line):
-            continue  # inline code, or a line of code that formats strings
+        fences += text.count("```", seen, start)
+        newline = text.rfind("\n", seen, start)
+        if newline != -1:  # a new line: its backticks and format strings start afresh
+            line_start, ticks, formats = newline + 1, 0, None
+        ticks += text.count("`", max(seen, line_start), start)
+        seen = start
+        if fences % 2 or ticks % 2:
+            continue  # inside a fenced code block, or inline code
+        if formats is None:
+            line_end = text.find("\n", start)
+            formats = _FORMAT_STRING.search(
+                text, line_start, len(text) if line_end == -1 else line_end) is not None
+        if formats:
+            continue  # a line of code that formats strings
         return m
     return None
 
