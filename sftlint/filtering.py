@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import TYPE_CHECKING
 
 from sftlint.config import Config, relative_path
@@ -76,6 +77,7 @@ def _exception_for(f: Finding, exceptions: list[tuple[str, str]], spent: set[int
     return None
 
 
+@cache
 def _about_several_records(code: str) -> bool:
     from sftlint.rule import Scope
 
@@ -110,6 +112,5 @@ def filter_findings(findings: list[Finding], config: Config, baseline: Baseline 
     if overrides:
         kept = [replace(f, severity=overrides[f.code])
                 if f.code in overrides and f.severity != overrides[f.code] else f for f in kept]
-    kept.sort(key=Finding.sort_key)
     result.findings = kept
     return result

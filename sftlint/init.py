@@ -236,14 +236,8 @@ def render_config(summary: DataSummary, paths: list[str],
     lines = [f"# Written by `sftlint init` from {summary.records} record(s) in "
              f"{summary.files} file(s). Review it, then commit it.",
              f"paths = [{', '.join(_toml_string(p) for p in paths)}]"]
-    if mapping is not None:
-        pass  # the shape is the [mapping] below
-    elif len(summary.shapes) == 1:
-        shape = next(iter(summary.shapes))
-        lines.append(f'format = "{shape}"  # detected in every file')
-    elif summary.shapes:
-        found = ", ".join(f"{name} ({n})" for name, n in summary.shapes.most_common())
-        lines.append(f'format = "auto"  # files differ: {found}')
+    if mapping is None:  # else the shape is the [mapping] below
+        lines += _format_lines(summary)
     if summary.prompts:
         prompt, count = summary.prompts.most_common(1)[0]
         lines.append(f"# the majority system prompt: {count} of {summary.records} record(s)"
@@ -266,6 +260,15 @@ def render_config(summary: DataSummary, paths: list[str],
                   "# counts: " + ", ".join(f"{_toml_string(n)} {summary.categories[n]}"
                                            for n in names)]
     return "\n".join(lines) + "\n"
+
+
+def _format_lines(summary: DataSummary) -> list[str]:
+    if len(summary.shapes) == 1:
+        return [f'format = "{next(iter(summary.shapes))}"  # detected in every file']
+    if summary.shapes:
+        found = ", ".join(f"{name} ({n})" for name, n in summary.shapes.most_common())
+        return [f'format = "auto"  # files differ: {found}']
+    return []
 
 
 def _render_mapping(mapping: Mapping) -> list[str]:

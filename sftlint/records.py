@@ -995,11 +995,10 @@ def _did_you_mean(key: str, value: dict[str, Any]) -> str:
 
 
 def _malformed(i: int, role_key: str, role: Any, content_key: str, content: Any,
-               item: Any = None) -> str:
+               item: dict[str, Any]) -> str:
     for key, value in ((role_key, role), (content_key, content)):
         if value is None:
-            return f'message {i} has no "{key}"' + (_typo_hint(key, item)
-                                                    if isinstance(item, dict) else "")
+            return f'message {i} has no "{key}"' + _typo_hint(key, item)
     return _wrong_type(i, role_key, role, content_key, content)
 
 
