@@ -38,7 +38,9 @@ _ADVERB = (r"(?:可|也|还|就|真|都|再|千万|一定|务必|还是|以后|�
 # yourself", an order about a feeling, and so is any "别再…" (别再难过了: stop being sad).
 _COMFORT = (r"(?:担心|害怕|怕|着急|急(?!躁)|慌|紧张|客气|见外|难过|伤心|不好意思|"
             r"(?:太|过于|太过|那么|这么)(?:自责|怪自己|内疚)|"
-            r"放在心上|往心里去|忘了|忘记|累着|冻着|着凉|受凉|饿着|摔着)")
+            r"放在心上|往心里去|忘了|忘记|累着|冻着|着凉|受凉|饿着|摔着|"
+            # courtesy: 您甭起来, 别送了, 别忙活了, 别破费; 别操心了 (we'll see to it) soothes
+            r"(?:起来|送|忙活|忙乎|忙|张罗|破费|麻烦|操心|费心)(?=了|啦|[，,。！!～~]|$))")
 _SOFTEN = r"(?:太|过于|太过|那么|这么|多)"
 # What 别 starts but does not forbid: 别人, 别的, and idioms (别看他嘴硬, 别提多高兴, 别说您了).
 _NOT_BIE = r"(?!人|的|处|致|扭|墅|针|名|称|具|有|样|看|瞧|提|说(?!这|那|傻|丧|气话|自己))"
@@ -51,7 +53,7 @@ _NOT_CAN = (r"(?:不能|不该|不应该|不应当|不可以)(?=总|老|一直|�
 _NOT_DIALECT_BIE = (rf"(?!意思|客气|紧|睇|看|提|(?:怪|嬲)我|(?:话|讲|说)(?![呢这那]|丧|傻|气话|自己)|"
                     rf"{_SOFTEN}*{_COMFORT})")
 _PROHIBIT = (rf"(?:毋通|(?<![约])莫(?=再|一天|[耍玩吃喝抽熬去碰管想搞乱信跟])|(?:别{_NOT_BIE}|不要(?!紧|脸|钱|说(?!这|那|傻|丧|气话|自己)))(?!{_SOFTEN}*{_COMFORT})"
-             rf"|不许|不准(?![确吧啊呢了的])|甭(?!提)|{_NOT_CAN})"
+             rf"|不许|不准(?![确吧啊呢了的])|甭(?!提|{_SOFTEN}*{_COMFORT})|{_NOT_CAN})"
              # "hard not to…" (别生气也难, 不心疼才怪): a statement, not a prohibition
              r"(?![^，。！？,!?]{1,4}(?:也难|都难|才怪))")
 # What 要/需要 means as "must" after a subject; 您要是, 您要不要, 您要的, 要强 are not orders.
@@ -91,7 +93,9 @@ _BARE = (r"(?:应该(?![的额滴嘅])|应当|必须|务必|一定要|一定得|
 _ANYWHERE = (r"(?:一定要|一定得|一定不要|一定别|一定不能|务必|必须(?!的)|千万(?:要|别|不要|不能)|不许|不准(?![确吧啊呢了的])|"
              r"(?<![讲话])唔准(?!确)|不能(?=忽视|马虎|大意|拖|停|忘|不)|(?:一概|统统|通通|一律)(?:别|不要|不许|不准|不能)|一律(?=带|按|在|要|不|先|交|挂|删|拒|扔)|"
              r"(?:就(?<=身体就|年纪就|岁数就)|可(?<=身体可|年纪可|岁数可)|还是(?<=身体还是|年纪还是|岁数还是))(?:别|不要)|就得(?=[^，。！？,!?]{0,6}(?:求助|去|改|放下|面对|接受|看开|想开))|"
-             r"(?:念头|想法|心思|脾气|眼泪)(?:赶紧|赶快|快)(?:收|放|擦|停|打住))")
+             r"(?:念头|想法|心思|脾气|眼泪)(?:赶紧|赶快|快)(?:收|放|擦|停|打住)|"
+             # after a time: 前一天晚上十点以后就别吃东西了; 得 + at once after a topic: 这个得马上停用
+             r"(?:(?<=以后|之后|以前|之前|开始)|(?<=起))就(?:别|不要|甭)|(?<![觉记懂舍值晓认])得(?=马上|赶紧|赶快|立刻|立即|尽快))")
 # Telling people what to think or feel ("别这么想", "不能老钻牛角尖", "您就是想太多了").
 _THINKING = (r"(?:想(?!办法|法子|一想|吃|去|要|做|听|看|说|跟|和|找|见|买|回|象|像|念|起)|琢磨|"
              r"胡思乱想|钻牛角尖|灰心|泄气|悲观|消极|丧气|说丧气话|这么说|这样说|那么说|说这种话|"
@@ -185,6 +189,8 @@ _FIXED = (
     # notices in a health app's voice (请您严格控制, 请您每隔一小时…, 请继续努力) and more scolding
     # questions and blame (血压能不高吗？, 拿命开玩笑, 您咋就不信呢, 您非不信, 谁担得起)
     (r"请您?(?:严格|务必|一定|每(?:天|日|隔)|坚持|按时|定期|控制|遵守|避免|勿)|请(?:继续努力|遵守以下)|"
+     r"请您?(?:今天|明天|今晚|下午|上午|尽快|及时|立即|马上|立刻|尽早|再)[^，。！？,!?]{0,10}"
+     r"(?:就诊|复诊|复查|就医|看医生|门诊|医院|急诊|测|量|服药|吃药|停药|停用)|"
      r"(?:能|会)不(?:高|胖|疼|难受|出事|生病)吗|拿(?:命|身体|健康)(?:开玩笑|当儿戏)|(?:您|你)(?:咋|怎么)就不信|"
      r"(?:非|偏|硬是|就是)不(?:信|听)|谁(?:担|负)得起|凭什么|就没想过|(?:您|你)就不能(?:少|别|体谅|听|消停|省点心)|有(?:什么|啥)好(?:怕|哭|难过|委屈)的|"
      r"(?:腿|腰|命|身体|眼睛|胃)不要了|给我(?:坐下|躺下|回来|站住|听着|记住|回屋)|记好了[，,]|莫要|"
@@ -268,7 +274,12 @@ _FIXED = (
      # them at all, you'll…), advice as a verdict (If I were you, I'd stop…) and an order for the
      # next time (Next time, you check with us first)
      r"that'?s final\b|we'?ve (?:talked about|been over|discussed) this\b|could possibly go wrong|"
-     r"why on earth (?:would|did|do|are) you\b|do you (?:really|honestly|seriously) think (?:it'?s|that'?s) "
+     r"why on earth (?:would|did|do|are) you\b|why would you (?!want|like|need|think|say|feel|ask|be\b|know|mind)\w+|"
+     r"putting my foot down|that'?s it,\s+no more\b|"
+     # polite orders of care (Please contact the ward straight away, Please do not take it with…)
+     r"please (?:contact|call|ring|phone|see|visit|come)\b[^.!?\n]{0,40}?\b(?:straight away|immediately|urgently|"
+     r"right away|as soon as (?:possible|you can)|today|this week)\b|"
+     r"please (?:do not|don'?t) (?:take|drink|eat|drive|lift|smoke|skip|stop|bend|miss|climb|use|go out)\b|do you (?:really|honestly|seriously) think (?:it'?s|that'?s) "
      r"(?:a )?(?:good|smart|wise|clever) idea|if i were you,? i'?d (?:stop|quit|call|tell|go|get|throw|take|"
      r"see|cut|put|leave|sell|give)\b|if you (?:really |truly )?(?:care|cared|love|loved) (?:about )?[^,.!?]{1,30},"
      r" you(?:'ll| will|'d| would)\b|[,;] so no more \w+|"
@@ -287,7 +298,7 @@ _FIXED = (
       "sixty", "seventy", "eighty", "ninety", "of you", "now on", "s final", "talked about this", "been over this",
       "discussed this", "possibly go wrong", "did we", "do with you", "like it or not", "rather you",
       "prefer you", "prefer it if you", "indly", "efrain", "a dear", "a love", "a darling", "a good",
-      "urely you", "on earth", "idea", "I were you", "i were you", "care",
+      "urely you", "on earth", "would you", "foot down", "no more", "idea", "I were you", "i were you", "care",
       "cared", "love", "so no more", "ow.", "ow!", "ext time", "n future")),
 )
 # Separate regexes, not one alternation: each starts with a literal, which the regex engine
@@ -345,16 +356,22 @@ _ITEM_START = r"(?<=\n[-*•·] )|(?<=\n\d[.)] )|(?<=\n\d[.)])|(?<=✅ )|(?<=❌
 # Whom a sentence addresses before it gives its order: "Dad, ", "Uncle ah, ", "Mrs Lee, ".
 _VOCATIVE = r"(?!(?:Oh|Well|Yes|Yeah|No|Ah|Aw|Okay|Ok|Honestly|Anyway|So|Sure|Right|Alright|Hey|Hi|Hello|Oops|Wow|Ha|Haha|H?m+|Mm+|Uh+|Um+|Please|Sorry|Thanks|Then|Now|And|But)\b)(?:(?:Mr|Mrs|Ms|Dr|Auntie|Aunty|Uncle|Grandma|Grandpa)\.?\s+)?[A-Z][a-z]+(?:\s+(?:ah|lah|la|leh|dear|love|ji))?,\s+"
 _ENGLISH = regex_cache.compile(
-    r"\b(?:you|u)(?:\s+(?:really|just|simply|definitely|absolutely|seriously)?\s*(?:should(?:n't)?|must(?:n't)?|"
+    r"(?<!all )\b(?:you|u)(?:\s+(?:really|just|simply|definitely|absolutely|seriously)?\s*(?:should(?:n't)?|must(?:n't)?|"
     r"need\s+to|have\s+to|ought\s+to|had\s+better)|'d\s+better)(?![\w'])"
     # not a guess (you must be Margaret's friend, you should be getting your results), an
     # exclamation (you should see / hear it, you have to laugh) or praise (be proud)
     r"(?!\s+(?:laugh|admire|hand\s+it\s+to|believe\s+it|hear|be\s+getting|be\s+hearing|be\s+\w+'s\b)"
     r"|\s+(?:\w+ly\s+)?(?:have(?!\s+(?:told|called|asked|listened|gone|taken|checked|said|phoned|rung|known|"
-    r"thought|waited|stopped)\b)|see|be\s+(?:so\s+|very\s+|really\s+|quite\s+)?(?:proud|tired|exhausted|happy|"
+    r"thought|waited|stopped)\b)|see|be\s+(?:so\s+|very\s+|really\s+|quite\s+|pretty\s+|fairly\s+|rather\s+|a\s+(?:bit|little)\s+)?(?:proud|tired|exhausted|happy|"
     r"thrilled|excited|worried|lonely|hungry|cold|sad|relieved|glad|delighted|pleased|upset|"
     r"missing|feeling|fuming|furious|gutted|heartbroken|chuffed|anxious|nervous|scared|bored|"
     r"fed\s+up|over\s+the\s+moon|kidding|joking|a\s|the\s|one\s))"
+    # with should, what will happen (you should receive your card, should be able to shower,
+    # should be starting to notice, should feel better soon)
+    r"|(?<=should)\s+(?:receive|hear\s+(?:back|from)|notice|be\s+able\s+to|be\s+(?:starting|beginning)\s+to|"
+    r"(?:start|begin)\s+(?:to\s+)?(?:feel|see|notice)|feel\s+(?:better|a\s+difference|much\s+better)|"
+    r"be\s+(?:fine|okay|ok|alright|all\s+right|delivered)\b|get\s+(?:a|an|the|your)\s+(?:letter|call|text|e-?mail|reply|"
+    r"confirmation|card|results?|refund|message|statement)\b)"
     # with must, a guess about a state or a memory (you must be dreading it, must remember when)
     r"|(?<=must)\s+(?:be\s+(?:\w+ing|\w+ed|worn\s+out|wiped\s+out|done\s+in|shattered|knackered)\b"
     r"|remember(?!\s+to\b))"
@@ -377,7 +394,7 @@ _ENGLISH = regex_cache.compile(
     r"|\btry\s+harder\b|(?<!have to )\bcheer\s+up\b|\bno\s+more\s+\w+ing\b|\bpull\s+yourself\s+together\b"
     # a sentence that opens with an order to change a habit or a feeling
     r"|(?:^|(?<=[.!?]\s)|(?<=\n)|" + _ITEM_START + r")(?:Just\s+)?(?:Stop|Quit|Snap\s+out\s+of|Get\s+over|Get\s+out\s+of\s+the\s+house|"
-    r"Cut\s+(?:down|back|out)|Drink\s+(?:more|less)|Eat\s+(?:more|less)|Throw\s+(?:those|that|it|them)|"
+    r"Cut\s+(?:(?:it|them|that|those)\s+)?(?:down|back|out)|Drink\s+(?:more|less)|Eat\s+(?:more|less)|Throw\s+(?:those|that|it|them)|"
     r"Accept\s+(?:it|that)|Move\s+on|Hand\s+(?:over|it|them|me))\b"
     # …or with a verb of doing and its object (Take your pills now. Turn the telly off.),
     # not a well-wish (Take care, Sleep tight, Get well soon, Have a lovely day)
@@ -401,6 +418,9 @@ _ENGLISH = regex_cache.compile(
     r"[a-z]+",
     re.IGNORECASE,
 )
+# Words introduced as someone's, after a colon: "Your daughter says: 'Stop worrying, Dad'".
+_INTRODUCED = regex_cache.compile(r"\b(?:said|says|told\s+\w+|wrote|writes|texted|messaged|asked)\s*:\s*['‘\"“]?\s*$",
+                                  re.IGNORECASE)
 _ENGLISH_SPEECH = regex_cache.compile(r"\b(?:said|says|saying|say|told|tells|reckons)\b", re.IGNORECASE)
 # A question that asks about something done or planned ("Did they make sure you got home?",
 # "Do you have to go in on Monday?"), not one that orders ("Could you stop…?").
@@ -429,7 +449,7 @@ _ROUTINE = regex_cache.compile(r"(?:吃|喝|睡|歇|休息|起床|午睡|回家|
 # speaker is the assistant itself (我觉得您应该… still lectures).
 _SPEECH = regex_cache.compile(
     r"(?<!小)(?:(?<![说讲电童神笑废的])话(?=[你您侬]|$)|(?<!说)说(?!说|明|不定|实话|真的|白了|到|起|话|句|了算|自己|这|那|傻)|讲(?!究|话)|告诉|觉得|认为|"
-    r"以为|嘱咐|叮嘱|劝|要求|(?<![别不会能])让(?=[你您]|$)|交代|提醒|念叨|唠叨|听说|觉着|想着|寻思|强调|建议|希望|指出|提到|告诫|警告|规定)")
+    r"以为|嘱咐|叮嘱|劝|要求|转告|转达|捎话|带话|传话|(?<![别不会能])让(?=[你您]|$)|交代|提醒|念叨|唠叨|听说|觉着|想着|寻思|强调|建议|希望|指出|提到|告诫|警告|规定)")
 _SPEECH_SKIP = ("来说", "再说", "虽说", "比如说", "就是说", "换句话说", "老实说", "不用说",
                 "怎么说", "这么说", "那么说", "可以说", "应该说", "话说", "别说", "不要说")
 _MY_VOICE = regex_cache.compile(
@@ -449,6 +469,7 @@ _OTHER_SUBJECT = regex_cache.compile(
     r"男朋友|女朋友|男友|女友|对方|伴侣|同事|领导|室友|亲戚|邻居|朋友|子女|儿女|孙子|孙女|学校|单位|政府|社区|用户|学生|人们|"
     r"患者|病人|老师|客户|员工|孩子们)(?!的)")  # 医生的话您一句都不听: a possessor, not the subject
 _LISTENER = regex_cache.compile(r"[你您咱]")
+_LISTENER_SPEAKS = regex_cache.compile(r"(?:您|你)(?:刚才|刚刚|之前|前面|昨天|上次|上回|也|还|总|老|一直|跟我|和我|对我)*")
 # A report runs on over commas until a clause turns back to the listener or contrasts.
 _REPORT_ENDS = regex_cache.compile(r"[，,；;]\s*(?:但|可|不过|然而|其实|所以|因此|那|我|您|你|咱)")
 # 您要计算的数值, 你需要的东西: a verb then 的, with no adverb of an order in between.
@@ -495,6 +516,10 @@ def _reported(text: str, sentence: Span, start: int) -> bool:
         if not speaker and (m.group() != "告诉" or before[m.end():m.end() + 1] in "你您") \
                 and m.group() != "听说":
             continue  # 建议您…, 告诉您…, 觉得…: no one else speaks, so the assistant does
+        # what the listener told ("您说腿上有点肿，…") covers its own clause only: the
+        # assistant answers in the next
+        if _LISTENER_SPEAKS.fullmatch(speaker) and re.search(r"[，,；;。！？!?]", before[m.end():]):
+            continue
         # a report covers the verb's own clause ("孩子们说您应该…") or the next one when the
         # verb introduces it ("医生说：…"); after that the assistant speaks again
         between = before[m.end():] + text[start:start + 2]
@@ -505,6 +530,21 @@ def _reported(text: str, sentence: Span, start: int) -> bool:
     return False
 
 
+# What introduces someone else's advice as a list ("医生交代的：", "医嘱如下：", "大夫开的注意事项：").
+_ADVICE_GIVEN = regex_cache.compile(r"建议|交代|嘱咐|叮嘱|医嘱|注意事项|要求|规定|(?:开|写|列|定|说|讲)的|说|讲")
+
+
+def _list_reported(text: str, start: int) -> bool:
+    """Whether `start` lies in a list whose intro line (ending in a colon) gives someone
+    else's advice ("出院时医生给您的饮食建议是这几条：")."""
+    colon = max(text.rfind("：", 0, start), text.rfind(":", 0, start))  # the nearest
+    if colon < 0 or not re.match(r"[：:][ \t]*\n", text[colon:]) or "\n\n" in text[colon:start]:
+        return False
+    intro = text[text.rfind("\n", 0, colon) + 1:colon + 1]
+    others = [m for m in _OTHER_SUBJECT.finditer(intro) if m.group() != "我"]
+    return bool(others) and _ADVICE_GIVEN.search(intro, others[0].end()) is not None
+
+
 def _probably(text: str, modal: str, after: int, clause: Span) -> bool:
     """Whether 应该/该/得 guesses ("您应该累坏了吧") or exclaims ("您得多高兴啊") here."""
     rest = text[after:clause.end]
@@ -513,7 +553,7 @@ def _probably(text: str, modal: str, after: int, clause: Span) -> bool:
         return True
     if modal in ("应该", "应当", "该") and _EPISTEMIC.match(rest):
         return True
-    if modal == "该" and tail.endswith("了") and _ROUTINE.match(rest):
+    if modal == "该" and tail.endswith(("了", "啦", "喽", "咯")) and _ROUTINE.match(rest):
         return True
     return modal in ("得", "该") and rest.startswith(("多", "有多")) and tail.endswith(("啊", "呀", "哇"))
 
@@ -578,6 +618,13 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
         return False
     if kind != "anywhere" and _probably(text, modal, end, clause):
         return False
+    if kind == "we" and re.match(r"的|做的|(?:早|提前|多)[^，。！？,!?\n]{0,12}的(?:[，。！？,!?…\n]|$)",
+                                 text[end:]):
+        return False  # 这都是我们应该做的, 我们应该早点来看您的: duty, regret
+    if kind == "you" and modal in ("要", "需要") and "的话" in text[end:clause.end]:
+        return False  # 您要发给儿子的话…: "if you want"
+    if _list_reported(text, start):
+        return False  # 医生给您的建议是这几条：\n• 少吃…: the items are the doctor's
     if modal in ("要", "需要") and text.startswith("注意的是", end):
         return False  # 需要注意的是: "note that"
     if kind == "you" and modal in ("要", "需要") and _RELATIVE.match(text, end):
@@ -707,6 +754,9 @@ def _patterns(padded: str, in_list: bool) -> Iterator[re.Pattern[str]]:
         yield _ITEM_ORDER
 
 
+_ENGLISH_STOP = regex_cache.compile(r"""[.!?]["”’']?(?=\s)|["”]""")
+
+
 def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
     """The first lecturing phrase in `text` (or None), and the clauses of the candidates
     read before it and ruled out."""
@@ -727,7 +777,10 @@ def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
                 start, end = _shown(padded, m)
                 return ("\n" + written)[start:end].strip(), cleared
             clause = clause_at(padded, m.start(), m.end())
-            cleared.append((max(0, clause.start - 1), max(0, clause.end - 1)))
+            # an English full stop ends it too (not a clause mark, as decimals hold one)
+            stop = _ENGLISH_STOP.search(padded, m.end(), clause.end)
+            hi = stop.end() if stop else clause.end
+            cleared.append((max(0, clause.start - 1), max(0, hi - 1)))
             budget -= 1
             m = pattern.search(padded, m.start() + 1)
     intro = _RULES_INTRO.match(text) if "：" in text or ":" in text or "记住" in text else None
@@ -740,7 +793,8 @@ def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
             # asked in its sentence or in the next one ("Your doctor said you should cut down.
             # How did that feel?")
             asked = re.match(r"[^.!?]*\?|[^.!?]*[.!]\s+[^.!?]*\?", rest) is not None
-            reported = asked and _english_reported(sentence)
+            reported = (asked or _INTRODUCED.search(sentence) is not None) \
+                and _english_reported(sentence)
             if not (reported or quoted(text, m.start()) or _english_question(sentence, rest)):
                 return m.group(), cleared
             cleared.append((m.start() - len(sentence), m.end() + len(rest) - len(rest.lstrip())

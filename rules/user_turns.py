@@ -142,8 +142,17 @@ _INFO = regex_cache.compile(r"如何|怎样|怎么|哪些|哪里|哪儿|哪个|�
                    r"措施|建议|区别|范围")
 _SUBQUESTIONS = regex_cache.compile(r"问题[一二三1-9][：:].+问题[二三四2-9][：:]", re.S)
 _TASK = regex_cache.compile(r"你是一(?:位|名|个)[^。\n]{0,30}(?:专家|咨询师|医生|助手|老师)|根据[^。\n]{0,30}(?:生成|输出|回答|判断|回复|给出|选择|续写)")
-_KEYWORDS = regex_cache.compile(r"^[\u4e00-\u9fff0-9]{1,8}(?:[ \t\u3000]+[\u4e00-\u9fff0-9]{1,8}){2,}吗?$"
-                       r"|^[\u4e00-\u9fff0-9]{2,8}[ \t\u3000]+[\u4e00-\u9fff0-9]{2,8}$")
+_KEYWORDS = regex_cache.compile(r"^(?=[^\u4e00-\u9fff]*[\u4e00-\u9fff])(?:"
+                       r"[\u4e00-\u9fff0-9A-Za-z]{1,8}(?:[ \t\u3000]+[\u4e00-\u9fff0-9A-Za-z]{1,8}){2,}吗?"
+                       r"|[\u4e00-\u9fff0-9A-Za-z]{2,16}[ \t\u3000]+[\u4e00-\u9fff0-9A-Za-z]{2,8})$")
+# A person in a keyword query is a word of its own (我妈 血压), not a character of a name
+# (阿托伐他汀 副作用).
+_PERSON_WORD = regex_cache.compile(r"(?:^|(?<=[ \t\u3000给跟和对让叫帮问]))[我你您他她咱俺]|[我你您他她咱俺](?=[的们])")
+# Said to a smart speaker, by its wake word.
+_WAKE_WORD = regex_cache.compile(r"(?i)^\s*(?:天猫精灵|小爱同学|小爱|小度小度|小度|小艺小艺|小艺|alexa|hey siri|siri|"
+                        r"hey google|ok google)(?![A-Za-z])")
+# An enumeration told in one line about oneself (我这几天不得劲，一是腿疼，二是睡不着): speech.
+_TOLD_IN_A_LINE = regex_cache.compile(r"^(?![^\n]*\n)(?=[^请？?]*$)(?![^\n]*(?:问题|哪些|如何|是否))[^\n]*[我俺]")
 # Letters and written requests: an addressee, the formulas of a complaint, a document asked for.
 _WRITTEN = regex_cache.compile(r"^致[\u4e00-\u9fff]{1,8}[：:]|特此|望予以|特作如下|贵(?:院|司|单位|公司)|并附|"
                       r"用[^，。,.]{1,8}(?:概括|总结|描述|介绍)|推荐[一二三四五六七八九十几\d]+[本部个种款家首]|"
@@ -166,7 +175,7 @@ _EN_KEYWORDS = regex_cache.compile(r"(?i)(?!.*\b(?:i|i'm|me|my|you|your|we|our|h
 _ENGLISH = regex_cache.compile(
     r"\bplease\s+(?:list|analy[sz]e|provide|explain|describe|summari[sz]e|give|outline|compare|"
     r"write|answer|recommend|suggest|evaluate|detail|elaborate|translate|generate)\b"
-    r"|\bin\s+bullet\s+points\b|\bDear\s+Sir\b|\bDear\s+Madam\b|\bI\s+am\s+writing\s+to\b|\bcould\s+you\s+(?:please\s+)?(?:provide|list|explain|summari[sz]e|"
+    r"|\bin\s+bullet\s+points\b|\bDear\s+Sir\b|\bDear\s+Madam\b|\bI\s+am\s+writing\s+(?:to|regarding|concerning|about|in\s+(?:regard|reference|relation)\s+to|with\s+regard\s+to|further\s+to)\b|\bcould\s+you\s+(?:please\s+)?(?:provide|list|explain|summari[sz]e|"
     r"outline|describe|elaborate)\b|\bI\s+(?:would\s+like|wish)\s+to\s+(?:inquire|enquire|request)\b"
     r"|(?:^|(?<=[.!?]\s))(?:Kindly\s+)?(?:List|Provide|Summari[sz]e|Outline|Compare|Analy[sz]e|Draft|"
     r"Translate|Generate|Kindly)\b",
@@ -177,8 +186,10 @@ def formal_marker(text: str) -> str | None:
     """The first written-request marker in a user turn (`text` in its reading form,
     `chinese.reading_form`), or None."""
     # Every marker needs a literal; plain `in` tests keep the common case (speech) cheap.
-    if (checklist_items(text, spoken=False) >= 2 and not _SPOKEN.search(text)) or \
-            "问题" in text and _SUBQUESTIONS.search(text):
+    if _WAKE_WORD.match(text):
+        return None  # said to a smart speaker: 天猫精灵 声音大点, alexa what's the weather
+    if (checklist_items(text, spoken=False) >= 2 and not _SPOKEN.search(text)
+            and not _TOLD_IN_A_LINE.search(text)) or "问题" in text and _SUBQUESTIONS.search(text):
         return "a list"
     written = _WRITTEN.search(text)
     if written:
@@ -186,7 +197,7 @@ def formal_marker(text: str) -> str | None:
     if ("你是一" in text or "根据" in text) and _TASK.search(text):
         return "a task prompt"
     if (" " in text or "\u3000" in text or "\t" in text) and _KEYWORDS.match(text.strip()) \
-            and not _PERSON.search(text) and not _SPOKEN.search(text):
+            and not _PERSON_WORD.search(text) and not _SPOKEN.search(text):
         return "a keyword query"
     stripped = text.strip()
     title = (_TITLE.fullmatch(stripped) or _TYPED_QUESTION.fullmatch(stripped)) \
@@ -337,7 +348,7 @@ class FormalUserTurn(RecordRule):
         if not self.options.scorer or not unread:
             return verdicts
         # the scorer reads, all at once, the turns with a mark of a request and no spoken word
-        marked = reading.matching(_SCORER_GATE) - reading.matching(_SPOKEN)
+        marked = reading.matching(_SCORER_GATE) - reading.matching(_SPOKEN) - reading.matching(_WAKE_WORD)
         read = [i for i in unread if i in marked and len(reading.texts[i]) >= _SCORER_MIN_CHARS]
         flags = load_scorer("U003").flags([scorer_text(reading.texts[i]) for i in read])
         for i, flagged in zip(read, flags, strict=True):
