@@ -6,6 +6,8 @@ timestamps) are not flagged; only the first match per message and rule is report
 
 from __future__ import annotations
 
+import calendar
+
 import re
 from collections.abc import Iterator
 
@@ -54,7 +56,8 @@ def valid_cn_id(number: str) -> bool:
     if len(number) != 18 or number[0] not in "12345678":
         return False
     year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
-    if not (1900 <= year <= 2099 and 1 <= month <= 12 and 1 <= day <= 31):
+    if not (1900 <= year <= 2099 and 1 <= month <= 12
+            and 1 <= day <= calendar.monthrange(year, month)[1]):  # no 29 February 1949
         return False
     total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == number[17].upper()
