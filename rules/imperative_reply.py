@@ -38,12 +38,12 @@ _ADVERB = (r"(?:可|也|还|就|真|都|再|千万|一定|务必|还是|以后|�
 # yourself", an order about a feeling, and so is any "别再…" (别再难过了: stop being sad).
 _COMFORT = (r"(?:担心|害怕|怕|着急|急(?!躁)|慌|紧张|客气|见外|难过|伤心|不好意思|"
             r"(?:太|过于|太过|那么|这么)(?:自责|怪自己|内疚)|"
-            r"放在心上|往心里去|忘了|忘记|累着|冻着|着凉|受凉|饿着|摔着|"
+            r"放在心上|往心里去|忘了|忘记|累着|冻着|着凉|受凉|饿着|摔着|(?:惦记|挂念|牵挂)我|"
             # courtesy: 您甭起来, 别送了, 别忙活了, 别破费; 别操心了 (we'll see to it) soothes
             r"(?:起来|送|忙活|忙乎|忙|张罗|破费|麻烦|操心|费心)(?=了|啦|[，,。！!～~]|$))")
 _SOFTEN = r"(?:太|过于|太过|那么|这么|多)"
 # What 别 starts but does not forbid: 别人, 别的, and idioms (别看他嘴硬, 别提多高兴, 别说您了).
-_NOT_BIE = r"(?!人|的|处|致|扭|墅|针|名|称|具|有|样|看|瞧|提|说(?!这|那|傻|丧|气话|自己))"
+_NOT_BIE = r"(?!人|的|处|致|扭|墅|针|名|称|具|有|样|看|瞧|提|说(?!这|那|傻|丧|气话|自己)|管(?=多|什么|啥|谁|怎么|几))"
 # 不能/不该 are orders only with these (您不能总闷着, 不能忽视); 腿疼得不能走路 describes.
 _NOT_CAN = (r"(?:不能|不该|不应该|不应当|不可以)(?=总|老|一直|整天|成天|天天|再|这样|这么|那样|那么|"
             r"因为|不|忽视|马虎|大意|拖|停|忘|光|只|由着|任性|乱|随便|没有|太)")
@@ -53,7 +53,7 @@ _NOT_CAN = (r"(?:不能|不该|不应该|不应当|不可以)(?=总|老|一直|�
 _NOT_DIALECT_BIE = (rf"(?!意思|客气|紧|睇|看|提|(?:怪|嬲)我|(?:话|讲|说)(?![呢这那]|丧|傻|气话|自己)|"
                     rf"{_SOFTEN}*{_COMFORT})")
 _PROHIBIT = (rf"(?:毋通|(?<![约])莫(?=再|一天|[耍玩吃喝抽熬去碰管想搞乱信跟])|(?:别{_NOT_BIE}|不要(?!紧|脸|钱|说(?!这|那|傻|丧|气话|自己)))(?!{_SOFTEN}*{_COMFORT})"
-             rf"|不许|不准(?![确吧啊呢了的])|甭(?!提|{_SOFTEN}*{_COMFORT})|{_NOT_CAN})"
+             rf"|不许|不准(?![确吧啊呢了的])|甭(?!提|管(?=多|什么|啥|谁|怎么|几)|{_SOFTEN}*{_COMFORT})|{_NOT_CAN})"
              # "hard not to…" (别生气也难, 不心疼才怪): a statement, not a prohibition
              r"(?![^，。！？,!?]{1,4}(?:也难|都难|才怪))")
 # What 要/需要 means as "must" after a subject; 您要是, 您要不要, 您要的, 要强 are not orders.
@@ -368,7 +368,7 @@ _ENGLISH = regex_cache.compile(
     r"fed\s+up|over\s+the\s+moon|kidding|joking|a\s|the\s|one\s))"
     # with should, what will happen (you should receive your card, should be able to shower,
     # should be starting to notice, should feel better soon)
-    r"|(?<=should)\s+(?:receive|hear\s+(?:back|from)|notice|be\s+able\s+to|be\s+(?:starting|beginning)\s+to|"
+    r"|(?<=shouldn't)\s+(?:need|have)\s+to\b|(?<=should)\s+(?:need\s+to|receive|hear\s+(?:back|from)|notice|be\s+able\s+to|be\s+(?:starting|beginning)\s+to|"
     r"(?:start|begin)\s+(?:to\s+)?(?:feel|see|notice)|feel\s+(?:better|a\s+difference|much\s+better)|"
     r"be\s+(?:fine|okay|ok|alright|all\s+right|delivered)\b|get\s+(?:a|an|the|your)\s+(?:letter|call|text|e-?mail|reply|"
     r"confirmation|card|results?|refund|message|statement)\b)"
@@ -404,7 +404,11 @@ _ENGLISH = regex_cache.compile(
     r"Lock|Throw|Stay|Keep|Wear|Bring|Give|Leave|Switch|Hang|Pick|Finish|Tell|Ring|See|Use|Delete|Dry|"
     r"Change|Let)\s+"
     r"(?!care\b|on\s*(?:[.!?,…]|then\b|$)|it\s+easy\b|it\s+up\b|well\b|better\b|a\s+look\b|your\s+time\b|a\s+moment\b|heart\b|comfort\b|"
-    r"some\s+rest\b|rest\b|me\b|us\b|that\s+way\b|it\s+(?:a|some)\s+(?:days?|weeks?|time|while|go|try|whirl)\b|"
+    r"some\s+rest\b|rest\b|me\b|us\b|that\s+way\b|"
+    # care, as 带把伞 is (Take a brolly), and what to bring for a procedure (Bring your ID)
+    r"(?:a|an|your)\s+(?:brolly|umbrella|coat|jacket|jumper|cardigan|scarf|hat)\b|"
+    r"(?:some\s+|your\s+|the\s+|a\s+)?(?:photo\s+)?(?:ID|identification|passport|receipts?|paperwork|"
+    r"(?:appointment|discharge|referral)\s+letter|bank\s+card|prescription|documents?)\b|it\s+(?:a|some)\s+(?:days?|weeks?|time|while|go|try|whirl)\b|"
     r"\w+\s*[=<>≤≥])"  # Let a = 14: mathematics
     r"(?:your|the|that|this|those|these|it|them|yourself|some|something|a|an|off|"
     r"on|up|down|out|in|to|back|away|home|inside|outside|him|her|over|there|two|three|four|\d+)\b"
@@ -413,15 +417,13 @@ _ENGLISH = regex_cache.compile(
     r"(?:Don'?t|Do\s+not|Never)\s+(?!worry|be\s+sorry|be\s+afraid|mention|apologi[sz]e|"
     r"feel\s+bad|let\s+the\s+bedbugs|(?:even\s+)?get\s+me\s+(?:wrong|started)|be\s+silly|you\s+worry|fret|rush|hesitate|forget|"
     r"tell\s+me\b|you\s+(?:just\s+)?(?:love|look|think|remember|wish|find)\b|be\s+(?:so\s+)?hard\s+on\s+yourself|"
-    r"be\s+daft|a\b|mind\b|"
+    r"be\s+daft|a\b|mind\b|thank\b|"
     r"be\s+a\s+stranger|you\s+dare\s+(?:apologi|say\s+sorry)|say\s+I\s+(?:never|didn'?t)\b)"
     r"[a-z]+",
     re.IGNORECASE,
 )
-# Words introduced as someone's, after a colon: "Your daughter says: 'Stop worrying, Dad'".
-_INTRODUCED = regex_cache.compile(r"\b(?:said|says|told\s+\w+|wrote|writes|texted|messaged|asked)\s*:\s*['‘\"“]?\s*$",
-                                  re.IGNORECASE)
-_ENGLISH_SPEECH = regex_cache.compile(r"\b(?:said|says|saying|say|told|tells|reckons)\b", re.IGNORECASE)
+_ENGLISH_SPEECH = regex_cache.compile(r"\b(?:said|says|saying|say|told|tells|reckons|wrote|writes|texted|"
+                                     r"messaged|asked)\b", re.IGNORECASE)
 # A question that asks about something done or planned ("Did they make sure you got home?",
 # "Do you have to go in on Monday?"), not one that orders ("Could you stop…?").
 _ENGLISH_ASKING = regex_cache.compile(r"^(?:\w+,\s*)?(?:Did|Do|Does|Have|Has|Is|Are|Was|Were|When|What|Where|"
@@ -431,7 +433,9 @@ _ENGLISH_ASKING = regex_cache.compile(r"^(?:\w+,\s*)?(?:Did|Do|Does|Have|Has|Is|
 def _english_reported(sentence: str) -> bool:
     """Whether someone other than the assistant said it ("Your son keeps saying you should…")."""
     verbs = list(_ENGLISH_SPEECH.finditer(sentence))
-    return bool(verbs) and not re.search(r"\bI\b|\b[Ww]e\b", sentence[:verbs[-1].start()])
+    # "…said to walk, so get your shoes on": after "so" or "but" the assistant speaks again
+    return bool(verbs) and not re.search(r"\bI\b|\b[Ww]e\b", sentence[:verbs[-1].start()]) \
+        and not re.search(r"[,;]\s+(?:so|but|now|then|and\s+now)\b", sentence[verbs[-1].end():], re.IGNORECASE)
 
 
 def _english_question(sentence: str, rest: str) -> bool:
@@ -534,6 +538,10 @@ def _reported(text: str, sentence: Span, start: int) -> bool:
 _ADVICE_GIVEN = regex_cache.compile(r"建议|交代|嘱咐|叮嘱|医嘱|注意事项|要求|规定|(?:开|写|列|定|说|讲)的|说|讲")
 
 
+_COURTESY_AFTER = regex_cache.compile(r"[了啦]?[，,。！!～~]\s*(?:(?:您|你)?(?:一点(?:都|也|儿都)?不|太客气|哪儿的话|哪里的话|"
+                                      r"(?:这|那)?(?:都)?是(?:我)?应该的|应该的|不麻烦|不费事))")
+
+
 def _list_reported(text: str, start: int) -> bool:
     """Whether `start` lies in a list whose intro line (ending in a colon) gives someone
     else's advice ("出院时医生给您的饮食建议是这几条：")."""
@@ -551,7 +559,8 @@ def _probably(text: str, modal: str, after: int, clause: Span) -> bool:
     tail = rest.rstrip()
     if modal in ("应该", "应当", "该", "得") and tail.endswith("吧"):
         return True
-    if modal in ("应该", "应当", "该") and _EPISTEMIC.match(rest):
+    if modal in ("应该", "应当", "该") and (_EPISTEMIC.match(rest) or re.match(r"(?:已经)?(?:收到|接到|拿到)", rest)
+                                           and tail.endswith(("了", "了吧"))):
         return True
     if modal == "该" and tail.endswith(("了", "啦", "喽", "咯")) and _ROUTINE.match(rest):
         return True
@@ -566,7 +575,7 @@ def _comforts(text: str, end: int, modal: str) -> bool:
         if re.match(r"(?:跟我|和我|对我)?(?:客气|见外|不好意思)|谢(?:我|了)?|嫌(?:我|弃)|笑话|挂(?!念)"
                     r"|(?:怪|嬲)我|生我(?:的)?气|介意", rest):
             return True  # 千万别客气, 别谢我, 别嫌我啰嗦, 说了您别笑话, 您先别挂, 别怪我多嘴: politeness
-    elif re.match(r"(?:好好)?(?:夸夸|表扬|犒劳|奖励|为自己(?:感到)?(?:骄傲|自豪)|给自己点(?:个)?赞)|"
+    elif re.match(r"(?:好好)?(?:给自己)?(?:记(?:上)?(?:一|个)?(?:大)?功|夸夸|表扬|犒劳|奖励|为自己(?:感到)?(?:骄傲|自豪)|给自己点(?:个)?赞)|"
                   r"被(?:好好)?(?:表扬|夸)|得(?:一)?(?:朵|个)?(?:小红花|奖状)|得意|骄傲|自豪"
                   r"|去?(?:参加|报名|报|上)[^。！？!?\n]{0,8}(?:比赛|大赛|节目|电视)"
                   r"|去?开(?:个|家|间)?[^。！？!?\n]{0,4}(?:饭馆|餐馆|饭店|店|馆子|频道)|出(?:本|一本)?书", rest):
@@ -606,6 +615,8 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
             return False
         if _OTHER_SUBJECT.search(lead) and not _LISTENER.search(lead):
             return False
+        if kind == "think" and word.endswith("说") and _COURTESY_AFTER.match(text, m.end()):
+            return False  # 快别这么说，您一点都不麻烦: "don't mention it"
         if kind in ("think", "fixed", "remember"):
             return True
         if _PAST.search(text[sentence.start:start]):
@@ -790,11 +801,7 @@ def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
         for m in _ENGLISH.finditer(text):
             sentence = re.split(r"(?<=[.!?])\s", text[:m.start()])[-1]
             rest = text[m.end():]
-            # asked in its sentence or in the next one ("Your doctor said you should cut down.
-            # How did that feel?")
-            asked = re.match(r"[^.!?]*\?|[^.!?]*[.!]\s+[^.!?]*\?", rest) is not None
-            reported = (asked or _INTRODUCED.search(sentence) is not None) \
-                and _english_reported(sentence)
+            reported = _english_reported(sentence + m.group())
             if not (reported or quoted(text, m.start()) or _english_question(sentence, rest)):
                 return m.group(), cleared
             cleared.append((m.start() - len(sentence), m.end() + len(rest) - len(rest.lstrip())

@@ -7,7 +7,6 @@ timestamps) are not flagged; only the first match per message and rule is report
 from __future__ import annotations
 
 import calendar
-
 import re
 from collections.abc import Iterator
 
