@@ -700,24 +700,38 @@ _CARE = regex_cache.compile(rf"记得|别忘|不要忘|(?:别|不要|不用|甭)
 _ASKING = regex_cache.compile(r"(?:是不是(?!也?该把)|要不要|是否|该不该|应不应该)[^。！？!?\n]{0,20}[？?]")
 
 
+# Words that hold an order's words and are none (讲唔准 "maybe", "all you need to do is"):
+# blanked for the scorer, as the patterns pass them by without a candidate to clear.
+_NOT_AN_ORDER = regex_cache.compile(r"(?:讲|话|说|保)(?:唔|不)准(?!确)|(?i:\ball\s+(?:you|u)\s+(?:need|have|got)\s+to\s+do\b)")
+
+
 def scorer_text(text: str, cleared: list[tuple[int, int]] | None = None,
-                others: bool = True) -> str:
+                others: bool = True, phrase: str | None = None) -> str:
     """`text` with each clause where a pattern proposed an order and its context ruled it out
     (reported, "probably", a question, someone else's, comfort) blanked: the scorer backs the
     patterns up where they found nothing, and must not overrule what they read and cleared.
     `others` False: a batch already saw no one else's order, no care and no question of
-    whether one should in it."""
-    cleared = list(_read(text)[1] if cleared is None else cleared)
+    whether one should in it. `phrase`: the order the patterns found (read from `text` when
+    `cleared` is None), which is never blanked: the scorer reads it for its veto."""
+    if cleared is None:
+        phrase, found_cleared = _read(text)
+        cleared = found_cleared
+    cleared = list(cleared)
+    at = text.find(phrase) if phrase else -1
+    found = (at, at + len(phrase)) if phrase and at >= 0 else None
+    blanked: list[tuple[int, int]] = []
     for m in _OTHER_MODAL.finditer(text) if others else ():
         if not _LISTENER.search(m.group("lead")):
             clause = clause_at(text, m.start(), m.end())
-            cleared.append((clause.start, clause.end))
+            blanked.append((clause.start, clause.end))
     for m in _ASKING.finditer(text) if others else ():
         sentence = sentence_at(text, m.start(), m.end())
-        cleared.append((sentence.start, sentence.end))
+        blanked.append((sentence.start, sentence.end))
     for m in _CARE.finditer(text) if others else ():
         clause = clause_at(text, m.start(), m.end())
-        cleared.append((clause.start, clause.end))
+        blanked.append((clause.start, clause.end))
+    cleared += [(lo, hi) for lo, hi in blanked if not found or hi <= found[0] or lo >= found[1]]
+    cleared += [m.span() for m in _NOT_AN_ORDER.finditer(text)] if "准" in text or "do" in text else []
     if not cleared:
         return text
     out = []
@@ -786,7 +800,10 @@ def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
         while m and budget:
             if _lecture(padded, m):
                 start, end = _shown(padded, m)
-                return ("\n" + written)[start:end].strip(), cleared
+                # a candidate ruled out in the same clause (老人家 as a third person) must not
+                # blank the order found there, which the scorer reads for its veto
+                kept = [(lo, hi) for lo, hi in cleared if hi <= start - 1 or lo >= end - 1]
+                return ("\n" + written)[start:end].strip(), kept
             clause = clause_at(padded, m.start(), m.end())
             # an English full stop ends it too (not a clause mark, as decimals hold one)
             stop = _ENGLISH_STOP.search(padded, m.end(), clause.end)
@@ -803,7 +820,7 @@ def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
             rest = text[m.end():]
             reported = _english_reported(sentence + m.group())
             if not (reported or quoted(text, m.start()) or _english_question(sentence, rest)):
-                return m.group(), cleared
+                return m.group(), [(lo, hi) for lo, hi in cleared if hi <= m.start() or lo >= m.end()]
             cleared.append((m.start() - len(sentence), m.end() + len(rest) - len(rest.lstrip())
                             + (rest.find("?") + 1 if "?" in rest else 0)))
     return None, cleared
@@ -929,8 +946,8 @@ class ImperativeReply(RecordRule):
                 turns.matching(_ASKING)
         if found and scorer is not None and scorer.veto is not None:
             # the scorer overrules a pattern only where it is sure of the opposite
-            scores = scorer.scores([scorer_text(turns.texts[i], cleared, i in others)
-                                    for i, _, cleared in found])
+            scores = scorer.scores([scorer_text(turns.texts[i], cleared, i in others, phrase)
+                                    for i, phrase, cleared in found])
             found = [hit for hit, score in zip(found, scores, strict=True)
                      if score >= scorer.veto]
         for i, phrase, _ in found:

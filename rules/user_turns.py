@@ -112,11 +112,12 @@ class UserTooShort(RecordRule):
 _PRODUCE = (r"(?:列出|列举|列一|罗列|给出|提供|分析|评估|总结|解释|介绍|说明|描述|阐述|论述|讲解|写|"
             r"生成|输出|判断|推荐|翻译|比较|整理|梳理|概括|归纳|制定|设计|回答|猜测|识别|改写|润色|"
             r"计算|解答|举例|对比|评价|点评|起草|草拟|拟定|拟写|撰写|编写|编制|规划|制作|做一份|出一份|"
-            r"预测|推导|证明|检查|审核|修改|校对|提炼|补充|完善)")
+            r"预测|推导|证明|检查|审核|修改|校对|提炼|补充|完善|告知|查询)")
 # The same verbs opening a turn with no 请 ("列出…", "帮我起草一封…"): an order to a tool.
 _BARE_REQUEST = regex_cache.compile(r"^(?:(?:帮|替|为|给)我|为[^，。！？,!?\s]{1,20}?)?(?:列出|列举|罗列|起草|草拟|拟定|拟写|撰写|编写|编制|生成|提供|查询|"
                            r"输出|翻译|总结|归纳|概括|整理|梳理|制定|分析|比较|对比|评价|评估|阐述|论述|"
-                           r"写一(?:封|篇|份|段|首)|出一份|做一份|设计一(?:个|份|套))")
+                           r"写一(?:封|篇|份|段|首)|出一份|做一份|设计一(?:个|份|套)|列一(?:个|份|张|下)|拟一(?:份|个|篇)|"
+                           r"[把将][^，。！？,!?\n]{1,16}?(?:翻译|改写|润色|扩写|缩写|整理|总结)(?:成|为|得)?)")
 _PERSON = regex_cache.compile(r"[我你您他她咱俺]")
 # Marks of speech: particles and chat words ("您好啊小暖", "请问你是谁呀").
 _SPOKEN = regex_cache.compile(r"[呀啊呢吧呗嘛哈啦咋啥哎唉嗯哟喽咯噢哦]|唠嗑|俺|咱|(?:跟|和)你(?:说|讲)|你说(?!明)|\S不[？?]")
@@ -142,9 +143,13 @@ _INFO = regex_cache.compile(r"如何|怎样|怎么|哪些|哪里|哪儿|哪个|�
                    r"措施|建议|区别|范围")
 _SUBQUESTIONS = regex_cache.compile(r"问题[一二三1-9][：:].+问题[二三四2-9][：:]", re.S)
 _TASK = regex_cache.compile(r"你是一(?:位|名|个)[^。\n]{0,30}(?:专家|咨询师|医生|助手|老师)|根据[^。\n]{0,30}(?:生成|输出|回答|判断|回复|给出|选择|续写)")
+# Keywords typed into a search box: terms may hold codes (TP-LINK, 150/90, 第1-10回), and the
+# first of three or more may be a long phrase if no one is in it (老年人智能手机使用培训 社区 免费).
 _KEYWORDS = regex_cache.compile(r"^(?=[^\u4e00-\u9fff]*[\u4e00-\u9fff])(?:"
-                       r"[\u4e00-\u9fff0-9A-Za-z]{1,8}(?:[ \t\u3000]+[\u4e00-\u9fff0-9A-Za-z]{1,8}){2,}吗?"
-                       r"|[\u4e00-\u9fff0-9A-Za-z]{2,16}[ \t\u3000]+[\u4e00-\u9fff0-9A-Za-z]{2,8})$")
+                       r"(?:[\u4e00-\u9fff0-9A-Za-z./\-]{1,8}|(?:(?![我你您他她咱俺])[\u4e00-\u9fff0-9A-Za-z./\-]){9,16})(?:[ \t\u3000]+[\u4e00-\u9fff0-9A-Za-z./\-]{1,8}){2,}吗?"
+                       r"|[\u4e00-\u9fff0-9A-Za-z./\-]{2,16}[ \t\u3000]+[\u4e00-\u9fff0-9A-Za-z./\-]{2,8})$")
+# Questions of speech in a spaced line (今天天气怎么样 会不会下鱼): pauses of dictation, not keywords.
+_SPOKEN_QUESTION = regex_cache.compile(r"怎么样|会不会|是不是|要不要")
 # A person in a keyword query is a word of its own (我妈 血压), not a character of a name
 # (阿托伐他汀 副作用).
 _PERSON_WORD = regex_cache.compile(r"(?:^|(?<=[ \t\u3000给跟和对让叫帮问]))[我你您他她咱俺]|[我你您他她咱俺](?=[的们])")
@@ -156,29 +161,40 @@ _TOLD_IN_A_LINE = regex_cache.compile(r"^(?![^\n]*\n)(?=[^请？?]*$)(?![^\n]*(?
 # Letters and written requests: an addressee, the formulas of a complaint, a document asked for.
 _WRITTEN = regex_cache.compile(r"^致[\u4e00-\u9fff]{1,8}[：:]|特此|望予以|特作如下|贵(?:院|司|单位|公司)|并附|"
                       r"用[^，。,.]{1,8}(?:概括|总结|描述|介绍)|推荐[一二三四五六七八九十几\d]+[本部个种款家首]|"
-                      r"需要一份|关于[^，。,.]{1,20}的[^，。,.]{0,10}(?:方案|报告|说明|计划|清单)")
+                      r"需要一份|关于[^，。,.]{1,20}的[^，。,.]{0,10}(?:方案|报告|说明|计划|清单|反映|投诉|申请|请示|意见)|"
+                      r"^本人|(?:查询|办理|核实|补办)(?:一下)?本人")
 # A title typed into a search box: a noun phrase that ends on what is looked for, no
 # sentence mark, no person (冬季老人防跌倒措施, 医保异地就医备案流程).
 _TITLE = regex_cache.compile(r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,40}(?:措施|办法|方法|流程|政策|要点|注意事项|指南|标准|"
                     r"条件|原因|症状|食谱|攻略|清单|排行|大全|须知|步骤|技巧|方案|食疗方|最新规定|时间|推荐|"
                     r"教程|比例|说明|要求|哪家好|排名|价格|费用|安装|天气|水果|食物|习俗|由来|禁忌|消息|新闻|作用|"
-                    r"副作用|功效|区别)(?:[ \t]*\d{4})?")
+                    r"副作用|功效|区别|补办|项目|常识|量表|摄入量|课程设置|所需材料|时限|价格对比|投诉电话|热线电话)"
+                    r"(?:[ \t]*\d{4})?")
 # A question typed into a search box: no person, no particle but 吗, no punctuation
 # (高血压能吃鸡蛋吗, 降压药和柚子能一起吃吗).
 _TYPED_QUESTION = regex_cache.compile(r"[\u4e00-\u9fff0-9./%TtA-Z\-]{2,20}(?:(?:能|可以|能不能|需要|要|算|有)[\u4e00-\u9fff0-9]{0,8}吗|"
                              r"怎么[\u4e00-\u9fff]{1,4}|多少[\u4e00-\u9fff]{0,3}|多久[\u4e00-\u9fff]{0,6}|"
                              r"哪些[\u4e00-\u9fff]{0,3}|是什么意思|有没有[\u4e00-\u9fff]{1,8})")
 # English keywords typed as a query: lowercase words, no verb of speech, no punctuation.
-_EN_KEYWORDS = regex_cache.compile(r"(?i)(?!.*\b(?:i|i'm|me|my|you|your|we|our|hi|hello|thanks|thank|feeling|"
+_EN_KEYWORDS = regex_cache.compile(r"(?i)(?!.*\b(?:i|i'm|(?<!near\s)me|my|you|your|we|our|hi|hello|thanks|thank|feeling|"
                           r"today|tonight|miss|love|dear|lol|haha|just|so|bit)\b)[a-z][a-z0-9'\- ]{2,60}"
                           r"(?:[ \t][a-z0-9'\-]+){2,}\.?")
+# Speech in an English line: contractions, text-speak, fillers, a word said twice, "going to".
+_EN_SPEECH = regex_cache.compile(r"(?i)n't\b|'(?:ve|re|m|ll|d)\b|\b(?:what|how|when|where|who|it|that|there|time|here|he|she)'s\b|"
+                        r"\b(?:u|r|ur|wat|gonna|wanna|gotta|um|umm|uh|er|erm|hmm)\b|\b(\w+)\s+\1\b|\bgoing\s+to\b")
 _ENGLISH = regex_cache.compile(
     r"\bplease\s+(?:list|analy[sz]e|provide|explain|describe|summari[sz]e|give|outline|compare|"
     r"write|answer|recommend|suggest|evaluate|detail|elaborate|translate|generate)\b"
     r"|\bin\s+bullet\s+points\b|\bDear\s+Sir\b|\bDear\s+Madam\b|\bI\s+am\s+writing\s+(?:to|regarding|concerning|about|in\s+(?:regard|reference|relation)\s+to|with\s+regard\s+to|further\s+to)\b|\bcould\s+you\s+(?:please\s+)?(?:provide|list|explain|summari[sz]e|"
-    r"outline|describe|elaborate)\b|\bI\s+(?:would\s+like|wish)\s+to\s+(?:inquire|enquire|request)\b"
+    r"outline|describe|elaborate|draft|create|compare|confirm|advise|knock\s+up)\b"
+    r"|\bI\s+(?:would|should)\s+like\s+to\s+(?:know|inquire|enquire|request|register|apply)\b|\bI\s+wish\s+to\s+(?:know|inquire|enquire|request|register|apply|complain|make|lodge|cancel)\b"
+    r"|\bI\s+(?:hereby\s+)?request\b|\bI\s+hereby\b|\bto\s+whom\s+it\s+may\s+concern\b|\bmay\s+I\s+know\b"
+    r"|^(?:Formal\s+)?complaint\s+regarding\b|\bDear\s+(?:Customer|Team|Council)\b"
+    r"|\b\d+[-\s]words?\b|\b(?:about|approximately|around)\s+\d+\s+words\b"
     r"|(?:^|(?<=[.!?]\s))(?:Kindly\s+)?(?:List|Provide|Summari[sz]e|Outline|Compare|Analy[sz]e|Draft|"
-    r"Translate|Generate|Kindly)\b",
+    r"Translate|Generate|Kindly|Identify|Describe|Define|Rewrite|Compose)\b"
+    r"|(?:^|(?<=[.!?]\s))(?:Explain\s+(?:the|how|what|why|in)|Write\s+(?:a|an|me\s+a)|Create\s+(?:a|an)|"
+    r"Recommend\s+(?:some|a|an|two|three|five|\d+))\b",
     re.IGNORECASE)
 
 
@@ -197,14 +213,15 @@ def formal_marker(text: str) -> str | None:
     if ("你是一" in text or "根据" in text) and _TASK.search(text):
         return "a task prompt"
     if (" " in text or "\u3000" in text or "\t" in text) and _KEYWORDS.match(text.strip()) \
-            and not _PERSON_WORD.search(text) and not _SPOKEN.search(text):
+            and not _PERSON_WORD.search(text) and not _SPOKEN.search(text) \
+            and not _SPOKEN_QUESTION.search(text):
         return "a keyword query"
     stripped = text.strip()
     title = (_TITLE.fullmatch(stripped) or _TYPED_QUESTION.fullmatch(stripped)) \
         if len(text) <= 40 else None
     if title and not _PERSON.search(text):
         return "a title-like query"
-    if len(text) <= 64 and _EN_KEYWORDS.fullmatch(stripped):
+    if len(text) <= 64 and _EN_KEYWORDS.fullmatch(stripped) and not _EN_SPEECH.search(text):
         return "an English keyword query"
     if _LATIN.search(text):
         english = _ENGLISH.search(text)
