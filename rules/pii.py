@@ -213,7 +213,7 @@ class PiiPaymentCard(_PiiRule):
 
     ## Example
     ```jsonl
-    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "我的卡号是 6222 0212 3456 7894，帮我记着。"}, {"role": "assistant", "content": "好的，我帮您记在心里了。"}]}
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "我的卡号是 6222 0212 3456 7894，你帮我记着啊。"}, {"role": "assistant", "content": "好的，我帮您记在心里了。"}]}
     ```
 
     ## Use instead

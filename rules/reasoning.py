@@ -29,7 +29,7 @@ class ReasoningMalformed(RecordRule):
 
     ## Example
     ```jsonl
-    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "今天有点闷。"}, {"role": "assistant", "content": "<think>他可能想出去走走。闷的时候出去走走挺好，要不要一起想想去哪儿？"}]}
+    {"messages": [{"role": "system", "content": "你是一位耐心的陪伴者。"}, {"role": "user", "content": "今天有点闷。"}, {"role": "assistant", "content": "<think>他说闷，可能想聊聊天。闷的时候有人说说话挺好，您想聊点什么？"}]}
     ```
 
     ## Use instead
