@@ -714,11 +714,9 @@ def scorer_text(text: str, cleared: list[tuple[int, int]] | None = None,
     whether one should in it. `phrase`: the order the patterns found (read from `text` when
     `cleared` is None), which is never blanked: the scorer reads it for its veto."""
     if cleared is None:
-        phrase, found_cleared = _read(text)
-        cleared = found_cleared
+        phrase, cleared = _read(text)
     cleared = list(cleared)
     at = text.find(phrase) if phrase else -1
-    found = (at, at + len(phrase)) if phrase and at >= 0 else None
     blanked: list[tuple[int, int]] = []
     for m in _OTHER_MODAL.finditer(text) if others else ():
         if not _LISTENER.search(m.group("lead")):
@@ -730,7 +728,7 @@ def scorer_text(text: str, cleared: list[tuple[int, int]] | None = None,
     for m in _CARE.finditer(text) if others else ():
         clause = clause_at(text, m.start(), m.end())
         blanked.append((clause.start, clause.end))
-    cleared += [(lo, hi) for lo, hi in blanked if not found or hi <= found[0] or lo >= found[1]]
+    cleared += _apart(blanked, at, at + len(phrase)) if phrase and at >= 0 else blanked
     cleared += [m.span() for m in _NOT_AN_ORDER.finditer(text)] if "准" in text or "do" in text else []
     if not cleared:
         return text
@@ -782,6 +780,11 @@ def _patterns(padded: str, in_list: bool) -> Iterator[re.Pattern[str]]:
 _ENGLISH_STOP = regex_cache.compile(r"""[.!?]["”’']?(?=\s)|["”]""")
 
 
+def _apart(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
+    """The spans that do not overlap [lo, hi)."""
+    return [(a, b) for a, b in spans if b <= lo or a >= hi]
+
+
 def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
     """The first lecturing phrase in `text` (or None), and the clauses of the candidates
     read before it and ruled out."""
@@ -802,8 +805,7 @@ def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
                 start, end = _shown(padded, m)
                 # a candidate ruled out in the same clause (老人家 as a third person) must not
                 # blank the order found there, which the scorer reads for its veto
-                kept = [(lo, hi) for lo, hi in cleared if hi <= start - 1 or lo >= end - 1]
-                return ("\n" + written)[start:end].strip(), kept
+                return ("\n" + written)[start:end].strip(), _apart(cleared, start - 1, end - 1)
             clause = clause_at(padded, m.start(), m.end())
             # an English full stop ends it too (not a clause mark, as decimals hold one)
             stop = _ENGLISH_STOP.search(padded, m.end(), clause.end)
@@ -820,7 +822,7 @@ def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
             rest = text[m.end():]
             reported = _english_reported(sentence + m.group())
             if not (reported or quoted(text, m.start()) or _english_question(sentence, rest)):
-                return m.group(), [(lo, hi) for lo, hi in cleared if hi <= m.start() or lo >= m.end()]
+                return m.group(), _apart(cleared, m.start(), m.end())
             cleared.append((m.start() - len(sentence), m.end() + len(rest) - len(rest.lstrip())
                             + (rest.find("?") + 1 if "?" in rest else 0)))
     return None, cleared
