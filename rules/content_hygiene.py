@@ -29,13 +29,29 @@ _CODE_BEFORE_BRACE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv
                                "0123456789\\^_$#=})]")
 _MATH_INDEX = regex_cache.compile(r"\{[A-Za-z]_[A-Za-z0-9]{1,2}\}")  # a sequence {x_n}, {a_ij}
 _FORMAT_STRING = regex_cache.compile(r"""\bf["']|\.format\(|%\(""")  # f"…{x}…", "{x}".format(
+# A placeholder the text talks about rather than one left unfilled: named as a token
+# ("replace the <MASK> token", "占位符 {name}") or quoted ('<MASK>', “{name}”).
+_NOUN = (r"(?:tokens?|tags?|placeholders?|markers?|symbols?|variables?|fields?|"
+         r"标记|符号|占位符|标签|变量|字段)")
+_NAMED_AFTER = regex_cache.compile(r"""['"“‘「『]?\s?""" + _NOUN, re.IGNORECASE)
+_NAMED_BEFORE = regex_cache.compile(_NOUN + r"""\s?[:：]?\s?['"“‘「『]?$""", re.IGNORECASE)
+_QUOTES = {"'": "'", '"': '"', "“": "”", "‘": "’", "「": "」", "『": "』"}
 
 
-def placeholder(text: str) -> re.Match[str] | None:
-    """The first placeholder in `text` that stands in prose: a brace that follows code or
-    LaTeX syntax, or one inside a code block, inline code or a format string, is the
-    code's own. One pass: the counts of fences and backticks before a match carry over
-    from the match before it (a long text of many braces stays linear)."""
+def _mentioned(text: str, m: re.Match[str]) -> bool:
+    start, end = m.span()
+    before = text[start - 1:start]
+    if before in _QUOTES and text.startswith(_QUOTES[before], end):
+        return True
+    return bool(_NAMED_AFTER.match(text, end)
+                or _NAMED_BEFORE.search(text, max(0, start - 16), start))
+
+
+def placeholders(text: str) -> Iterator[re.Match[str]]:
+    """The placeholders in `text` that stand in prose: a brace that follows code or LaTeX
+    syntax, or one inside a code block, inline code or a format string, is the code's own.
+    One pass: the counts of fences and backticks before a match carry over from the match
+    before it (a long text of many braces stays linear)."""
     fences = ticks = 0
     seen = line_start = 0
     formats = None  # whether the current line formats strings, once asked
@@ -58,8 +74,7 @@ def placeholder(text: str) -> re.Match[str] | None:
                 text, line_start, len(text) if line_end == -1 else line_end) is not None
         if formats:
             continue  # a line of code that formats strings
-        return m
-    return None
+        yield m
 
 
 
@@ -72,7 +87,9 @@ class UnfilledPlaceholder(RecordRule):
     markup are not placeholders: inside a code block or inline code, on a line that formats
     strings (`f"…{x}"`, `"{x}".format(`), or right after code or LaTeX syntax
     (`\\begin{table}`, `textbf{x}`, `d^{FB}`, `${{ github.repository }}`, `#{x}`, `={x}`),
-    and a sequence in math (`{x_n}`).
+    and a sequence in math (`{x_n}`). Nor is a placeholder the text talks about: one named
+    as a token or quoted ("replace the <MASK> token", `'{name}'`), or one an assistant
+    repeats from the prompt of the same conversation (a task about that token).
 
     ## Why it matters for training
     The model learns to say "I am {{name}}" verbatim.
@@ -92,13 +109,24 @@ class UnfilledPlaceholder(RecordRule):
     name = "unfilled-placeholder"
 
     def check(self, record: Record) -> Iterator[Finding]:
+        in_prompt: set[str] = set()  # placeholders of the turns before the assistant's
         for m in record.messages:
-            if ("{" in m.content or "<" in m.content or "[" in m.content):
-                found = placeholder(m.content)
-                if found:
-                    yield self.at(record, m.pointer,
-                                  f'unfilled placeholder "{found.group()}" in {m.role} turn',
-                                  span=found.span())
+            if not ("{" in m.content or "<" in m.content or "[" in m.content):
+                continue
+            matches = list(placeholders(m.content))
+            # once the text names a placeholder as a token, its other uses are examples
+            talked_about = {match.group() for match in matches
+                            if _mentioned(m.content, match)}
+            if m.role == "assistant":
+                talked_about |= in_prompt
+            else:
+                in_prompt.update(match.group() for match in matches)
+            found = next((match for match in matches if match.group() not in talked_about),
+                         None)
+            if found:
+                yield self.at(record, m.pointer,
+                              f'unfilled placeholder "{found.group()}" in {m.role} turn',
+                              span=found.span())
 
 
 class UntrimmedContent(RecordRule):

@@ -235,6 +235,29 @@ def test_the_metadata_files_of_an_arrow_folder_named_directly_are_not_data(
     assert [(f.code, Path(f.path).suffix) for f in found] == [("A001", ".arrow")]
 
 
+def test_a_llama_factory_registry_is_not_data(in_tmp: Path) -> None:
+    """LLaMA-Factory keeps a dataset_info.json beside its data files: a folder walk and a
+    pre-commit run that names it skip it with a warning; a data file of that name is read."""
+    (in_tmp / "data").mkdir()
+    registry = {"demo": {"file_name": "demo.json", "formatting": "sharegpt",
+                         "columns": {"messages": "conversations"}},
+                "hub": {"hf_hub_url": "someone/data"}}
+    (in_tmp / "data" / "dataset_info.json").write_text(json.dumps(registry))
+    (in_tmp / "data" / "demo.json").write_text(json.dumps(
+        [{"conversations": [{"from": "human", "value": "你好"},
+                            {"from": "gpt", "value": "您应该多喝水。"}]}]))
+    for target in (["data"], ["data/dataset_info.json", "data/demo.json"]):
+        result = CliRunner().invoke(cli, ["check", "--select", "S001,A001", *target])
+        assert "dataset registry, not data; skipped" in result.stderr
+        assert "S001" not in result.stdout and "A001" in result.stdout
+    # a data file that happens to bear the name is still data
+    (in_tmp / "other").mkdir()
+    (in_tmp / "other" / "dataset_info.json").write_text(json.dumps(
+        [{"messages": [{"role": "user", "content": "你好"}]}]))
+    result = CliRunner().invoke(cli, ["check", "--select", "S007", "other"])
+    assert "S007" in result.stdout and "skipped" not in result.stderr
+
+
 def test_a_first_row_of_nulls_keeps_the_shape(in_tmp: Path) -> None:
     """The shape is found from the first row with its null columns, as in JSON Lines: a
     null `instruction` is a finding on that row, not a "messages" shape for every row."""

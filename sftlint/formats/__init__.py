@@ -114,6 +114,31 @@ def _arrow_metadata(path: str) -> bool:
         is_arrow_dataset(os.path.join(folder, d)) for d in _subfolders(folder))
 
 
+REGISTRY = "dataset_info.json"  # LLaMA-Factory's list of datasets, in a data folder
+_REGISTRY_KEYS = {"file_name", "hf_hub_url", "ms_hub_url", "om_hub_url", "script_url",
+                  "cloud_file_name"}  # where an entry says its data is
+_REGISTRY_NOTE = "LLaMA-Factory's dataset registry, not data; skipped"
+
+
+def _dataset_registry(path: str) -> bool:
+    """Whether `path` is a LLaMA-Factory dataset_info.json: an object whose entries each
+    say where a dataset's data is."""
+    if os.path.basename(path) != REGISTRY:
+        return False
+    import orjson
+
+    try:
+        if os.path.getsize(path) > 16 << 20:
+            return False
+        with open(path, "rb") as f:
+            registry = orjson.loads(f.read())
+    except (OSError, orjson.JSONDecodeError):
+        return False  # the reader reports what is wrong with it
+    return (isinstance(registry, dict) and bool(registry)
+            and all(isinstance(entry, dict) and not _REGISTRY_KEYS.isdisjoint(entry)
+                    for entry in registry.values()))
+
+
 def _subfolders(folder: str) -> list[str]:
     try:
         return [e.name for e in os.scandir(folder) if e.is_dir()]
@@ -147,6 +172,10 @@ def collect_datasets(paths: list[str], exclude: list[str],
                 if warnings is not None:
                     warnings.append(f"{path}: what save_to_disk writes beside the .arrow "
                                     "files, not data; skipped")
+                continue
+            if _dataset_registry(path):
+                if warnings is not None:
+                    warnings.append(f"{path}: {_REGISTRY_NOTE}")
                 continue
             datasets.append(Dataset(display_path(path), [path]))
         else:
@@ -194,6 +223,9 @@ def iter_inputs(root: str, exclude: list[str], skipped: list[str] | None = None
                     note(f"{path}: {unreadable_reason(path, exc)}; skipped")
                     continue
                 if stat.S_ISREG(mode):
+                    if _dataset_registry(path):
+                        note(f"{path}: {_REGISTRY_NOTE}")
+                        continue
                     yield path
                 elif not stat.S_ISDIR(mode):  # a link to a folder is not followed
                     note(f"{path}: {file_kind(mode)}, not a regular file; skipped")
