@@ -178,7 +178,7 @@ _FIXED = (
      ("图个啥", "图啥", "早干", "多大的人", "还想不想", "还要不要", "还不够吗", "也敢", "哪有",
       "那还", "怎么行", "说实话")),
     # blame (这就怪您了, 都是您平时惯的, 您也真是的, 这可说不过去, 说到底还是您…)
-    (r"(?:这|那)(?:就|可|也)?(?:怪|赖)(?:您|你)|都是(?:您|你)(?:平时|自己)?(?:惯|宠|纵容)的|(?:您|你)(?:这|那)?(?:可|也)?"
+    (r"(?:这|那)(?:就|可|也)?(?:怪|赖)(?:您|你)|(?<![不别甭莫能要该用必])(?:怪|赖)(?:您|你)自己|都是(?:您|你)(?:平时|自己)?(?:惯|宠|纵容)的|(?:您|你)(?:这|那)?(?:可|也)?"
      r"真是(?:的|胡闹|糊涂)|说不过去|说到底还是(?:您|你)|(?:您|你)这(?:是|可是|就是)(?:胡闹|瞎折腾|糟践)",
      ("怪您", "怪你", "赖您", "赖你", "惯的", "宠的", "纵容的", "真是", "说不过去", "说到底", "胡闹",
       "瞎折腾", "糟践")),
@@ -193,7 +193,7 @@ _FIXED = (
      r"(?:就诊|复诊|复查|就医|看医生|门诊|医院|急诊|测|量|服药|吃药|停药|停用)|"
      r"(?:能|会)不(?:高|胖|疼|难受|出事|生病)吗|拿(?:命|身体|健康)(?:开玩笑|当儿戏)|(?:您|你)(?:咋|怎么)就不信|"
      r"(?:非|偏|硬是|就是)不(?:信|听)|谁(?:担|负)得起|凭什么|就没想过|(?:您|你)就不能(?:少|别|体谅|听|消停|省点心)|有(?:什么|啥)好(?:怕|哭|难过|委屈)的|"
-     r"(?:腿|腰|命|身体|眼睛|胃)不要了|给我(?:坐下|躺下|回来|站住|听着|记住|回屋)|记好了[，,]|莫要|"
+     r"(?:腿|腰|命|身体|眼睛|胃)不要了|给我(?:坐下|躺下|回来|站住|听着|记住|回屋|扔了|丢了|倒了|戒了|放下|收起来)|记好了[，,]|莫要|"
      r"(?:大度|胆子放大|收收心|省省心)(?:点|些)?|(?:^|(?<=[，,。！!？?\n]))(?:戒|扔|停|删)了吧",
      ("请", "不高吗", "不胖吗", "不疼吗", "不难受吗", "不出事吗", "不生病吗", "开玩笑", "当儿戏", "就不信",
       "不信", "不听", "得起", "凭什么", "没想过", "就不能", "好怕", "好哭", "好难过", "好委屈", "不要了",
@@ -245,8 +245,14 @@ _FIXED = (
      ("都别", "也别", "都不要", "也不要", "都不许", "也不许", "都不准", "也不准", "都甭", "也甭", "底线", "该把",
       "都不可以", "也不可以", "不想要", "敢不敢", "知道疼", "知道厉害", "知道怕", "知道难受", "句都不", "句也不", "句都没", "句也没", "耳根子", "现在！", "现在!", "马上！", "马上!",
       "立刻！", "立刻!", "我要是", "的事吗", "的事儿吗", "能改", "拜托", "拜託")),
+    # prohibitions in the written voice of a leaflet or a nurse (切勿饮酒, 整粒吞服，不可嚼碎,
+    # 服药期间忌酒, 本周禁酒)
+    (r"切勿|(?<![请])勿(?=吃|喝|饮|食|服|抽|吸|熬|碰|沾|揉|擅自|随意|空腹)|(?<![不情自百门严])禁(?=酒|烟|食|辛辣|油腻|生冷)|"
+     r"(?<![顾禁])忌(?=酒|烟|口|辛辣|油腻|生冷|浓茶|咖啡|剧烈|劳累|熬夜)|不可(?=嚼|咀嚼|掰|碾|擅自|自行|随意|空腹|过量|"
+     r"饮酒|喝酒|抽烟|吸烟|沾水|劳累|熬夜|久坐|漏服|停药|贪)",
+     ("勿", "禁", "忌", "不可")),
     # English reproaches and rules laid down
-    (r"(?i:how many times have (?:we|i) (?:told|talked|said|asked)|what were you thinking(?!\s+(?:about|of)\b)|"
+    (r"(?i:how many times have (?:we|i) (?:told|talked|said|asked|been over|gone over|discussed)|what were you thinking(?!\s+(?:about|of)\b)|"
      r"do you want (?:another|to end up)|not up for (?:debate|discussion)|non-negotiable|"
      r"(?:irresponsible|reckless) (?:of you|to)|it'?s (?:a bit |very |so |really )?(?:irresponsible|reckless)|"
      r"your own fault|you owe (?:her|him|them|me|everyone) an apology|don'?t you dare (?!apologi|say sorry|feel)|"
@@ -256,7 +262,7 @@ _FIXED = (
      # softened and formal orders, verdicts and threats (I'd rather you didn't…, Kindly do…, refrain
      # from, Be a dear and…, Chin up, whether you like it or not, or am I going to have to…)
      r"what am i going to do with you|whether you like it or not|i'?d (?:rather|prefer(?: it if)?) you "
-     r"(?:didn'?t|did not|not|stayed|kept|took|went)\b|kindly (?:do|take|submit|stop|avoid|ensure|refrain|make)\b|"
+     r"(?:didn'?t|did not|not|stayed|kept|took|went)\b|kindly (?:do|take|submit|stop|avoid|ensure|refrain|make|keep|leave|weigh|limit|cut)\b|"
      r"\brefrain from\b|be a (?:dear|love|darling|good (?:girl|boy|lad|lass)) and\b|"
      r"surely you(?:'re| are) not (?:still|going)\b|or (?:am )?i(?:'m| am)? (?:going to|gonna) have to\b|"
      r"\b(?:could|can|would|will|won'?t) you (?:please |just )?(?:stop|quit|not|cut down)\b|can we agree|"
@@ -270,12 +276,27 @@ _FIXED = (
      r"that'?s your business|say this once more|you'?re (?:sixty|seventy|eighty|ninety)[\w-]*,? not|"
      r"(?:unkind|rude|mean|selfish|thoughtless|careless|naughty|foolish) of you\b(?! to (?:ask|think|call|check|say))|"
      r"from now on,?(?: though,)? (?:no|never|bed|you(?:'ll| will|'re going| are going))\b|"
+     # a house rule from a day on (From tonight the telly goes off at ten; the keys stay with me
+     # from now on), an order said as "we" (We're not skipping lunch again, are we?)
+     r"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=,\s))from (?:tonight|today|tomorrow|this week|next week|now on),? the \w+(?:\s+\w+)? "
+     r"(?:goes?\s+(?:off|back|in|out|away)|stays?\s+(?:off|with|in|out|away|on)|(?:is|are)\s+(?:finished|banned|gone|locked|"
+     r"off\s+the\s+menu))\b|\b(?:stays?|lives?|goes?|is going|are going) (?:back )?"
+     r"(?:with me|in the (?:bin|shed|cupboard)|on the top shelf)\b[^.!?]{0,20}(?:from now on|now|tonight|till|until)\b|"
+     r"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=,\s))(?:no,?\s+)*we(?:'re|\s+are)\s+not\s+(?!getting\s+any|going\s+anywhere|going\s+to\s+let|"
+     r"giving\s+up\s+on\s+you|leaving\s+you)\w+ing\b|\bwe(?:'re|\s+are)\s+(?:stopping|putting\s+the\s+\w+\s+(?:down|away))\b|"
+     r"(?:daft|silly|stupid|naughty|reckless|foolish|careless) thing to do\b|(?:only\s+)?yourself to blame|not your finest|"
+     r"(?:no|not the) way to (?:be )?(?:carry(?:ing)? on|behav|speak|talk)|\b(?:simply|just) not done\b|not at all sensible|"
+     r"is it (?:really |honestly )?(?:so|that) hard to\b|what good is an? [\w\s]{1,20} if\b|how would it look\b|"
+     r"\bwhat if you'?d (?!like|prefer|rather|want)\w+|"
      # verdicts, sarcasm and guilt (That's final, What could possibly go wrong?, If you care about
      # them at all, you'll…), advice as a verdict (If I were you, I'd stop…) and an order for the
      # next time (Next time, you check with us first)
      r"that'?s final\b|we'?ve (?:talked about|been over|discussed) this\b|could possibly go wrong|"
      r"why on earth (?:would|did|do|are) you\b|why would you (?!want|like|need|think|say|feel|ask|be\b|know|mind)\w+|"
-     r"putting my foot down|that'?s it,\s+no more\b|"
+     r"putting my foot down|that'?s it,\s+no more\b|(?:is|was) it (?:really |honestly )?worth risking\b|"
+     r"who (?:in their right mind|on earth)\b|(?:^|(?<=[.!?]\s)|(?<=\n))(?:honestly,?\s+)?didn'?t (?:the|your) "
+     r"(?:doctor|nurse|GP|consultant|physio|dentist)\s+(?:say|tell you)\s+(?:no\b|not\s+to\b|to\s+(?:stop|cut|"
+     r"avoid|keep|rest|stay)\b|you\s+(?:should|must|can'?t|need|weren'?t|aren'?t|shouldn'?t|mustn'?t)\b)|"
      # polite orders of care (Please contact the ward straight away, Please do not take it with…)
      r"please (?:contact|call|ring|phone|see|visit|come)\b[^.!?\n]{0,40}?\b(?:straight away|immediately|urgently|"
      r"right away|as soon as (?:possible|you can)|today|this week)\b|"
@@ -298,7 +319,10 @@ _FIXED = (
       "sixty", "seventy", "eighty", "ninety", "of you", "now on", "s final", "talked about this", "been over this",
       "discussed this", "possibly go wrong", "did we", "do with you", "like it or not", "rather you",
       "prefer you", "prefer it if you", "indly", "efrain", "a dear", "a love", "a darling", "a good",
-      "urely you", "on earth", "would you", "foot down", "no more", "idea", "I were you", "i were you", "care",
+      "urely you", "on earth", "would you", "foot down", "worth risking", "right mind", "idn't", "idnt",
+      "from ", "with me", "in the bin", "in the shed", "in the cupboard", "top shelf", "we're not", "we are not",
+      "we're stopping", "we are stopping", "we're putting", "we are putting", "thing to do", "to blame",
+      "finest", "way to", "not done", "sensible", "hard to", "what good", "would it look", "if you'd", "if youd", "no more", "idea", "I were you", "i were you", "care",
       "cared", "love", "so no more", "ow.", "ow!", "ext time", "n future")),
 )
 # Separate regexes, not one alternation: each starts with a literal, which the regex engine
@@ -394,13 +418,13 @@ _ENGLISH = regex_cache.compile(
     r"|\btry\s+harder\b|(?<!have to )\bcheer\s+up\b|\bno\s+more\s+\w+ing\b|\bpull\s+yourself\s+together\b"
     # a sentence that opens with an order to change a habit or a feeling
     r"|(?:^|(?<=[.!?]\s)|(?<=\n)|" + _ITEM_START + r")(?:Just\s+)?(?:Stop|Quit|Snap\s+out\s+of|Get\s+over|Get\s+out\s+of\s+the\s+house|"
-    r"Cut\s+(?:(?:it|them|that|those)\s+)?(?:down|back|out)|Drink\s+(?:more|less)|Eat\s+(?:more|less)|Throw\s+(?:those|that|it|them)|"
-    r"Accept\s+(?:it|that)|Move\s+on|Hand\s+(?:over|it|them|me))\b"
+    r"Cut\s+(?:(?:it|them|that|those)\s+)?(?:right\s+)?(?:down|back|out)|Drink\s+(?:more|less)|Eat\s+(?:more|less)|Throw\s+(?:those|that|it|them)|"
+    r"Accept\s+(?:it|that)|Move\s+on|Hand\s+(?:over|it|them|me|(?:the|your|those|that)\s+\w+\s+over))\b"
     # …or with a verb of doing and its object (Take your pills now. Turn the telly off.),
     # not a well-wish (Take care, Sleep tight, Get well soon, Have a lovely day)
     r"|(?:(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))(?:Now\s+|Right,?\s+|" + _VOCATIVE + r")?|(?<=[,;]\s)so\s+)"
     r"(?:Go\s+(?:and\s+)?(?:see|get|ask|lie|sit|have|tell|check|ring|call|put|take|make)\b|"
-    r"Take|Turn|Put|Go|Get|Eat|Drink|Call|Sit|Stand|Lie|Open|Close|Unplug|"
+    r"Take|Turn|Put|Go|Get|Eat|Drink|Call|Sit|Stand|Lie|Open|Close|Unplug|Weigh|Rinse|Bin|Chuck|Ditch|Press|Book|"
     r"Lock|Throw|Stay|Keep|Wear|Bring|Give|Leave|Switch|Hang|Pick|Finish|Tell|Ring|See|Use|Delete|Dry|"
     r"Change|Let)\s+"
     r"(?!care\b|on\s*(?:[.!?,…]|then\b|$)|it\s+easy\b|it\s+up\b|well\b|better\b|a\s+look\b|your\s+time\b|a\s+moment\b|heart\b|comfort\b|"
@@ -453,7 +477,7 @@ _ROUTINE = regex_cache.compile(r"(?:吃|喝|睡|歇|休息|起床|午睡|回家|
 # speaker is the assistant itself (我觉得您应该… still lectures).
 _SPEECH = regex_cache.compile(
     r"(?<!小)(?:(?<![说讲电童神笑废的])话(?=[你您侬]|$)|(?<!说)说(?!说|明|不定|实话|真的|白了|到|起|话|句|了算|自己|这|那|傻)|讲(?!究|话)|告诉|觉得|认为|"
-    r"以为|嘱咐|叮嘱|劝|要求|转告|转达|捎话|带话|传话|(?<![别不会能])让(?=[你您]|$)|交代|提醒|念叨|唠叨|听说|觉着|想着|寻思|强调|建议|希望|指出|提到|告诫|警告|规定)")
+    r"以为|嘱咐|叮嘱|劝|要求|转告|转达|捎话|带话|传话|写着|写道|写的是|注明|标着|印着|(?<![别不会能])让(?=[你您]|$)|交代|提醒|念叨|唠叨|听说|觉着|想着|寻思|强调|建议|希望|指出|提到|告诫|警告|规定)")
 _SPEECH_SKIP = ("来说", "再说", "虽说", "比如说", "就是说", "换句话说", "老实说", "不用说",
                 "怎么说", "这么说", "那么说", "可以说", "应该说", "话说", "别说", "不要说")
 _MY_VOICE = regex_cache.compile(
@@ -538,17 +562,34 @@ def _reported(text: str, sentence: Span, start: int) -> bool:
 _ADVICE_GIVEN = regex_cache.compile(r"建议|交代|嘱咐|叮嘱|医嘱|注意事项|要求|规定|(?:开|写|列|定|说|讲)的|说|讲")
 
 
+# What a leaflet, a box or a form says ("说明书上写着：", "单子里注明了：").
+_WRITTEN_ON = regex_cache.compile(r"(?:上|里)(?:面|头|边)?(?:就|都|还|也)?(?:写着|写的是|写道|注明|标着|印着)")
 _COURTESY_AFTER = regex_cache.compile(r"[了啦]?[，,。！!～~]\s*(?:(?:您|你)?(?:一点(?:都|也|儿都)?不|太客气|哪儿的话|哪里的话|"
                                       r"(?:这|那)?(?:都)?是(?:我)?应该的|应该的|不麻烦|不费事))")
 
 
-def _list_reported(text: str, start: int) -> bool:
-    """Whether `start` lies in a list whose intro line (ending in a colon) gives someone
-    else's advice ("出院时医生给您的饮食建议是这几条：")."""
+def _list_intro(text: str, start: int) -> str | None:
+    """The intro line (ending in a colon) of the list that `start` lies in, if any."""
     colon = max(text.rfind("：", 0, start), text.rfind(":", 0, start))  # the nearest
     if colon < 0 or not re.match(r"[：:][ \t]*\n", text[colon:]) or "\n\n" in text[colon:start]:
+        return None
+    return text[text.rfind("\n", 0, colon) + 1:colon + 1]
+
+
+def _list_written(text: str, start: int) -> bool:
+    """Whether `start` lies in a list of what a leaflet or a box says ("药盒上写着：①…")."""
+    intro = _list_intro(text, start)
+    return intro is not None and _WRITTEN_ON.search(intro) is not None
+
+
+def _list_reported(text: str, start: int) -> bool:
+    """Whether `start` lies in a list whose intro line gives someone else's advice
+    ("出院时医生给您的饮食建议是这几条：") or what a leaflet says."""
+    intro = _list_intro(text, start)
+    if intro is None:
         return False
-    intro = text[text.rfind("\n", 0, colon) + 1:colon + 1]
+    if _WRITTEN_ON.search(intro):
+        return True
     others = [m for m in _OTHER_SUBJECT.finditer(intro) if m.group() != "我"]
     return bool(others) and _ADVICE_GIVEN.search(intro, others[0].end()) is not None
 
@@ -618,7 +659,7 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
         if kind == "think" and word.endswith("说") and _COURTESY_AFTER.match(text, m.end()):
             return False  # 快别这么说，您一点都不麻烦: "don't mention it"
         if kind in ("think", "fixed", "remember"):
-            return True
+            return not _list_written(text, start)
         if _PAST.search(text[sentence.start:start]):
             return False
         if kind == "bare" and _SUGGESTING.search(text[sentence.start:start]) \
