@@ -117,7 +117,16 @@ def _arrow_metadata(path: str) -> bool:
 REGISTRY = "dataset_info.json"  # LLaMA-Factory's list of datasets, in a data folder
 _REGISTRY_KEYS = {"file_name", "hf_hub_url", "ms_hub_url", "om_hub_url", "script_url",
                   "cloud_file_name"}  # where an entry says its data is
-_REGISTRY_NOTE = "LLaMA-Factory's dataset registry, not data; skipped"
+_REGISTRY = "LLaMA-Factory's dataset registry"
+
+
+def _metadata_of_data(path: str) -> str | None:
+    """What `path` is, if it is a file that describes data rather than holds it."""
+    if _arrow_metadata(path):
+        return "what save_to_disk writes beside the .arrow files"
+    if _dataset_registry(path):
+        return _REGISTRY
+    return None
 
 
 def _dataset_registry(path: str) -> bool:
@@ -168,14 +177,11 @@ def collect_datasets(paths: list[str], exclude: list[str],
             files = list(iter_inputs(path, exclude, warnings))
             datasets.append(Dataset(display_path(path), files))
         elif stat.S_ISREG(mode):
-            if _arrow_metadata(path):  # pre-commit names every staged file of a dataset
+            # pre-commit names every staged file, the metadata beside the data too
+            reason = _metadata_of_data(path)
+            if reason:
                 if warnings is not None:
-                    warnings.append(f"{path}: what save_to_disk writes beside the .arrow "
-                                    "files, not data; skipped")
-                continue
-            if _dataset_registry(path):
-                if warnings is not None:
-                    warnings.append(f"{path}: {_REGISTRY_NOTE}")
+                    warnings.append(f"{path}: {reason}, not data; skipped")
                 continue
             datasets.append(Dataset(display_path(path), [path]))
         else:
@@ -224,7 +230,7 @@ def iter_inputs(root: str, exclude: list[str], skipped: list[str] | None = None
                     continue
                 if stat.S_ISREG(mode):
                     if _dataset_registry(path):
-                        note(f"{path}: {_REGISTRY_NOTE}")
+                        note(f"{path}: {_REGISTRY}, not data; skipped")
                         continue
                     yield path
                 elif not stat.S_ISDIR(mode):  # a link to a folder is not followed
