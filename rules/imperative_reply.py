@@ -786,6 +786,23 @@ def scorer_text(text: str, cleared: list[tuple[int, int]] | None = None,
     return "".join(out)
 
 
+def veto_text(text: str, cleared: list[tuple[int, int]] | None = None, others: bool = True,
+              phrase: str | None = None) -> str:
+    """What the scorer reads to decide whether to overrule the order a pattern found in
+    `text`: the sentence the order stands in, blanked as `scorer_text` blanks. Warmth and
+    offers elsewhere in a long reply do not take an order back; read whole, the long
+    counseling replies of real data (你可以试着… then 你需要接受…) scored as natural, and
+    the veto dropped three lecturing replies for each natural one there."""
+    if cleared is None:
+        phrase, cleared = _read(text)
+    if not phrase or (at := text.find(phrase)) < 0:
+        return scorer_text(text, cleared, others, phrase)
+    sentence = sentence_at(text, at, at + len(phrase))
+    lo, hi = sentence.start, sentence.end + len(terminator(text, sentence))  # "？" or "。"
+    inside = [(max(a, lo) - lo, min(b, hi) - lo) for a, b in cleared if b > lo and a < hi]
+    return scorer_text(text[lo:hi], inside, others, phrase)
+
+
 def imperative_phrase(text: str) -> str | None:
     """The first lecturing phrase in `text`, or None."""
     return _read(text)[0]
@@ -928,9 +945,10 @@ class ImperativeReply(RecordRule):
     without it, are in docs/accuracy.md: on a held-out set written to probe its weak spots
     it misses rhetorical scolding (您怎么又把药停了呢？), dialect and verb-first orders with no
     modal (把窗户关上，穿上棉袄). The other way, the scorer may overrule a pattern: where a
-    pattern finds an order but the scorer is sure the reply is not one (a score under the
-    `veto` stored with its weights, chosen where the patterns' findings were mostly wrong
-    out of fold), the reply is not flagged.
+    pattern finds an order but the scorer is sure the sentence it stands in is not one (a
+    score under the `veto` stored with its weights, chosen where the patterns' findings were
+    mostly wrong out of fold), the reply is not flagged. It reads that sentence, not the
+    whole reply: a warm lead-in does not take back an order that follows it.
 
     ## Why it matters for training
     A few lecturing replies are enough for a companion model to start preaching; people
@@ -989,7 +1007,7 @@ class ImperativeReply(RecordRule):
                 turns.matching(_ASKING)
         if found and scorer is not None and scorer.veto is not None:
             # the scorer overrules a pattern only where it is sure of the opposite
-            scores = scorer.scores([scorer_text(turns.texts[i], cleared, i in others, phrase)
+            scores = scorer.scores([veto_text(turns.texts[i], cleared, i in others, phrase)
                                     for i, phrase, cleared in found])
             found = [hit for hit, score in zip(found, scores, strict=True)
                      if score >= scorer.veto]

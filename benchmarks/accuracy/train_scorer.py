@@ -67,7 +67,8 @@ EPOCHS = 4
 # adds must be more precise than that, or it lowers the rule's precision.
 PRECISION_TARGETS = {"A001": 0.97}
 # Rules whose scorer may overrule their patterns: a pattern's finding is dropped where the
-# scorer is sure of the opposite, below the highest score under which, out of fold on every
+# scorer, reading the sentence the order stands in (`veto_text`), is sure of the opposite:
+# below the highest score under which, out of fold on every
 # repeat, at most VETO_TRUE_SHARE of the patterns' findings were right (so a veto removes at
 # least three false findings for each true one it loses).
 VETO = {"A001"}
@@ -91,6 +92,15 @@ def grams(text: str, n: int, code: str = "A001") -> list[str]:
 
     module = imperative_reply if code == "A001" else user_turns
     return ngrams(module.scorer_text(text), n, WORDS.get(code, 0))
+
+
+def veto_grams(text: str, n: int) -> list[str]:
+    """The n-grams A001's scorer reads to decide whether to overrule a pattern's order: of
+    the sentence the order stands in."""
+    from sftlint.chinese import ngrams
+    from sftlint.rules import imperative_reply
+
+    return ngrams(imperative_reply.veto_text(text), n, WORDS.get("A001", 0))
 
 
 def _vocabulary(texts: list[list[str]]) -> list[str]:
@@ -314,10 +324,15 @@ def main(argv: list[str] | None = None) -> int:
         gs = [grams(t, n, code) for t in texts]
         # the patterns alone, as the rule runs them with the scorer switched off
         pattern = ev.flagged_items(code, texts, role, use_scorer=False)
+        # what the scorer reads to overrule a pattern's finding (the order's sentence)
+        vetoed = {i: veto_grams(texts[i], n) for i, p in enumerate(pattern) if p} \
+            if code in VETO else {}
         oof: list[list[float]] = []
+        veto_oof: list[list[float]] = []  # out-of-fold scores of `vetoed` (0 elsewhere)
         for rep in range(REPEATS):
             fold = folds(labels, SEED + rep)
             scores = [0.0] * len(texts)
+            veto_scores = [0.0] * len(texts)
             for k in range(FOLDS):
                 train = [i for i in range(len(texts)) if fold[i] != k]
                 kept = [gs[i] for i in train], np.array([labels[i] for i in train])
@@ -327,19 +342,23 @@ def main(argv: list[str] | None = None) -> int:
                     w, b = fit(*kept, l2)
                 for i in range(len(texts)):
                     if fold[i] == k:
-                        scores[i] = score_hidden(gs[i], vectors, output, b) \
-                            if code in HIDDEN else score(gs[i], w, b)
+                        for g, out in ((gs[i], scores), (vetoed.get(i), veto_scores)):
+                            if g is not None:
+                                out[i] = score_hidden(g, vectors, output, b) \
+                                    if code in HIDDEN else score(g, w, b)
             oof.append(scores)
+            veto_oof.append(veto_scores)
         chosen = _threshold(oof, labels, PRECISION_TARGETS.get(code, TARGET_PRECISION))
-        veto = _veto(oof, labels, pattern) if code in VETO else None
+        veto = _veto(veto_oof, labels, pattern) if code in VETO else None
         if args.cv or not args.write:
             print(f"{code} ({label}), {len(texts)} texts, {FOLDS}-fold x {REPEATS}, "
                   f"threshold {chosen:.2f}, veto {veto}")
             print(f"  patterns alone (tuned on all of it):  {fmt(pr(pattern, labels))}")
-            for rep, scores in enumerate(oof):
+            for rep, (scores, veto_scores) in enumerate(zip(oof, veto_oof, strict=True)):
                 alone = pr([s >= chosen for s in scores], labels)
-                both = pr([(p and (veto is None or s >= veto)) or s >= chosen
-                           for p, s in zip(pattern, scores, strict=True)], labels)
+                both = pr([(p and (veto is None or v >= veto)) or s >= chosen
+                           for p, s, v in zip(pattern, scores, veto_scores, strict=True)],
+                          labels)
                 print(f"  repeat {rep}: scorer alone  {fmt(alone)}")
                 print(f"  repeat {rep}: pattern OR scorer {fmt(both)}")
         if code in HIDDEN:

@@ -40,3 +40,23 @@ def test_the_veto_survives_the_weights_file() -> None:
     assert NgramScorer.from_table(scorer.to_table()).veto == -2.25
     assert NgramScorer.from_table(NgramScorer.from_weights(3, 0.0, 1.5, {"你": 1.0})
                                   .to_table()).veto is None
+
+
+@pytest.mark.parametrize(("reply", "flagged"), [
+    # the offer stands in another sentence: it does not take the order back
+    ("你可以试着出去走走，晒晒太阳。你需要早点睡，别想太多。", True),
+    ("你需要早点睡，别想太多。你可以试着出去走走，晒晒太阳。", True),
+    # the scorer's reason to overrule stands in the order's own sentence
+    ("你需要早点睡，也可以试着出去走走。", False),
+])
+def test_the_veto_reads_the_sentence_the_order_stands_in(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch, reply: str, flagged: bool) -> None:
+    scorer = NgramScorer.from_weights(3, 0.0, 99.0, {"试着": -50.0}, veto=-1.0)
+    monkeypatch.setattr(imperative_reply, "load_scorer", lambda code: scorer)
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("睡不着。", reply)]))
+    assert bool(lint(["d.jsonl"], select=["A001"])) is flagged
+
+
+def test_veto_text_is_the_orders_sentence() -> None:
+    text = "我懂您的难处，要不要先歇一歇？您必须按时吃药。"
+    assert imperative_reply.veto_text(text) == "您必须按时吃药。"
