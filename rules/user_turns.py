@@ -116,8 +116,13 @@ _PRODUCE = (r"(?:列出|列举|列一|罗列|给出|提供|分析|评估|总结|
 # The same verbs opening a turn with no 请 ("列出…", "帮我起草一封…"): an order to a tool.
 _BARE_REQUEST = regex_cache.compile(r"^(?:(?:帮|替|为|给)我|为[^，。！？,!?\s]{1,20}?)?(?:列出|列举|罗列|起草|草拟|拟定|拟写|撰写|编写|编制|生成|提供|查询|"
                            r"输出|翻译|总结|归纳|概括|整理|梳理|制定|分析|比较|对比|评价|评估|阐述|论述|"
-                           r"写一(?:封|篇|份|段|首)|出一份|做一份|设计一(?:个|份|套)|列一(?:个|份|张|下)|拟一(?:份|个|篇)|"
-                           r"[把将][^，。！？,!?\n]{1,16}?(?:翻译|改写|润色|扩写|缩写|整理|总结)(?:成|为|得)?)")
+                           r"写一(?:封|篇|份|段|首|个|句|则|条|张)|写出(?!来)|出一份|做一份|设计一(?:个|份|套|张|款|种)|列一(?:个|份|张|下)|拟一(?:份|个|篇)|"
+                           r"解释|描述|阐释|创建|创作|续写|扩写|改写|重写|"
+                           r"[把将][^，。！？,!?\n]{1,16}?(?:翻译|改写|润色|扩写|缩写|整理|总结|归类|分类)(?:成|为|得)?)")
+# Verbs of an instruction dataset's task that also open speech (找到钥匙了, 说出来你都不信):
+# a task only in a turn with no one in it, no particle of speech and no 了 in its first line.
+_TOOL_TASK = regex_cache.compile(r"^(?!.*了)(?:找出|找到|说出|指出|举出|选出|列举出|计算|判断|识别|推荐|生成|命名|"
+                                 r"(?:改变|改正|修改)(?=以下|下列|下面|这个句子|这句话|句子))[^\n]{2,}")
 _PERSON = regex_cache.compile(r"[我你您他她咱俺]")
 # Marks of speech: particles and chat words ("您好啊小暖", "请问你是谁呀").
 _SPOKEN = regex_cache.compile(r"[呀啊呢吧呗嘛哈啦咋啥哎唉嗯哟喽咯噢哦]|唠嗑|俺|咱|(?:跟|和)你(?:说|讲)|你说(?!明)|\S不[？?]")
@@ -142,7 +147,7 @@ _ASK_OPENER = regex_cache.compile(r"(?:^|[，,。！!？?\s])(?:请问|我想问
 _INFO = regex_cache.compile(r"如何|怎样|怎么|哪些|哪里|哪儿|哪个|哪家|多少|是否|什么|流程|标准|比例|要点|注意事项|材料|条件|方法|"
                    r"措施|建议|区别|范围")
 _SUBQUESTIONS = regex_cache.compile(r"问题[一二三1-9][：:].+问题[二三四2-9][：:]", re.S)
-_TASK = regex_cache.compile(r"你是一(?:位|名|个)[^。\n]{0,30}(?:专家|咨询师|医生|助手|老师)|根据[^。\n]{0,30}(?:生成|输出|回答|判断|回复|给出|选择|续写)")
+_TASK = regex_cache.compile(r"你是一(?:位|名|个)[^。\n]{0,30}(?:专家|咨询师|医生|助手|老师)|根据[^。\n]{0,40}(?:生成|输出|回答|判断|回复|给出|选择|续写|模拟|评估)")
 # Keywords typed into a search box: terms may hold codes (TP-LINK, 150/90, 第1-10回), and the
 # first of three or more may be a long phrase if no one is in it (老年人智能手机使用培训 社区 免费).
 _KEYWORDS = regex_cache.compile(r"^(?=[^\u4e00-\u9fff]*[\u4e00-\u9fff])(?:"
@@ -169,7 +174,9 @@ _TITLE = regex_cache.compile(r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,40}(?:
                     r"条件|原因|症状|食谱|攻略|清单|排行|大全|须知|步骤|技巧|方案|食疗方|最新规定|时间|推荐|"
                     r"教程|比例|说明|要求|哪家好|排名|价格|费用|安装|天气|水果|食物|习俗|由来|禁忌|消息|新闻|作用|"
                     r"副作用|功效|区别|补办|项目|常识|量表|摄入量|课程设置|所需材料|时限|价格对比|投诉电话|热线电话)"
-                    r"(?:[ \t]*\d{4})?")
+                    r"(?:[ \t]*\d{4})?"
+                    # an instruction dataset's topic, full stop and all (网络安全的重要性。)
+                    r"|[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,40}的(?:定义|重要性|论点|意义|好处|优缺点|特点|目的|概述|简介)。?")
 # A question typed into a search box: no person, no particle but 吗, no punctuation
 # (高血压能吃鸡蛋吗, 降压药和柚子能一起吃吗).
 _TYPED_QUESTION = regex_cache.compile(r"[\u4e00-\u9fff0-9./%TtA-Z\-]{2,20}(?:(?:能|可以|能不能|需要|要|算|有)[\u4e00-\u9fff0-9]{0,8}吗|"
@@ -237,6 +244,9 @@ def formal_marker(text: str) -> str | None:
     request = _BARE_REQUEST.match(text.strip())
     if request and not _SPOKEN.search(text):
         return request.group()
+    task = _TOOL_TASK.match(text.strip())
+    if task and not _PERSON.search(text) and not _SPOKEN.search(text):
+        return task.group()
     if _SPOKEN.search(text):
         return None
     consult = _CONSULT.search(text) if "咨询" in text else None
@@ -295,7 +305,8 @@ class FormalUserTurn(RecordRule):
     条件/流程/标准, 请问 or 您好 + 想问一下 followed by an information question (如何, 哪些,
     多少, 是否, 流程…), lists and numbered sub-questions (1.…2.…, 问题一：…问题二：…), task
     prompts (你是一位专业的心理咨询师…, 根据…生成…), turns that open on such a verb with no 请
-    (列出…, 帮我起草一封…, 总结一下…), bare keyword queries (老年人 高血压 饮食), titles and
+    (列出…, 帮我起草一封…, 总结一下…), an instruction dataset's tasks (解释…, 写一个…, 设计一张…;
+    找出…, 说出…, 计算… where no one is in the turn and no 了), bare keyword queries (老年人 高血压 饮食), titles and
     questions typed into a search box (冬季老人防跌倒措施, 降压药需要终身服用吗, 手机字体怎么调大:
     no person, no particle, no punctuation), letters (致物业：…特此投诉), and
     in English "please list / analyze / provide…", "in bullet points", "could you provide…",
