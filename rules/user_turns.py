@@ -170,13 +170,13 @@ _WRITTEN = regex_cache.compile(r"^致[\u4e00-\u9fff]{1,8}[：:]|特此|望予以
                       r"^本人|(?:查询|办理|核实|补办)(?:一下)?本人")
 # A title typed into a search box: a noun phrase that ends on what is looked for, no
 # sentence mark, no person (冬季老人防跌倒措施, 医保异地就医备案流程).
-_TITLE = regex_cache.compile(r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,40}(?:措施|办法|方法|流程|政策|要点|注意事项|指南|标准|"
+_TITLE = regex_cache.compile(r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,40}(?:(?:措施|办法|方法|流程|政策|要点|注意事项|指南|标准|"
                     r"条件|原因|症状|食谱|攻略|清单|排行|大全|须知|步骤|技巧|方案|食疗方|最新规定|时间|推荐|"
                     r"教程|比例|说明|要求|哪家好|排名|价格|费用|安装|天气|水果|食物|习俗|由来|禁忌|消息|新闻|作用|"
                     r"副作用|功效|区别|补办|项目|常识|量表|摄入量|课程设置|所需材料|时限|价格对比|投诉电话|热线电话)"
                     r"(?:[ \t]*\d{4})?"
                     # an instruction dataset's topic, full stop and all (网络安全的重要性。)
-                    r"|[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,40}的(?:定义|重要性|论点|意义|好处|优缺点|特点|目的|概述|简介)。?")
+                    r"|的(?:定义|重要性|论点|意义|好处|优缺点|特点|目的|概述|简介)。?)")
 # A question typed into a search box: no person, no particle but 吗, no punctuation
 # (高血压能吃鸡蛋吗, 降压药和柚子能一起吃吗).
 _TYPED_QUESTION = regex_cache.compile(r"[\u4e00-\u9fff0-9./%TtA-Z\-]{2,20}(?:(?:能|可以|能不能|需要|要|算|有)[\u4e00-\u9fff0-9]{0,8}吗|"
@@ -241,10 +241,10 @@ def formal_marker(text: str) -> str | None:
     request = _ABLE.search(text) if _ABLE_HINT.search(text) else None
     if request:
         return request.group()
-    request = _BARE_REQUEST.match(text.strip())
+    request = _BARE_REQUEST.match(stripped)
     if request and not _SPOKEN.search(text):
         return request.group()
-    task = _TOOL_TASK.match(text.strip())
+    task = _TOOL_TASK.match(stripped)
     if task and not _PERSON.search(text) and not _SPOKEN.search(text):
         return task.group()
     if _SPOKEN.search(text):
