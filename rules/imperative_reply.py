@@ -75,13 +75,13 @@ _DIRECTIVE = (r"(?:多|少|学会|学着|坚持|注意|记住|振作|坚强|乐�
               r"明白|控制|改变|面对|接受|放下|勇敢|坦然|努力|早点|早些|及时|适当|规律|尽量|理解|体谅|"
               r"关注|重视|正视|珍惜|爱惜|照顾好|对自己|为自己|给自己|让自己|有信心|听话|听医生|"
               r"好好|按照|配合|戒|定期|经常|每天|尽快|马上|赶紧|立刻|先去|去医院|去看|确保|保证|"
-              r"有耐心|认识到|意识到|尊重|与[^，。！？,!?\n]{1,12}(?:沟通|交流|建立|商量|保持)|"
+              r"有耐心|认识到|意识到|尊重|建立|与[^，。！？,!?\n]{1,12}(?:沟通|交流|建立|商量|保持)|"
               r"给(?:他|她|对方|彼此|孩子)[^，。！？,!?\n]{0,4}(?:时间|空间))")
 # Clause openers a subjectless order may follow ("所以呀，要多出去走走", "也要接受自己").
 _OPENER = (r"(?:那|那就|所以|所以呀|还是|可|千万|一定|总之|其实|而且|但是|但|不过|可是|因此|以后|"
            r"今后|平时|现在|还有|另外|真的|哎|哎呀|唉|呀|啊|这时候|这个时候|这回|下回|下次|也|都|就|"
            r"还|而是|更|同时|最重要的是|关键是|记得|晚上|早上|出门|每天|赶紧|以后可|睡前|睡觉前|饭前|"
-           r"饭后|空腹|出门前|平常|白天|夜里|天冷了|天热了|下雨天|冬天|夏天|这几天|这阵子)")
+           r"饭后|空腹|出门前|平常|白天|夜里|天冷了|天热了|下雨天|冬天|夏天|这几天|这阵子|首先|其次|最后|此外)")
 _BARE = (r"(?:应该(?![的额滴嘅])|应当|必须|务必|一定要|一定得|一定不要|千万要|千万别|千万不要|千万不能|"
          r"最好(?!的|是)|得(?=多|少|学|注意|按时|去|好好|赶紧|起来|振作|往前|换|改|跟上|走出|放下|面对|接受|听)|"
          r"该(?=走出来|放下|想开|看开|振作|面对|改改|收收|醒醒)|"
@@ -91,7 +91,11 @@ _BARE = (r"(?:应该(?![的额滴嘅])|应当|必须|务必|一定要|一定得|
          r"(?<!可)把(?=[^，。！？,!?\n]{1,10}(?:了|掉)(?:吧|啊|哈)?(?:[，。！,!\n]|$))|"
          r"请(?=保持|尽量|务必|一定|不要|别|多|少|注意(?![，,：:])|按时|坚持|学会|停止|立即)|"
          # a counsellor's homework: 请你接纳自己的情绪, 请给自己时间调整, 也请关注自身的情绪
-         r"请(?:你|您)?(?=接纳|善待|给自己|关注自|关注你|关注您|试着|尝试|调整|记得要))")
+         r"请(?:你|您)?(?=接纳|善待|给自己|关注自|关注你|关注您|试着|尝试|调整|记得要)|"
+         # a counsellor's own advice opening a clause: 建议你先找心理咨询师, 我不建议您现在就卖房,
+         # 首先，尝试接纳自己的不完美 (not 医生建议您…, whose speaker stands before it, nor the
+         # offer 建议您可以试试…)
+         r"我?不?建议(?:你|您)(?:们)?(?!不妨|可以|是|的)|(?:尝试|试着)(?!过|了|的|一下[吗？?]))")
 # Obligation that needs no subject or clause start ("出门一定要带上手机", "血压问题不能忽视";
 # Cantonese 唔准 is 不准, but 讲唔准/话唔准 is "maybe" and 唔准确 "not accurate").
 _ANYWHERE = (r"(?:一定要|一定得|一定不要|一定别|一定不能|务必|必须(?!的)|千万(?:要|别|不要|不能)|不许|不准(?![确吧啊呢了的])|"
@@ -120,7 +124,7 @@ _BARE_ORDER = regex_cache.compile(
     # (a bounded blank: an unbounded one would rescan a long run of blanks from each of its
     # line breaks, quadratic in the run)
     rf"[，,。！!？?；;：:\n…～~]\s{{0,8}}(?=[那所还可千一总其而但不因以今平现另真哎唉呀啊这下也都就更同最关"
-    rf"记晚早出每赶睡饭空白夜天冬夏应必务得需要别甭少立马把请快听该毋莫])(?P<lead>{_OPENER}{{0,2}}(?P<bare>{_BARE}))")
+    rf"记晚早出每赶睡饭空白夜天冬夏应必务得需要别甭少立马把请快听该毋莫我建尝试首其此])(?P<lead>{_OPENER}{{0,3}}(?P<bare>{_BARE}))")
 _ITEM_ORDER = regex_cache.compile(
     # an item of a list that opens on less or more of a habit, or gives one up: "• 少看手机",
     # "1.少吃盐", "▪ 戒烟", "一不买，二不碰"
@@ -128,11 +132,15 @@ _ITEM_ORDER = regex_cache.compile(
     r"戒(?=烟|酒|掉|了)|不(?=吃|喝|抽|碰|熬|点|开门|买|去))")
 _WE_MODAL = regex_cache.compile(
     # counsellors' inclusive "we": "我们都应该保持谦逊", "我们需要为自己的情绪负责"
-    r"(?P<we>(?:我们|咱们)(?:都|也|还|就|一定|真的)*(?:应该|应当|必须|一定要|不能(?=一直|总|老|再)|"
-    r"(?:需要|要)(?:为自己|学会|学着|正视|接受|面对|改正|调整心态)))")
+    r"(?P<we>(?:我们|咱们)(?:都|也|还|就|一定|真的|首先|先)*(?:应该|应当|必须|一定要|不能(?=一直|总|老|再)|"
+    r"(?:需要|要)(?:为自己|学会|学着|正视|接受|面对|改正|调整心态|认识到|意识到|明确|建立|"
+    r"正确(?:理解|认识|看待|对待)|从(?:正面|积极)|先(?:了解|接受|面对|把))))")
+# What makes "remember, <a maxim>" an order: the maxim holds one (记住，爱情需要努力来维系,
+# 记住，陌生人让转账的全是骗子), not a reassurance (记住，改变需要时间).
+_MAXIM_ORDER = r"(?:需要(?!时间|一些时间|一段时间|一个过程|过程)|应该|必须|(?<!需)要|不要|别|马上|立刻|赶紧|全是|都是)"
 _REMEMBER = regex_cache.compile(
     # "remember, <a maxim>": "记住，爱情需要时间和努力来维系"
-    r"(?P<remember>(?:记住|记得)[，,：:](?=[^。！？!?\n，,]*(?:需要|应该|必须|要|不要|别|马上|立刻|赶紧|全是|都是)))")
+    rf"(?P<remember>(?:记住|记得)[，,：:](?=[^。！？!?\n，,]*{_MAXIM_ORDER}))")
 _THINK = regex_cache.compile(
     # what to think or feel: "别想那么多", "可不能这么想"
     rf"(?P<think>(?:别|不要|不许|不准|甭|不能|不该|不应该|不应当|不可以|可不敢){_DEGREE}*{_THINKING})")
@@ -570,6 +578,8 @@ _ADVICE_GIVEN = regex_cache.compile(r"建议|交代|嘱咐|叮嘱|医嘱|注意�
 
 # What a leaflet, a box or a form says ("说明书上写着：", "单子里注明了：").
 _WRITTEN_ON = regex_cache.compile(r"(?:上|里)(?:面|头|边)?(?:就|都|还|也)?(?:写着|写的是|写道|注明|标着|印着)")
+# A frame that says what something does not mean or ask ("这并不意味着你需要…", "不代表您必须…").
+_NOT_MEANT = regex_cache.compile(r"(?:并不|并非|不)(?:意味着|代表|等于|是说)|并不是说|不是要")
 _COURTESY_AFTER = regex_cache.compile(r"[了啦]?[，,。！!～~]\s*(?:(?:您|你)?(?:一点(?:都|也|儿都)?不|太客气|哪儿的话|哪里的话|"
                                       r"(?:这|那)?(?:都)?是(?:我)?应该的|应该的|不麻烦|不费事))")
 
@@ -629,6 +639,12 @@ def _comforts(text: str, end: int, modal: str) -> bool:
         return True  # 您应该为自己骄傲, 您该得意一回了, 你应该去参加烹饪比赛: praise
     elif re.match(r"(?:跟|和|给)我(?:讲讲|说说|聊聊)|(?:讲|说)给我听", rest):
         return True  # 回来可一定要跟我讲讲: an invitation to tell
+    if modal.startswith("请") and re.match(r"(?:你|您)?(?:试着|尝试)?(?:(?:跟|和|与|向|给)我)?(?:分享|告诉我|说说|讲讲|"
+                                         r"聊聊|谈谈|描述|回想|保持(?:定期)?(?:(?:跟|和|与)我(?:们)?)?(?:的)?(?:联系|沟通))",
+                                         modal[1:] + rest):
+        return True  # 请试着分享一下你的感受, 请保持联系: an invitation to talk to the assistant
+    if modal.endswith(("别", "不要")) and re.match(r"犹豫[^。！？!?\n]{0,4}(?:寻求帮助|求助|联系|找我|告诉我|来找|问)", rest):
+        return True  # 不要犹豫寻求帮助: "don't hesitate to ask"
     # "remember, <comfort>" encourages (千万要记得，你并不孤单); "remember, <an order>" or
     # "remember, <a lesson>" (一定要记住，陌生人让转账的全是骗子) does not
     return bool(re.match(r"(?:记得|记住)[，,：:](?![^。！？!?\n]*(?:需要|应该|必须|要|不要|别|不能))"
@@ -687,6 +703,14 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
         return False  # 需要注意的是: "note that"
     if kind == "you" and modal in ("要", "需要") and _RELATIVE.match(text, end):
         return False  # 这是您要计算的数值: 要 inside a noun phrase
+    if modal == "必须" and re.match(r"[^，。！？,!?的]{1,3}的[\u4e00-\u9fff]", text[end:]):
+        return False  # 现实中必须面对的事务: 必须 inside a noun phrase
+    if _NOT_MEANT.search(lead):
+        return False  # 这并不意味着你需要承担全部责任: what the situation does not ask
+    if kind == "bare" and modal in ("要", "需要") and re.match(r"(?:知道|记住|明白)[，,：:]", text[end:]) \
+            and not re.search(r"[也还都一定]", m.group("lead")) \
+            and not re.match(rf"[^。！？!?\n，,]*{_MAXIM_ORDER}", text[end + 3:]):
+        return False  # 要知道，改变需要时间: "mind you", then a truth (not 也要记住，…)
     if (modal.startswith(("要", "需要")) or modal.startswith("快") and text[end:end + 1] == "回") \
             and text[end:clause.end].rstrip().endswith(("了", "啦")):
         return False  # 您要当奶奶了, 快到家了: "about to", not "must"
@@ -792,6 +816,14 @@ def scorer_text(text: str, cleared: list[tuple[int, int]] | None = None,
     return "".join(out)
 
 
+def _sentence_of(text: str, phrase: str | None) -> tuple[int, int] | None:
+    """Where the sentence that holds `phrase` lies in `text`, with its end mark."""
+    if not phrase or (at := text.find(phrase)) < 0:
+        return None
+    sentence = sentence_at(text, at, at + len(phrase))
+    return sentence.start, sentence.end + len(terminator(text, sentence))  # "？" or "。"
+
+
 def veto_text(text: str, cleared: list[tuple[int, int]] | None = None, others: bool = True,
               phrase: str | None = None) -> str:
     """What the scorer reads to decide whether to overrule the order a pattern found in
@@ -801,10 +833,10 @@ def veto_text(text: str, cleared: list[tuple[int, int]] | None = None, others: b
     the veto dropped three lecturing replies for each natural one there."""
     if cleared is None:
         phrase, cleared = _read(text)
-    if not phrase or (at := text.find(phrase)) < 0:
+    span = _sentence_of(text, phrase)
+    if span is None:
         return scorer_text(text, cleared, others, phrase)
-    sentence = sentence_at(text, at, at + len(phrase))
-    lo, hi = sentence.start, sentence.end + len(terminator(text, sentence))  # "？" or "。"
+    lo, hi = span
     inside = [(max(a, lo) - lo, min(b, hi) - lo) for a, b in cleared if b > lo and a < hi]
     return scorer_text(text[lo:hi], inside, others, phrase)
 
@@ -1015,8 +1047,18 @@ class ImperativeReply(RecordRule):
             # the scorer overrules a pattern only where it is sure of the opposite
             scores = scorer.scores([veto_text(turns.texts[i], cleared, i in others, phrase)
                                     for i, phrase, cleared in found])
-            found = [hit for hit, score in zip(found, scores, strict=True)
-                     if score >= scorer.veto]
+            kept = []
+            for (i, phrase, cleared), score in zip(found, scores, strict=True):
+                if score >= scorer.veto:
+                    kept.append((i, phrase, cleared))
+                    continue
+                # the sentence is no order, but the rest of the reply may hold one: the
+                # scorer reads the reply as it reads those no pattern flags, that sentence
+                # blanked ("建议你…可以提前准备…。同时，也要认识到…")
+                span = _sentence_of(turns.texts[i], phrase)
+                unread.append(i)
+                cleared_by.append([*cleared, span] if span else cleared)
+            found = kept
         for i, phrase, _ in found:
             verdicts[i] = ("phrase", phrase)
         if scorer is None or not unread:

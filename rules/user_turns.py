@@ -117,7 +117,7 @@ _PRODUCE = (r"(?:列出|列举|列一|罗列|给出|提供|分析|评估|总结|
 _BARE_REQUEST = regex_cache.compile(r"^(?:(?:帮|替|为|给)我|为[^，。！？,!?\s]{1,20}?)?(?:列出|列举|罗列|起草|草拟|拟定|拟写|撰写|编写|编制|生成|提供|查询|"
                            r"输出|翻译|总结|归纳|概括|整理|梳理|制定|分析|比较|对比|评价|评估|阐述|论述|"
                            r"写一(?:封|篇|份|段|首|个|句|则|条|张)|写出(?!来)|出一份|做一份|设计一(?:个|份|套|张|款|种)|列一(?:个|份|张|下)|拟一(?:份|个|篇)|"
-                           r"解释|描述|阐释|创建|创作|续写|扩写|改写|重写|"
+                           r"解释|描述|阐释|概述|创建|创作|续写|扩写|改写|重写|优化(?=此|这|以下|下列|下面|该|给定)|"
                            r"[把将][^，。！？,!?\n]{1,16}?(?:翻译|改写|润色|扩写|缩写|整理|总结|归类|分类)(?:成|为|得)?)")
 # Verbs of an instruction dataset's task that also open speech (找到钥匙了, 说出来你都不信):
 # a task only in a turn with no one in it, no particle of speech and no 了 in its first line.
@@ -148,6 +148,10 @@ _INFO = regex_cache.compile(r"如何|怎样|怎么|哪些|哪里|哪儿|哪个|�
                    r"措施|建议|区别|范围")
 _SUBQUESTIONS = regex_cache.compile(r"问题[一二三1-9][：:].+问题[二三四2-9][：:]", re.S)
 _TASK = regex_cache.compile(r"你是一(?:位|名|个)[^。\n]{0,30}(?:专家|咨询师|医生|助手|老师)|根据[^。\n]{0,40}(?:生成|输出|回答|判断|回复|给出|选择|续写|模拟|评估)")
+# An instruction dataset's fields and words (Alpaca's instruction joined to its input:
+# "找出…\n输入：…", "识别给定句子中的…"): never said aloud.
+_DATASET_TASK = regex_cache.compile(r"(?:^|\n)[ \t]*(?:输入|指示|指令)[：:]|给定的?(?:句子|文本|段落|单词|词语|列表|"
+                                    r"数据|数字|主题|文章|短语|信息|条件|字符串|集合|数组|代码|函数|问题)")
 # Keywords typed into a search box: terms may hold codes (TP-LINK, 150/90, 第1-10回), and the
 # first of three or more may be a long phrase if no one is in it (老年人智能手机使用培训 社区 免费).
 _KEYWORDS = regex_cache.compile(r"^(?=[^\u4e00-\u9fff]*[\u4e00-\u9fff])(?:"
@@ -218,6 +222,8 @@ def formal_marker(text: str) -> str | None:
     if written:
         return written.group()
     if ("你是一" in text or "根据" in text) and _TASK.search(text):
+        return "a task prompt"
+    if ("输入" in text or "指" in text or "给定" in text) and _DATASET_TASK.search(text):
         return "a task prompt"
     if (" " in text or "\u3000" in text or "\t" in text) and _KEYWORDS.match(text.strip()) \
             and not _PERSON_WORD.search(text) and not _SPOKEN.search(text) \

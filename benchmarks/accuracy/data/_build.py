@@ -24,6 +24,8 @@ def assign(rows, keyf):
         rows[i]["split"] = "dev" if n % 2 == 0 else "test"
 
 assign(rows, lambda r: (r["hard_class"], r["lecturing"], r["checklist"], r["lang"], r["source"].split(":")[0]))
+for i, lecturing in ADJUDICATED.items():
+    rows[i]["lecturing"] = lecturing
 with open("replies.jsonl", "w", encoding="utf-8") as f:
     for n, r in enumerate(rows, 1):
         o = {"id": f"r{n:04d}", **{k: r[k] for k in ("text", "lang", "source", "hard_class", "lecturing", "checklist", "split")}}

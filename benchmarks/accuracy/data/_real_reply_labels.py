@@ -13,3 +13,9 @@ CHECK |= {288}
 HARD.update({239: "reassurance", 241: "reassurance", 258: "reassurance", 262: "reassurance", 265: "reassurance",
              268: "encouragement", 285: "encouragement", 286: "care-reminder", 281: "ambiguous", 288: "ambiguous"})
 HARD[280] = "ambiguous"
+# Round 18 adjudication: a third annotator, blind to the rules, labeled 108 replies of every
+# set that hold the assistant's own 建议你/您 or a clause-opening 尝试/试着; where they
+# disagreed with the label above, theirs stands (docs/accuracy.md, "Adjudication").
+# Applied after the dev/test split, which stays as it was.
+ADJUDICATED = {117: True, 119: True, 121: True, 123: True, 124: True, 145: True, 146: True,
+               148: True, 185: True, 186: True, 288: True}
