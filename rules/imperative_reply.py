@@ -94,8 +94,8 @@ _BARE = (r"(?:应该(?![的额滴嘅])|应当|必须|务必|一定要|一定得|
          r"请(?:你|您)?(?=接纳|善待|给自己|关注自|关注你|关注您|试着|尝试|调整|记得要)|"
          # a counsellor's own advice opening a clause: 建议你先找心理咨询师, 我不建议您现在就卖房,
          # 首先，尝试接纳自己的不完美 (not 医生建议您…, whose speaker stands before it, nor the
-         # offer 建议您可以试试…)
-         r"我?不?建议(?:你|您)(?:们)?(?!不妨|可以|是|的)|(?:尝试|试着)(?!过|了|的|一下[吗？?]))")
+         # offer 建议您可以试试…, nor 尝试接纳自己是很重要的一步, a statement)
+         r"我?不?建议(?:你|您)(?:们)?(?!不妨|可以|是|的)|(?:尝试|试着)(?!过|了|的|一下[吗？?])(?![^，。！？,!?\n]{0,24}是(?:很|非常|十分)?(?:重要|关键|必要)))")
 # Obligation that needs no subject or clause start ("出门一定要带上手机", "血压问题不能忽视";
 # Cantonese 唔准 is 不准, but 讲唔准/话唔准 is "maybe" and 唔准确 "not accurate").
 _ANYWHERE = (r"(?:一定要|一定得|一定不要|一定别|一定不能|务必|必须(?!的)|千万(?:要|别|不要|不能)|不许|不准(?![确吧啊呢了的])|"
@@ -934,7 +934,8 @@ class ImperativeReply(RecordRule):
     after a topic (出门一定要带上手机, 血压问题不能忽视), telling people what to think (别这么想,
     别想那么多, 不要胡思乱想, 您就是想太多了, 这种想法不对, 怎么能这么想), admonitions (听我的,
     得学会放下, 日子总要过下去, 哭也没用, 说句不好听的, 该干嘛干嘛), a counsellor's "we"
-    (我们都应该…), "remember, <maxim>" (记住，…需要…), a list of rules (建议您：1.… 2.…),
+    (我们都应该…, 我们要认识到…), "remember, <maxim>" (记住，…需要…), a counsellor's advice
+    (建议你先找心理咨询师…, 首先，尝试接纳自己…), a list of rules (建议您：1.… 2.…),
     orders that open a list's items (1. 不要透露验证码, • 少看手机, ▪ 戒烟; not a list of options:
     "我这里有几条参考：…您自己拿主意"), orders with a time word (那您今天就别出门了吧, 您马上去躺着),
     questions that scold (您怎么又把药停了呢？, 说了多少回了, 难道要等到住院吗？, 早干嘛去了？,
@@ -963,7 +964,11 @@ class ImperativeReply(RecordRule):
       and stories about the past (那时候家里穷，不能天天吃肉);
     - comfort and care: 别担心, 别太担心, 不要害怕, 不用怕, 别难过, 别太自责, 别客气, 别谢我,
       别嫌我啰嗦, 别忘了, 记得带伞, 注意安全, "Don't worry", "Don't forget your umbrella",
-      well-wishes (Take care, Sleep tight), and offers (要不要试试…, 可以试试…, 不妨…);
+      well-wishes (Take care, Sleep tight), and offers (要不要试试…, 可以试试…, 不妨…,
+      建议您可以试试…);
+    - what is not asked or is only a truth: 这并不意味着你需要…, 要知道，改变需要时间,
+      记住，改变需要时间, 生活中必须面对的事务, and invitations to talk to the assistant
+      (请试着分享一下…, 请保持联系, 不要犹豫寻求帮助);
     - praise: 您应该为自己骄傲, 您真该好好夸夸自己, "you should be proud", and "you should"
       as a past wish ("you should have seen").
 
