@@ -98,7 +98,7 @@ _BARE = (r"(?:应该(?![的额滴嘅])|应当|必须|务必|一定要|一定得|
          r"我?不?建议(?:你|您)(?:们)?(?!不妨|可以|是|的)|(?:尝试|试着)(?!过|了|的|一下[吗？?])(?![^，。！？,!?\n]{0,24}是(?:很|非常|十分)?(?:重要|关键|必要)))")
 # Obligation that needs no subject or clause start ("出门一定要带上手机", "血压问题不能忽视";
 # Cantonese 唔准 is 不准, but 讲唔准/话唔准 is "maybe" and 唔准确 "not accurate").
-_ANYWHERE = (r"(?:一定要|一定得|一定不要|一定别|一定不能|务必|必须(?!的)|千万(?:要|别|不要|不能)|不许|不准(?![确吧啊呢了的])|"
+_ANYWHERE = (r"(?:一定要|一定得|一定不要|一定别|一定不能|务必|必须(?!的)|嫑(?!紧|客气|担心|怕|急|慌)|千万(?:要|别|不要|不能)|不许|不准(?![确吧啊呢了的])|"
              r"(?<![讲话])唔准(?!确)|只(?:准|许)(?=[吃喝抽玩看用去在带买拿睡坐走])|不能(?=忽视|马虎|大意|拖|停|忘|不)|(?:一概|统统|通通|一律)(?:别|不要|不许|不准|不能)|一律(?=带|按|在|要|不|先|交|挂|删|拒|扔)|"
              r"(?:就(?<=身体就|年纪就|岁数就)|可(?<=身体可|年纪可|岁数可)|还是(?<=身体还是|年纪还是|岁数还是))(?:别|不要)|就得(?=[^，。！？,!?]{0,6}(?:求助|去|改|放下|面对|接受|看开|想开))|"
              r"(?:念头|想法|心思|脾气|眼泪)(?:赶紧|赶快|快)(?:收|放|擦|停|打住)|"
@@ -394,11 +394,14 @@ _ITEM_START = r"(?<=\n[-*•·] )|(?<=\n\d[.)] )|(?<=\n\d[.)])|(?<=✅ )|(?<=❌
 # Whom a sentence addresses before it gives its order: "Dad, ", "Uncle ah, ", "Mrs Lee, ".
 _VOCATIVE = r"(?!(?:Oh|Well|Yes|Yeah|No|Ah|Aw|Okay|Ok|Honestly|Anyway|So|Sure|Right|Alright|Hey|Hi|Hello|Oops|Wow|Ha|Haha|H?m+|Mm+|Uh+|Um+|Please|Sorry|Thanks|Then|Now|And|But)\b)(?:(?:Mr|Mrs|Ms|Dr|Auntie|Aunty|Uncle|Grandma|Grandpa)\.?\s+)?[A-Z][a-z]+(?:\s+(?:ah|lah|la|leh|dear|love|ji))?,\s+"
 _ENGLISH = regex_cache.compile(
-    r"(?<!all )\b(?:you|u)(?:\s+(?:really|just|simply|definitely|absolutely|seriously)?\s*(?:should(?:n't)?|must(?:n't)?|"
+    r"(?<!all )(?<!\bif )(?<!\bwhen )(?<!\bunless )\b(?:you|u)(?:\s+(?:really|just|simply|definitely|absolutely|seriously)?\s*(?:should(?:n't)?|must(?:n't)?|"
     r"need\s+to|have\s+to|ought\s+to|had\s+better)|'d\s+better)(?![\w'])"
     # not a guess (you must be Margaret's friend, you should be getting your results), an
     # exclamation (you should see / hear it, you have to laugh) or praise (be proud)
-    r"(?!\s+(?:laugh|admire|hand\s+it\s+to|believe\s+it|hear|be\s+getting|be\s+hearing|be\s+\w+'s\b)"
+    r"(?!\s+(?:laugh|admire|hand\s+it\s+to|believe\s+it|hear|be\s+getting|be\s+hearing|be\s+\w+'s\b|"
+    r"give\s+yourself\s+(?:(?:a\s+lot\s+|a\s+bit\s+|a\s+little\s+)?more\s+|some\s+|all\s+the\s+)?credit|"
+    r"give\s+yourself\s+a\s+(?:pat\s+on\s+the\s+back|medal|gold\s+star)|"
+    r"feel\s+(?:really\s+|so\s+|very\s+|quite\s+)?(?:proud|chuffed|pleased\s+with\s+yourself)\b)"
     r"|\s+(?:\w+ly\s+)?(?:have(?!\s+(?:told|called|asked|listened|gone|taken|checked|said|phoned|rung|known|"
     r"thought|waited|stopped)\b)|see|be\s+(?:so\s+|very\s+|really\s+|quite\s+|pretty\s+|fairly\s+|rather\s+|a\s+(?:bit|little)\s+)?(?:proud|tired|exhausted|happy|"
     r"thrilled|excited|worried|lonely|hungry|cold|sad|relieved|glad|delighted|pleased|upset|"

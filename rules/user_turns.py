@@ -124,6 +124,8 @@ _BARE_REQUEST = regex_cache.compile(r"^(?:(?:帮|替|为|给)我|为[^，。！�
 _TOOL_TASK = regex_cache.compile(r"^(?!.*了)(?:找出|找到|说出|指出|举出|选出|列举出|计算|判断|识别|推荐|生成|命名|"
                                  r"(?:改变|改正|修改)(?=以下|下列|下面|这个句子|这句话|句子))[^\n]{2,}")
 _PERSON = regex_cache.compile(r"[我你您他她咱俺]")
+# A quoted input of a task ("判断以下陈述属于哪种认知扭曲：“我这辈子都完了。”"): its words are not the asker's.
+_QUOTED = regex_cache.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"")
 # Marks of speech: particles and chat words ("您好啊小暖", "请问你是谁呀").
 _SPOKEN = regex_cache.compile(r"[呀啊呢吧呗嘛哈啦咋啥哎唉嗯哟喽咯噢哦]|唠嗑|俺|咱|(?:跟|和)你(?:说|讲)|你说(?!明)|\S不[？?]")
 # A request that ends on a particle is said, not written ("请你介绍一下你自己吧").
@@ -149,8 +151,8 @@ _INFO = regex_cache.compile(r"如何|怎样|怎么|哪些|哪里|哪儿|哪个|�
 _SUBQUESTIONS = regex_cache.compile(r"问题[一二三1-9][：:].+问题[二三四2-9][：:]", re.S)
 _TASK = regex_cache.compile(r"你是一(?:位|名|个)[^。\n]{0,30}(?:专家|咨询师|医生|助手|老师)|根据[^。\n]{0,40}(?:生成|输出|回答|判断|回复|给出|选择|续写|模拟|评估)")
 # An instruction dataset's fields and words (Alpaca's instruction joined to its input:
-# "找出…\n输入：…", "识别给定句子中的…"): never said aloud.
-_DATASET_TASK = regex_cache.compile(r"(?:^|\n)[ \t]*(?:输入|指示|指令)[：:]|给定的?(?:句子|文本|段落|单词|词语|列表|"
+# "找出…\n输入：…", "识别给定句子中的…", a blank to fill "他听到消息时很_____。"): never said aloud.
+_DATASET_TASK = regex_cache.compile(r"(?:^|\n)[ \t]*(?:输入|指示|指令)[：:]|_{3,}|给定的?(?:句子|文本|段落|单词|词语|列表|"
                                     r"数据|数字|主题|文章|短语|信息|条件|字符串|集合|数组|代码|函数|问题)")
 # Keywords typed into a search box: terms may hold codes (TP-LINK, 150/90, 第1-10回), and the
 # first of three or more may be a long phrase if no one is in it (老年人智能手机使用培训 社区 免费).
@@ -177,7 +179,8 @@ _WRITTEN = regex_cache.compile(r"^致[\u4e00-\u9fff]{1,8}[：:]|特此|望予以
 _TITLE = regex_cache.compile(r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,40}(?:(?:措施|办法|方法|流程|政策|要点|注意事项|指南|标准|"
                     r"条件|原因|症状|食谱|攻略|清单|排行|大全|须知|步骤|技巧|方案|食疗方|最新规定|时间|推荐|"
                     r"教程|比例|说明|要求|哪家好|排名|价格|费用|安装|天气|水果|食物|习俗|由来|禁忌|消息|新闻|作用|"
-                    r"副作用|功效|区别|补办|项目|常识|量表|摄入量|课程设置|所需材料|时限|价格对比|投诉电话|热线电话)"
+                    r"副作用|功效|区别|补办|项目|常识|量表|摄入量|课程设置|所需材料|时限|价格对比|投诉电话|热线电话|"
+                    r"办理方式|联系方式|申请方式|简介)"
                     r"(?:[ \t]*\d{4})?"
                     # an instruction dataset's topic, full stop and all (网络安全的重要性。)
                     r"|的(?:定义|重要性|论点|意义|好处|优缺点|特点|目的|概述|简介)。?)")
@@ -223,7 +226,7 @@ def formal_marker(text: str) -> str | None:
         return written.group()
     if ("你是一" in text or "根据" in text) and _TASK.search(text):
         return "a task prompt"
-    if ("输入" in text or "指" in text or "给定" in text) and _DATASET_TASK.search(text):
+    if ("输入" in text or "指" in text or "给定" in text or "___" in text) and _DATASET_TASK.search(text):
         return "a task prompt"
     if (" " in text or "\u3000" in text or "\t" in text) and _KEYWORDS.match(text.strip()) \
             and not _PERSON_WORD.search(text) and not _SPOKEN.search(text) \
@@ -250,9 +253,11 @@ def formal_marker(text: str) -> str | None:
     request = _BARE_REQUEST.match(stripped)
     if request and not _SPOKEN.search(text):
         return request.group()
-    task = _TOOL_TASK.match(stripped)
-    if task and not _PERSON.search(text) and not _SPOKEN.search(text):
-        return task.group()
+    # the task's own words, not its quoted input's
+    unquoted = _QUOTED.sub("", stripped) if "“" in text or '"' in text or "「" in text else stripped
+    task = _TOOL_TASK.match(unquoted)
+    if task and not _PERSON.search(unquoted) and not _SPOKEN.search(unquoted):
+        return stripped.split("\n", 1)[0]  # the task's line, as written
     if _SPOKEN.search(text):
         return None
     consult = _CONSULT.search(text) if "咨询" in text else None
