@@ -16,6 +16,9 @@ same layout, each reported as its own table whatever its items' `split` says:
 benchmarks/accuracy/data_v2, data_v3, ... ("v2", "v3", ...: earlier held-out sets, each measured
 once as such and then made development data) and benchmarks/accuracy/heldout ("heldout":
 the newest set, written blind, never tuned on). Each is skipped where its folder is absent.
+benchmarks/accuracy/real/r3, r4, ... ("real3", ...): samples of ../shared/realdata labeled
+blind, stored as locators and hashes (their text is read back from there, and they are left
+out where it is absent); measured, never trained on.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ DATA = Path(__file__).resolve().parent / "data"
 LATER_SETS = {f"v{n}": Path(__file__).resolve().parent / f"data_v{n}" for n in sorted(
     int(p.name.removeprefix("data_v")) for p in Path(__file__).resolve().parent.glob("data_v*"))}
 HELDOUT = Path(__file__).resolve().parent / "heldout"
+# Samples of ../shared/realdata labeled blind (round 18 on), stored as locators and hashes:
+# measured, never trained on ("real3", "real4", ...; left out where that folder is absent).
+REAL_SETS = {f"real{p.name.removeprefix('r')}": p for p in sorted(
+    (Path(__file__).resolve().parent / "real").glob("r*")) if p.is_dir()}
 # rule code -> (data file, label, role of the labeled turn)
 TASKS = {
     "A001": ("replies", "lecturing", "assistant"),
@@ -178,7 +185,8 @@ def evaluate(data_dir: Path = DATA, codes: Iterable[str] = TASKS,
         for split in wanted:
             conf = Confusion()
             for item, flag in zip(items, flags, strict=True):
-                if split in ("all", "heldout", *LATER_SETS) or item.get("split") == split:
+                whole = split in ("all", "heldout", *LATER_SETS, *REAL_SETS)
+                if whole or item.get("split") == split:
                     conf.add(bool(item[label]), flag, item)
             results[(code, split)] = conf
     return results
@@ -238,8 +246,12 @@ def main(argv: list[str] | None = None) -> int:
             results.update(evaluate(folder, codes, [name], use_scorer))
     if not args.no_heldout and has_data(args.heldout):
         results.update(evaluate(args.heldout, codes, ["heldout"], use_scorer))
+    for name, folder in REAL_SETS.items():
+        if has_data(folder) and load(folder, "replies"):
+            results.update(evaluate(folder, codes, [name], use_scorer))
     print(summary(results))
-    for folder in (args.data, *LATER_SETS.values(), None if args.no_heldout else args.heldout):
+    for folder in (args.data, *LATER_SETS.values(), None if args.no_heldout else args.heldout,
+                   *REAL_SETS.values()):
         for name in ("replies", "user_turns"):
             if folder is not None and (folder / f"{name}.jsonl").exists():
                 total = sum(1 for line in (folder / f"{name}.jsonl").open(encoding="utf-8")

@@ -28,7 +28,7 @@ def _real_texts(root: Path) -> dict[str, str]:
     spec.loader.exec_module(sampler)
     sampler.ROOT = str(root)
     texts: dict[str, str] = {}
-    for path, _, _ in sampler.PLAN + sampler.PLAN_EXTRA:
+    for path, _, _ in sampler.PLAN + sampler.PLAN_EXTRA + sampler.LOCATE_ONLY:
         if (root / path).exists():
             for src, _, text in sampler.turns(path):
                 texts[src] = (text or "").strip()

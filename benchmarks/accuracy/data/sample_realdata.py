@@ -32,6 +32,11 @@ PLAN_EXTRA = [
     ("eldercare-agent/eldercare_15000_dialogues_part1-11.jsonl", 40, 0),
     ("smilechat/smilechat_first3000.jsonl", 20, 0),
 ]
+# files this sampler never draws from, whose turns later samples point into (the real
+# samples of round 18, benchmarks/accuracy/real/): load.py reads them back by locator too
+LOCATE_ONLY = [
+    ("llama-factory/alpaca_zh_demo.json", 0, 0),
+]
 
 
 def turns(path):
@@ -57,6 +62,10 @@ def turns(path):
         elif isinstance(rec, dict) and "conversations" in rec:       # cmed4mhs (sharegpt)
             for k, t in enumerate(rec["conversations"]):
                 yield f"{src}:t{k}", "user" if t["from"] == "human" else "assistant", t["value"]
+        elif isinstance(rec, dict) and "instruction" in rec:         # alpaca
+            extra = rec.get("input") or ""
+            yield f"{src}:t0", "user", rec["instruction"] + ("\n" + extra if extra else "")
+            yield f"{src}:t1", "assistant", rec.get("output", "")
         elif isinstance(rec, dict) and "dialog" in rec:              # esconv
             for k, t in enumerate(rec["dialog"]):
                 # in ESConv the help-seeker is "seeker"/"speaker" and the supporter "supporter"/"listener"
