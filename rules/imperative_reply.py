@@ -41,7 +41,7 @@ _COMFORT = (r"(?:担心|害怕|怕|着急|急(?!躁|于)|慌|紧张|客气|见�
             r"放在心上|往心里去|忘了|忘记|累着|冻着|着凉|受凉|饿着|摔着|(?:惦记|挂念|牵挂)我|"
             # courtesy: 您甭起来, 别送了, 别忙活了, 别破费; 别操心了 (we'll see to it) soothes
             r"(?:起来|送|忙活|忙乎|忙|张罗|破费|麻烦|操心|费心)(?=了|啦|[，,。！!～~]|$))")
-_SOFTEN = r"(?:太|过于|太过|那么|这么|多)"
+_SOFTEN = r"(?:太|过于|太过|过多|过分|过度|那么|这么|多)"
 # What 别 starts but does not forbid: 别人, 别的, and idioms (别看他嘴硬, 别提多高兴, 别说您了).
 _NOT_BIE = r"(?!人|的|处|致|扭|墅|针|名|称|具|有|样|看|瞧|提|说(?!这|那|傻|丧|气话|自己)|管(?=多|什么|啥|谁|怎么|几))"
 # 不能/不该 are orders only with these (您不能总闷着, 不能忽视); 腿疼得不能走路 describes.
@@ -95,7 +95,7 @@ _BARE = (r"(?:应该(?![的额滴嘅])|应当|必须|务必|一定要|一定得|
          # a counsellor's own advice opening a clause: 建议你先找心理咨询师, 我不建议您现在就卖房,
          # 首先，尝试接纳自己的不完美 (not 医生建议您…, whose speaker stands before it, nor the
          # offer 建议您可以试试…, nor 尝试接纳自己是很重要的一步, a statement)
-         r"我?不?建议(?:你|您)(?:们)?(?!不妨|可以|是|的)|(?:尝试|试着)(?!过|了|的|一下[吗？?])(?![^，。！？,!?\n]{0,24}是(?:很|非常|十分)?(?:重要|关键|必要)))")
+         r"我?不?建议(?:你|您)(?:们)?(?!不妨|可以|是|的)|(?:尝试|试着)(?!过|了|的|一下[吗？?]|[：:])(?![^，。！？,!?\n]{0,24}是(?:很|非常|十分)?(?:重要|关键|必要)))")
 # Obligation that needs no subject or clause start ("出门一定要带上手机", "血压问题不能忽视";
 # Cantonese 唔准 is 不准, but 讲唔准/话唔准 is "maybe" and 唔准确 "not accurate").
 _ANYWHERE = (r"(?:一定要|一定得|一定不要|一定别|一定不能|务必|必须(?!的)|嫑(?!紧|客气|担心|怕|急|慌)|千万(?:要|别|不要|不能)|不许|不准(?![确吧啊呢了的])|"
@@ -133,11 +133,11 @@ _ITEM_ORDER = regex_cache.compile(
 _WE_MODAL = regex_cache.compile(
     # counsellors' inclusive "we": "我们都应该保持谦逊", "我们需要为自己的情绪负责"
     r"(?P<we>(?:我们|咱们)(?:都|也|还|就|一定|真的|首先|先)*(?:应该|应当|必须|一定要|不能(?=一直|总|老|再)|"
-    r"(?:需要|要)(?:为自己|学会|学着|正视|接受|面对|改正|调整心态|认识到|意识到|明确|建立|"
+    r"(?:需要|要)(?:为自己|学会|学着|正视|接受|面对|改正|调整心态|认识到|意识到|明确(?:一点|的是)|建立|"
     r"正确(?:理解|认识|看待|对待)|从(?:正面|积极)|先(?:了解|接受|面对|把))))")
 # What makes "remember, <a maxim>" an order: the maxim holds one (记住，爱情需要努力来维系,
 # 记住，陌生人让转账的全是骗子), not a reassurance (记住，改变需要时间).
-_MAXIM_ORDER = r"(?:需要(?!时间|一些时间|一段时间|一个过程|过程)|应该|必须|(?<!需)要|不要|别|马上|立刻|赶紧|全是|都是)"
+_MAXIM_ORDER = r"(?:需要(?!时间|一些时间|一段时间|一个过程|过程)|应该|必须|(?<!需)要|不要|别|马上|立刻|赶紧|全是)"
 _REMEMBER = regex_cache.compile(
     # "remember, <a maxim>": "记住，爱情需要时间和努力来维系"
     rf"(?P<remember>(?:记住|记得)[，,：:](?=[^。！？!?\n，,]*{_MAXIM_ORDER}))")
@@ -149,7 +149,7 @@ _TOPIC_MODAL = regex_cache.compile(
     rf"(?P<anywhere>{_ANYWHERE})")
 # Phrases that lecture wherever they stand, each with the substrings its gate looks for.
 _FIXED = (
-    (r"(?:想开|看开|看淡)(?:点|些|一点|一些)|(?:要|得|该|应该|必须|需要)(?:想开|看开|看淡|放下|"
+    (r"(?:想开|看开|看淡)(?:点|些|一点|一些)|(?<![想只])(?:要|得|该|应该|必须|需要)(?:想开|看开|看淡|放下|"
      r"振作起来|坚强起来|学会|学着|往前看|向前看)",
      ("想开", "看开", "看淡", "放下", "振作", "坚强起来", "学会", "学着", "前看")),
     (r"(?:最重要的是|最要紧的是|关键是|关键在于)(?:要|得)?(?:勇敢|学会|接受|面对|坚持|保持|放下|调整|改变|行动|"
@@ -710,9 +710,13 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
         return False  # 现实中必须面对的事务: 必须 inside a noun phrase
     if _NOT_MEANT.search(lead):
         return False  # 这并不意味着你需要承担全部责任: what the situation does not ask
-    if kind == "bare" and modal in ("要", "需要") and re.match(r"(?:知道|记住|明白)[，,：:]", text[end:]) \
+    if kind == "bare" and modal.endswith(("尝试", "试着")) \
+            and re.match(r"(?:去)?(?:找出|找找|想想|想一想|回想|回忆|思考|分析|探索|弄清|了解|觉察|描述|说说|写下)", text[end:]) \
+            and "？" in terminator(text, sentence) + text[sentence.start:sentence.end]:
+        return False  # 首先，尝试找出让你厌倦的原因，是…还是…呢？: an invitation to explore
+    if kind == "bare" and modal in ("要", "需要") and re.match(r"知道|(?:记住|明白)[，,：:]", text[end:]) \
             and not re.search(r"[也还都一定]", m.group("lead")) \
-            and not re.match(rf"[^。！？!?\n，,]*{_MAXIM_ORDER}", text[end + 3:]):
+            and not re.match(rf"[，,：:]?[^。！？!?\n，,]*{_MAXIM_ORDER}", text[end + 2:]):
         return False  # 要知道，改变需要时间: "mind you", then a truth (not 也要记住，…)
     if (modal.startswith(("要", "需要")) or modal.startswith("快") and text[end:end + 1] == "回") \
             and text[end:clause.end].rstrip().endswith(("了", "啦")):
