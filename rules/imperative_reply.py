@@ -712,7 +712,7 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
         return False  # 这并不意味着你需要承担全部责任: what the situation does not ask
     if kind == "bare" and modal.endswith(("尝试", "试着")) \
             and re.match(r"(?:去)?(?:找出|找找|想想|想一想|回想|回忆|思考|分析|探索|弄清|了解|觉察|描述|说说|写下)", text[end:]) \
-            and "？" in terminator(text, sentence) + text[sentence.start:sentence.end]:
+            and ("？" in terminator(text, sentence) or "？" in text[sentence.start:sentence.end]):
         return False  # 首先，尝试找出让你厌倦的原因，是…还是…呢？: an invitation to explore
     if kind == "bare" and modal in ("要", "需要") and re.match(r"知道|(?:记住|明白)[，,：:]", text[end:]) \
             and not re.search(r"[也还都一定]", m.group("lead")) \
@@ -997,8 +997,9 @@ class ImperativeReply(RecordRule):
     modal (把窗户关上，穿上棉袄). The other way, the scorer may overrule a pattern: where a
     pattern finds an order but the scorer is sure the sentence it stands in is not one (a
     score under the `veto` stored with its weights, chosen where the patterns' findings were
-    mostly wrong out of fold), the reply is not flagged. It reads that sentence, not the
-    whole reply: a warm lead-in does not take back an order that follows it.
+    mostly wrong out of fold), that finding is dropped, and the scorer reads the rest of the
+    reply, that sentence blanked, as it reads a reply no pattern flags. It reads that
+    sentence, not the whole reply: a warm lead-in does not take back an order that follows it.
 
     ## Why it matters for training
     A few lecturing replies are enough for a companion model to start preaching; people
