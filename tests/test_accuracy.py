@@ -72,15 +72,15 @@ SET_FLOORS = {
     "v35": {"A001": (0.98, 0.97), "A002": (0.98, 0.98), "U003": (0.98, 0.98)},
     "v36": {"A001": (0.96, 0.96), "A002": (0.95, 0.96), "U003": (0.97, 0.95)},
 }
-# On the held-out set h32, written blind in round 18 (the same moment, told twice), never
-# tuned on, read once after the round-18 patterns and retrained weights: A001 0.938 / 0.909,
-# A002 0.969 / 0.963, U003 0.969 / 0.969 (the rules and weights of round 17, 369358b, score
-# A001 0.932 / 0.896, A002 and U003 the same). These floors keep a later change from losing
-# ground on text nobody tuned on.
+# On the held-out set h33, written blind in round 19 (grandparents who moved to their
+# child's city, and the people around them), never tuned on: A001 0.959 / 0.936, A002 0.977 /
+# 0.966, U003 0.986 / 0.959 with the rules as committed (round 18's rules: A001 0.958 / 0.920,
+# A002 and U003 the same; docs/accuracy.md tells its two reads). These floors keep a later
+# change from losing ground on text nobody tuned on.
 HELDOUT_FLOORS = {
-    "A001": (0.93, 0.90),
-    "A002": (0.96, 0.95),
-    "U003": (0.95, 0.95),
+    "A001": (0.95, 0.93),
+    "A002": (0.97, 0.96),
+    "U003": (0.97, 0.94),
 }
 
 # Samples of ../shared/realdata labeled blind (benchmarks/accuracy/real/; checked only where
@@ -89,11 +89,15 @@ HELDOUT_FLOORS = {
 # 0.884); real4 was read once after round 18 was final (A001 0.832 / 0.732, A002 0.500 /
 # 0.667 on six lists, U003 0.970 / 0.780), then part 4 was built from its false findings
 # (fitted: A001 0.874 / 0.732); real5 was read once after part 4 (924cdf9), nobody tuned on it
-# (A001 0.889 / 0.672, A002 1.000 / 0.600 on ten lists, U003 0.914 / 0.821).
+# (A001 0.889 / 0.672, A002 1.000 / 0.600 on ten lists, U003 0.914 / 0.821); round 19 built
+# its patterns from real3-5 (fitted since: A001 0.913 / 0.789, 0.862 / 0.746, 0.893 / 0.702);
+# real6 was drawn and labeled in round 19 and read after it (A001 0.788 / 0.727, A002 0.700 /
+# 1.000 on seven lists, U003 0.943 / 0.825).
 REAL_FLOORS = {
-    "real3": {"A001": (0.90, 0.75), "A002": (0.85, 0.73), "U003": (0.86, 0.86)},
-    "real4": {"A001": (0.86, 0.72), "A002": (0.44, 0.50), "U003": (0.94, 0.75)},
-    "real5": {"A001": (0.88, 0.66), "A002": (0.85, 0.50), "U003": (0.88, 0.79)},
+    "real3": {"A001": (0.90, 0.78), "A002": (0.85, 0.73), "U003": (0.86, 0.86)},
+    "real4": {"A001": (0.85, 0.73), "A002": (0.44, 0.50), "U003": (0.94, 0.75)},
+    "real5": {"A001": (0.88, 0.69), "A002": (0.85, 0.50), "U003": (0.88, 0.79)},
+    "real6": {"A001": (0.78, 0.72), "A002": (0.63, 0.85), "U003": (0.91, 0.80)},
 }
 
 
