@@ -80,8 +80,8 @@ def main() -> None:
             return [sys.executable, "-m", "sftlint", "check", "--exit-zero", "--ignore",
                     args.ignore, str(path)]
 
-        def forget_verdicts() -> None:
-            shutil.rmtree(folder / "cache" / "verdicts", ignore_errors=True)
+        def forgetting(cache: str) -> Callable[[], None]:
+            return lambda: shutil.rmtree(folder / cache / "verdicts", ignore_errors=True)
 
         def edit_a_tenth() -> None:  # new text in 10% of the records, other ones each time
             out = list(lines)
@@ -101,15 +101,20 @@ def main() -> None:
         }
         before: dict[str, Callable[[], None]] = {
             "sftlint check, 10% of the records edited since": edit_a_tenth,
-            "sftlint check, the file's first check": forget_verdicts}
+            "sftlint check, the file's first check": forgetting("cache")}
         env["SFTLINT_CACHE_DIR"] = str(folder / "cache")
         envs = {name: env for name in commands}
         envs["sftlint check, every cache off"] = {**env, "SFTLINT_CACHE_DIR": ""}
         if args.baseline_rev:
+            # its own cache folder: the verdicts one version keeps are void to the other, so
+            # a shared folder would turn every "unchanged" run into a first check
             old = checkout(args.baseline_rev, folder / "old")
-            name = f"sftlint check at {args.baseline_rev} (file unchanged)"
-            commands[name] = check(data)
-            envs[name] = {**env, "PYTHONPATH": str(old)}
+            old_env = {**env, "PYTHONPATH": str(old),
+                       "SFTLINT_CACHE_DIR": str(folder / "cache-old")}
+            for what in ("file unchanged", "the file's first check"):
+                name = f"sftlint check at {args.baseline_rev} ({what})"
+                commands[name], envs[name] = check(data), old_env
+            before[name] = forgetting("cache-old")
         for name, cmd in commands.items():  # warm up: bytecode caches, page cache
             timed(cmd, envs[name], folder)
         best = {name: (float("inf"), float("inf")) for name in commands}

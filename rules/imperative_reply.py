@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from sftlint import regex_cache
-from sftlint.batch import Batch, Turns
+from sftlint.batch import SEPARATOR, Batch, Turns
 from sftlint.chinese import (
     Span,
     clause_at,
@@ -514,11 +514,16 @@ _TAG = regex_cache.compile(r"(?:好吗|好不好|行吗|行不行|可以吗|对�
                   r"听到了吗|听见没|听见没有|好嘛|成吗|答应我)\W*$")
 _RHETORIC = regex_cache.compile(r"怎么能|怎么可以|难道|还不(?:快|赶紧|赶快|去)")
 # A subject other than the listener earlier in the clause: the order is about someone else.
-_OTHER_SUBJECT = regex_cache.compile(
-    r"(?<![跟对给和让叫陪替帮像被])(?:我|他|她|它|孩子|儿子|女儿|老伴|医生|大夫|护士|大家|别人|人家|"
-    r"有人|年轻人|老人(?!家)|家人|警察|法律|部门|机构|公司|医院|父母|家长|丈夫|妻子|老公|老婆|"
-    r"男朋友|女朋友|男友|女友|对方|伴侣|同事|领导|室友|亲戚|邻居|朋友|子女|儿女|孙子|孙女|学校|单位|政府|社区|用户|学生|人们|"
-    r"患者|病人|老师|客户|员工|孩子们)(?!的)")  # 医生的话您一句都不听: a possessor, not the subject
+_OTHER_SUBJECTS = (
+    "我", "他", "她", "它", "孩子", "儿子", "女儿", "老伴", "医生", "大夫", "护士", "大家", "别人", "人家", "有人", "年轻人",
+    "老人(?!家)", "家人", "警察", "法律", "部门", "机构", "公司", "医院", "父母", "家长", "丈夫", "妻子", "老公", "老婆",
+    "男朋友", "女朋友", "男友", "女友", "对方", "伴侣", "同事", "领导", "室友", "亲戚", "邻居", "朋友", "子女", "儿女", "孙子",
+    "孙女", "学校", "单位", "政府", "社区", "用户", "学生", "人们", "患者", "病人", "老师", "客户", "员工", "孩子们")
+# Not the object of 跟/对/给/… (跟孩子说): each word's own look back, after the word, so the
+# pattern opens with literals and the regex engine skips to where one stands (5x faster).
+_OTHER_SUBJECT = regex_cache.compile("(?:" + "|".join(
+    f"{word}(?<![跟对给和让叫陪替帮像被]{word.partition('(')[0]})" for word in _OTHER_SUBJECTS)
+    + ")(?!的)")  # 医生的话您一句都不听: a possessor, not the subject
 _LISTENER = regex_cache.compile(r"[你您咱]")
 _LISTENER_SPEAKS = regex_cache.compile(r"(?:今天|今儿|昨天|前天|刚才|刚刚|上次|上回|早上|上午|下午|晚上|那天|一早|对了)*(?:您|你)(?:刚才|刚刚|之前|前面|昨天|上次|上回|也|还|总|老|一直|跟我|和我|对我)*")
 # A report runs on over commas until a clause turns back to the listener or contrasts.
@@ -772,15 +777,28 @@ _NOT_AN_ORDER_START = (
     "|hi|hello|hey|dear|thanks|thank|sorry|sure|in|on|at|for|with|without|about|after|before"
     "|against|from|to|of|by|as|like|into|during|through|over|under|between|among|per|than"
     "|via|within|upon|near|around")
-_SCORER_GATE = regex_cache.compile(
-    r"[你您侬咱别要得该请把赶快先]|(?<![不多至])[少多](?![了少数])"
-    r"|\b(?:you|your|yours|yourself|yourselves|don'?t|stop|never|please)\b"
+_CHINESE_ORDER_MARK = regex_cache.compile(
+    r"[你您侬咱别要得该请把赶快先]|(?<![不多至])[少多](?![了少数])")
+_ENGLISH_ORDER_MARK = regex_cache.compile(
+    r"\b(?:you|your|yours|yourself|yourselves|don'?t|stop|never|please)\b"
     # a sentence start: the turn's start (the batch's separator), after a mark other than a
     # comma, quote, opening bracket or joiner ("(hot drink)", "well-known"), or after a
     # spaced list dash; then a word that can order, followed by another word or "!"
     r"|(?:(?<=\n)|(?<=[^\w\s',’\"“”(\[{/&+-])|(?<=\s-))[ \t]*"
     r"(?!(?:" + _NOT_AN_ORDER_START + r")\b|no\s*[,.!?])[a-z][a-z'’]*(?:,?[ \t]+[a-z]|!)",
     re.IGNORECASE)
+_LATIN = regex_cache.compile(r"[A-Za-z]")
+
+
+def _with_order_mark(turns: Turns, indices: list[int]) -> set[int]:
+    """The turns among `indices` that hold a mark of an order (above): the Chinese marks by
+    one pass over the batch, the English ones only in the other turns with Latin letters,
+    as the English pattern tries every position of a Chinese text before it fails."""
+    chinese = turns.matching(_CHINESE_ORDER_MARK)
+    texts = turns.texts
+    return {i for i in indices if i in chinese or (
+        _LATIN.search(texts[i]) is not None and
+        _ENGLISH_ORDER_MARK.search(SEPARATOR + texts[i]) is not None)}
 
 
 # Someone else's obligation ("孩子们应该多陪陪您"): the patterns never propose it, and the
@@ -1103,7 +1121,7 @@ class ImperativeReply(RecordRule):
         if scorer is None or not unread:
             return verdicts
         # the scorer reads, all at once, the turns with a mark of an order that no pattern flags
-        marked = turns.matching(_SCORER_GATE)
+        marked = _with_order_mark(turns, unread)
         read = [(i, cleared) for i, cleared in zip(unread, cleared_by, strict=True) if i in marked]
         flags = scorer.flags([scorer_text(turns.texts[i], cleared, i in others)
                               for i, cleared in read])
