@@ -48,43 +48,35 @@ class SchemaViolation(RecordRule):
 
     @cached_property
     def validator(self) -> Any:
-        import jsonschema
         import orjson
-        from referencing import Registry
+
+        from sftlint.json_schema import schema_error, validator
 
         assert self.options.schema_file is not None
         path, data = self.options.schema_file
         try:
             schema = orjson.loads(data)
-            cls = jsonschema.validators.validator_for(schema)
-            cls.check_schema(schema)
-        except (OSError, ValueError) as exc:
+        except ValueError as exc:
             raise ConfigError(f"record-schema: cannot load {path}: {exc}") from None
-        except jsonschema.SchemaError as exc:
-            raise ConfigError(f"record-schema: {path} is not a valid schema: "
-                              f"{exc.message}") from None
-        # jsonschema would fetch `$ref`s to file:// and http:// URLs by itself: a schema in
-        # a pull request could then read files outside the project or reach the network.
-        return cls(schema, registry=Registry(retrieve=_refuse_retrieval))  # type: ignore[call-arg]
+        problem = schema_error(schema)
+        if problem is not None:
+            raise ConfigError(f"record-schema: {path} is not a valid schema: {problem}")
+        return validator(schema)
 
     def check(self, record: Record) -> Iterator[Finding]:
         if self.options.schema_file is None:
             return
-        from referencing.exceptions import Unresolvable
+        from sftlint.json_schema import BUDGET_SECONDS, SchemaTimeout, bounded_errors
 
         try:
-            for error in self.validator.iter_errors(record.source.value):
-                pointer = "".join("/" + escape_pointer(str(p)) for p in error.absolute_path)
-                yield self.at(record, pointer or None,
-                              f"schema: {pointer or '/'}: {error.message}")
-        except Unresolvable as exc:
-            ref = str(getattr(exc, "ref", ""))[:80]
-            raise ConfigError(f"{self.options.source}: record-schema: cannot resolve $ref "
-                              f'"{ref}"; only references inside the schema file (#/...) '
-                              "are followed") from None
-
-
-def _refuse_retrieval(uri: str) -> Any:
-    from referencing.exceptions import NoSuchResource
-
-    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
+            errors = bounded_errors(self.validator, record.source.value)
+        except ValueError as exc:
+            raise ConfigError(f"{self.options.source}: record-schema: {exc}") from None
+        except SchemaTimeout:
+            yield self.at(record, None, f"schema: checking the record took over "
+                          f"{BUDGET_SECONDS:g} s and was given up (a `pattern` in the schema "
+                          "that backtracks without end?)")
+            return
+        for error in errors:
+            pointer = "".join("/" + escape_pointer(str(p)) for p in error.absolute_path)
+            yield self.at(record, pointer or None, f"schema: {pointer or '/'}: {error.message}")

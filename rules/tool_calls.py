@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from sftlint.findings import Finding
@@ -229,40 +231,54 @@ class ToolArgumentsSchema(RecordRule):
             error = schema_violation(decl.parameters, call.arguments)
             if error is not None:
                 yield self.at(record, call.arguments_pointer,
-                              f'arguments of "{call.name}" violate its parameters: {error}')
+                              f'arguments of "{call.name}" {error}')
 
 
 def schema_violation(schema: dict[str, Any], instance: Any) -> str | None:
-    """jsonschema's first complaint about `instance`, or None (also for a broken schema,
-    which C005 reports)."""
+    """What is wrong with `instance` by `schema`, as the rest of a sentence about the
+    arguments ("violate its parameters: …"), or None (also for a schema that is not valid
+    JSON Schema, which C005 reports)."""
     import jsonschema  # only records with tools pay for it
 
-    try:
-        cls = jsonschema.validators.validator_for(schema)
-        error = jsonschema.exceptions.best_match(cls(schema).iter_errors(instance))
-    except (jsonschema.exceptions.SchemaError, jsonschema.exceptions.UnknownType,
-            TypeError, ValueError, KeyError, RecursionError):
+    from sftlint.json_schema import BUDGET_SECONDS, SchemaTimeout, violations
+
+    if schema_problem(schema) is not None:
         return None
+    try:
+        error = jsonschema.exceptions.best_match(violations(schema, instance))
+    except ValueError as exc:  # valid, but it fails when used: a $ref to nowhere
+        return f"cannot be checked against its parameters: {exc}"
+    except SchemaTimeout:
+        return (f"took over {BUDGET_SECONDS:g} s to check against its parameters, given up (a "
+                "`pattern` that backtracks without end?)")
     if error is None:
         return None
     where = "/".join(str(p) for p in error.absolute_path)
-    return f"{error.message}" + (f" (at /{where})" if where else "")
+    return f"violate its parameters: {error.message}" + (f" (at /{where})" if where else "")
 
 
-def schema_problem(schema: dict[str, Any]) -> str | None:
-    """Why `schema` is not a valid JSON Schema for function parameters, or None."""
-    import jsonschema
+@lru_cache(maxsize=256)
+def _schema_problem_of(text: str) -> str | None:
+    from sftlint.json_schema import schema_error
 
-    try:
-        jsonschema.validators.validator_for(schema).check_schema(schema)
-    except jsonschema.exceptions.SchemaError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path)
-        return (f"parameters are not a valid JSON Schema: {exc.message}"
-                + (f" (at /{where})" if where else ""))
+    schema = json.loads(text)
+    problem = schema_error(schema)
+    if problem is not None:
+        return f"parameters are not a valid JSON Schema: {problem}"
     kind = schema.get("type")
     if kind is not None and kind != "object":
         return f'parameters have "type" {kind!r}, not "object" (arguments are an object)'
     return None
+
+
+def schema_problem(schema: dict[str, Any]) -> str | None:
+    """Why `schema` is not a valid JSON Schema for function parameters, or None. Kept per
+    schema text: a dataset repeats the same few declarations in every record."""
+    try:
+        text = json.dumps(schema, sort_keys=True)
+    except (RecursionError, TypeError, ValueError):
+        return "parameters are not a valid JSON Schema: nested too deeply, or not JSON values"
+    return _schema_problem_of(text)
 
 
 class ToolsMalformed(RecordRule):

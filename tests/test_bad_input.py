@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,3 +136,53 @@ def test_a_tokenizer_folder_that_does_not_exist_is_named_as_such(in_tmp: Path) -
     (in_tmp / "sftlint.toml").write_text('[tokens]\ntokenizer = "models/gone"\n')
     assert_one_line_error(sftlint("check", "d.jsonl", "--select", "T", cwd=in_tmp),
                           "no such tokenizer folder")
+
+
+def _weather_call(parameters: Any, city: str = "北京") -> dict[str, Any]:
+    return {"messages": [
+        {"role": "user", "content": "查天气"},
+        {"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "type": "function",
+         "function": {"name": "weather", "arguments": json.dumps({"city": city})}}]},
+        {"role": "tool", "tool_call_id": "c1", "content": "晴"},
+        {"role": "assistant", "content": "北京今天晴。"}],
+        "tools": [{"type": "function", "function": {"name": "weather", "description": "d",
+                                                    "parameters": parameters}}]}
+
+
+def test_tool_schemas_from_the_data_never_stop_the_check(in_tmp: Path) -> None:
+    """A record's tool schema is data: one that jsonschema fails on, or whose pattern
+    backtracks without end, is a finding on that record; the other files are still
+    checked (a subprocess timeout turns a hang into a failure)."""
+    city = {"type": "string"}
+    hostile = [{"type": "object", "properties": {"city": {**city, "pattern": "("}}},
+               {"type": "object", "properties": 5},
+               {"type": "object", "patternProperties": {"(": {}}},
+               {"type": "object", "$ref": "#/nope"},
+               {"type": "object", "$ref": "http://example.com/schema.json"},
+               {"type": "object", "properties": {"city": {"$ref": "#"}}, "$ref": "#"}]
+    records = [_weather_call(p) for p in hostile]
+    records.append(_weather_call({"type": "object", "properties": {
+        "city": {**city, "pattern": "^(a+)+$"}}}, city="a" * 40 + "!"))
+    (in_tmp / "data").mkdir()
+    (in_tmp / "data" / "tools.jsonl").write_bytes(jsonl(records))
+    (in_tmp / "data" / "dirty.jsonl").write_bytes(jsonl([chat("睡不着", "你应该早点睡。")]))
+    proc = sftlint("check", "data", "--select", "C,A001", "--format", "json", cwd=in_tmp)
+    assert proc.returncode == 1, proc.stderr
+    findings = json.loads(proc.stdout)
+    by_line = {(f["path"].rsplit("/", 1)[-1], f["line"], f["code"]) for f in findings}
+    assert ("dirty.jsonl", 1, "A001") in by_line
+    assert {line for name, line, _ in by_line if name == "tools.jsonl"} == set(range(1, 8))
+    messages = [f["message"] for f in findings]
+    assert any("cannot resolve $ref" in m for m in messages)
+    assert any("refers to itself without end" in m for m in messages)
+    assert any("given up" in m for m in messages)
+
+
+@pytest.mark.parametrize("schema", ['{"$ref": "#"}', '{"allOf": [{"$ref": "#"}]}', "5",
+                                    '{"properties": {"messages": {"$ref": "#/nope"}}}'])
+def test_a_record_schema_jsonschema_cannot_use_is_a_config_error(in_tmp: Path,
+                                                                 schema: str) -> None:
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("在吗", "在的，今天过得怎么样？")]))
+    (in_tmp / "schema.json").write_text(schema)
+    (in_tmp / "sftlint.toml").write_text('record-schema = "schema.json"\n')
+    assert_one_line_error(sftlint("check", "d.jsonl", cwd=in_tmp), "record-schema")
