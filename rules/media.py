@@ -40,6 +40,8 @@ def _inside(root: str, real: str) -> bool:
 
 def locate_media(path: str, roots: list[str]) -> tuple[str | None, str | None]:
     """(real path, None) of a media file found inside one of `roots`, else (None, why)."""
+    if "\x00" in path:  # os.path.realpath raises on it
+        return None, "holds a NUL character, which no file name can"
     outside = None
     for root in roots:
         real = os.path.realpath(path if os.path.isabs(path) else os.path.join(root, path))
@@ -299,10 +301,11 @@ class MediaUnreadable(RecordRule):
             fd = os.open(real, flags)
         except OSError as exc:
             return f"cannot be opened: {exc.strerror or exc}"
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # before fdopen, which refuses a directory
+            os.close(fd)
+            return "is not a regular file"
         with os.fdopen(fd, "rb") as f:
-            st = os.fstat(f.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                return "is not a regular file"
             key = (real, st.st_size, st.st_mtime_ns)
             if key in verdicts:
                 return verdicts[key]
