@@ -414,9 +414,15 @@ def parse_config(data: dict[str, Any], source: str, root: str, table: str = "") 
 def _load_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as f:
-            return tomllib.load(f)
+            data = f.read()
+        if data.startswith(b"\xef\xbb\xbf"):  # TOML has no byte-order mark; tomllib says "line 1"
+            raise ConfigError(f"{path}: starts with a UTF-8 byte-order mark (BOM), which TOML "
+                              "does not allow; save it as UTF-8 without BOM")
+        return tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:  # tomllib parses nested arrays by recursion
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 (byte {exc.start}); save the config as "
                           "UTF-8") from None

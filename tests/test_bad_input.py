@@ -186,3 +186,16 @@ def test_a_record_schema_jsonschema_cannot_use_is_a_config_error(in_tmp: Path,
     (in_tmp / "schema.json").write_text(schema)
     (in_tmp / "sftlint.toml").write_text('record-schema = "schema.json"\n')
     assert_one_line_error(sftlint("check", "d.jsonl", cwd=in_tmp), "record-schema")
+
+
+@pytest.mark.parametrize(("config", "words"), [
+    (b"a = " + b"[" * 500 + b"]" * 500 + b"\n", ("c.toml", "nested too deeply")),
+    (b'\xef\xbb\xbfselect = ["A"]\n', ("c.toml", "byte-order mark")),
+])
+def test_a_config_tomllib_cannot_read_is_one_line(in_tmp: Path, config: bytes,
+                                                  words: tuple[str, ...]) -> None:
+    """tomllib recursed past Python's limit on deep arrays, and called a BOM an invalid
+    statement at line 1."""
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("在吗", "在的，今天过得怎么样？")]))
+    (in_tmp / "c.toml").write_bytes(config)
+    assert_one_line_error(sftlint("check", "--config", "c.toml", "d.jsonl", cwd=in_tmp), *words)
