@@ -998,6 +998,8 @@ def _malformed(i: int, role_key: str, role: Any, content_key: str, content: Any,
                item: dict[str, Any]) -> str:
     for key, value in ((role_key, role), (content_key, content)):
         if value is None:
+            if key in item:  # "content": null
+                return f'message {i} has "{key}": null, not a string'
             return f'message {i} has no "{key}"' + _typo_hint(key, item)
     return _wrong_type(i, role_key, role, content_key, content)
 
@@ -1006,7 +1008,8 @@ def _typo_hint(key: str, item: dict[str, Any]) -> str:
     """' (found "conent": a typo?)' when the message holds a key close to `key`."""
     import difflib
 
-    close = difflib.get_close_matches(key, [k for k in item if isinstance(k, str)], n=1)
+    close = difflib.get_close_matches(key, [k for k in item if isinstance(k, str) and k != key],
+                                      n=1)
     return f' (found "{close[0]}": a typo?)' if close else ""
 
 
