@@ -98,6 +98,9 @@ class CategoriesConfig(StrictModel):
         if self.field is not None and not self.field.strip(". "):
             raise ValueError('field is empty; name the record\'s category key ("category", '
                              '"meta.category"), or leave field out')
+        if any(not n.strip() for n in self.names):
+            raise ValueError("names holds an empty name; a record whose category is blank "
+                             "counts as uncategorized (B002), so leave it out")
         twice = sorted({n for n in self.names if self.names.count(n) > 1})
         if twice:
             raise ValueError(f"names lists {', '.join(twice)} more than once; list each "

@@ -191,6 +191,7 @@ def _category_field(values: dict[str, Counter[str]], records: int) -> str | None
     candidates = []
     for name, counts in values.items():
         present = sum(counts.values())
+        counts = _named(counts)
         if present < 0.9 * records or not 2 <= len(counts) <= MAX_CATEGORIES:
             continue
         if len(counts) > present / 2:
@@ -222,8 +223,14 @@ def summarize(paths: list[str], config: Config) -> DataSummary:
                     fields.setdefault(key, Counter())[value] += 1
     summary.category_field = _category_field(fields, summary.records)
     if summary.category_field:
-        summary.categories = fields[summary.category_field]
+        summary.categories = _named(fields[summary.category_field])
     return summary
+
+
+def _named(counts: Counter[str]) -> Counter[str]:
+    """The counts of the values that name a category: a blank value names none (the check
+    counts such a record as uncategorized, B002)."""
+    return Counter({value: n for value, n in counts.items() if value.strip()})
 
 
 def _toml_string(text: str) -> str:

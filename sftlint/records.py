@@ -426,7 +426,8 @@ def normalize(raw: RawRecord, path: str, shape: Shape, category_field: str | Non
             _read_record_extras(value, shape, record)
         if category_field:
             found = lookup(value, category_field)
-            record.category = found if isinstance(found, str) else None
+            # a blank value is no category: the record counts as uncategorized everywhere
+            record.category = found if isinstance(found, str) and found.strip() else None
     return record
 
 

@@ -344,6 +344,23 @@ def test_init_writes_a_config_that_check_accepts(in_tmp: Path) -> None:
     assert (in_tmp / "sftlint.toml").read_text(encoding="utf-8") == text
 
 
+def test_init_names_no_blank_category_and_the_config_refuses_one(in_tmp: Path) -> None:
+    """A blank category value is no category: init left "" among the names, and the check
+    then reported it as a category of 0 records with a garbled message."""
+    records = [chat(f"今天有点闷{i}，想出去走走", f"好呀，想去哪儿走走{i}？", category=c)
+               for i, c in enumerate(["a", "b", ""] * 4)]
+    (in_tmp / "d.jsonl").write_bytes(jsonl(records))
+    code, out, err = run(["init", "."])
+    assert code == 0, err
+    assert 'names = ["a", "b"]' in out
+    code, out, err = run(["check", "--select", "B002", "--format", "json"])
+    assert sorted(f["line"] for f in json.loads(out)) == [3, 6, 9, 12]
+    (in_tmp / "sftlint.toml").write_text('[categories]\nfield = "category"\n'
+                                        'names = ["a", "b", " "]\n')
+    code, out, err = run(["check"])
+    assert code == 2 and "empty name" in err
+
+
 def test_init_refuses_where_pyproject_configures_sftlint(in_tmp: Path) -> None:
     (in_tmp / "d.jsonl").write_bytes(jsonl(OTHERS))
     (in_tmp / "pyproject.toml").write_text("[tool.sftlint]\n")
