@@ -17,6 +17,7 @@ from sftlint.engine import CheckResult, collect_datasets, iter_records
 from sftlint.filtering import project_root, relative_path
 from sftlint.findings import Finding
 from sftlint.records import Record
+from sftlint.reporters import printable
 from sftlint.rule import content_literal, locate
 from sftlint.rules.categories import UNCATEGORIZED, category_of, category_targets
 from sftlint.rules.duplicates import sample_text
@@ -174,7 +175,7 @@ def compute_stats(paths: list[str], config: Config, check: CheckResult,
     places: list[str] = []
     for dataset in collect_datasets(paths, config.exclude):
         for path in dataset.files:
-            say(f"sftlint stats: reading {path}")
+            say(f"sftlint stats: reading {printable(path)}")
             stats.files += 1
             shown = relative_path(path, root)  # as findings show it
             here = wanted.by_path.get(relative_path(path, root))
@@ -446,7 +447,7 @@ def render_table(stats: DatasetStats) -> str:
         lines += ["", f"{'findings':<30}{'count':>7}"]
         for (code, name, severity), n in sorted(stats.findings.items()):
             lines.append(f"{code} {name:<25}{n:>7}  {severity}")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)  # file names may hold controls
 
 
 def places_by_file(places: list[str]) -> str:

@@ -24,6 +24,10 @@ from sftlint.stats import (
 _VISIBLE_CONTROLS = {c: chr(0x2400 + c) for c in range(32) if chr(c) not in "\t\n"}
 _VISIBLE_CONTROLS[0x7F] = "\u2421"
 _VISIBLE_CONTROLS.update({c: f"\\x{c:02x}" for c in range(0x80, 0xA0)})
+# a surrogate cannot be written as UTF-8: in a file name it stands for a byte that is not
+# UTF-8 (surrogateescape), shown as the reports show it (bad\xff.jsonl)
+_VISIBLE_CONTROLS.update({c: f"\\x{c - 0xDC00:02x}" if 0xDC80 <= c <= 0xDCFF else f"\\u{c:04x}"
+                          for c in range(0xD800, 0xE000)})
 
 
 def escape(text: str) -> str:

@@ -169,7 +169,7 @@ def test_reports_escape_control_characters_from_the_data(in_tmp: Path, fmt: str)
         assert "\\x1b[31m" in text
 
 
-@pytest.mark.parametrize("fmt", ["text", "github", "junit", "json", "sarif"])
+@pytest.mark.parametrize("fmt", ["text", "github", "junit", "json", "sarif", "html"])
 def test_reports_stay_utf8_for_file_names_that_are_not(in_tmp: Path, fmt: str) -> None:
     """A file name with a byte that is not UTF-8 (b"bad\\xff.jsonl", as Linux allows) is
     shown as bad\\xff.jsonl; SARIF's URI percent-encodes the byte so that it names the
@@ -193,6 +193,34 @@ def test_reports_stay_utf8_for_file_names_that_are_not(in_tmp: Path, fmt: str) -
         assert {f["path"] for f in json.loads(text)} == {"bad\\xffname.jsonl"}
     else:
         assert "bad\\xffname.jsonl" in text
+
+
+def test_stats_show_file_names_that_are_not_utf8_or_hold_controls(in_tmp: Path) -> None:
+    """`stats` (text) printed a name's raw bytes and line breaks, and `stats --html` failed
+    on a name that is not UTF-8."""
+    import os
+
+    names = [b"bad\xffname.jsonl", b"cr\rname.jsonl"]
+    try:
+        for name in names:
+            with open(os.path.join(os.fsencode(in_tmp), name), "wb") as out:
+                out.write(jsonl(DIRTY))
+    except (OSError, UnicodeError):
+        pytest.skip("this file system does not take such names")
+    import subprocess
+    import sys
+
+    def stats(*args: str) -> str:
+        proc = subprocess.run([sys.executable, "-m", "sftlint", "stats", *args, "."],
+                              cwd=in_tmp, capture_output=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.decode("utf-8")
+
+    text = stats()
+    assert "bad\\xffname.jsonl" in text and "cr\\rname.jsonl" in text and "\r" not in text
+    stats("--html", "r.html")
+    page = (in_tmp / "r.html").read_bytes().decode("utf-8")
+    assert "bad\\xffname.jsonl" in page
 
 
 def test_printable_escapes_what_a_report_must_not_print_raw() -> None:
