@@ -20,7 +20,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sftlint.config import ConfigError
+from sftlint.config import ConfigError, require_regular_file
 from sftlint.findings import Finding
 
 VERSION = 3  # 3: findings without a record are keyed by their message too
@@ -71,6 +71,8 @@ def _groups(findings: list[Finding]) -> list[tuple[str, list[str]]]:
 def _refuse_to_overwrite_other_files(path: str) -> None:
     """A baseline replaces only a baseline: `--write-baseline data.jsonl` (a slip of the
     keyboard) must not turn the data into a report."""
+    if os.path.lexists(path):  # a FIFO would hang the read below
+        require_regular_file(path, "the baseline")
     try:
         with open(path, "rb") as f:
             head = f.read(4096)
@@ -100,8 +102,6 @@ def write_baseline(path: str, findings: list[Finding]) -> None:
 
 
 def read_baseline(path: str) -> Baseline:
-    from sftlint.config import require_regular_file
-
     if os.path.lexists(path):  # else: "not found", with how to create it
         require_regular_file(path, "the baseline")
     try:

@@ -149,7 +149,7 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
 
         write_baseline(write_baseline_file, report.findings)
         click.echo(f"Wrote {len(report.findings)} finding(s) to the baseline "
-                   f"{write_baseline_file}.")
+                   f"{write_baseline_file}.", err=True)  # stdout stays the report's
         return
     out = sys.stdout
     if statistics and output_format == "text":

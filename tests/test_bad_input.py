@@ -199,3 +199,16 @@ def test_a_config_tomllib_cannot_read_is_one_line(in_tmp: Path, config: bytes,
     (in_tmp / "d.jsonl").write_bytes(jsonl([chat("在吗", "在的，今天过得怎么样？")]))
     (in_tmp / "c.toml").write_bytes(config)
     assert_one_line_error(sftlint("check", "--config", "c.toml", "d.jsonl", cwd=in_tmp), *words)
+
+
+def test_write_baseline_refuses_a_fifo_and_keeps_stdout_for_reports(in_tmp: Path) -> None:
+    """Writing the baseline read the named file first, so a FIFO hung the run; the message
+    that the baseline was written went to stdout, where `--format json` promises JSON."""
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("睡不着", "你应该早点睡。")]))
+    os.mkfifo(in_tmp / "b.json")
+    assert_one_line_error(sftlint("check", "d.jsonl", "--write-baseline", "b.json",
+                                  cwd=in_tmp), "b.json", "not a regular file")
+    proc = sftlint("check", "d.jsonl", "--write-baseline", "new.json", "--format", "json",
+                   cwd=in_tmp)
+    assert proc.returncode == 0 and proc.stdout == "", proc.stdout
+    assert "Wrote 1 finding(s)" in proc.stderr
