@@ -149,6 +149,14 @@ def test_a_row_that_is_not_a_record_is_a_one_line_error() -> None:
         sftlint.check([GOOD[0], 7], config={})
 
 
+@pytest.mark.parametrize("data", [5, 2.5, object()])
+def test_data_that_is_neither_records_nor_paths_is_a_one_line_error(data: object) -> None:
+    from sftlint.reader import InputError  # it was a bare "'int' object is not iterable"
+
+    with pytest.raises(InputError, match=r"<memory>: \w+, not records; pass a list of dicts"):
+        sftlint.check(data, config={})
+
+
 def test_a_path_with_a_nul_is_a_one_line_error() -> None:
     from sftlint.reader import InputError
 

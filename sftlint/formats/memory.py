@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from sftlint.formats.rows import BATCH_ROWS, RowFormat, Rows, row_records, table_rows
@@ -42,7 +42,7 @@ def rows_of(records: Any, display: str) -> Rows:
             raise InputError(f"{display}: a DatasetDict of splits {', '.join(map(str, splits))};"
                              f" check one split at a time (dataset[{str(splits[0])!r}])")
         return Rows([records], padded=False, decoded=False)  # one record
-    if isinstance(records, bytes | bytearray | str):
+    if isinstance(records, bytes | bytearray | str) or not isinstance(records, Iterable):
         raise InputError(f"{display}: {type(records).__name__}, not records; pass a list of "
                          "dicts, or the file's path to sftlint.check")
     return Rows(records, padded=False, decoded=False)
