@@ -119,6 +119,8 @@ def check(paths: tuple[str, ...], output_format: str, select: tuple[str, ...],
 
     if fix and show_diff:
         raise UsageError("--fix and --diff exclude each other: --diff shows what --fix would do")
+    if show_diff and write_baseline_file:  # --diff writes nothing, a baseline included
+        raise UsageError("--diff and --write-baseline exclude each other: --diff writes nothing")
     selected = split_codes(select) or None
     report = run_check(
         list(paths) or None, config=config_file, select=selected, ignore=split_codes(ignore),

@@ -212,3 +212,7 @@ def test_write_baseline_refuses_a_fifo_and_keeps_stdout_for_reports(in_tmp: Path
                    cwd=in_tmp)
     assert proc.returncode == 0 and proc.stdout == "", proc.stdout
     assert "Wrote 1 finding(s)" in proc.stderr
+    # --diff writes nothing, so with --write-baseline it wrote no baseline and said nothing
+    assert_one_line_error(sftlint("check", "d.jsonl", "--diff", "--write-baseline", "c.json",
+                                  cwd=in_tmp), "--write-baseline")
+    assert not (in_tmp / "c.json").exists()
