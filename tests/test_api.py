@@ -157,6 +157,14 @@ def test_data_that_is_neither_records_nor_paths_is_a_one_line_error(data: object
         sftlint.check(data, config={})
 
 
+def test_a_file_named_twice_is_checked_once(in_tmp: Path) -> None:
+    (in_tmp / "d.jsonl").write_bytes(jsonl(BAD))
+    once = sftlint.check(["d.jsonl"], config={})
+    twice = sftlint.check(["d.jsonl", "./d.jsonl", str(in_tmp / "d.jsonl")], config={})
+    assert twice.summary.files == 1 and twice.summary.records == len(BAD)
+    assert [f.code for f in twice.findings] == [f.code for f in once.findings]
+
+
 def test_a_path_with_a_nul_is_a_one_line_error() -> None:
     from sftlint.reader import InputError
 

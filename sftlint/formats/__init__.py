@@ -166,13 +166,18 @@ def collect_datasets(paths: list[str], exclude: list[str],
     folder (else InputError); inside a folder, what cannot be read is skipped with a line
     in `warnings`."""
     datasets = []
+    named: set[tuple[int, int]] = set()  # a file or folder named twice is checked once
     for path in paths:
         if "\x00" in path:  # no file name holds one; os.stat would raise ValueError
             raise InputError(f"{path!r}: a path cannot hold a NUL character")
         try:
-            mode = os.stat(path).st_mode
+            st = os.stat(path)
         except OSError as exc:
             raise InputError(unreadable_message(path, exc)) from exc
+        mode = st.st_mode
+        if (st.st_dev, st.st_ino) in named:
+            continue
+        named.add((st.st_dev, st.st_ino))
         if stat.S_ISDIR(mode):
             files = list(iter_inputs(path, exclude, warnings))
             datasets.append(Dataset(display_path(path), files))
