@@ -197,7 +197,10 @@ class ToolArgumentsSchema(RecordRule):
     Validates every call's arguments (when they are a JSON object) against the
     `parameters` JSON Schema of the function it calls, with jsonschema: missing required
     keys, wrong types, values outside an `enum`. Declarations that are not valid JSON
-    Schema are left to C005.
+    Schema are left to C005. A schema comes from the data, so it is not trusted: a `$ref`
+    outside it is never fetched, a `$ref` to nowhere or to itself without end is reported
+    ("cannot be checked against its parameters"), and a validation that runs past 1 s (a
+    `pattern` such as `^(a+)+$` that backtracks without end) is given up and reported.
 
     ## Why it matters for training
     The model copies the arguments it is trained on; a call that misses a required key or
