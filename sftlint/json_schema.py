@@ -87,10 +87,12 @@ def _failure(exc: BaseException) -> str:
 def _budget(seconds: float) -> Iterator[None]:
     """Raise SchemaTimeout in the block after `seconds`, by a timer signal: Python's regex
     engine checks for signals as it backtracks. Only the main thread receives signals, so
-    elsewhere (a notebook's worker thread) the block runs unbounded."""
-    if threading.current_thread() is not threading.main_thread() or \
+    elsewhere (a worker thread), and where there is no timer signal, the block runs
+    unbounded."""
+    if not hasattr(signal, "setitimer") or \
+            threading.current_thread() is not threading.main_thread() or \
             signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, signal.SIG_IGN, None):
-        yield  # not ours to take: another part of the program uses the timer
+        yield  # no timer signal (Windows), or not ours to take: another part uses it
         return
 
     def expired(signum: int, frame: Any) -> None:
