@@ -1,0 +1,57 @@
+"""sftlint/json_schema.py: jsonschema on schemas from the data, bounded and contained."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from sftlint.json_schema import SchemaTimeout, schema_error, violations
+
+SLOW = {"type": "string", "pattern": "^(a+)+$"}
+
+
+def test_a_backtracking_pattern_is_given_up_and_the_timer_is_left_as_found() -> None:
+    before = signal.getsignal(signal.SIGALRM)
+    with pytest.raises(SchemaTimeout):
+        violations(SLOW, "a" * 40 + "!")
+    assert signal.getsignal(signal.SIGALRM) == before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert violations(SLOW, "aaa") == []  # the same schema on a short value is checked
+    assert [e.message for e in violations({"type": "integer"}, "x")] == \
+        ["'x' is not of type 'integer'"]
+
+
+def test_a_timer_the_program_set_is_not_taken_over() -> None:
+    """Where another part of the program handles SIGALRM, validation does not replace its
+    handler (it runs unbounded there)."""
+    fired: list[int] = []
+
+    def programs_own(*_: object) -> None:
+        fired.append(1)
+
+    previous = signal.signal(signal.SIGALRM, programs_own)
+    try:
+        assert [e.message for e in violations({"type": "integer"}, 1.5)] == \
+            ["1.5 is not of type 'integer'"]
+        assert signal.getsignal(signal.SIGALRM) is programs_own
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert not fired
+
+
+@pytest.mark.parametrize(("schema", "words"), [
+    ({"$ref": "#/nope"}, "cannot resolve $ref"),
+    ({"$ref": "https://example.com/s.json"}, "cannot resolve $ref"),
+    ({"properties": {"a": {"$ref": "#"}}, "$ref": "#"}, "refers to itself without end"),
+])
+def test_a_schema_that_fails_when_used_is_a_message(schema: dict[str, object],
+                                                    words: str) -> None:
+    with pytest.raises(ValueError, match=words.replace("$", r"\$")):
+        violations(schema, {"a": 1})
+
+
+def test_schema_errors_are_messages() -> None:
+    assert schema_error({"type": "object"}) is None
+    assert "is not a 'regex'" in (schema_error({"pattern": "("}) or "")
+    assert "object or a boolean, not int" in (schema_error(5) or "")
