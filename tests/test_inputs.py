@@ -303,6 +303,7 @@ def test_pandas_and_mapping_rows_read_as_json(in_tmp: Path) -> None:
 @pytest.mark.parametrize(("row", "error"), [
     ({**chat("在吗", "在的。"), 1: "x"}, "row 1: key 1 is int, not a string"),
     (chat("在吗\ud800", "在的。"), "row 1: a string holds a lone surrogate"),
+    ({**chat("在吗", "在的。"), "x\ud800": 1}, "row 1: a string holds a lone surrogate"),
     ("deep", "row 1: nested more than"),
     ("cycle", "row 1: nested more than"),
 ])

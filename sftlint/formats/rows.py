@@ -77,6 +77,7 @@ def json_value(value: Any, padded: bool, decoded: bool, depth: int = 0) -> Any:
                 if not isinstance(key, str):
                     raise _NotJson(f"key {key!r} is {type(key).__name__}, not a string")
                 key = str(key)
+            json_value(key, padded, decoded, depth)  # a key is a string too: no lone surrogate
             item = json_value(item, padded, decoded, depth + 1)
             if item is None and padded and (depth or key not in SHAPE_KEYS):
                 continue
