@@ -221,20 +221,28 @@ def training_set(targets: list[str], exclude: list[str],
     """Every input `targets` name, as the one dataset training sees: the gate's dataset rules
     (duplicates, counts, balance) must judge the records together, as they are trained. A
     file named twice would be trained twice, so it is refused."""
+    named: dict[str, str] = {}
+    for target in targets:  # collect_datasets checks a path named twice once, silently
+        _named_once(target, named)
     files: list[str] = []
     seen: dict[str, str] = {}
     for dataset in collect_datasets(targets, exclude, warnings):
         for path in dataset.files:
-            real = os.path.realpath(path)
-            if real in seen:
-                again = "" if seen[real] == path else f" (also as {display_path(seen[real])})"
-                raise ConfigError(f"{display_path(path)} is named twice{again}; training would "
-                                  "see its records twice: name each data file once")
-            seen[real] = path
+            _named_once(path, seen)
             files.append(os.path.abspath(path))
     if not files:
         raise ConfigError(f"no data files in {', '.join(targets)}: nothing to train on")
     return Dataset(", ".join(display_path(t) for t in targets), files)
+
+
+def _named_once(path: str, seen: dict[str, str]) -> None:
+    """Refuse `path` if `seen` (real path -> the path as named) holds it; else add it."""
+    real = os.path.realpath(path)
+    if real in seen:
+        again = "" if seen[real] == path else f" (also as {display_path(seen[real])})"
+        raise ConfigError(f"{display_path(path)} is named twice{again}; training would "
+                          "see its records twice: name each data file once")
+    seen[real] = path
 
 
 def hash_data(files: list[str]) -> list[DataFile]:
