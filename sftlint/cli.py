@@ -213,16 +213,16 @@ def stats(paths: tuple[str, ...], html_file: str | None, output_format: str,
     from sftlint.stats import render_json, render_table
 
     config = _load(config_file)
+    if html_file:  # before the work, not after it
+        from sftlint.stats_html import refuse_to_overwrite
+
+        refuse_to_overwrite(html_file)
     result = dataset_stats(list(paths) or None, config=config, progress=progress_printer())
     click.echo(render_json(result) if output_format == "json" else render_table(result))
     if html_file:
         from sftlint.fixer import write_atomically
-        from sftlint.formats import DATA_SUFFIXES, has_suffix
         from sftlint.stats_html import render_html
 
-        if has_suffix(html_file, (*DATA_SUFFIXES, ".arrow")) and os.path.exists(html_file):
-            raise UsageError(f"{html_file}: a data file; refusing to overwrite it with the "
-                             "HTML report (name a .html file)")
         title = ", ".join(paths) or ", ".join(config.paths)
         write_atomically(html_file, render_html(result, title).encode("utf-8"))
         if output_format == "json":  # stdout holds only the JSON

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 
 import numpy as np
 
@@ -33,6 +34,25 @@ _VISIBLE_CONTROLS.update({c: f"\\x{c - 0xDC00:02x}" if 0xDC80 <= c <= 0xDCFF els
 def escape(text: str) -> str:
     """`text` for HTML: markup characters escaped, control characters made visible."""
     return html.escape(text).translate(_VISIBLE_CONTROLS)
+
+
+def refuse_to_overwrite(path: str) -> None:
+    """A report replaces only a report: `--html` naming the config, a data file or a device
+    (a typo, or /dev/null) must not turn it into a page. A new path, an empty file or an
+    HTML page pass; anything else is a one-line error."""
+    from sftlint.config import ConfigError, require_regular_file
+
+    if not os.path.lexists(path):
+        return
+    require_regular_file(path, "the HTML report")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(512).lstrip().lower()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write the HTML report: {exc.strerror}") from None
+    if head and not head.startswith((b"<!doctype html", b"<html")):
+        raise ConfigError(f"{path}: exists and is not an HTML page; refusing to overwrite it "
+                          "with the report (name a new .html file)")
 
 
 W = 1100  # the width of every chart's viewBox; charts scale to the page width

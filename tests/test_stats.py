@@ -85,3 +85,26 @@ def test_tokens_per_epoch_with_a_tokenizer(in_tmp: Path,
     assert tokens["records"] == len(PAIRS) and tokens["not_rendered"] == 0
     assert 0 < tokens["trainable"] < tokens["tokens"]  # replies carry loss, prompts do not
     assert "trainable (" in CliRunner().invoke(cli, ["stats", "d.jsonl"]).stdout
+
+
+def test_html_replaces_only_a_report(in_tmp: Path) -> None:
+    """`--html` renamed its page over whatever the path named: the config in use, a data
+    file, a device node (/dev/null became a regular file). A report replaces only a report
+    (or an empty file), and the refusal comes before the stats are computed."""
+    import os
+
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("在吗", "在的，今天过得怎么样？")]))
+    (in_tmp / "my.toml").write_text('select = ["A"]\n')
+    os.mkfifo(in_tmp / "pipe")
+    before = {name: (in_tmp / name).read_bytes() for name in ("d.jsonl", "my.toml")}
+    for target in ("my.toml", "d.jsonl", "pipe"):
+        result = CliRunner().invoke(cli, ["stats", "d.jsonl", "--config", "my.toml",
+                                          "--html", target])
+        assert result.exit_code == 2, result.output
+        assert result.stdout == ""  # refused before any table was printed
+        assert target in result.stderr and result.stderr.count("\n") == 1
+    assert {name: (in_tmp / name).read_bytes() for name in before} == before
+    assert (in_tmp / "pipe").is_fifo()
+    for _ in range(2):  # a new page, then that page replaced
+        assert CliRunner().invoke(cli, ["stats", "d.jsonl", "--html", "r.html"]).exit_code == 0
+    assert (in_tmp / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
