@@ -289,12 +289,14 @@ def train(data: tuple[str, ...], model: str | None, output: str | None, overwrit
 @cli.command()
 @click.option("--adapter", required=True, type=click.Path(), help="Output of `sftlint train`.")
 @click.argument("message", required=False)
-@click.option("--max-new-tokens", type=int, default=128)
+@click.option("--max-new-tokens", type=click.IntRange(1, 32768), default=128)
 @one_line_errors
 def chat(adapter: str, message: str | None, max_new_tokens: int) -> None:
     """Reply with a trained adapter, under the system prompt recorded in its receipt."""
-    from sftlint.trainer.chat import load_chat_model, reply
+    from sftlint.trainer.chat import load_chat_model, read_line, reply, user_text
 
+    if message is not None:
+        message = user_text(message)  # before the model loads
     model, tokenizer, system_prompt = load_chat_model(adapter)
     if message is not None:
         click.echo(reply(model, tokenizer, [{"role": "user", "content": message}],
@@ -303,11 +305,8 @@ def chat(adapter: str, message: str | None, max_new_tokens: int) -> None:
     history: list[dict[str, str]] = []
     click.echo("sftlint chat: an empty line or Ctrl-D ends the conversation.", err=True)
     while True:
-        try:
-            text = input("you> ").strip()
-        except EOFError:
-            break
-        if not text:
+        text = read_line("you> ")
+        if not text:  # the end of input, or an empty line
             break
         history.append({"role": "user", "content": text})
         answer = reply(model, tokenizer, history, system_prompt, max_new_tokens)

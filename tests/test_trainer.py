@@ -207,3 +207,34 @@ def test_interactive_chat(tiny_model: Path, in_tmp: Path) -> None:
                                 input="有点想家了。\n今天降温了。\n\n")
     assert result.exit_code == 0
     assert result.stdout.count("bot> ") == 2
+
+
+def test_chat_refuses_what_is_not_a_finished_adapter_in_one_line(tiny_model: Path,
+                                                                 in_tmp: Path) -> None:
+    """A folder without weights sent peft to the Hugging Face hub; a malformed receipt, a
+    FIFO in its place or a file as --adapter crashed or hung."""
+    import shutil
+
+    (in_tmp / "d.jsonl").write_bytes(jsonl(RECORDS))
+    assert run(["train", "d.jsonl", "--model", str(tiny_model), "--output", "out",
+                "--max-steps", "1"])[0] == 0
+    receipt = in_tmp / "out" / "sftlint-receipt.json"
+    cases = {"noweights": "no adapter weights", "list": "not an object",
+             "prompt": '"system_prompt" is int', "fifo": "not a regular file",
+             "broken": "not a receipt"}
+    for name in cases:
+        shutil.copytree(in_tmp / "out", in_tmp / name)
+    (in_tmp / "noweights" / "adapter_model.safetensors").unlink()
+    (in_tmp / "list" / receipt.name).write_text("[]")
+    (in_tmp / "prompt" / receipt.name).write_text('{"system_prompt": 123}')
+    (in_tmp / "fifo" / receipt.name).unlink()
+    os.mkfifo(in_tmp / "fifo" / receipt.name)
+    (in_tmp / "broken" / receipt.name).write_bytes(b"\xff\xfe{")
+    for name, words in {**cases, "d.jsonl": "not a folder"}.items():
+        result = CliRunner().invoke(cli, ["chat", "--adapter", name, "hi"])
+        assert result.exit_code == 2 and words in result.stderr, (name, result.output)
+        assert result.stderr.count("\n") == 1, result.stderr
+    bad = CliRunner().invoke(cli, ["chat", "--adapter", "out", "\udcff"])
+    assert bad.exit_code == 2 and "not valid UTF-8" in bad.stderr
+    assert CliRunner().invoke(cli, ["chat", "--adapter", "out", "--max-new-tokens", "0",
+                                    "hi"]).exit_code == 2

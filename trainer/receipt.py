@@ -77,12 +77,22 @@ def write_receipt(output_dir: str, receipt: dict[str, Any]) -> Path:
 
 
 def read_receipt(adapter_dir: str) -> dict[str, Any]:
-    path = Path(adapter_dir) / RECEIPT_NAME
-    try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        from sftlint.config import ConfigError
+    """The receipt `sftlint train` wrote beside an adapter; a one-line error for a missing,
+    unreadable or malformed one (a FIFO in its place would hang the read)."""
+    from sftlint.config import ConfigError, require_regular_file
 
-        raise ConfigError(f"{path}: no receipt; was this adapter trained by "
-                          "`sftlint train`?") from None
+    path = Path(adapter_dir) / RECEIPT_NAME
+    if not path.exists() and not path.is_symlink():
+        raise ConfigError(f"{path}: no receipt; was this adapter trained by `sftlint train`?")
+    require_regular_file(path, "the receipt")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(f"{path}: not a receipt `sftlint train` wrote ({exc})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: not a receipt `sftlint train` wrote (a JSON "
+                          f"{type(data).__name__}, not an object)")
+    prompt = data.get("system_prompt")
+    if prompt is not None and not isinstance(prompt, str):
+        raise ConfigError(f'{path}: "system_prompt" is {type(prompt).__name__}, not a string')
     return data
