@@ -380,3 +380,17 @@ def test_what_sft_cannot_train_is_refused(tiny_model: Path, in_tmp: Path) -> Non
     code, _, err = run(["train", "d.jsonl", "--model", str(tiny_model), "--dry-run"])
     assert code == 2 and "d.jsonl:1: the record has a KTO label" in one_line_error(err)
     assert "--method kto" in err
+
+
+def test_output_inside_the_data_or_the_model_is_refused(tiny_model: Path, in_tmp: Path) -> None:
+    """An adapter written inside a data folder is read as data by every later check (its
+    .json files), and one written into the model's folder replaces the model's files."""
+    (in_tmp / "data").mkdir()
+    (in_tmp / "data" / "d.jsonl").write_bytes(jsonl(RECORDS))
+    for output, what in (("data/run", "the data"), (str(tiny_model), "the base model"),
+                         (str(tiny_model / "adapter"), "the base model")):
+        code, _, err = run(["train", "data", "--model", str(tiny_model), "--output", output,
+                            "--overwrite", "--max-steps", "1"])
+        assert code == 2 and f"lies inside {what}" in one_line_error(err), err
+    assert not (in_tmp / "data" / "run").exists()
+    assert not (tiny_model / "adapter_config.json").exists()

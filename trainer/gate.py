@@ -254,6 +254,20 @@ def changed_files(files: list[DataFile]) -> list[str]:
     return [f.path for f in files if not os.path.exists(f.path) or sha256_of(f.path) != f.sha256]
 
 
+def check_output_apart(output: str, data: list[str], model_dir: str) -> None:
+    """The run's folder lies inside no data folder (the adapter's .json files would be read
+    as data by every later check and train) and is not the base model's folder or inside
+    it (`--overwrite` would write the adapter over the model's files)."""
+    out = os.path.realpath(output)
+    for target, what in [*((t, "the data") for t in data), (model_dir, "the base model")]:
+        if not os.path.isdir(target):
+            continue
+        real = os.path.realpath(target)
+        if os.path.commonpath([out, real]) == real:
+            raise ConfigError(f"--output {display_path(output)} lies inside {what} "
+                              f"({display_path(target)}); choose a folder outside it")
+
+
 def majority_prompt(records: list[Record]) -> str | None:
     """The system prompt most records carry: P002's reference when none is configured."""
     prompts = Counter(next((m.content for m in r.messages if m.role == "system"), None)
@@ -277,6 +291,8 @@ def run_gate(config: Config, request: TrainRequest,
     if not request.dry_run:
         check_output(settings.output, request.overwrite)
     targets = list(request.data) or [config.resolve(p) for p in config.paths]
+    if not request.dry_run:
+        check_output_apart(settings.output, targets, model_dir)
     skipped: list[str] = []  # what a folder holds that cannot be read: neither checked nor trained
     dataset = training_set(targets, config.exclude, skipped)
     files = hash_data(dataset.files)  # before the checks: the receipt names these
