@@ -334,4 +334,17 @@ def main() -> None:
     # numpy's OpenBLAS starts a thread per core at import, and they spin: 0.1 s of CPU in
     # every run, for matrix products sftlint never asks for (a user's setting wins).
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    cli(prog_name="sftlint")
+    try:
+        code = cli.main(prog_name="sftlint", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("sftlint: interrupted", err=True)
+        sys.exit(130)
+    except click.exceptions.NoArgsIsHelpError as exc:  # `sftlint` alone: the help
+        click.echo(exc.format_message(), err=True)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:  # a bad option or argument: one line, as other errors
+        command = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else ""
+        hint = f" (`{command} --help` lists the options)" if command else ""
+        click.echo(f"sftlint: error: {exc.format_message()}{hint}", err=True)
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -216,3 +216,18 @@ def test_write_baseline_refuses_a_fifo_and_keeps_stdout_for_reports(in_tmp: Path
     assert_one_line_error(sftlint("check", "d.jsonl", "--diff", "--write-baseline", "c.json",
                                   cwd=in_tmp), "--write-baseline")
     assert not (in_tmp / "c.json").exists()
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["check", "d.jsonl", "--jobs", "0"], ("--jobs", "sftlint check --help")),
+    (["check", "d.jsonl", "--format", "xml"], ("--format", "sftlint check --help")),
+    (["train", "d.jsonl", "--method", "xyz"], ("--method",)),
+    (["chat"], ("--adapter",)),
+    (["rule", "A001", "A002"], ("unexpected extra argument",)),
+    (["nosuch"], ("No such command",)),
+])
+def test_a_bad_option_is_one_line_as_other_errors(in_tmp: Path, args: list[str],
+                                                  words: tuple[str, ...]) -> None:
+    """click printed four lines (Usage, Try, a blank, Error) for these."""
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("在吗", "在的，今天过得怎么样？")]))
+    assert_one_line_error(sftlint(*args, cwd=in_tmp), *words)
