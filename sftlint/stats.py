@@ -418,15 +418,21 @@ def render_table(stats: DatasetStats) -> str:
     lines = [f"records      {stats.records} in {stats.files} file(s)",
              "user turns   " + ", ".join(f"{n} turn(s): {c}"
                                        for n, c in sorted(stats.turns.items())),
-             "",
-             f"{'length':<22}{'p50':>7}{'p90':>7}{'p99':>7}{'max':>8}"]
+             ""]
     rows = [("user (chars)", stats.user_chars), ("assistant (chars)", stats.assistant_chars)]
     if stats.user_tokens and stats.assistant_tokens:
         rows += [("user (tokens)", stats.user_tokens),
                  ("assistant (tokens)", stats.assistant_tokens)]
-    for label, dist in rows:
-        s = dist.summary()
-        lines.append(f"{label:<22}{s['p50']:>7}{s['p90']:>7}{s['p99']:>7}{s['max']:>8}")
+    summaries = [(label, dist.summary()) for label, dist in rows]
+    # columns as wide as their longest number, one space apart at least: 7-digit lengths
+    # (a 30 MB record) ran into each other
+    width = max([6, *(len(str(s[k])) for _, s in summaries for k in ("p50", "p90", "p99",
+                                                                      "max"))]) + 1
+    lines.append(f"{'length':<22}" + "".join(f"{k:>{width}}" for k in ("p50", "p90", "p99",
+                                                                        "max")))
+    for label, s in summaries:
+        lines.append(f"{label:<22}" + "".join(f"{s[k]:>{width}}"
+                                              for k in ("p50", "p90", "p99", "max")))
     if stats.categories:
         lines += ["", f"{'category':<22}{'count':>7}{'target':>8}"]
         for name in sorted(set(stats.categories) | set(stats.category_targets)):

@@ -108,3 +108,16 @@ def test_html_replaces_only_a_report(in_tmp: Path) -> None:
     for _ in range(2):  # a new page, then that page replaced
         assert CliRunner().invoke(cli, ["stats", "d.jsonl", "--html", "r.html"]).exit_code == 0
     assert (in_tmp / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_length_columns_stay_apart_for_long_records(in_tmp: Path) -> None:
+    """Lengths of 7 digits ran into each other ("234567823456623456..."): every column is as
+    wide as its longest number."""
+    record = {"messages": [{"role": "user", "content": "在" * 1_234_567},
+                           {"role": "assistant", "content": "好" * 12_345_678}]}
+    (in_tmp / "big.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n",
+                                      encoding="utf-8")
+    result = CliRunner().invoke(cli, ["stats", "big.jsonl"])
+    rows = {line.split("  ")[0]: line.split()[-4:] for line in result.stdout.splitlines()
+            if line.startswith(("user (chars)", "assistant (chars)"))}
+    assert rows == {"user (chars)": ["1234567"] * 4, "assistant (chars)": ["12345678"] * 4}
