@@ -290,8 +290,12 @@ def dataset_stats(data: Any = None, *, config: ConfigLike = None,
     """`sftlint stats`: counts, length distributions, categories, duplicates and the
     findings of a check (without the baseline) of the paths `data` (None: the config's)."""
     from sftlint.engine import CheckResult
+    from sftlint.reader import InputError
     from sftlint.stats import compute_stats
 
+    if data is not None and _paths(data) is None:  # it read nothing and said 0 records
+        raise InputError("dataset_stats reads files: pass paths (write records in memory to "
+                         "a .jsonl file first)")
     cfg, _ = load(config)
     report = check(data, config=cfg, baseline=False, progress=progress)
     tokenizer = None

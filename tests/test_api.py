@@ -165,6 +165,14 @@ def test_a_file_named_twice_is_checked_once(in_tmp: Path) -> None:
     assert [f.code for f in twice.findings] == [f.code for f in once.findings]
 
 
+def test_stats_of_records_in_memory_is_refused_not_zero() -> None:
+    from sftlint.api import dataset_stats
+    from sftlint.reader import InputError
+
+    with pytest.raises(InputError, match="dataset_stats reads files"):
+        dataset_stats(BAD, config={})
+
+
 def test_a_path_with_a_nul_is_a_one_line_error() -> None:
     from sftlint.reader import InputError
 
