@@ -143,7 +143,7 @@ def check(data: Any = None, *, config: ConfigLike = None,
     config's; `fix` writes safe fixes, `diff` only computes them (`report.previews`).
     `engine`: "local" or "ray" (paths checked on the Ray cluster at `ray_address`, or on
     a local one started for the check); None for the config's `engine`."""
-    from sftlint.config import ConfigError
+    from sftlint.config import MAX_TOKENS, ConfigError
     from sftlint.engine import Linter
     from sftlint.filtering import filter_findings
     from sftlint.hooks import (
@@ -156,12 +156,14 @@ def check(data: Any = None, *, config: ConfigLike = None,
     from sftlint.reporters import Summary
     from sftlint.run_cache import RunCache
 
+    _whole_number(jobs, "jobs", 1, 256)
+    _whole_number(max_length, "max_length", 1, MAX_TOKENS)
     cfg, config_path = load(config)
     cfg = _with_tokens(cfg, tokenizer, max_length)
     # an empty selection ("" from an unset variable) means the config's, as on the command
     # line: a gate that runs no rule would pass everything
     selected = (_codes(select) if select is not None else []) or cfg.select
-    ignored = cfg.ignore + _codes(ignore)
+    ignored = cfg.ignore + _codes(ignore, "ignore")
     check_selectors(list(selected or []) + ignored, "arguments")
     rules = select_rules(selected, ignored)
     paths = _paths(data) if data is not None else []
@@ -223,11 +225,26 @@ def check(data: Any = None, *, config: ConfigLike = None,
     return report
 
 
-def _codes(codes: str | Iterable[str]) -> list[str]:
+def _codes(codes: str | Iterable[str], what: str = "select") -> list[str]:
     """Rule selectors as a list: "A001,U003" as on the command line, or an iterable."""
+    from sftlint.config import ConfigError
+
     if isinstance(codes, str):
         return [c.strip() for c in codes.split(",") if c.strip()]
-    return list(codes)
+    items = list(codes) if isinstance(codes, Iterable) else None
+    if items is None or not all(isinstance(c, str) for c in items):
+        raise ConfigError(f"{what}: rule codes, prefixes or names as strings "
+                          f'("A001,U003" or ["A001", "U003"]), not {codes!r:.60}')
+    return items
+
+
+def _whole_number(value: int | None, what: str, low: int, high: int) -> None:
+    """A one-line error unless `value` is None or an int (not a bool) in low..high, as the
+    command line and the config check it."""
+    from sftlint.config import ConfigError
+
+    if value is not None and (type(value) is not int or not low <= value <= high):
+        raise ConfigError(f"{what} must be a whole number from {low} to {high}, not {value!r}")
 
 
 _STREAMS = ("/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/")

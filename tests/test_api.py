@@ -173,6 +173,24 @@ def test_stats_of_records_in_memory_is_refused_not_zero() -> None:
         dataset_stats(BAD, config={})
 
 
+@pytest.mark.parametrize("options", [
+    {"jobs": 0}, {"jobs": True}, {"max_length": -1}, {"max_length": "5"},
+    {"max_length": 10**9}, {"select": 123}, {"select": [1]}, {"ignore": None}])
+def test_api_options_are_checked_as_the_command_line_and_config_check_them(
+        options: dict[str, object]) -> None:
+    """max_length -1 was read as "cut at -1 tokens", True as 1, jobs 0 was taken, and a
+    select of numbers raised a bare TypeError."""
+    from sftlint.config import ConfigError
+
+    with pytest.raises(ConfigError, match=next(iter(options))):
+        sftlint.check(BAD, config={}, **options)  # type: ignore[arg-type]
+
+
+def test_select_may_be_any_iterable_of_codes() -> None:
+    assert [f.code for f in sftlint.check(BAD, config={}, select=iter(["A001"])).findings] \
+        == ["A001"]
+
+
 def test_a_path_with_a_nul_is_a_one_line_error() -> None:
     from sftlint.reader import InputError
 
