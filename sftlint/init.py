@@ -17,8 +17,8 @@ from typing import Any
 
 from sftlint.config import Config, ConfigError, find_config_file, parse_config, tomllib
 from sftlint.engine import collect_datasets, iter_records
-from sftlint.formats import format_for
-from sftlint.records import SHAPE_KEYS, detect_shape
+from sftlint.formats import display_path, format_for
+from sftlint.records import MESSAGES, SHAPE_KEYS, detect_shape
 
 # Keys that hold the conversation or media in some shape: never a category.
 CONVERSATION_KEYS = frozenset({
@@ -157,6 +157,26 @@ def _sample_values(paths: list[str], config: Config) -> list[Any]:
             if sample:
                 return sample
     return []
+
+
+def _refuse_mixed_shapes(paths: list[str], config: Config, mapping: Mapping) -> None:
+    """A [mapping] applies to every file: with files of a built-in shape beside those that
+    need it, the config would turn the built-in ones into S001 on every record."""
+    for dataset in collect_datasets(paths, config.exclude):
+        for path in dataset.files:
+            _, raws = format_for(path).read(path, path, True)
+            first = next(iter(raws), None)
+            value = first.value if first is not None else None
+            if not isinstance(value, dict):
+                continue
+            shape = detect_shape(value)
+            if shape is not MESSAGES or "messages" in value:
+                where = (f'messages under "{mapping.messages}"' if mapping.messages
+                         else "bare lists of messages")
+                raise ConfigError(
+                    f"the files differ in shape: some hold {where}, which needs a [mapping], "
+                    f'and {display_path(path)} is "{shape.name}"; a [mapping] applies to every '
+                    "file, so run `sftlint init` on each kind in a folder of its own")
 
 
 @dataclass
@@ -314,6 +334,8 @@ def write_starter_config(paths: list[str], output: str = "sftlint.toml") -> tupl
                           "write a second config next to it")
     base = parse_config({}, "defaults", str(folder))
     mapping = propose_mapping(_sample_values(paths, base))
+    if mapping is not None:
+        _refuse_mixed_shapes(paths, base, mapping)
     if mapping is not None:  # the records are counted and read as the mapping makes them
         base = parse_config(_mapping_options(mapping), "defaults", str(folder))
     summary = summarize(paths, base)

@@ -361,6 +361,22 @@ def test_init_names_no_blank_category_and_the_config_refuses_one(in_tmp: Path) -
     assert code == 2 and "empty name" in err
 
 
+def test_init_refuses_a_mapping_that_would_break_files_of_a_built_in_shape(
+        in_tmp: Path) -> None:
+    """A [mapping] applies to every file: init proposed messages = "dialogue" for a folder
+    that also held a plain messages file, and the check then failed all its records."""
+    dialogue = {"dialogue": [{"speaker": "user", "text": "在吗"},
+                             {"speaker": "ai", "text": "在的，今天过得怎么样？"}]}
+    (in_tmp / "dlg.jsonl").write_bytes(jsonl([dialogue]))
+    (in_tmp / "std.jsonl").write_bytes(jsonl([chat("在吗", "在的，今天过得怎么样？")]))
+    code, _, err = run(["init", "."])
+    assert code == 2 and "the files differ in shape" in err and "std.jsonl" in err
+    assert not (in_tmp / "sftlint.toml").exists()
+    (in_tmp / "std.jsonl").unlink()
+    code, out, err = run(["init", "."])
+    assert code == 0 and 'messages = "dialogue"' in out
+
+
 def test_init_refuses_where_pyproject_configures_sftlint(in_tmp: Path) -> None:
     (in_tmp / "d.jsonl").write_bytes(jsonl(OTHERS))
     (in_tmp / "pyproject.toml").write_text("[tool.sftlint]\n")
