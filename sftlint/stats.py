@@ -20,7 +20,7 @@ from sftlint.records import Record
 from sftlint.reporters import printable
 from sftlint.rule import content_literal, locate
 from sftlint.rules.categories import UNCATEGORIZED, category_of, category_targets
-from sftlint.rules.duplicates import sample_text
+from sftlint.rules.duplicates import near_comparable, sample_text
 
 
 @dataclass
@@ -213,7 +213,8 @@ def compute_stats(paths: list[str], config: Config, check: CheckResult,
         first = exact.setdefault(text, i)
         if first != i:
             pairs.append((first, i, 100.0))
-    unique = list(exact.values())
+    # D002's bound: a text past it costs quadratic time and several GB to compare
+    unique = [i for i in exact.values() if near_comparable(texts[i])]
     near = find_near_duplicates([texts[i] for i in unique], 90)
     pairs += [(unique[i], unique[j], s) for i, j, s in near]
     groups = clusters(pairs)

@@ -121,3 +121,18 @@ def test_length_columns_stay_apart_for_long_records(in_tmp: Path) -> None:
     rows = {line.split("  ")[0]: line.split()[-4:] for line in result.stdout.splitlines()
             if line.startswith(("user (chars)", "assistant (chars)"))}
     assert rows == {"user (chars)": ["1234567"] * 4, "assistant (chars)": ["12345678"] * 4}
+
+
+def test_stats_compares_the_texts_d002_compares(in_tmp: Path) -> None:
+    """stats searched near-duplicates in texts of any length (one 90 MB record peaked near
+    5 GB); it keeps D002's bound, so its clusters and D002 agree."""
+    from sftlint.rules.duplicates import NEAR_MAX_CHARS
+
+    long = "好的，" * (NEAR_MAX_CHARS // 3 + 1)
+    records = [chat("在吗", long), chat("在吗", long + "呀"),
+               chat("今天有点闷，想出去走走", "好呀，想去哪儿走走？"),
+               chat("今天有点闷，想出去走走。", "好呀，想去哪儿走走？")]
+    (in_tmp / "d.jsonl").write_bytes(jsonl(records))
+    result = CliRunner().invoke(cli, ["stats", "d.jsonl", "--format", "json"])
+    clusters = json.loads(result.stdout)["duplicate_clusters"]
+    assert clusters == [["d.jsonl:3", "d.jsonl:4"]]
