@@ -330,6 +330,10 @@ def explain_rule(code: str) -> None:
     click.echo(rule.doc())
 
 
+# click 8.2 on: the group called with no command (click 8.1 prints the help itself)
+_NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 def main() -> None:
     # numpy's OpenBLAS starts a thread per core at import, and they spin: 0.1 s of CPU in
     # every run, for matrix products sftlint never asks for (a user's setting wins).
@@ -339,12 +343,12 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("sftlint: interrupted", err=True)
         sys.exit(130)
-    except click.exceptions.NoArgsIsHelpError as exc:  # `sftlint` alone: the help
+    except _NO_ARGS_IS_HELP as exc:  # `sftlint` alone: the help
         click.echo(exc.format_message(), err=True)
         sys.exit(exc.exit_code)
     except click.ClickException as exc:  # a bad option or argument: one line, as other errors
         command = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else ""
-        hint = f" (`{command} --help` lists the options)" if command else ""
+        hint = f" (see `{command} --help`)" if command else ""
         click.echo(f"sftlint: error: {exc.format_message()}{hint}", err=True)
         sys.exit(exc.exit_code)
     sys.exit(code if isinstance(code, int) else 0)

@@ -219,8 +219,8 @@ def test_write_baseline_refuses_a_fifo_and_keeps_stdout_for_reports(in_tmp: Path
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    (["check", "d.jsonl", "--jobs", "0"], ("--jobs", "sftlint check --help")),
-    (["check", "d.jsonl", "--format", "xml"], ("--format", "sftlint check --help")),
+    (["check", "d.jsonl", "--jobs", "0"], ("--jobs", "see `sftlint check --help`")),
+    (["check", "d.jsonl", "--format", "xml"], ("--format", "see `sftlint check --help`")),
     (["train", "d.jsonl", "--method", "xyz"], ("--method",)),
     (["chat"], ("--adapter",)),
     (["rule", "A001", "A002"], ("unexpected extra argument",)),
@@ -231,3 +231,13 @@ def test_a_bad_option_is_one_line_as_other_errors(in_tmp: Path, args: list[str],
     """click printed four lines (Usage, Try, a blank, Error) for these."""
     (in_tmp / "d.jsonl").write_bytes(jsonl([chat("在吗", "在的，今天过得怎么样？")]))
     assert_one_line_error(sftlint(*args, cwd=in_tmp), *words)
+
+
+def test_help_version_and_no_command_through_the_entry_point(in_tmp: Path) -> None:
+    """main() turns click's usage errors into one line; help and version still reach
+    stdout with exit 0, and `sftlint` alone still shows the help (exit 2)."""
+    for args in (["--help"], ["check", "--help"], ["--version"]):
+        proc = sftlint(*args, cwd=in_tmp)
+        assert proc.returncode == 0 and proc.stdout.strip() and not proc.stderr, args
+    bare = sftlint(cwd=in_tmp)
+    assert bare.returncode == 2 and "Usage: " in bare.stderr and "Commands:" in bare.stderr

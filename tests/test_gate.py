@@ -394,3 +394,18 @@ def test_output_inside_the_data_or_the_model_is_refused(tiny_model: Path, in_tmp
         assert code == 2 and f"lies inside {what}" in one_line_error(err), err
     assert not (in_tmp / "data" / "run").exists()
     assert not (tiny_model / "adapter_config.json").exists()
+    # the usual layouts pass: data named apart from runs/, or the project's paths = ["."]
+    # with the runs folder excluded (or hidden), where no check reads it
+    (in_tmp / "m").symlink_to(tiny_model)
+    code, _, err = run(["train", "data", "--model", "m", "--output", "runs/v1",
+                        "--dry-run"])
+    assert code == 0, err
+    (in_tmp / "sftlint.toml").write_text('exclude = ["runs"]\n')
+    for output in ("runs/v1", ".runs/v1"):
+        code, _, err = run(["train", "--model", "m", "--output", output, "--max-steps", "1"])
+        assert code == 0, err
+        code, out, _ = run(["check", "--select", "S,F", "--format", "json"])
+        assert not [f for f in json.loads(out) if "runs/" in f["path"]], out
+    (in_tmp / "sftlint.toml").unlink()
+    code, _, err = run(["train", "--model", "m", "--output", "runs/v2", "--max-steps", "1"])
+    assert code == 2 and 'add "runs" to exclude' in one_line_error(err)

@@ -33,6 +33,7 @@ from sftlint.engine import (
 )
 from sftlint.filtering import filter_findings
 from sftlint.findings import Finding, Severity
+from sftlint.formats import skipped_folder
 from sftlint.options import ValidationError
 from sftlint.records import MISSING, TOOL_ROLES, Record
 from sftlint.registry import select_rules
@@ -254,18 +255,26 @@ def changed_files(files: list[DataFile]) -> list[str]:
     return [f.path for f in files if not os.path.exists(f.path) or sha256_of(f.path) != f.sha256]
 
 
-def check_output_apart(output: str, data: list[str], model_dir: str) -> None:
-    """The run's folder lies inside no data folder (the adapter's .json files would be read
-    as data by every later check and train) and is not the base model's folder or inside
-    it (`--overwrite` would write the adapter over the model's files)."""
+def check_output_apart(output: str, data: list[str], exclude: list[str],
+                       model_dir: str) -> None:
+    """The run's folder is not read as data (inside a data folder, the adapter's .json files
+    would be, by every later check and train, unless a hidden or excluded folder holds it)
+    and is not the base model's folder or inside it (`--overwrite` would write the adapter
+    over the model's files)."""
     out = os.path.realpath(output)
-    for target, what in [*((t, "the data") for t in data), (model_dir, "the base model")]:
-        if not os.path.isdir(target):
-            continue
+    for target in data:
         real = os.path.realpath(target)
-        if os.path.commonpath([out, real]) == real:
-            raise ConfigError(f"--output {display_path(output)} lies inside {what} "
-                              f"({display_path(target)}); choose a folder outside it")
+        if not os.path.isdir(target) or os.path.commonpath([out, real]) != real:
+            continue
+        inside = os.path.relpath(out, real).split(os.sep)
+        if not any(skipped_folder(name, exclude) for name in inside if name != "."):
+            raise ConfigError(f"--output {display_path(output)} lies inside the data "
+                              f"({display_path(target)}), so its files would be read as data; "
+                              f"choose a folder outside it, or add \"{inside[0]}\" to exclude")
+    model = os.path.realpath(model_dir)
+    if os.path.isdir(model_dir) and os.path.commonpath([out, model]) == model:
+        raise ConfigError(f"--output {display_path(output)} lies inside the base model "
+                          f"({display_path(model_dir)}); choose a folder outside it")
 
 
 def majority_prompt(records: list[Record]) -> str | None:
@@ -292,7 +301,7 @@ def run_gate(config: Config, request: TrainRequest,
         check_output(settings.output, request.overwrite)
     targets = list(request.data) or [config.resolve(p) for p in config.paths]
     if not request.dry_run:
-        check_output_apart(settings.output, targets, model_dir)
+        check_output_apart(settings.output, targets, config.exclude, model_dir)
     skipped: list[str] = []  # what a folder holds that cannot be read: neither checked nor trained
     dataset = training_set(targets, config.exclude, skipped)
     files = hash_data(dataset.files)  # before the checks: the receipt names these

@@ -195,6 +195,12 @@ def collect_datasets(paths: list[str], exclude: list[str],
     return datasets
 
 
+def skipped_folder(name: str, exclude: list[str]) -> bool:
+    """Whether a folder of this name is left out when a data folder is walked: hidden, or
+    matching an `exclude` pattern."""
+    return name.startswith(".") or any(fnmatch.fnmatch(name, pat) for pat in exclude)
+
+
 def iter_inputs(root: str, exclude: list[str], skipped: list[str] | None = None
                 ) -> Iterator[str]:
     """Data files (.jsonl, .json, .parquet) and Arrow dataset folders under a directory,
@@ -215,11 +221,7 @@ def iter_inputs(root: str, exclude: list[str], skipped: list[str] | None = None
             dirnames[:] = []
             yield dirpath
             continue
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if not d.startswith(".") and not any(fnmatch.fnmatch(d, pat) for pat in exclude)
-        )
+        dirnames[:] = sorted(d for d in dirnames if not skipped_folder(d, exclude))
         for name in sorted(filenames):
             if name == DATASET_DICT and any(is_arrow_dataset(os.path.join(dirpath, d))
                                             for d in dirnames):
