@@ -50,7 +50,13 @@ class SchemaViolation(RecordRule):
     def validator(self) -> Any:
         import orjson
 
-        from sftlint.json_schema import schema_error, validator
+        from sftlint.json_schema import (
+            SchemaTimeout,
+            TooDeep,
+            bounded_errors,
+            schema_error,
+            validator,
+        )
 
         assert self.options.schema_file is not None
         path, data = self.options.schema_file
@@ -61,15 +67,25 @@ class SchemaViolation(RecordRule):
         problem = schema_error(schema)
         if problem is not None:
             raise ConfigError(f"record-schema: {path} is not a valid schema: {problem}")
-        return validator(schema)
+        checker = validator(schema)
+        try:  # a schema that recurses on any record is the config's fault, not a record's
+            bounded_errors(checker, {})
+        except TooDeep:
+            raise ConfigError(f"record-schema: {path} refers to itself without end") from None
+        except (ValueError, SchemaTimeout):
+            pass  # said per record, where it matters
+        return checker
 
     def check(self, record: Record) -> Iterator[Finding]:
         if self.options.schema_file is None:
             return
-        from sftlint.json_schema import BUDGET_SECONDS, SchemaTimeout, bounded_errors
+        from sftlint.json_schema import BUDGET_SECONDS, SchemaTimeout, TooDeep, bounded_errors
 
         try:
             errors = bounded_errors(self.validator, record.source.value)
+        except TooDeep as exc:  # the record's nesting, or the schema's: said on the record
+            yield self.at(record, None, f"schema: cannot be checked: {exc}")
+            return
         except ValueError as exc:
             raise ConfigError(f"{self.options.source}: record-schema: {exc}") from None
         except SchemaTimeout:

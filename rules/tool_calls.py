@@ -237,6 +237,10 @@ class ToolArgumentsSchema(RecordRule):
                               f'arguments of "{call.name}" {error}')
 
 
+# (schema, arguments) pairs whose validation ran past the budget, as JSON text
+_GIVEN_UP: set[str] = set()
+
+
 def schema_violation(schema: dict[str, Any], instance: Any) -> str | None:
     """What is wrong with `instance` by `schema`, as the rest of a sentence about the
     arguments ("violate its parameters: …"), or None (also for a schema that is not valid
@@ -247,13 +251,22 @@ def schema_violation(schema: dict[str, Any], instance: Any) -> str | None:
 
     if schema_problem(schema) is not None:
         return None
+    given_up = (f"took over {BUDGET_SECONDS:g} s of CPU to check against its parameters, "
+                "given up (a `pattern` that backtracks without end?)")
+    try:
+        pair = json.dumps([schema, instance], sort_keys=True)
+    except (RecursionError, TypeError, ValueError):
+        pair = None
+    if pair in _GIVEN_UP:  # a copied record must not cost the budget again
+        return given_up
     try:
         error = jsonschema.exceptions.best_match(violations(schema, instance))
     except ValueError as exc:  # valid, but it fails when used: a $ref to nowhere
         return f"cannot be checked against its parameters: {exc}"
     except SchemaTimeout:
-        return (f"took over {BUDGET_SECONDS:g} s to check against its parameters, given up (a "
-                "`pattern` that backtracks without end?)")
+        if pair is not None and len(_GIVEN_UP) < 1024:
+            _GIVEN_UP.add(pair)
+        return given_up
     if error is None:
         return None
     where = "/".join(str(p) for p in error.absolute_path)

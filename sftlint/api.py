@@ -8,6 +8,7 @@ it. `sftlint check` is a thin layer over `check`; a notebook calls `gate` before
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -156,8 +157,8 @@ def check(data: Any = None, *, config: ConfigLike = None,
     from sftlint.reporters import Summary
     from sftlint.run_cache import RunCache
 
-    _whole_number(jobs, "jobs", 1, 256)
-    _whole_number(max_length, "max_length", 1, MAX_TOKENS)
+    jobs = _whole_number(jobs, "jobs", 1, 256)
+    max_length = _whole_number(max_length, "max_length", 1, MAX_TOKENS)
     cfg, config_path = load(config)
     cfg = _with_tokens(cfg, tokenizer, max_length)
     # an empty selection ("" from an unset variable) means the config's, as on the command
@@ -238,13 +239,20 @@ def _codes(codes: str | Iterable[str], what: str = "select") -> list[str]:
     return items
 
 
-def _whole_number(value: int | None, what: str, low: int, high: int) -> None:
-    """A one-line error unless `value` is None or an int (not a bool) in low..high, as the
-    command line and the config check it."""
+def _whole_number(value: int | None, what: str, low: int, high: int) -> int | None:
+    """`value` as an int: a one-line error unless it is None or an integer (not a bool) in
+    low..high, as the command line and the config check it."""
     from sftlint.config import ConfigError
 
-    if value is not None and (type(value) is not int or not low <= value <= high):
+    if value is None:
+        return None
+    try:  # any integer type (numpy's too), but not a bool
+        number = operator.index(value) if not isinstance(value, bool) else None
+    except TypeError:
+        number = None
+    if number is None or not low <= number <= high:
         raise ConfigError(f"{what} must be a whole number from {low} to {high}, not {value!r}")
+    return number
 
 
 _STREAMS = ("/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/")

@@ -17,9 +17,10 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-# Seconds one validation of one instance may take before it is given up: a thousand times
-# what a real tool schema needs.
+# CPU seconds one validation of one instance may take before it is given up: a thousand
+# times what a real tool schema needs.
 BUDGET_SECONDS = 1.0
+TOO_DEEP = "nested too deeply, or it refers to itself without end"
 
 
 class SchemaTimeout(BaseException):
@@ -65,18 +66,26 @@ def violations(schema: Any, instance: Any) -> list[Any]:
 
 def bounded_errors(checker: Any, instance: Any) -> list[Any]:
     """The errors `checker` (a validator) finds in `instance`, within the time budget.
-    Raises SchemaTimeout past it, and ValueError with a message where the library fails
-    on the schema (a `$ref` to nowhere, a reference to itself without end)."""
+    Raises SchemaTimeout past it, TooDeep where validation recursed past Python's limit,
+    and ValueError with a message where the library fails on the schema (a `$ref` to
+    nowhere)."""
     try:
         with _budget(BUDGET_SECONDS):
             return list(checker.iter_errors(instance))
+    except RecursionError:
+        raise TooDeep(TOO_DEEP) from None
     except Exception as exc:  # noqa: BLE001 - any failure of the library on foreign data
         raise ValueError(_failure(exc)) from None
 
 
+class TooDeep(ValueError):
+    """Validation recursed past Python's limit: the instance nested too deeply, or the
+    schema refers to itself without end."""
+
+
 def _failure(exc: BaseException) -> str:
     if isinstance(exc, RecursionError):
-        return "it refers to itself without end"
+        return TOO_DEEP
     ref = getattr(exc, "ref", None)
     if ref is not None:
         return f'cannot resolve $ref "{str(ref)[:80]}" (only references inside it are followed)'
@@ -85,26 +94,36 @@ def _failure(exc: BaseException) -> str:
 
 @contextlib.contextmanager
 def _budget(seconds: float) -> Iterator[None]:
-    """Raise SchemaTimeout in the block after `seconds`, by a timer signal: Python's regex
-    engine checks for signals as it backtracks. Only the main thread receives signals, so
-    elsewhere (a worker thread), and where there is no timer signal, the block runs
-    unbounded."""
-    if not hasattr(signal, "setitimer") or \
+    """Raise SchemaTimeout in the block after `seconds` of this process's CPU time (not
+    wall time: a loaded machine must not turn a valid check into a finding), by a timer
+    signal: Python's regex engine checks for signals as it backtracks. Only the main
+    thread receives signals, so elsewhere (a worker thread), where there is no such timer,
+    or where the program handles SIGVTALRM itself, the block runs unbounded."""
+    timer = getattr(signal, "SIGVTALRM", None)
+    if timer is None or not hasattr(signal, "setitimer") or \
             threading.current_thread() is not threading.main_thread() or \
-            signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, signal.SIG_IGN, None):
-        yield  # no timer signal (Windows), or not ours to take: another part uses it
+            signal.getsignal(timer) not in (signal.SIG_DFL, signal.SIG_IGN):
+        yield
         return
+    ended = False
 
     def expired(signum: int, frame: Any) -> None:
-        raise SchemaTimeout
+        if not ended:  # a signal that arrives as the block ends is too late to matter
+            raise SchemaTimeout
 
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(timer, expired)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        while True:  # the timer may fire while this runs: restore all the same
+            try:
+                ended = True
+                signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+                signal.signal(timer, previous)
+                break
+            except SchemaTimeout:
+                continue
 
 
 def _refuse_retrieval(uri: str) -> Any:

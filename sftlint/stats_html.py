@@ -47,10 +47,11 @@ def refuse_to_overwrite(path: str) -> None:
     require_regular_file(path, "the HTML report")
     try:
         with open(path, "rb") as f:
-            head = f.read(512).lstrip().lower()
+            head = f.read(512).removeprefix(b"\xef\xbb\xbf").lstrip().lower()
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot write the HTML report: {exc.strerror}") from None
-    if head and not head.startswith((b"<!doctype html", b"<html")):
+        raise ConfigError(f"{path}: cannot read it to see whether it is an HTML page: "
+                          f"{exc.strerror}") from None
+    if head and not head.startswith((b"<!doctype html", b"<html", b"<!--")):
         raise ConfigError(f"{path}: exists and is not an HTML page; refusing to overwrite it "
                           "with the report (name a new .html file)")
 

@@ -186,6 +186,11 @@ def test_api_options_are_checked_as_the_command_line_and_config_check_them(
         sftlint.check(BAD, config={}, **options)  # type: ignore[arg-type]
 
 
+def test_numpy_integers_are_whole_numbers() -> None:
+    np = pytest.importorskip("numpy")
+    assert sftlint.check(GOOD, config={}, jobs=np.int64(1)).passed
+
+
 def test_select_may_be_any_iterable_of_codes() -> None:
     assert [f.code for f in sftlint.check(BAD, config={}, select=iter(["A001"])).findings] \
         == ["A001"]

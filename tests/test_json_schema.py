@@ -12,31 +12,31 @@ SLOW = {"type": "string", "pattern": "^(a+)+$"}
 
 
 def test_a_backtracking_pattern_is_given_up_and_the_timer_is_left_as_found() -> None:
-    before = signal.getsignal(signal.SIGALRM)
+    before = signal.getsignal(signal.SIGVTALRM)
     with pytest.raises(SchemaTimeout):
         violations(SLOW, "a" * 40 + "!")
-    assert signal.getsignal(signal.SIGALRM) == before
-    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGVTALRM) == before
+    assert signal.getitimer(signal.ITIMER_VIRTUAL) == (0.0, 0.0)
     assert violations(SLOW, "aaa") == []  # the same schema on a short value is checked
     assert [e.message for e in violations({"type": "integer"}, "x")] == \
         ["'x' is not of type 'integer'"]
 
 
 def test_a_timer_the_program_set_is_not_taken_over() -> None:
-    """Where another part of the program handles SIGALRM, validation does not replace its
-    handler (it runs unbounded there)."""
+    """Where another part of the program handles the CPU timer's signal, validation does
+    not replace its handler (it runs unbounded there)."""
     fired: list[int] = []
 
     def programs_own(*_: object) -> None:
         fired.append(1)
 
-    previous = signal.signal(signal.SIGALRM, programs_own)
+    previous = signal.signal(signal.SIGVTALRM, programs_own)
     try:
         assert [e.message for e in violations({"type": "integer"}, 1.5)] == \
             ["1.5 is not of type 'integer'"]
-        assert signal.getsignal(signal.SIGALRM) is programs_own
+        assert signal.getsignal(signal.SIGVTALRM) is programs_own
     finally:
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGVTALRM, previous)
     assert not fired
 
 
@@ -55,3 +55,18 @@ def test_schema_errors_are_messages() -> None:
     assert schema_error({"type": "object"}) is None
     assert "is not a 'regex'" in (schema_error({"pattern": "("}) or "")
     assert "object or a boolean, not int" in (schema_error(5) or "")
+
+
+def test_an_instance_nested_past_the_recursion_limit_is_too_deep_not_a_bad_schema() -> None:
+    """A valid recursive schema on a record nested 900 deep: the record's nesting, which
+    S010 reports on the record (it was a config error that stopped the run)."""
+    from sftlint.json_schema import TooDeep
+
+    deep: dict[str, object] = {}
+    inner = deep
+    for _ in range(900):
+        inner["x"] = {}
+        inner = inner["x"]  # type: ignore[assignment]
+    with pytest.raises(TooDeep, match="nested too deeply"):
+        violations({"type": "object", "additionalProperties": {"$ref": "#"}}, deep)
+

@@ -107,6 +107,10 @@ def test_html_replaces_only_a_report(in_tmp: Path) -> None:
     assert (in_tmp / "pipe").is_fifo()
     for _ in range(2):  # a new page, then that page replaced
         assert CliRunner().invoke(cli, ["stats", "d.jsonl", "--html", "r.html"]).exit_code == 0
+    for page in (b"\xef\xbb\xbf<!DOCTYPE html><p>old", b"<!-- saved -->\n<html></html>"):
+        (in_tmp / "old.html").write_bytes(page)  # a page with a BOM or a comment first
+        assert CliRunner().invoke(cli, ["stats", "d.jsonl", "--html", "old.html"]).exit_code \
+            == 0
     assert (in_tmp / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 

@@ -175,9 +175,10 @@ def collect_datasets(paths: list[str], exclude: list[str],
         except OSError as exc:
             raise InputError(unreadable_message(path, exc)) from exc
         mode = st.st_mode
-        if (st.st_dev, st.st_ino) in named:
-            continue
-        named.add((st.st_dev, st.st_ino))
+        if st.st_ino:  # 0 where a file system has no inode numbers: no way to tell
+            if (st.st_dev, st.st_ino) in named:
+                continue
+            named.add((st.st_dev, st.st_ino))
         if stat.S_ISDIR(mode):
             files = list(iter_inputs(path, exclude, warnings))
             datasets.append(Dataset(display_path(path), files))
