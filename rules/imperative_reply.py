@@ -779,12 +779,18 @@ _NOT_AN_ORDER_START = (
     "|via|within|upon|near|around")
 _CHINESE_ORDER_MARK = regex_cache.compile(
     r"[你您侬咱别要得该请把赶快先]|(?<![不多至])[少多](?![了少数])")
+# Words that open a sentence before its order ("Hey, put the phone down.", "So go and
+# apologize.", "Okay, take a deep breath."): the order after them still opens the sentence.
+_OPENERS = ("oh|okay|ok|well|hey|so|then|and|also|now|right|alright|sure|look|listen|but"
+            "|honestly|seriously|actually|come on")
 _ENGLISH_ORDER_MARK = regex_cache.compile(
-    r"\b(?:you|your|yours|yourself|yourselves|don'?t|stop|never|please)\b"
+    r"\b(?:you|your|yours|yourself|yourselves|don['’]?t|stop|never|please)\b"
     # a sentence start: the turn's start (the batch's separator), after a mark other than a
     # comma, quote, opening bracket or joiner ("(hot drink)", "well-known"), or after a
-    # spaced list dash; then a word that can order, followed by another word or "!"
-    r"|(?:(?<=\n)|(?<=[^\w\s',’\"“”(\[{/&+-])|(?<=\s-))[ \t]*"
+    # spaced list dash; an opening quote and openers may come first; then a word that can
+    # order, followed by another word or "!"
+    r"|(?:(?<=\n)|(?<=[^\w\s',’\"“”(\[{/&+-])|(?<=\s-))[ \t]*[\"“]?"
+    r"(?:(?:" + _OPENERS + r")\b[,!]?[ \t]+)*"
     r"(?!(?:" + _NOT_AN_ORDER_START + r")\b|no\s*[,.!?])[a-z][a-z'’]*(?:,?[ \t]+[a-z]|!)",
     re.IGNORECASE)
 _LATIN = regex_cache.compile(r"[A-Za-z]")
@@ -1033,9 +1039,9 @@ class ImperativeReply(RecordRule):
     ruled out blanked (the reported, "probably", questions, someone else's, comfort and care
     above), so it does not overrule them, and only Chinese replies with a mark of an order
     (你/您, 别, 要, 得, 该, 请, 把…) and English replies with the listener (you, your),
-    don't/stop/never/please, or a sentence that opens on a word that can order ("He's right.
-    Sell the car."; not "She is not doing the task.", a one-word answer, or `{{name}}` in a
-    Chinese reply). Precision and recall on labeled sets, with and
+    don't/stop/never/please, or a sentence that opens (after an opener such as "Hey," or
+    "So") on a word that can order ("He's right. Sell the car."; not "She is not doing the
+    task.", a one-word answer, or `{{name}}` in a Chinese reply). Precision and recall on labeled sets, with and
     without it, are in docs/accuracy.md: on a held-out set written to probe its weak spots
     it misses rhetorical scolding (您怎么又把药停了呢？), dialect and verb-first orders with no
     modal (把窗户关上，穿上棉袄). The other way, the scorer may overrule a pattern: where a

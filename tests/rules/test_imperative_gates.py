@@ -50,3 +50,30 @@ def test_the_scan_picks_exactly_the_phrases_whose_literals_stand_in_the_text() -
         got = {int(next(iter(p.groupindex)).removeprefix("fixed"))
                for p in a001._fixed_patterns(text)}
         assert got == wanted, text
+
+
+@pytest.mark.parametrize(("reply", "marked"), [
+    ("He's right. Sell the car.", True),
+    ("Hey, put the phone down and go to sleep.", True),
+    ("Okay, take a deep breath and count to ten.", True),
+    ("So go and apologize to her today.", True),
+    ("Then call the doctor.", True),
+    ('"Take it easy," she told me.', True),
+    ("Okay, don’t worry about it.", True),  # a curly apostrophe
+    ("Relax!", True),
+    ("For tonight:\n- Nothing to eat after midnight.", True),
+    ("She is not doing the task.", False),
+    ("Snoopy", False),
+    ("Okay, I understand.", False),
+    ("No, sweetie, the ride is not there anymore. It used to be.", False),
+    ("Why did the frog cross? Because he wanted to.", False),
+    ("作为 {{name}}，我努力成为一个有用的助手。", False),
+    ("冰雪(snow), 寒冷(cold), 热饮(hot drink)", False),
+    ("She is a well-known author.", False),
+])
+def test_the_english_order_marks_that_open_the_scorer(reply: str, marked: bool) -> None:
+    """The scorer reads an English reply only with a mark an order needs: the listener,
+    don't/stop/never/please, or a sentence opening (after openers such as Hey, Okay, So)
+    on a word that can order, followed by another word or "!"."""
+    turns = a001.Turns(texts=[reply])
+    assert (a001._with_order_mark(turns, [0]) == {0}) is marked
