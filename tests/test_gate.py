@@ -409,3 +409,26 @@ def test_output_inside_the_data_or_the_model_is_refused(tiny_model: Path, in_tmp
     (in_tmp / "sftlint.toml").unlink()
     code, _, err = run(["train", "--model", "m", "--output", "runs/v2", "--max-steps", "1"])
     assert code == 2 and 'add "runs" to exclude' in one_line_error(err)
+
+
+def test_a_file_swapped_and_swapped_back_is_changed_though_its_bytes_are_not(
+        in_tmp: Path) -> None:
+    """The gate reads a file several times (hash, lint, the records it trains): a dirty copy
+    renamed in between and the clean one renamed back left the same hash, so training used
+    bytes the lint never saw. Any write or rename since the hash is a change."""
+    import time
+
+    from sftlint.trainer.gate import changed_files, hash_data
+
+    data = in_tmp / "d.jsonl"
+    data.write_bytes(jsonl(RECORDS))
+    clean = data.read_bytes()
+    files = hash_data([str(data)])
+    assert changed_files(files) == []
+    (in_tmp / "copy.jsonl").write_bytes(clean)  # the same bytes, swapped in by a rename
+    os.replace(in_tmp / "copy.jsonl", data)
+    assert changed_files(files) == [str(data)]
+    files = hash_data([str(data)])
+    time.sleep(0.01)
+    data.write_bytes(clean)  # the same bytes, written in place
+    assert changed_files(files) == [str(data)]

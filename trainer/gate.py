@@ -114,6 +114,11 @@ class DataFile:
     path: str  # absolute
     sha256: str  # of the bytes the gate checked, taken before it ran
     records: int = 0
+    # (device, inode, size, mtime, ctime) before the hash, per file of a folder: any write
+    # or rename since moves the ctime, which no process sets back, so the bytes hashed,
+    # checked and trained are one and the same (a file swapped between the gate's reads
+    # and swapped back has the same hash, not the same ctime)
+    fingerprint: tuple[Any, ...] = ()
 
 
 @dataclass
@@ -247,12 +252,30 @@ def _named_once(path: str, seen: dict[str, str]) -> None:
 
 
 def hash_data(files: list[str]) -> list[DataFile]:
-    return [DataFile(path, sha256_of(path)) for path in files]
+    hashed = []
+    for path in files:
+        before = fingerprint(path)  # first: a write while it hashes then shows
+        hashed.append(DataFile(path, sha256_of(path), fingerprint=before))
+    return hashed
+
+
+def fingerprint(path: str) -> tuple[Any, ...]:
+    """What changes whenever a file's bytes may have (see DataFile.fingerprint)."""
+    def key(item: str) -> tuple[int, ...]:
+        st = os.stat(item)
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+    if os.path.isdir(path):  # an Arrow dataset saved with save_to_disk
+        return tuple((str(p.relative_to(path)), *key(str(p)))
+                     for p in sorted(Path(path).rglob("*")) if p.is_file())
+    return key(path)
 
 
 def changed_files(files: list[DataFile]) -> list[str]:
-    """The files whose bytes are no longer the ones the gate hashed."""
-    return [f.path for f in files if not os.path.exists(f.path) or sha256_of(f.path) != f.sha256]
+    """The files that may no longer hold the bytes the gate hashed: gone, written to or
+    replaced since (their fingerprint), or with other bytes."""
+    return [f.path for f in files if not os.path.exists(f.path)
+            or fingerprint(f.path) != f.fingerprint or sha256_of(f.path) != f.sha256]
 
 
 def check_output_apart(output: str, data: list[str], exclude: list[str],
