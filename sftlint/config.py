@@ -32,6 +32,7 @@ MAX_TOKENS = 1 << 20  # token lengths
 # larger than this: a pull request that edits the config must not make CI print a secret.
 MAX_SOURCE_BYTES = 1 << 20  # system-prompt-file, inference-prompt-sources, record-schema
 MAX_BASELINE_BYTES = 256 << 20
+RECORD_KEY_LENGTH = 24  # hex digits of a record's content key (sftlint/records.py)
 
 
 def shown_path(value: str) -> str:
@@ -163,7 +164,7 @@ class ExceptionEntry(StrictModel):
     """A reviewed exception: one rule's finding on one record, by the record's content."""
 
     code: str  # a rule code or name
-    record: str = Field(min_length=8, max_length=64, pattern=r"[0-9a-f]+")  # hash prefix
+    record: str = Field(min_length=8, max_length=64, pattern=r"[0-9a-f]+")  # the record's key
     reason: str = Field(min_length=1, max_length=500)
     note: str | None = Field(None, max_length=200)  # e.g. a short quote, for the diff's reader
 
@@ -171,6 +172,12 @@ class ExceptionEntry(StrictModel):
     def _real_reason(self) -> None:
         if not self.reason.strip():
             raise ValueError("reason: say why this finding is acceptable")
+        # the whole key: a prefix of 8 hex digits is 32 bits, and a record crafted to share
+        # it with the reviewed one took over its exception in a fraction of a second
+        if len(self.record) != RECORD_KEY_LENGTH:
+            raise ValueError(f"record: the whole {RECORD_KEY_LENGTH}-character key from the "
+                             f"finding's `record` (--format json), not {self.record!r}; a "
+                             "shorter prefix could match another record")
 
 
 class Config(StrictModel):

@@ -124,7 +124,7 @@ def test_an_exception_survives_reordering_and_needs_a_reason(in_tmp: Path) -> No
     (in_tmp / "d.jsonl").write_bytes(jsonl([lecture, *OTHERS]))
     [finding] = findings(["d.jsonl", "--select", "A001"])
     key = str(finding["record"])
-    config = (f'[[exceptions]]\ncode = "A001"\nrecord = "{key[:12]}"\n'
+    config = (f'[[exceptions]]\ncode = "A001"\nrecord = "{key}"\n'
               'note = "你应该早点睡"\nreason = "quoted from a caregiver training script"\n')
     (in_tmp / "sftlint.toml").write_text(config, encoding="utf-8")
     (in_tmp / "d.jsonl").write_bytes(jsonl([*OTHERS, lecture]))  # moved to the end
@@ -135,9 +135,17 @@ def test_an_exception_survives_reordering_and_needs_a_reason(in_tmp: Path) -> No
     assert [f["line"] for f in findings(["d.jsonl", "--select", "A001"])] == [7]
     for bad in ('reason = "  "', ""):
         (in_tmp / "sftlint.toml").write_text(
-            f'[[exceptions]]\ncode = "A001"\nrecord = "{key[:12]}"\n{bad}\n', encoding="utf-8")
+            f'[[exceptions]]\ncode = "A001"\nrecord = "{key}"\n{bad}\n', encoding="utf-8")
         code, _, err = run(["check", "d.jsonl"])
         assert code == 2 and "reason" in err and len(err.splitlines()) == 1
+    # the whole key: a record crafted to share an 8-digit prefix (32 bits, found in a
+    # fraction of a second) took over the reviewed record's exception
+    for prefix in (key[:8], key[:12], key[:23]):
+        (in_tmp / "sftlint.toml").write_text(
+            f'[[exceptions]]\ncode = "A001"\nrecord = "{prefix}"\nreason = "reviewed"\n',
+            encoding="utf-8")
+        code, _, err = run(["check", "d.jsonl"])
+        assert code == 2 and "the whole 24-character key" in err, err
 
 
 def test_an_exception_stops_applying_when_any_part_of_the_record_changes(in_tmp: Path) -> None:
@@ -146,7 +154,7 @@ def test_an_exception_stops_applying_when_any_part_of_the_record_changes(in_tmp:
     (in_tmp / "d.jsonl").write_bytes(jsonl([lecture]))
     [finding] = findings(["d.jsonl", "--select", "A001"])
     (in_tmp / "sftlint.toml").write_text(
-        f'[[exceptions]]\ncode = "A001"\nrecord = "{str(finding["record"])[:16]}"\n'
+        f'[[exceptions]]\ncode = "A001"\nrecord = "{finding["record"]}"\n'
         'reason = "quoted from a caregiver training script"\n', encoding="utf-8")
     assert findings(["d.jsonl", "--select", "A001"]) == []
     # the same value laid out otherwise is the same record
@@ -172,7 +180,7 @@ def test_an_exception_on_a_near_duplicate_pair_survives_reordering(in_tmp: Path)
     (in_tmp / "d.jsonl").write_bytes(jsonl([pair[0], *OTHERS, pair[1]]))
     [finding] = findings(["d.jsonl", "--select", "D002"])
     (in_tmp / "sftlint.toml").write_text(
-        f'[[exceptions]]\ncode = "D002"\nrecord = "{str(finding["record"])[:12]}"\n'
+        f'[[exceptions]]\ncode = "D002"\nrecord = "{finding["record"]}"\n'
         'reason = "two phrasings of one question, kept on purpose"\n', encoding="utf-8")
     assert findings(["d.jsonl", "--select", "D002"]) == []
     # reversed: the finding is now on the other record of the pair
