@@ -300,6 +300,15 @@ def gate(data: Any = None, **options: Any) -> CheckReport:
     if options.get("baseline"):
         raise ConfigError("gate() takes no baseline: a baseline never opens the gate (the "
                           "reviewed exceptions and per-file-ignores of the config still apply)")
+    # what would let the gate judge less than the data it passes, or change that data
+    narrowing = {"changed_files": "checks only what a commit changed",
+                 "dataset_rules": "leaves out the dataset rules (duplicates, counts, balance)",
+                 "fix": "rewrites the data", "diff": "only shows fixes"}
+    for name, what in narrowing.items():
+        given = options.get(name)
+        if given is not None and given != (name == "dataset_rules"):
+            raise ConfigError(f"gate() takes no {name}={given!r}: it {what}; the gate judges "
+                              "all of the data as it is")
     report = check(data, **{**options, "baseline": False})
     if not report.passed:
         raise GateError(report)

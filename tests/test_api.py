@@ -196,6 +196,20 @@ def test_select_may_be_any_iterable_of_codes() -> None:
         == ["A001"]
 
 
+@pytest.mark.parametrize("options", [{"changed_files": True}, {"dataset_rules": False},
+                                     {"fix": True}, {"diff": True}])
+def test_gate_takes_no_option_that_judges_less_than_the_data(in_tmp: Path,
+                                                             options: dict[str, bool]) -> None:
+    """gate(changed_files=True) passed a lecturing record, and dataset_rules=False two
+    identical ones: the gate judges all of the data, as `sftlint train` does."""
+    from sftlint.config import ConfigError
+
+    (in_tmp / "d.jsonl").write_bytes(jsonl(BAD))
+    with pytest.raises(ConfigError, match=f"gate\\(\\) takes no {next(iter(options))}"):
+        sftlint.gate("d.jsonl", config={}, **options)
+    assert sftlint.check("d.jsonl", config={}, dataset_rules=True).errors  # the default
+
+
 def test_a_path_with_a_nul_is_a_one_line_error() -> None:
     from sftlint.reader import InputError
 
