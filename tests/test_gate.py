@@ -306,6 +306,9 @@ def test_several_files_are_gated_as_the_one_dataset_they_train(tiny_model: Path,
     assert code == 2 and "a.jsonl is named twice" in one_line_error(err)
     code, out, err = run(["train", "a.jsonl", "./a.jsonl", "--model", model, "--dry-run"])
     assert code == 2 and "a.jsonl is named twice" in one_line_error(err)
+    os.link(in_tmp / "a.jsonl", in_tmp / "hard.jsonl")  # a hard link is the same file
+    code, out, err = run(["train", "a.jsonl", "hard.jsonl", "--model", model, "--dry-run"])
+    assert code == 2 and "is named twice" in one_line_error(err)
 
 
 def test_what_a_folder_holds_that_cannot_be_read_is_said(tiny_model: Path, in_tmp: Path) -> None:

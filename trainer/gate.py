@@ -227,11 +227,11 @@ def training_set(targets: list[str], exclude: list[str],
     """Every input `targets` name, as the one dataset training sees: the gate's dataset rules
     (duplicates, counts, balance) must judge the records together, as they are trained. A
     file named twice would be trained twice, so it is refused."""
-    named: dict[str, str] = {}
+    named: dict[object, str] = {}
     for target in targets:  # collect_datasets checks a path named twice once, silently
         _named_once(target, named)
     files: list[str] = []
-    seen: dict[str, str] = {}
+    seen: dict[object, str] = {}
     for dataset in collect_datasets(targets, exclude, warnings):
         for path in dataset.files:
             _named_once(path, seen)
@@ -241,14 +241,19 @@ def training_set(targets: list[str], exclude: list[str],
     return Dataset(", ".join(display_path(t) for t in targets), files)
 
 
-def _named_once(path: str, seen: dict[str, str]) -> None:
-    """Refuse `path` if `seen` (real path -> the path as named) holds it; else add it."""
-    real = os.path.realpath(path)
-    if real in seen:
-        again = "" if seen[real] == path else f" (also as {display_path(seen[real])})"
+def _named_once(path: str, seen: dict[object, str]) -> None:
+    """Refuse `path` if `seen` (a file's identity -> the path as named) holds it; else add
+    it. The identity is the inode where there is one, so a hard link is the same file."""
+    try:
+        st = os.stat(path)
+        same: object = (st.st_dev, st.st_ino) if st.st_ino else os.path.realpath(path)
+    except OSError:
+        same = os.path.realpath(path)  # collect_datasets says what is wrong with it
+    if same in seen:
+        again = "" if seen[same] == path else f" (also as {display_path(seen[same])})"
         raise ConfigError(f"{display_path(path)} is named twice{again}; training would "
                           "see its records twice: name each data file once")
-    seen[real] = path
+    seen[same] = path
 
 
 def hash_data(files: list[str]) -> list[DataFile]:
