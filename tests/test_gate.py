@@ -435,3 +435,16 @@ def test_a_file_swapped_and_swapped_back_is_changed_though_its_bytes_are_not(
     time.sleep(0.01)
     data.write_bytes(clean)  # the same bytes, written in place
     assert changed_files(files) == [str(data)]
+
+
+def test_a_saved_datasetdict_trains_only_the_split_named(tiny_model: Path, in_tmp: Path) -> None:
+    """Training on a DatasetDict's folder trained every split, test included."""
+    datasets = pytest.importorskip("datasets")
+    datasets.DatasetDict({"train": datasets.Dataset.from_list(RECORDS),
+                          "test": datasets.Dataset.from_list(RECORDS[:2])}
+                         ).save_to_disk(str(in_tmp / "dd"))
+    code, _, err = run(["train", "dd", "--model", str(tiny_model), "--dry-run"])
+    assert code == 2 and "a DatasetDict of splits test, train" in one_line_error(err)
+    code, out, err = run(["train", "dd/train", "--model", str(tiny_model), "--dry-run",
+                          "--format", "json"])
+    assert code == 0, err

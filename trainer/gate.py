@@ -33,7 +33,7 @@ from sftlint.engine import (
 )
 from sftlint.filtering import filter_findings
 from sftlint.findings import Finding, Severity
-from sftlint.formats import skipped_folder
+from sftlint.formats import DATASET_DICT, skipped_folder
 from sftlint.options import ValidationError
 from sftlint.records import MISSING, TOOL_ROLES, Record
 from sftlint.registry import select_rules
@@ -232,13 +232,27 @@ def training_set(targets: list[str], exclude: list[str],
         _named_once(target, named)
     files: list[str] = []
     seen: dict[object, str] = {}
+    named_real = {os.path.realpath(t) for t in targets}
     for dataset in collect_datasets(targets, exclude, warnings):
         for path in dataset.files:
             _named_once(path, seen)
+            _one_split(path, named_real)
             files.append(os.path.abspath(path))
     if not files:
         raise ConfigError(f"no data files in {', '.join(targets)}: nothing to train on")
     return Dataset(", ".join(display_path(t) for t in targets), files)
+
+
+def _one_split(path: str, named: set[str]) -> None:
+    """Refuse a split of a saved DatasetDict that was not named itself: training on a
+    folder that holds one would train every split, `test` and `validation` too."""
+    holder = os.path.dirname(os.path.abspath(path))
+    if os.path.isfile(os.path.join(holder, DATASET_DICT)) and \
+            os.path.realpath(path) not in named:
+        splits = sorted(d for d in os.listdir(holder) if os.path.isdir(os.path.join(holder, d)))
+        raise ConfigError(f"{display_path(holder)} is a DatasetDict of splits "
+                          f"{', '.join(splits)}; training on it would train every split: name "
+                          f"the split to train on ({display_path(path)})")
 
 
 def _named_once(path: str, seen: dict[object, str]) -> None:
