@@ -253,17 +253,14 @@ def schema_violation(schema: dict[str, Any], instance: Any) -> str | None:
         return None
     given_up = (f"took over {BUDGET_SECONDS:g} s of CPU to check against its parameters, "
                 "given up (a `pattern` that backtracks without end?)")
-    try:
-        pair = json.dumps([schema, instance], sort_keys=True)
-    except (RecursionError, TypeError, ValueError):
-        pair = None
-    if pair in _GIVEN_UP:  # a copied record must not cost the budget again
-        return given_up
+    if _GIVEN_UP and _pair_text(schema, instance) in _GIVEN_UP:  # a copied record must
+        return given_up  # not cost the budget again
     try:
         error = jsonschema.exceptions.best_match(violations(schema, instance))
     except ValueError as exc:  # valid, but it fails when used: a $ref to nowhere
         return f"cannot be checked against its parameters: {exc}"
     except SchemaTimeout:
+        pair = _pair_text(schema, instance)
         if pair is not None and len(_GIVEN_UP) < 1024:
             _GIVEN_UP.add(pair)
         return given_up
@@ -271,6 +268,13 @@ def schema_violation(schema: dict[str, Any], instance: Any) -> str | None:
         return None
     where = "/".join(str(p) for p in error.absolute_path)
     return f"violate its parameters: {error.message}" + (f" (at /{where})" if where else "")
+
+
+def _pair_text(schema: dict[str, Any], instance: Any) -> str | None:
+    try:
+        return json.dumps([schema, instance], sort_keys=True)
+    except (RecursionError, TypeError, ValueError):
+        return None
 
 
 @lru_cache(maxsize=256)

@@ -20,7 +20,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sftlint.config import ConfigError, require_regular_file
+from sftlint.config import ConfigError, refuse_to_replace, require_regular_file
 from sftlint.findings import Finding
 
 VERSION = 3  # 3: findings without a record are keyed by their message too
@@ -68,25 +68,8 @@ def _groups(findings: list[Finding]) -> list[tuple[str, list[str]]]:
     return sorted((top[0], sorted(keys)) for top, keys in members.items())
 
 
-def _refuse_to_overwrite_other_files(path: str) -> None:
-    """A baseline replaces only a baseline: `--write-baseline data.jsonl` (a slip of the
-    keyboard) must not turn the data into a report."""
-    if os.path.lexists(path):  # a FIFO would hang the read below
-        require_regular_file(path, "the baseline")
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4096)
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot write baseline: {exc.strerror}") from None
-    if head.strip() and b'"tool": "sftlint"' not in head:
-        raise ConfigError(f"{path}: exists and is not a sftlint baseline; refusing to overwrite "
-                          "it (name a new file, or remove this one first)")
-
-
 def write_baseline(path: str, findings: list[Finding]) -> None:
-    _refuse_to_overwrite_other_files(path)
+    refuse_to_replace(path, "a sftlint baseline", lambda head: b'"tool": "sftlint"' in head)
     counts = Counter(finding_key(f) for f in findings if not _is_group(f))
     data = {"version": VERSION, "tool": "sftlint",
             "findings": [{"key": k, "count": n} for k, n in sorted(counts.items())],

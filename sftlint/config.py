@@ -458,6 +458,26 @@ def require_regular_file(path: Path | str, what: str, devices: bool = False) -> 
         raise ConfigError(f"{path}: {file_kind(mode)}, not a regular file; {what} must be a file")
 
 
+def refuse_to_replace(path: str, what: str, ours: Callable[[bytes], bool]) -> None:
+    """A file sftlint writes replaces only one of its own kind (`ours` of its first 4 KB):
+    a slip of the keyboard (`--write-baseline data.jsonl`, `--html sftlint.toml`) must not
+    turn other data into a report. A new path or an empty file pass; a path that is not a
+    regular file (a FIFO would hang the read, a device would be replaced), cannot be read,
+    or holds something else is a one-line error."""
+    if not os.path.lexists(path):
+        return
+    require_regular_file(path, what)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it to see whether it is {what}: "
+                          f"{exc.strerror}") from None
+    if head.strip() and not ours(head):
+        raise ConfigError(f"{path}: exists and is not {what}; refusing to overwrite it (name a "
+                          "new file, or remove this one first)")
+
+
 def find_config_file(start: Path) -> tuple[Path, bool] | None:
     """The nearest sftlint.toml or pyproject.toml with [tool.sftlint], upward from `start`.
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import math
-import os
 
 import numpy as np
 
@@ -38,22 +37,11 @@ def escape(text: str) -> str:
 
 def refuse_to_overwrite(path: str) -> None:
     """A report replaces only a report: `--html` naming the config, a data file or a device
-    (a typo, or /dev/null) must not turn it into a page. A new path, an empty file or an
-    HTML page pass; anything else is a one-line error."""
-    from sftlint.config import ConfigError, require_regular_file
+    (a typo, or /dev/null) must not turn it into a page."""
+    from sftlint.config import refuse_to_replace
 
-    if not os.path.lexists(path):
-        return
-    require_regular_file(path, "the HTML report")
-    try:
-        with open(path, "rb") as f:
-            head = f.read(512).removeprefix(b"\xef\xbb\xbf").lstrip().lower()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read it to see whether it is an HTML page: "
-                          f"{exc.strerror}") from None
-    if head and not head.startswith((b"<!doctype html", b"<html", b"<!--")):
-        raise ConfigError(f"{path}: exists and is not an HTML page; refusing to overwrite it "
-                          "with the report (name a new .html file)")
+    refuse_to_replace(path, "an HTML page", lambda head: head.removeprefix(b"\xef\xbb\xbf")
+                      .lstrip().lower().startswith((b"<!doctype html", b"<html", b"<!--")))
 
 
 W = 1100  # the width of every chart's viewBox; charts scale to the page width
