@@ -75,9 +75,9 @@ SET_FLOORS = {
 # On the held-out set h34, written blind in round 20 by a new helper (its angle, picked
 # blind, again grandparents who moved to their child's city), read once with the rules as
 # committed (281df36): A001 0.934 / 0.895, A002 0.994 / 0.955, U003 0.986 / 0.934 (round
-# 19's rules: A001 0.934 / 0.887; after a review's fixes, 5f136d5, A001 0.934 / 0.887). These floors keep a later change from losing ground on
-# text nobody tuned on. (h33, the round-19 set, waits in pending/: round 20's patterns were
-# built from its misses.)
+# 19's rules: A001 0.934 / 0.887; after a review's fixes, 5f136d5, A001 0.934 / 0.887).
+# These floors keep a later change from losing ground on text nobody tuned on. (h33, the
+# round-19 set, waits in pending/: round 20's patterns were built from its misses.)
 HELDOUT_FLOORS = {
     "A001": (0.92, 0.88),
     "A002": (0.98, 0.94),
