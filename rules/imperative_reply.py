@@ -36,11 +36,13 @@ _ADVERB = (r"(?:可|也|还|就|真|都|再|千万|一定|务必|还是|以后|�
 # After 别/不要: what comforts ("别担心", "不要害怕") or cares ("别忘了带伞"), not orders.
 # Blame of oneself comforts only when softened ("别太自责"); "别(再)自责了" is "stop blaming
 # yourself", an order about a feeling, and so is any "别再…" (别再难过了: stop being sad).
-_COMFORT = (r"(?:担心|害怕|怕|着急|急(?!躁|于)|慌|紧张|客气|见外|难过|伤心|不好意思|"
+_COMFORT = (r"(?:担心|害怕|怕|着急|急(?!躁|于|着(?!挂|走))|慌|紧张|客气|见外|难过|伤心|不好意思|"
             r"(?:太|过于|太过|那么|这么)(?:自责|怪自己|内疚)|"
-            r"放在心上|往心里去|忘了|忘记|累着|冻着|着凉|受凉|饿着|摔着|(?:惦记|挂念|牵挂)我|"
+            r"放在心上|往心里去|忘了|忘记|累着|把自己(?:累|饿|冻|熬)(?:着|坏|垮|病|倒)|冻着|着凉|受凉|饿着|摔着|(?:惦记|挂念|牵挂)我|"
             # courtesy: 您甭起来, 别送了, 别忙活了, 别破费; 别操心了 (we'll see to it) soothes
             r"(?:起来|送|忙活|忙乎|忙|张罗|破费|麻烦|操心|费心)(?=了|啦|[，,。！!～~]|$))")
+# The listener as the one who said it ("你说了几次，她…", "您今天说了三回“没意思”"): no reproach.
+_NOT_LISTENER_SAID = r"(?:(?<=[跟和对给同][你您])|(?<![你您]))(?<![你您]今天)(?<![你您]刚才)(?<![你您]又)"
 _SOFTEN = r"(?:太|过于|太过|过多|过分|过度|那么|这么|多)"
 # What 别 starts but does not forbid: 别人, 别的, and idioms (别看他嘴硬, 别提多高兴, 别说您了).
 _NOT_BIE = r"(?!人|的|处|致|扭|墅|针|名|称|具|有|样|看|瞧|提|说(?!这|那|傻|丧|气话|自己)|管(?=多|什么|啥|谁|怎么|几))"
@@ -63,14 +65,14 @@ _DEI = (r"得(?!的|了|到|知|出|分|益|罪|体|意|劲|空|闲|病|过|奖|
         r"亏|很|太|多好|慌|行|嘞|咧)")
 # 绝对不能/绝对别 said to the listener or opening a clause; 这绝对不能怪你, 绝对不能定义你 do not order
 _ABSOLUTELY_NOT = r"绝对(?:不要|别|不能)(?!被|怪|怨|赖|算|说明|代表|说|是|定义|叫|全)"
-_MODAL = (rf"(?:应该|应当|必须|务必|一定要|一定得|一定不要|一定别|一定不能|千万要|千万别|千万不要|{_ABSOLUTELY_NOT}|"
+_MODAL = (rf"(?:应该|应当|(?<=[还也更])应(?![该当对用付聘邀酬急答变激届声允])(?=[\u4e00-\u9fff])|必须|务必|一定要|一定得|一定不要|一定别|一定不能|千万要|千万别|千万不要|{_ABSOLUTELY_NOT}|"
           r"(?:不应该|不应当|不该)(?!受|遭|吃苦|吃这)|"
           rf"千万不能|{_DEI}|该(?![死有])|最好(?!的)|{_MUST}|{_PROHIBIT}|"
           # 您马上去躺着, 你赶紧把药吃了: an order to act now
           r"(?:马上|赶紧|赶快|立刻|立马|现在就)(?=去|把|回|给|躺|坐下|吃|喝|停|放|关|打|找|睡|起来|休息|"
           r"扔|退|戒|换|穿|拿)|"
           # 您就少操点心, 你少喝点酒: less of a habit, to the listener
-          r"少(?=[^\s了则，。！？,.!?]{1,2}(?:点|些|两|几|会儿)|操|管|抽|熬|刷|碰|生气))")
+          r"少(?=[^\s了则，。！？,.!?]{1,2}(?:点|些|两|几|会儿)|操|管|抽|熬|刷|碰|生气|翻旧账|计较|唠叨|抱怨|发火|发脾气|较真))")
 # What a subjectless 要/需要 commands ("要多出去走走", "也要接受自己"); 要靠别人帮忙 or
 # 要走半个钟头 say what something takes.
 _DIRECTIVE = (r"(?:多|少|学会|学着|坚持|注意|记住|振作|坚强|乐观|积极|想开|看开|保持|按时|懂得|知道|"
@@ -84,7 +86,7 @@ _OPENER = (r"(?:那|那就|所以|所以呀|还是|可|千万|一定|总之|其�
            r"今后|平时|现在|还有|另外|真的|哎|哎呀|唉|呀|啊|这时候|这个时候|这回|下回|下次|也|都|就|"
            r"还|而是|更|同时|最重要的是|关键是|记得|晚上|早上|出门|每天|赶紧|以后可|睡前|睡觉前|饭前|"
            r"饭后|空腹|出门前|平常|白天|夜里|天冷了|天热了|下雨天|冬天|夏天|这几天|这阵子|首先|其次|最后|此外|先(?=别|不要|甭))")
-_BARE = (rf"(?:应该(?![的额滴嘅])|应当|必须|务必|一定要|一定得|一定不要|千万要|千万别|千万不要|千万不能|{_ABSOLUTELY_NOT}|"
+_BARE = (rf"(?:应该(?![的额滴嘅])|应当|(?<=[还也更])应(?![该当对用付聘邀酬急答变激届声允])(?=[\u4e00-\u9fff])|必须|务必|一定要|一定得|一定不要|千万要|千万别|千万不要|千万不能|{_ABSOLUTELY_NOT}|"
          r"最好(?!的|是)|得(?=多|少|学|注意|按时|去|好好|赶紧|起来|振作|往前|换|改|跟上|走出|放下|面对|接受|听)|"
          r"该(?=走出来|放下|想开|看开|振作|面对|改改|收收|醒醒)|"
          rf"(?:需要|要)(?={_DIRECTIVE})|"
@@ -107,6 +109,8 @@ _ANYWHERE = (r"(?:一定要|一定得|一定不要|一定别|一定不能|务必
              r"(?<![讲话])唔准(?!确)|只(?:准|许)(?=[吃喝抽玩看用去在带买拿睡坐走])|不能(?=忽视|马虎|大意|拖|停|忘|不)|(?:一概|统统|通通|一律)(?:别|不要|不许|不准|不能)|一律(?=带|按|在|要|不|先|交|挂|删|拒|扔)|"
              r"(?:就(?<=身体就|年纪就|岁数就)|可(?<=身体可|年纪可|岁数可)|还是(?<=身体还是|年纪还是|岁数还是))(?:别|不要)|就得(?=[^，。！？,!?]{0,6}(?:求助|去|改|放下|面对|接受|看开|想开))|"
              r"(?:念头|想法|心思|脾气|眼泪)(?:赶紧|赶快|快)(?:收|放|擦|停|打住)|"
+             # how to speak or behave: 语气要放软一点, 态度上要客气些
+             r"(?<=语气|态度|口气|脾气|嘴上|说话)上?(?:也|还|可|一定|就)?要(?=[^，。！？,!?]{1,4}(?:一点|一些|点儿?|些)(?:[，。！？,!?；;]|$))|"
              # after a setting: 在谈话中要保持冷静, 吵架时要控制情绪, 遇到困难的时候要学会求助
              r"(?<=[中时候里])(?:也|还|都|一定)?要(?=保持|学会|学着|注意|坚持|控制|确保|尊重|冷静|耐心|克制|避免)|"
              # after a time: 前一天晚上十点以后就别吃东西了; 得 + at once after a topic: 这个得马上停用
@@ -185,7 +189,7 @@ _FIXED = (
     (r"(?:想|操心|琢磨|担心)(?:那么|这么)多(?:干嘛|干什么|做什么|有什么用)", ("多干", "多做什么", "多有什么用")),
     (r"(?:想法|念头|观念|脾气|毛病|习惯|心态|性子)[^，。！？,!?]{0,3}(?:得|要|该)改", ("改",)),
     # rhetorical scolding: the question is the reproach (您怎么又把药停了呢？难道要等到住院吗？)
-    (r"(?:说|讲|告诉|交代|提醒)(?:了|过|下)?(?:您|你)?(?:多少|几)(?:回|遍|次|趟)了?|(?:您|你)怎么(?:又|还|就是|老是|总是)"
+    (_NOT_LISTENER_SAID + r"(?:说|讲|告诉|交代|提醒)(?:了|过|下)?(?:您|你)?(?:多少|几)(?:回|遍|次|趟)了?(?![^，。！？,!?]{0,2}(?:都|也)(?:没关系|行|可以|不要紧|没事))|(?:您|你)怎么(?:又|还|就是|老是|总是)"
      r"(?:不听|忘|把|偷偷|不去|不吃|不肯|乱|这样|这么)|难道(?:您|你)?(?:还)?(?:要|想|非得|非要)(?:等|再)|像话吗|值当吗|"
      r"(?:这|那)样(?:下去)?(?:能|可|怎么)行(?:吗|呢)|还不去(?:医院|看病|检查|看看)|(?:您|你)就不怕|"
      r"有什么好(?:难过|伤心|哭|生气|怕|担心|委屈|想)的",
@@ -207,7 +211,7 @@ _FIXED = (
       "瞎折腾", "糟践")),
     # orders asked as questions, and rules laid down (您能不能别…, 可不可以不要…, 定个规矩, 一天都不能漏)
     (r"(?:能不能|可不可以|能否)(?:先|稍微|就)?(?:别|不要|不再)|(?:您|你)(?:能不能|可不可以|能否)(?:先|稍微)?(?:少|有点|省点|消停|"
-     r"安静点|小点声|听(?:我|医生|话)|体谅|收收|改改|长点心|上点心)|(?:定|立)(?:个|下)?规矩|(?:一天|一次|一顿|一回)都不能(?:漏|落|少|停|断)",
+     r"安静点|小点声|听(?:我|医生|话)|体谅|收收|改改|长点心|上点心)|(?:定|立)(?:个|下)?规矩(?!这|那|的|上|方面)|(?:一天|一次|一顿|一回)都不能(?:漏|落|少|停|断)",
      ("能不能", "可不可以", "能否", "规矩", "都不能")),
     # notices in a health app's voice (请您严格控制, 请您每隔一小时…, 请继续努力) and more scolding
     # questions and blame (血压能不高吗？, 拿命开玩笑, 您咋就不信呢, 您非不信, 谁担得起)
@@ -225,7 +229,7 @@ _FIXED = (
     # 听见没？), rules and notices (规定就是规定, 严禁…, 不得遗漏), and prohibitions in Wu and
     # Cantonese (覅, 勿要, 唔可以)
     (r"(?:你|您)再(?:这样|这么|不)[^，。！？]{0,10}我就|说到做到|丑话说在前头|(?:莫|别|勿要|不要)(?:怪|说)我没(?:提醒|告诉|说)|"
-     r"说了(?:[一二三四五六七八九十百千万几多少半]+)(?:遍|回|次)|讲(?:极|咗几多次)|丢人不丢人|好自为之|"
+     + _NOT_LISTENER_SAID + r"说了(?:[一二三四五六七八九十百千万几多少半]+)(?:遍|回|次)|讲(?:极|咗几多次)|丢人不丢人|好自为之|"
      r"(?:你|您)就是记不住|不当回事|耳(?:旁|边)风|自找(?:罪受|苦吃)|作死|(?:咋|怎么|恁)(?:那么|这么|个)?犟|"
      r"听(?:见|到)没|晓得伐|不像话|白操心|服了(?:你|您)|真行[。！!]|(?:你|您)倒好|说一套做一套|"
      r"不是(?:摆设|参考意见)|规定就是规定|严禁|不得(?:遗漏|擅自|再)|请您?(?:停止|按要求|于今日)|请允许我纠正|"
@@ -245,14 +249,14 @@ _FIXED = (
      r"不撞南墙不回头|还嫌没\S{1,3}够|(?:您|你)(?:就|还)?忍心|为了(?:您|你)好|也不想想|想过没有|像什么样子|"
      r"还用我说|是不行的|听明白(?:了)?没|没得商量|没商量|不容商量|(?:都|也)做不到吗|怪不得别人|"
      r"这都第几(?:回|次|遍|趟)了|(?:就是|是|有)(?:您|你)的不是|可就不对了|(?:做|办)得(?:太|真|可)?(?:糊涂|不对|过分)|"
-     r"(?:明天|今天|今晚|现在|马上|这周末?|周末|下午|晚上|回头)(?:一早|早上|上午|下午|晚上)?就(?:去|把|给)|"
-     r"(?:今晚|现在|这就|马上|立马)就?(?:吃|喝|改|停|关|睡|戒|换|扔|躺)(?=[，,。！!]|$)|"
+     r"(?:明天|今天|今晚|现在|马上|这周末?|周末|下午|晚上|回头)(?:一早|早上|上午|下午|晚上)?就(?:去|把|给|(?:跟|和)(?![您你我]))|"
+     r"(?:今晚|现在|这就|马上|立马)就?(?:吃|喝|改|停|关|睡|戒|换|扔|躺|打)(?=[，,。！!]|$)|"
      r"(?:^|(?<=[，,。！!？?\s]))[^你您我他她们，。！？,!?\s]{1,4}(?:放下|戴上|穿上|拿好|扶好|躺好|坐好|站好|关上|关掉|"
      r"收起来|抬高|放好)(?=[，,。！!\s]|$|再|先)|(?:^|(?<=[，,。！!\s]))(?:开心|高兴|乐观|精神)(?:点|些|一点|一些)"
      r"(?:嘛|吧|啊)?[，,。！!]",
      ("再", "来着", "跟您", "跟你", "和您", "和你", "怪谁", "南墙", "还嫌", "忍心", "为了", "不想想",
       "想过没有", "样子", "还用我说", "不行的", "听明白", "商量", "做不到", "怪不得", "第几", "不是",
-      "糊涂", "过分", "不对", "今晚", "现在", "这就", "马上", "立马", "就去", "就把", "就给", "放下", "戴上", "穿上", "拿好", "扶好", "躺好",
+      "糊涂", "过分", "不对", "今晚", "现在", "这就", "马上", "立马", "就去", "就把", "就给", "就跟", "就和", "放下", "戴上", "穿上", "拿好", "扶好", "躺好",
       "坐好", "站好", "关上", "关掉", "收起来", "抬高", "放好", "开心", "高兴", "乐观", "精神")),
     # a prohibition by the smallest amount (一口都别碰, 一滴也不许沾), rules that are final (这是底线),
     # a question whether one should do something about it (您是不是该把旧报纸扔了？), and
@@ -262,12 +266,13 @@ _FIXED = (
      r"知道(?:疼|厉害|怕|难受)了吧|(?:一|半)句(?:都|也)(?:不|没)听|耳根子(?:太|就是|也太|真)?软|"
      # "now!" as an order, "if I were you I'd have gone", "is this what a man of eighty does?",
      # "when will you ever change", and "please, you" + an order in Taiwanese usage (拜托你把…丢掉)
-     r"(?:^|(?<=[，,。！!\s]))(?:现在|马上|立刻)[！!]|我要是(?:您|你)[，,]\s*(?:早就|就(?:去|把|不|赶紧)|肯定(?:去|不|把)|才不)|"
+     r"(?:^|(?<=[，,。！!\s]))(?:现在|马上|立刻)[！!]|(?:我要是|要是我是|如果我是|假如我是|换作是我|换了是我|换成是我)(?:您|你)?[啊呀]?[，,]\s*我?(?:早就|早把|"
+     r"(?:现在|今天|今晚|马上|立马)?就?直接?(?:去|把|不(?!会|舍)|赶紧|跟|和|打|报警|离)|肯定(?:去|不|把)|才不)|"
      r"(?:这|那)(?:像|像是)[^，。！？,!?]{0,12}(?:该干|该做|干)的事(?:儿)?吗|什么时候(?:才)?能改|"
      r"拜(?:托|託)(?:您|你)(?:把|别|不要|少|快|赶快|赶紧)",
      ("都别", "也别", "都不要", "也不要", "都不许", "也不许", "都不准", "也不准", "都甭", "也甭", "底线", "该把",
       "都不可以", "也不可以", "不想要", "敢不敢", "知道疼", "知道厉害", "知道怕", "知道难受", "句都不", "句也不", "句都没", "句也没", "耳根子", "现在！", "现在!", "马上！", "马上!",
-      "立刻！", "立刻!", "我要是", "的事吗", "的事儿吗", "能改", "拜托", "拜託")),
+      "立刻！", "立刻!", "我要是", "我是您", "我是你", "换作是我", "换了是我", "换成是我", "的事吗", "的事儿吗", "能改", "拜托", "拜託")),
     # prohibitions in the written voice of a leaflet or a nurse (切勿饮酒, 整粒吞服，不可嚼碎,
     # 服药期间忌酒, 本周禁酒)
     (r"切勿|(?<![请])勿(?=吃|喝|饮|食|服|抽|吸|熬|碰|沾|揉|擅自|随意|空腹)|(?<![不情自百门严])禁(?=酒|烟|食|辛辣|油腻|生冷)|"
@@ -276,7 +281,7 @@ _FIXED = (
      ("勿", "禁", "忌", "不可")),
     # English reproaches and rules laid down
     (r"(?i:how many times have (?:we|i) (?:told|talked|said|asked|been over|gone over|discussed)|what were you thinking(?!\s+(?:about|of)\b)|"
-     r"do you want (?:another|to end up)|not up for (?:debate|discussion)|non-negotiable|"
+     r"do you want (?:another|to end up)|not up for (?:debate|discussion)|(?<!\()non-negotiable|"
      r"(?:irresponsible|reckless) (?:of you|to)|it'?s (?:a bit |very |so |really )?(?:irresponsible|reckless)|"
      r"your own fault|you owe (?:her|him|them|me|everyone) an apology|don'?t you dare (?!apologi|say sorry|feel)|"
      r"enough with|"
@@ -325,7 +330,7 @@ _FIXED = (
      r"right away|as soon as (?:possible|you can)|today|this week)\b|"
      r"please (?:do not|don'?t) (?:take|drink|eat|drive|lift|smoke|skip|stop|bend|miss|climb|use|go out)\b|do you (?:really|honestly|seriously) think (?:it'?s|that'?s) "
      r"(?:a )?(?:good|smart|wise|clever) idea|if i were you,? i'?d (?:stop|quit|call|tell|go|get|throw|take|"
-     r"see|cut|put|leave|sell|give)\b|if you (?:really |truly )?(?:care|cared|love|loved) (?:about )?[^,.!?]{1,30},"
+     r"see|cut|put|leave|sell|give|ring|phone|talk|speak|book|ask|write|say|drop|walk|report|move)\b|if you (?:really |truly )?(?:care|cared|love|loved) (?:about )?[^,.!?]{1,30},"
      r" you(?:'ll| will|'d| would)\b|[,;] so no more \w+|"
      r"(?:^|(?<=[.!?]\s)|(?<=\n))(?:next time|in future|from now on)[^.!?]{0,40}?,\s*you\s+(?!\w+(?:ed|s)\b|(?:are|were|will|would|can|"
      r"could|may|might|know|feel|need|want|get|have|had|do|did|don'?t)\b|'\w+)[a-z]+\b)"
@@ -347,6 +352,22 @@ _FIXED = (
       "we're stopping", "we are stopping", "we're putting", "we are putting", "thing to do", "to blame",
       "finest", "way to", "not done", "sensible", "hard to", "what good", "would it look", "if you'd", "if youd", "no more", "idea", "I were you", "i were you", "care",
       "cared", "love", "so no more", "ow.", "ow!", "ext time", "n future")),
+    # scolding by what it does (这不是添乱吗？, 别瞎教), and the assistant's own verdict (我的意见是：回老家)
+    (r"(?:这|那)(?:不是|不就是)在?(?:添乱|瞎折腾|胡闹|找罪受|自讨苦吃|帮倒忙|添堵|给[^，。！？,!?]{1,4}添(?:乱|麻烦|堵))"
+     r"(?:吗|嘛|么|呢)|(?:别|不要|甭)瞎(?:教|说|想|操心|管|搞|整|吃|买|跑|弄|花|琢磨|担心|折腾|转|闹|掺和|出主意|指挥)|"
+     r"我的(?:意见|建议)(?:是|就是)[：:，,]\s*(?!(?:您|你)?(?:可以|不妨|也可以|或许|要不|如果|看看|考虑|试试|自己))"
+     r"(?=[\u4e00-\u9fff])",
+     ("添乱", "瞎折腾", "胡闹", "找罪受", "自讨苦吃", "帮倒忙", "添堵", "添麻烦", "别瞎", "不要瞎", "甭瞎",
+      "我的意见", "我的建议")),
+    # English: rhetorical reproach (How is that going to help?), the assistant's own suggestion
+    # (I'd suggest you talk to him), and an order after a condition (If it goes above 39, take
+    # him to A&E)
+    (r"(?i:\bhow\s+is\s+(?:that|this)\s+(?:going\s+to|gonna)\s+help\b|\bwhat\s+good\s+(?:is|will|would|does)\s+"
+     r"(?:that|this|it)\s+do\b|\bI(?:['’]d|\s+would)?\s+(?:strongly\s+)?suggest\s+(?:that\s+)?you\s+"
+     r"(?!might|could|may|try|ask\s+(?:me|us))[a-z]+|"
+     r"\bif\s+[^.!?\n]{3,80}?,\s+(?:take|call|ring|phone|get|see|book|stop|go)\s+(?!a\s+look|a\s+moment|your\s+time|"
+     r"care|it\s+easy|me\b|us\b)(?:him|her|your|the|straight|an?|to|999|911|111)\b)",
+     ("going to help", "gonna help", "good", "uggest", "if ", "If ")),
 )
 # Separate regexes, not one alternation: each starts with a literal, which the regex engine
 # finds fast (one alternation of them all is several times slower). Groups of them sit behind
@@ -437,7 +458,7 @@ _ENGLISH = regex_cache.compile(
     r"think\s+(?:like|that|about\s+it)|say\s+that|talk\s+like\s+that|be\s+(?:silly|ridiculous|"
     r"so\s+negative|so\s+pessimistic))\b"
     r"|\byou\s+(?:can(?:'|no)?t|cannot)\s+(?:keep|go\s+on|just\s+(?:sit|stay|ignore|give)|let\s+(?:this|that|it)|"
-    r"spend|live\s+like|ignore|skip|stop\s+taking)\b"
+    r"spend|live\s+like|ignore|skip|stop\s+taking|sit\s+around|hide\s+(?:away|from|in)|run\s+away)\b"
     r"|\byou(?:'ve|\s+have)?\s+got\s+to\b(?!\s+be\s+(?:kidding|joking))|\byou\s+gotta\b|\bstop\s+thinking\b|\bI\s+want\s+you\s+to\s+(?!know|feel|have|remember|be\s+happy)"
     r"|\bit'?s\s+(?:high\s+)?time\s+you\b|\byou'?d\s+best\b|\bdo\s+as\s+I\s+say\b"
     r"|\byou(?:'re|\s+are)\s+to\s+(?!be\b)[a-z]+"
@@ -451,13 +472,19 @@ _ENGLISH = regex_cache.compile(
     r"Accept\s+(?:it|that)|Move\s+on|Hand\s+(?:over|it|them|me|(?:the|your|those|that)\s+\w+\s+over))\b"
     # …or with a verb of doing and its object (Take your pills now. Turn the telly off.),
     # not a well-wish (Take care, Sleep tight, Get well soon, Have a lovely day)
-    r"|(?:(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))(?:Now\s+|Right,?\s+|And\s+|" + _VOCATIVE + r")?(?:Just\s+)?|(?<=[,;]\s)so\s+)"
+    r"|(?:(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))(?:Now\s+|Right,?\s+|And\s+|So\s+|Well,?\s+|" + _VOCATIVE + r")?(?:Just\s+)?|(?<=[,;]\s)so\s+)"
+    # verbs whose own words say it is an order (Volunteer at…, Talk to her, Try to see…)
+    r"(?:Go\s+easy\s+on\s+(?!yourself)|Volunteer\s+(?:at|for|with)\b|Sign\s+up\s+for\s+(?:a|an|something|some)\s+(?!account|newsletter|free\s+trial)|"
+    r"Find\s+(?:a|an|something|someone|some|yourself)\b|Send\s+(?:one|her|him|them)\b|"
+    r"(?:Talk|Speak)\s+to\s+(?!me\b|us\b|someone\s+if\b)|Prove\s+(?:it|them|him|her)\b|"
+    r"Say\s+(?:no|sorry)\b|Try\s+to\s+(?:see|understand|let|stop|accept|forgive|put|talk)\b|"
+    # verbs that need an object after them
     r"(?:Go\s+(?:and\s+)?(?:see|get|ask|lie|sit|have|tell|check|ring|call|put|take|make)\b|"
     r"Take|Turn|Put|Go|Get|Eat|Drink|Call|Sit|Stand|Lie|Open|Close|Unplug|Weigh|Rinse|Bin|Chuck|Ditch|Press|Book|"
     r"Lock|Throw|Stay|Keep|Wear|Bring|Give|Leave|Switch|Hang|Pick|Finish|Tell|Ring|See|Use|Delete|Dry|"
     r"Change|Let)\s+"
     r"(?!care\b|on\s*(?:[.!?,…]|then\b|$)|it\s+easy\b|it\s+up\b|well\b|better\b|a\s+look\b|your\s+time\b|a\s+moment\b|heart\b|comfort\b|"
-    r"some\s+rest\b|rest\b|me\b|us\b|that\s+way\b|in\s+mind\b(?<=just keep in mind)|"
+    r"some\s+rest\b|rest\b|me\b|us\b|that\s+way\b|the\s+(?:first|second|third|next|last)\s+(?:left|right|turning|exit)\b|in\s+mind\b(?<=just keep in mind)|"
     # care, as 带把伞 is (Take a brolly), and what to bring for a procedure (Bring your ID)
     r"(?:a|an|your)\s+(?:brolly|umbrella|coat|jacket|jumper|cardigan|scarf|hat)\b|"
     r"(?:some\s+|your\s+|the\s+|a\s+)?(?:photo\s+)?(?:ID|identification|passport|receipts?|paperwork|"
@@ -465,7 +492,7 @@ _ENGLISH = regex_cache.compile(
     r"this\s+(?:message|letter|e-?mail|text|form))\b|it\s+(?:a|some)\s+(?:days?|weeks?|time|while|go|try|whirl)\b|"
     r"\w+\s*[=<>≤≥])"  # Let a = 14: mathematics
     r"(?:your|the|that|this|those|these|it|them|yourself|some|something|a|an|off|"
-    r"on|up|down|out|in|to|back|away|home|inside|outside|him|her|over|there|two|three|four|\d+)\b"
+    r"on|up|down|out|in|to|back|away|home|inside|outside|him|her|over|there|two|three|four|\d+)\b)"
     r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))Enough\b"
     r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n)|" + _ITEM_START + r")(?:" + _VOCATIVE + r")?"
     r"(?:Don'?t|Do\s+not|Never)\s+(?!worry|be\s+sorry|be\s+afraid|mention|apologi[sz]e|"
@@ -509,12 +536,15 @@ _ROUTINE = regex_cache.compile(r"(?:吃|喝|睡|歇|休息|起床|午睡|回家|
 # Verbs of saying and thinking: an order after them is reported or echoed, unless the
 # speaker is the assistant itself (我觉得您应该… still lectures).
 _SPEECH = regex_cache.compile(
-    r"(?<!小)(?:(?<![说讲电童神笑废的])话(?=[你您侬]|$)|(?<!说)说(?!说|明|不定|实话|真的|白了|到|起|话|句|了算|自己|这|那|傻)|讲(?!究|话)|告诉|觉得|认为|"
+    r"(?<!小)(?:(?<![说讲电童神笑废的])话(?=[你您侬]|$)|(?<!说)说(?!说|明|不定|实话|真的|白了|到|起|话|句|了算|自己|这|那|傻|完|好(?!好))|讲(?!究|话)|告诉|觉得|认为|"
     r"以为|嘱咐|叮嘱|劝|要求|转告|转达|捎话|带话|传话|写着|写道|写的是|注明|标着|印着|(?<![别不会能])让(?=[你您]|$)|交代|提醒|念叨|唠叨|听说|觉着|想着|寻思|强调|建议|希望|指出|提到|告诫|警告|规定)")
 _SPEECH_SKIP = ("来说", "再说", "虽说", "比如说", "就是说", "换句话说", "老实说", "不用说", "顺便说", "多说",
                 "怎么说", "这么说", "那么说", "可以说", "应该说", "话说", "别说", "不要说")
 _MY_VOICE = regex_cache.compile(
-    r"^(?:其实|说实话|所以|但是|不过|那|可是|但|可|真的|而且|老实讲|哎|唉|嗯|就|也|要|依|照|让)*(?:我|咱们|咱)(?!们?的)")
+    r"^(?:其实|说实话|所以|但是|不过|那|可是|但|可|真的|而且|老实讲|哎|唉|嗯|就|也|要|依|照|让)*(?:我|咱们|咱)(?!们?的)"
+    # the assistant about to say its own piece ("另外我得说一句，…", "有件事我得跟您说清楚：")
+    r"|(?<![跟和对给让叫帮问同与找教劝向替陪听])我(?:可|还|也|就|再|真|今天|得|要|想|必须|不得不|只能)*"
+    r"(?:跟|和|对|给)?(?:您|你)?$")
 _CONDITION = regex_cache.compile(r"要是|如果|假如|若是|万一|实在|的话|想.{0,6}就")
 _PERMISSION = regex_cache.compile(r"就.*(?:吧|呗|也行|也好|也没关系|无妨)$")
 _QUESTION_END = regex_cache.compile(r"(?:吗|呢|么|不|没有|没)\W*$")
@@ -578,8 +608,9 @@ def _reported(text: str, sentence: Span, start: int) -> bool:
     before = text[sentence.start:start]
     for m in _SPEECH.finditer(before):
         head = before[:m.end()]
-        if any(head.endswith(s) for s in _SPEECH_SKIP):
-            continue
+        if any(head.endswith(s) for s in _SPEECH_SKIP) or (
+                before.startswith("的", m.end()) and m.group() not in ("说", "讲", "话", "规定")):
+            continue  # 刚才提到的方式 reports nothing; 照您说的，… still does
         # the speaker: from the start of the clause that holds the verb
         lo = max(head.rfind(c, 0, m.start()) for c in "，,：:、。！？!?") + 1
         speaker = head[lo:m.start()].strip().lstrip("”」’\"")
@@ -597,7 +628,7 @@ def _reported(text: str, sentence: Span, start: int) -> bool:
         between = before[m.end():] + text[start:start + 2]
         if _REPORT_ENDS.search(between.lstrip("，,：: ")):
             continue
-        if not _MY_VOICE.match(speaker):
+        if not _MY_VOICE.search(speaker):
             return True
     return False
 
@@ -716,8 +747,10 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
         if _PAST.search(text[sentence.start:start]):
             return False
         if kind == "bare" and _SUGGESTING.search(text[sentence.start:start]) \
-                and not re.match(r"(?:别|不要)(?:一直|总|老|再)", modal + text[m.end():m.end() + 2]):
-            return False  # 你可以尝试…，同时也要倾听: the rest of a suggestion
+                and not modal.startswith(("别", "不要")):
+            # 你可以尝试…，同时也要倾听: the rest of a suggestion; a prohibition after one
+            # (你可以一步步试，不要给自己太大压力) forbids all the same
+            return False
     end = m.end()
     if _comforts(text, end, modal):
         return False
