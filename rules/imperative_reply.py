@@ -36,7 +36,7 @@ _ADVERB = (r"(?:可|也|还|就|真|都|再|千万|一定|务必|还是|以后|�
 # After 别/不要: what comforts ("别担心", "不要害怕") or cares ("别忘了带伞"), not orders.
 # Blame of oneself comforts only when softened ("别太自责"); "别(再)自责了" is "stop blaming
 # yourself", an order about a feeling, and so is any "别再…" (别再难过了: stop being sad).
-_COMFORT = (r"(?:担心|害怕|怕|着急|急(?!躁|于|着(?!挂|走))|慌|紧张|客气|见外|难过|伤心|不好意思|"
+_COMFORT = (r"(?:担心|害怕|怕|着急|急(?!躁|于|着(?=下结论|做决定|决定|否定|放弃|说是|辞职|卖|转账|转钱|领证|搬|扶|反驳|给|办|过户|出门|离|分手|答应|签|付|买|报名|起来|下床))|慌|紧张|客气|见外|难过|伤心|不好意思|"
             r"(?:太|过于|太过|那么|这么)(?:自责|怪自己|内疚)|"
             r"放在心上|往心里去|忘了|忘记|累着|把自己(?:累|饿|冻|熬)(?:着|坏|垮|病|倒)|冻着|着凉|受凉|饿着|摔着|(?:惦记|挂念|牵挂)我|"
             # courtesy: 您甭起来, 别送了, 别忙活了, 别破费; 别操心了 (we'll see to it) soothes
@@ -54,7 +54,7 @@ _NOT_CAN = (r"(?:不能|不该|不应该|不应当|不可以)(?=总|老|一直|�
 # 唔好担心), politeness, and idioms (唔好睇佢细细个 "don't judge by", 唔好话你啦 "let alone you").
 _NOT_DIALECT_BIE = (rf"(?!意思|客气|紧|睇|看|提|(?:怪|嬲)我|(?:话|讲|说)(?![呢这那]|丧|傻|气话|自己)|"
                     rf"{_SOFTEN}*{_COMFORT})")
-_PROHIBIT = (rf"(?:毋通|(?<![约])莫(?=再|一天|[耍玩吃喝抽熬去碰管想搞乱信跟])|(?:别{_NOT_BIE}|不要(?!紧|脸|钱|说(?!这|那|傻|丧|气话|自己)))(?!{_SOFTEN}*{_COMFORT})"
+_PROHIBIT = (rf"(?:毋通|(?<![约])莫(?=再|一天|[耍玩吃喝抽熬去碰管想搞乱信跟])|(?:别{_NOT_BIE}|不要(?!紧|脸|钱|求|说(?!这|那|傻|丧|气话|自己)))(?!{_SOFTEN}*{_COMFORT})"
              rf"|不许|不准(?![确吧啊呢了的])|甭(?!提|管(?=多|什么|啥|谁|怎么|几)|{_SOFTEN}*{_COMFORT})|{_NOT_CAN})"
              # "hard not to…" (别生气也难, 不心疼才怪): a statement, not a prohibition
              r"(?![^，。！？,!?]{1,4}(?:也难|都难|才怪))")
@@ -65,7 +65,7 @@ _DEI = (r"得(?!的|了|到|知|出|分|益|罪|体|意|劲|空|闲|病|过|奖|
         r"亏|很|太|多好|慌|行|嘞|咧)")
 # 绝对不能/绝对别 said to the listener or opening a clause; 这绝对不能怪你, 绝对不能定义你 do not order
 _ABSOLUTELY_NOT = r"绝对(?:不要|别|不能)(?!被|怪|怨|赖|算|说明|代表|说|是|定义|叫|全)"
-_MODAL = (rf"(?:应该|应当|(?<=[还也更])应(?![该当对用付聘邀酬急答变激届声允])(?=[\u4e00-\u9fff])|必须|务必|一定要|一定得|一定不要|一定别|一定不能|千万要|千万别|千万不要|{_ABSOLUTELY_NOT}|"
+_MODAL = (rf"(?:应该|应当|(?<=[还也更])应(?![该当对用付聘邀酬急答变激届声允得有])(?=[\u4e00-\u9fff])|必须|务必|一定要|一定得|一定不要|一定别|一定不能|千万要|千万别|千万不要|{_ABSOLUTELY_NOT}|"
           r"(?:不应该|不应当|不该)(?!受|遭|吃苦|吃这)|"
           rf"千万不能|{_DEI}|该(?![死有])|最好(?!的)|{_MUST}|{_PROHIBIT}|"
           # 您马上去躺着, 你赶紧把药吃了: an order to act now
@@ -86,20 +86,22 @@ _OPENER = (r"(?:那|那就|所以|所以呀|还是|可|千万|一定|总之|其�
            r"今后|平时|现在|还有|另外|真的|哎|哎呀|唉|呀|啊|这时候|这个时候|这回|下回|下次|也|都|就|"
            r"还|而是|更|同时|最重要的是|关键是|记得|晚上|早上|出门|每天|赶紧|以后可|睡前|睡觉前|饭前|"
            r"饭后|空腹|出门前|平常|白天|夜里|天冷了|天热了|下雨天|冬天|夏天|这几天|这阵子|首先|其次|最后|此外|先(?=别|不要|甭))")
-_BARE = (rf"(?:应该(?![的额滴嘅])|应当|(?<=[还也更])应(?![该当对用付聘邀酬急答变激届声允])(?=[\u4e00-\u9fff])|必须|务必|一定要|一定得|一定不要|千万要|千万别|千万不要|千万不能|{_ABSOLUTELY_NOT}|"
+_BARE = (rf"(?:应该(?![的额滴嘅])|应当|(?<=[还也更])应(?![该当对用付聘邀酬急答变激届声允得有])(?=[\u4e00-\u9fff])|必须|务必|一定要|一定得|一定不要|千万要|千万别|千万不要|千万不能|{_ABSOLUTELY_NOT}|"
          r"最好(?!的|是)|得(?=多|少|学|注意|按时|去|好好|赶紧|起来|振作|往前|换|改|跟上|走出|放下|面对|接受|听)|"
          r"该(?=走出来|放下|想开|看开|振作|面对|改改|收收|醒醒)|"
          rf"(?:需要|要)(?={_DIRECTIVE})|"
          rf"{_PROHIBIT}|少(?=[^\s了则，。！？,.!?]{{1,2}}(?:点|些|会儿)|想|操心|管闲事|抽烟|喝酒)|赶紧|赶快|立刻|马上(?!就要|就到)|"
          r"快(?=去|把|回去|回家)|听话(?=[啊哈呀喔哦]?[，,！!。])|早(?:就)?(?:应该|该)|"
          r"(?<!可)把(?=[^，。！？,!?\n]{1,10}(?:了|掉)(?:吧|啊|哈)?(?:[，。！,!\n]|$))|"
-         r"请(?=保持|尽量|务必|一定|不要|别|多|少|注意(?![，,：:])|按时|坚持|学会|停止|立即)|"
+         r"请(?=保持(?!电话|手机|通讯|联系)|尽量|务必|一定|不要|别|多|少|注意(?![，,：:])|按时|坚持|学会|停止|立即)|"
          # a counsellor's homework: 请你接纳自己的情绪, 请给自己时间调整, 也请关注自身的情绪
          r"请(?:你|您)?(?=接纳|善待|给自己|关注自|关注你|关注您|试着|尝试|调整|记得要|把注意力放在(?:自己|你|您))|请(?:你|您)(?=(?:稍微)?放(?:轻)?松)|"
          # a counsellor's own advice opening a clause: 建议你先找心理咨询师, 我不建议您现在就卖房,
          # 首先，尝试接纳自己的不完美 (not 医生建议您…, whose speaker stands before it, nor the
          # offer 建议您可以试试…, nor 尝试接纳自己是很重要的一步, a statement)
-         r"我?不?建议(?:你|您)(?:们)?(?!不妨|可以|是|的)|(?:尝试|试着)(?!过|了|的|一下[吗？?]|[：:])(?![^，。！？,!?\n]{0,24}(?:是(?:很|非常|十分)?(?:重要|关键|必要)|"
+         r"我?不?建议(?:你|您)(?:们)?(?!不妨|可以|是|的)|"
+         # …and with no one named: 建议去医院检查一下, 建议选择正规渠道 (not 建议可以…, 建议是…)
+         r"建议(?=去|到|尽快|及时|尽早|先去|先找|找|选择|咨询|就医|复查|做个|做一下|多|少|避免|减少|停止|暂停)|(?:尝试|试着)(?!过|了|的|一下[吗？?]|[：:])(?![^，。！？,!?\n]{0,24}(?:是(?:很|非常|十分)?(?:重要|关键|必要)|"
          r"没关系|挺好|很好|正常|了不起|有意义|让人|需要时间|总会|总是))|"
          # an attitude ordered: 保持积极的心态，…; 保持耐心 (not 保持好心态很重要, a statement)
          r"保持(?=[^，。！？,!?\n]{0,6}(?:心态|心情|态度|乐观|积极|耐心|冷静))(?![^，。！？,!?\n]{0,30}(?:重要|关键|必要|基础|前提|有助于|有帮助|有益|有好处)))")
@@ -143,7 +145,8 @@ _WE_MODAL = regex_cache.compile(
     # counsellors' inclusive "we": "我们都应该保持谦逊", "我们需要为自己的情绪负责"
     r"(?P<we>(?:我们|咱们)(?:都|也|还|就|一定|真的|首先|先)*(?:应该|应当|必须|一定要|不能(?=一直|总|老|再)|"
     r"(?:需要|要)(?:为自己|学会|学着|正视|接受|面对|改正|调整心态|认识到|意识到|明确(?:一点|的是)|建立|"
-    r"正确(?:理解|认识|看待|对待)|从(?:正面|积极)|先(?:了解|接受|面对|把))))")
+    r"正确(?:理解|认识|看待|对待)|从(?:正面|积极)|先(?:了解|接受|面对|把)|明白|懂得|珍惜|善待自己|关爱自己|"
+    r"照顾好自己|反思|提升自己|改变自己|相信自己)))")
 # What makes "remember, <a maxim>" an order: the maxim holds one (记住，爱情需要努力来维系,
 # 记住，陌生人让转账的全是骗子), not a reassurance (记住，改变需要时间).
 _MAXIM_ORDER = r"(?:需要(?!时间|一些时间|一段时间|一个过程|过程)|应该|必须|(?<!需)要|不要|别|马上|立刻|赶紧|全是)"
@@ -229,7 +232,8 @@ _FIXED = (
     # 听见没？), rules and notices (规定就是规定, 严禁…, 不得遗漏), and prohibitions in Wu and
     # Cantonese (覅, 勿要, 唔可以)
     (r"(?:你|您)再(?:这样|这么|不)[^，。！？]{0,10}我就|说到做到|丑话说在前头|(?:莫|别|勿要|不要)(?:怪|说)我没(?:提醒|告诉|说)|"
-     + _NOT_LISTENER_SAID + r"说了(?:[一二三四五六七八九十百千万几多少半]+)(?:遍|回|次)|讲(?:极|咗几多次)|丢人不丢人|好自为之|"
+     + _NOT_LISTENER_SAID + r"说了(?:[一二三四五六七八九十百千万几多少半]+)(?:遍|回|次)|"
+     r"(?<=[你您])说了(?:[一二三四五六七八九十百千万几多少半]+)(?:遍|回|次)了?要|讲(?:极|咗几多次)|丢人不丢人|好自为之|"
      r"(?:你|您)就是记不住|不当回事|耳(?:旁|边)风|自找(?:罪受|苦吃)|作死|(?:咋|怎么|恁)(?:那么|这么|个)?犟|"
      r"听(?:见|到)没|晓得伐|不像话|白操心|服了(?:你|您)|真行[。！!]|(?:你|您)倒好|说一套做一套|"
      r"不是(?:摆设|参考意见)|规定就是规定|严禁|不得(?:遗漏|擅自|再)|请您?(?:停止|按要求|于今日)|请允许我纠正|"
@@ -249,14 +253,16 @@ _FIXED = (
      r"不撞南墙不回头|还嫌没\S{1,3}够|(?:您|你)(?:就|还)?忍心|为了(?:您|你)好|也不想想|想过没有|像什么样子|"
      r"还用我说|是不行的|听明白(?:了)?没|没得商量|没商量|不容商量|(?:都|也)做不到吗|怪不得别人|"
      r"这都第几(?:回|次|遍|趟)了|(?:就是|是|有)(?:您|你)的不是|可就不对了|(?:做|办)得(?:太|真|可)?(?:糊涂|不对|过分)|"
-     r"(?:明天|今天|今晚|现在|马上|这周末?|周末|下午|晚上|回头)(?:一早|早上|上午|下午|晚上)?就(?:去|把|给|(?:跟|和)(?![您你我]))|"
-     r"(?:今晚|现在|这就|马上|立马)就?(?:吃|喝|改|停|关|睡|戒|换|扔|躺|打)(?=[，,。！!]|$)|"
+     r"(?:明天|今天|今晚|现在|马上|这周末?|周末|下午|晚上|回头|下周[一二三四五六日天末]?|明早|明晚)(?:一早|早上|上午|下午|晚上)?"
+     r"就(?:去|把|给|(?:跟|和)(?![您你我大好]))|(?:就|还是)听(?:医生|大夫|专家|孩子们?|儿子|女儿|闺女|老伴儿?)的(?=[，,。！!吧]|$)|"
+     r"(?:今晚|现在|这就|马上|立马)就?(?:吃|喝|改|停|关|睡|戒|换|扔|躺)(?=[，,。！!]|$)|"
      r"(?:^|(?<=[，,。！!？?\s]))[^你您我他她们，。！？,!?\s]{1,4}(?:放下|戴上|穿上|拿好|扶好|躺好|坐好|站好|关上|关掉|"
      r"收起来|抬高|放好)(?=[，,。！!\s]|$|再|先)|(?:^|(?<=[，,。！!\s]))(?:开心|高兴|乐观|精神)(?:点|些|一点|一些)"
      r"(?:嘛|吧|啊)?[，,。！!]",
      ("再", "来着", "跟您", "跟你", "和您", "和你", "怪谁", "南墙", "还嫌", "忍心", "为了", "不想想",
       "想过没有", "样子", "还用我说", "不行的", "听明白", "商量", "做不到", "怪不得", "第几", "不是",
-      "糊涂", "过分", "不对", "今晚", "现在", "这就", "马上", "立马", "就去", "就把", "就给", "就跟", "就和", "放下", "戴上", "穿上", "拿好", "扶好", "躺好",
+      "糊涂", "过分", "不对", "今晚", "现在", "这就", "马上", "立马", "就去", "就把", "就给", "就跟", "就和", "听医生", "听大夫", "听专家", "听孩子",
+      "听儿子", "听女儿", "听闺女", "听老伴", "放下", "戴上", "穿上", "拿好", "扶好", "躺好",
       "坐好", "站好", "关上", "关掉", "收起来", "抬高", "放好", "开心", "高兴", "乐观", "精神")),
     # a prohibition by the smallest amount (一口都别碰, 一滴也不许沾), rules that are final (这是底线),
     # a question whether one should do something about it (您是不是该把旧报纸扔了？), and
@@ -266,8 +272,8 @@ _FIXED = (
      r"知道(?:疼|厉害|怕|难受)了吧|(?:一|半)句(?:都|也)(?:不|没)听|耳根子(?:太|就是|也太|真)?软|"
      # "now!" as an order, "if I were you I'd have gone", "is this what a man of eighty does?",
      # "when will you ever change", and "please, you" + an order in Taiwanese usage (拜托你把…丢掉)
-     r"(?:^|(?<=[，,。！!\s]))(?:现在|马上|立刻)[！!]|(?:我要是|要是我是|如果我是|假如我是|换作是我|换了是我|换成是我)(?:您|你)?[啊呀]?[，,]\s*我?(?:早就|早把|"
-     r"(?:现在|今天|今晚|马上|立马)?就?直接?(?:去|把|不(?!会|舍)|赶紧|跟|和|打|报警|离)|肯定(?:去|不|把)|才不)|"
+     r"(?:^|(?<=[，,。！!\s]))(?:现在|马上|立刻)[！!]|(?:我要是|要是我是|如果我是|假如我是|换作是我|换了是我|换成是我)(?:您|你)?[啊呀]?[，,]\s*我?(?:(?:早就?|"
+     r"(?:现在|今天|今晚|马上|立马)?就?直接?)(?:去|把|不(?!会|舍|敢|行)|赶紧|跟|和|打|报警|离|戒|扔|退|搬|卖)|肯定(?:去|不|把)|才不)|"
      r"(?:这|那)(?:像|像是)[^，。！？,!?]{0,12}(?:该干|该做|干)的事(?:儿)?吗|什么时候(?:才)?能改|"
      r"拜(?:托|託)(?:您|你)(?:把|别|不要|少|快|赶快|赶紧)",
      ("都别", "也别", "都不要", "也不要", "都不许", "也不许", "都不准", "也不准", "都甭", "也甭", "底线", "该把",
@@ -296,14 +302,17 @@ _FIXED = (
      r"\b(?:could|can|would|will|won'?t) you (?:please |just )?(?:stop|quit|not|cut down)\b|can we agree|"
      r"one more \w+ and i(?:'m| will|'ll)|and you wonder why|that'?s on you|if you'?d listened|"
      r"shouldn'?t you be|isn'?t it (?:about )?time you|please (?:aim|make sure|ensure|try to|limit|avoid)|"
-     r"it'?s important that you|let'?s not (?!worry)|(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next),\s+"
+     r"it'?s (?:important|essential|vital|crucial|imperative) that you|(?:and\s+)?please,?\s+(?:just\s+)?(?:stop|quit)\s+\w+ing\b|"
+     r"please,?\s+(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?[A-Z][a-z]+,\s+(?:stop|quit)\s+\w+ing\b|that'?s the (?:new )?rule\b|"
+     r"(?:please\s+)?(?:follow|stick\s+to)\s+(?:it|this|them|these)\s+(?:exactly|to\s+the\s+letter|strictly)\b|"
+     r"let'?s not (?!worry)|(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next),\s+"
      r"(?:stop|tell(?!\s+me)|change|throw|delete|lock|block)\b|you know better than(?!\s+(?:me|i|anyone|most|all)\b)|i'?ve told you (?:a |\w+ )?\w+ times|"
      r"the least you can do|you owe (?:them|her|him|me)|isn'?t a licen[cs]e to|(?:was|is) unacceptable|"
      r"it'?s embarrassing|you never listen|what your problem is|i'?m disappointed(?!\s+for\b)|did you even|i wonder why|"
      r"money well spent|when exactly are you|i (?:do )?expect (?:it|you|this)|not going to sugarcoat|"
      r"that'?s your business|say this once more|you'?re (?:sixty|seventy|eighty|ninety)[\w-]*,? not|"
      r"(?:unkind|rude|mean|selfish|thoughtless|careless|naughty|foolish) of you\b(?! to (?:ask|think|call|check|say))|"
-     r"from now on,?(?: though,)? (?:no|never|bed|you(?:'ll| will|'re going| are going))\b|"
+     r"from (?:now on|today|tonight|tomorrow),?(?: though,)? (?:no|never|bed|you(?:'ll| will|'re going| are going))\b|"
      # a house rule from a day on (From tonight the telly goes off at ten; the keys stay with me
      # from now on), an order said as "we" (We're not skipping lunch again, are we?)
      r"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=,\s))from (?:tonight|today|tomorrow|this week|next week|now on),? the \w+(?:\s+\w+)? "
@@ -330,7 +339,7 @@ _FIXED = (
      r"right away|as soon as (?:possible|you can)|today|this week)\b|"
      r"please (?:do not|don'?t) (?:take|drink|eat|drive|lift|smoke|skip|stop|bend|miss|climb|use|go out)\b|do you (?:really|honestly|seriously) think (?:it'?s|that'?s) "
      r"(?:a )?(?:good|smart|wise|clever) idea|if i were you,? i'?d (?:stop|quit|call|tell|go|get|throw|take|"
-     r"see|cut|put|leave|sell|give|ring|phone|talk|speak|book|ask|write|say|drop|walk|report|move)\b|if you (?:really |truly )?(?:care|cared|love|loved) (?:about )?[^,.!?]{1,30},"
+     r"see|cut|put|leave|sell|give|ring|phone|talk|speak|book|drop|report)\b|if you (?:really |truly )?(?:care|cared|love|loved) (?:about )?[^,.!?]{1,30},"
      r" you(?:'ll| will|'d| would)\b|[,;] so no more \w+|"
      r"(?:^|(?<=[.!?]\s)|(?<=\n))(?:next time|in future|from now on)[^.!?]{0,40}?,\s*you\s+(?!\w+(?:ed|s)\b|(?:are|were|will|would|can|"
      r"could|may|might|know|feel|need|want|get|have|had|do|did|don'?t)\b|'\w+)[a-z]+\b)"
@@ -339,7 +348,9 @@ _FIXED = (
      ("times have", "were you thinking", "you want", "up for", "egotiable", "rresponsible",
       "eckless", "No more", "Now", "own fault", "owe", "dare", "nough with", "o arguments", "o exceptions",
       "o excuses", "o skipping", "o buts", "nonsense", "mean it", "the deal", "have to", "wonder",
-      "on you", "listened", "ouldn", "time you", "lease", "important that", "et's not", "irst",
+      "on you", "listened", "ouldn", "time you", "lease", "important that", "essential that", "vital that", "crucial that", "imperative that",
+      "the rule", "the new rule", "follow it", "follow this", "follow them", "follow these", "stick to",
+      "rom today", "rom tonight", "rom tomorrow", "et's not", "irst",
       "econd", "hird", "hen,", "ext,", "know better", "times", "least you", "owe", "icen",
       "nacceptable", "mbarrassing", "never listen", "problem is", "isappointed", "even",
       "wonder why", "well spent", "excuse", "told you so", "did i", "you please", "you stop",
@@ -353,20 +364,22 @@ _FIXED = (
       "finest", "way to", "not done", "sensible", "hard to", "what good", "would it look", "if you'd", "if youd", "no more", "idea", "I were you", "i were you", "care",
       "cared", "love", "so no more", "ow.", "ow!", "ext time", "n future")),
     # scolding by what it does (这不是添乱吗？, 别瞎教), and the assistant's own verdict (我的意见是：回老家)
-    (r"(?:这|那)(?:不是|不就是)在?(?:添乱|瞎折腾|胡闹|找罪受|自讨苦吃|帮倒忙|添堵|给[^，。！？,!?]{1,4}添(?:乱|麻烦|堵))"
-     r"(?:吗|嘛|么|呢)|(?:别|不要|甭)瞎(?:教|说|想|操心|管|搞|整|吃|买|跑|弄|花|琢磨|担心|折腾|转|闹|掺和|出主意|指挥)|"
-     r"我的(?:意见|建议)(?:是|就是)[：:，,]\s*(?!(?:您|你)?(?:可以|不妨|也可以|或许|要不|如果|看看|考虑|试试|自己))"
-     r"(?=[\u4e00-\u9fff])",
+    (r"(?:这|那)(?:不是|不就是)在?(?:添乱|瞎折腾|胡闹|找罪受|自讨苦吃|帮倒忙|添堵|给(?!你|您)[^，。！？,!?]{1,4}添(?:乱|麻烦|堵))"
+     r"(?:吗|嘛|么|呢)(?![，,！!～~\s]*(?:哈|嘿|😂|🤣))|(?:别|不要|甭)瞎(?:教|说|想|操心|管|搞|整|吃|买|跑|弄|花|琢磨|担心|折腾|转|闹|掺和|出主意|指挥)|"
+     r"我的(?:意见|建议)(?:是|就是)[：:，,]\s*(?:(?:您|你)(?:明天|今天|今晚|现在|还是|就|先|最好|赶紧|马上)*)?"
+     r"(?=回|去|找|跟|把|别|不要|少|戒|停|换|搬|卖|立刻|马上|今天|明天|先|赶紧|直接|主动)",
      ("添乱", "瞎折腾", "胡闹", "找罪受", "自讨苦吃", "帮倒忙", "添堵", "添麻烦", "别瞎", "不要瞎", "甭瞎",
       "我的意见", "我的建议")),
     # English: rhetorical reproach (How is that going to help?), the assistant's own suggestion
     # (I'd suggest you talk to him), and an order after a condition (If it goes above 39, take
     # him to A&E)
-    (r"(?i:\bhow\s+is\s+(?:that|this)\s+(?:going\s+to|gonna)\s+help\b|\bwhat\s+good\s+(?:is|will|would|does)\s+"
-     r"(?:that|this|it)\s+do\b|\bI(?:['’]d|\s+would)?\s+(?:strongly\s+)?suggest\s+(?:that\s+)?you\s+"
-     r"(?!might|could|may|try|ask\s+(?:me|us))[a-z]+|"
-     r"\bif\s+[^.!?\n]{3,80}?,\s+(?:take|call|ring|phone|get|see|book|stop|go)\s+(?!a\s+look|a\s+moment|your\s+time|"
-     r"care|it\s+easy|me\b|us\b)(?:him|her|your|the|straight|an?|to|999|911|111)\b)",
+    (r"(?i:\bhow\s+is\s+that\s+(?:going\s+to|gonna)\s+help\b|\bwhat\s+good\s+(?:is|will|would|does)\s+"
+     r"(?:that|this|it)\s+do\b|(?<!did )\bI(?:['’]d|\s+would)?\s+(?:strongly\s+)?suggest\s+(?:that\s+)?you\s+"
+     r"(?!might|could|may|try|ask\s+(?:me|us)|were|was|are|is|be\b)[a-z]+|"
+     # an order after a condition, to get care (If it goes above 39, take him to A&E)
+     r"\bif\s+(?!you\s+(?:fancy|want|like|feel\s+like|prefer|'d\s+like)|it\s+helps|in\s+doubt)[^.!?\n]{3,80}?,\s+"
+     r"(?:take|call|ring|phone|get|see|go)\s+(?:(?:him|her|them)\s+)?(?:straight\s+)?(?:to\s+)?(?:999|911|111|an?\s+ambulance|"
+     r"A&E|ER|the\s+(?:hospital|GP|doctor|ER|surgery|emergency)|your\s+(?:GP|doctor|nurse))\b)",
      ("going to help", "gonna help", "good", "uggest", "if ", "If ")),
 )
 # Separate regexes, not one alternation: each starts with a literal, which the regex engine
@@ -421,6 +434,15 @@ def _fixed_patterns(text: str) -> list[re.Pattern[str]]:
 _LIST_GATE = regex_cache.compile("\n[ \t]{0,8}[少多戒不]")
 # The start of a list's item: a prohibition there opens a sentence ("- Don't shovel the drive").
 _ITEM_START = r"(?<=\n[-*•·] )|(?<=\n\d[.)] )|(?<=\n\d[.)])|(?<=✅ )|(?<=❌ )"
+# Verbs whose own words make an order of a sentence they open ("Volunteer at the temple",
+# "Talk to her tonight", "Try to see it her way"); after "Well" only these count, as "Well,
+# take a bow" and "Well, put it this way" do not order.
+_OWN_ORDER = (r"(?:Go\s+easy\s+on\s+(?!yourself|me\b|us\b)|Volunteer\s+(?:at|for|with)\b|"
+               r"Sign\s+up\s+for\s+(?:a|an|something|some)\s+(?![^.!?\n]{0,20}\b(?:account|card|newsletter|trial|website|app)\b)|"
+               r"Find\s+(?:a|an|something|someone|some)\s+(?!comfortable|cosy|cozy|quiet|nice|good|warm)|"
+               r"Send\s+(?:one|her|him|them)\b(?!\s+(?:my|our|your)\s+(?:love|best|regards|wishes|thanks))|"
+               r"(?:Talk|Speak)\s+to\s+(?!me\b|us\b|you\b|someone\s+if\b)|"
+               r"Try\s+to\s+(?:see|understand|let|stop|accept|forgive|put|talk)\b)")
 # Whom a sentence addresses before it gives its order: "Dad, ", "Uncle ah, ", "Mrs Lee, ".
 _VOCATIVE = r"(?!(?:Oh|Well|Yes|Yeah|No|Ah|Aw|Okay|Ok|Honestly|Anyway|So|Sure|Right|Alright|Hey|Hi|Hello|Oops|Wow|Ha|Haha|H?m+|Mm+|Uh+|Um+|Please|Sorry|Thanks|Then|Now|And|But)\b)(?:(?:Mr|Mrs|Ms|Dr|Auntie|Aunty|Uncle|Grandma|Grandpa)\.?\s+)?[A-Z][a-z]+(?:\s+(?:ah|lah|la|leh|dear|love|ji))?,\s+"
 _ENGLISH = regex_cache.compile(
@@ -458,7 +480,7 @@ _ENGLISH = regex_cache.compile(
     r"think\s+(?:like|that|about\s+it)|say\s+that|talk\s+like\s+that|be\s+(?:silly|ridiculous|"
     r"so\s+negative|so\s+pessimistic))\b"
     r"|\byou\s+(?:can(?:'|no)?t|cannot)\s+(?:keep|go\s+on|just\s+(?:sit|stay|ignore|give)|let\s+(?:this|that|it)|"
-    r"spend|live\s+like|ignore|skip|stop\s+taking|sit\s+around|hide\s+(?:away|from|in)|run\s+away)\b"
+    r"spend|live\s+like|ignore|skip|stop\s+taking|sit\s+around)\b"
     r"|\byou(?:'ve|\s+have)?\s+got\s+to\b(?!\s+be\s+(?:kidding|joking))|\byou\s+gotta\b|\bstop\s+thinking\b|\bI\s+want\s+you\s+to\s+(?!know|feel|have|remember|be\s+happy)"
     r"|\bit'?s\s+(?:high\s+)?time\s+you\b|\byou'?d\s+best\b|\bdo\s+as\s+I\s+say\b"
     r"|\byou(?:'re|\s+are)\s+to\s+(?!be\b)[a-z]+"
@@ -472,19 +494,19 @@ _ENGLISH = regex_cache.compile(
     r"Accept\s+(?:it|that)|Move\s+on|Hand\s+(?:over|it|them|me|(?:the|your|those|that)\s+\w+\s+over))\b"
     # …or with a verb of doing and its object (Take your pills now. Turn the telly off.),
     # not a well-wish (Take care, Sleep tight, Get well soon, Have a lovely day)
-    r"|(?:(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))(?:Now\s+|Right,?\s+|And\s+|So\s+|Well,?\s+|" + _VOCATIVE + r")?(?:Just\s+)?|(?<=[,;]\s)so\s+)"
+    # (after a bold heading too: "- **Reach out**: Call a friend today.")
+    r"|(?:(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n)|(?<=\*\*:\s))(?:Now\s+|Right,?\s+|And\s+|So\s+|"
+    + _VOCATIVE + r")?(?:Just\s+)?|(?<=[,;]\s)so\s+)"
     # verbs whose own words say it is an order (Volunteer at…, Talk to her, Try to see…)
-    r"(?:Go\s+easy\s+on\s+(?!yourself)|Volunteer\s+(?:at|for|with)\b|Sign\s+up\s+for\s+(?:a|an|something|some)\s+(?!account|newsletter|free\s+trial)|"
-    r"Find\s+(?:a|an|something|someone|some|yourself)\b|Send\s+(?:one|her|him|them)\b|"
-    r"(?:Talk|Speak)\s+to\s+(?!me\b|us\b|someone\s+if\b)|Prove\s+(?:it|them|him|her)\b|"
-    r"Say\s+(?:no|sorry)\b|Try\s+to\s+(?:see|understand|let|stop|accept|forgive|put|talk)\b|"
+    r"(?:" + _OWN_ORDER + r"|"
     # verbs that need an object after them
     r"(?:Go\s+(?:and\s+)?(?:see|get|ask|lie|sit|have|tell|check|ring|call|put|take|make)\b|"
     r"Take|Turn|Put|Go|Get|Eat|Drink|Call|Sit|Stand|Lie|Open|Close|Unplug|Weigh|Rinse|Bin|Chuck|Ditch|Press|Book|"
     r"Lock|Throw|Stay|Keep|Wear|Bring|Give|Leave|Switch|Hang|Pick|Finish|Tell|Ring|See|Use|Delete|Dry|"
     r"Change|Let)\s+"
     r"(?!care\b|on\s*(?:[.!?,…]|then\b|$)|it\s+easy\b|it\s+up\b|well\b|better\b|a\s+look\b|your\s+time\b|a\s+moment\b|heart\b|comfort\b|"
-    r"some\s+rest\b|rest\b|me\b|us\b|that\s+way\b|the\s+(?:first|second|third|next|last)\s+(?:left|right|turning|exit)\b|in\s+mind\b(?<=just keep in mind)|"
+    r"some\s+rest\b|rest\b|me\b|us\b|that\s+way\b|it\s+this\s+way\b|a\s+bow\b|yourself\s+a\s+(?:pat|treat|hug|round)\b|"
+    r"up\s+the\s+(?:music|volume|telly)\b|(?:the\s+)?(?:[\w-]+\s+){0,2}(?:button|key|icon|switch)\b|the\s+(?:first|second|third|next|last)\s+(?:\w+\s+)?(?:left|right|turning|turn|exit|street|road)\b|in\s+mind\b(?<=just keep in mind)|"
     # care, as 带把伞 is (Take a brolly), and what to bring for a procedure (Bring your ID)
     r"(?:a|an|your)\s+(?:brolly|umbrella|coat|jacket|jumper|cardigan|scarf|hat)\b|"
     r"(?:some\s+|your\s+|the\s+|a\s+)?(?:photo\s+)?(?:ID|identification|passport|receipts?|paperwork|"
@@ -493,7 +515,8 @@ _ENGLISH = regex_cache.compile(
     r"\w+\s*[=<>≤≥])"  # Let a = 14: mathematics
     r"(?:your|the|that|this|those|these|it|them|yourself|some|something|a|an|off|"
     r"on|up|down|out|in|to|back|away|home|inside|outside|him|her|over|there|two|three|four|\d+)\b)"
-    r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))Enough\b"
+    r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))Well,?\s+" + _OWN_ORDER
+    + r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))Enough\b"
     r"|(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n)|" + _ITEM_START + r")(?:" + _VOCATIVE + r")?"
     r"(?:Don'?t|Do\s+not|Never)\s+(?!worry|be\s+sorry|be\s+afraid|mention|apologi[sz]e|"
     r"feel\s+bad|let\s+the\s+bedbugs|(?:even\s+)?get\s+me\s+(?:wrong|started)|be\s+silly|you\s+worry|fret|rush|hesitate|forget|"
@@ -539,11 +562,12 @@ _SPEECH = regex_cache.compile(
     r"(?<!小)(?:(?<![说讲电童神笑废的])话(?=[你您侬]|$)|(?<!说)说(?!说|明|不定|实话|真的|白了|到|起|话|句|了算|自己|这|那|傻|完|好(?!好))|讲(?!究|话)|告诉|觉得|认为|"
     r"以为|嘱咐|叮嘱|劝|要求|转告|转达|捎话|带话|传话|写着|写道|写的是|注明|标着|印着|(?<![别不会能])让(?=[你您]|$)|交代|提醒|念叨|唠叨|听说|觉着|想着|寻思|强调|建议|希望|指出|提到|告诫|警告|规定)")
 _SPEECH_SKIP = ("来说", "再说", "虽说", "比如说", "就是说", "换句话说", "老实说", "不用说", "顺便说", "多说",
-                "怎么说", "这么说", "那么说", "可以说", "应该说", "话说", "别说", "不要说")
+                "怎么说", "这么说", "那么说", "可以说", "应该说", "话说", "别说", "不要说", "少说",
+                "听我说", "听我讲")
 _MY_VOICE = regex_cache.compile(
     r"^(?:其实|说实话|所以|但是|不过|那|可是|但|可|真的|而且|老实讲|哎|唉|嗯|就|也|要|依|照|让)*(?:我|咱们|咱)(?!们?的)"
     # the assistant about to say its own piece ("另外我得说一句，…", "有件事我得跟您说清楚：")
-    r"|(?<![跟和对给让叫帮问同与找教劝向替陪听])我(?:可|还|也|就|再|真|今天|得|要|想|必须|不得不|只能)*"
+    r"|(?<![跟和对给让叫帮问同与找教劝向替陪听托请求要])我(?:可|还|也|就|再|真|今天|得|要|想|必须|不得不|只能)*"
     r"(?:跟|和|对|给)?(?:您|你)?$")
 _CONDITION = regex_cache.compile(r"要是|如果|假如|若是|万一|实在|的话|想.{0,6}就")
 _PERMISSION = regex_cache.compile(r"就.*(?:吧|呗|也行|也好|也没关系|无妨)$")
@@ -570,10 +594,12 @@ _LISTENER_SPEAKS = regex_cache.compile(r"(?:今天|今儿|昨天|前天|刚才|�
 # order to tell, not a report; 你妈都要…, 您家孩子总得… are someone else.
 _TOLD_TO_TELL = regex_cache.compile(r"(?:您|你)(?![的家妈爸爷奶姥儿女老公婆哥姐弟妹孩们])[^，,。的]{0,8}?"
                                     r"(?:要|得|应该|需要|必须)$")
+# Someone named at the start of a line or an item, before a colon (▪ 二哥：…).
+_NAMED = regex_cache.compile(r"(?:^|(?<=[\n▪•·\-*]\s)|(?<=[\n▪•·]))(?![^\n：:]*[我你您])[\u4e00-\u9fff]{1,4}(?<![了的是说下好吧啊呢])$")
 # A report runs on over commas until a clause turns back to the listener or contrasts.
 _REPORT_ENDS = regex_cache.compile(r"[，,；;]\s*(?:但|可|不过|然而|其实|所以|因此|那|我|您|你|咱)")
 # 您要计算的数值, 你需要的东西: a verb then 的, with no adverb of an order in between.
-_RELATIVE = regex_cache.compile(r"(?!多|少|学会|好好|按时|注意|坚持|保持|对|为|给|跟|和|把|与)[^，。！？,!?的]{1,3}的(?![话确])")
+_RELATIVE = regex_cache.compile(r"(?!多|少|学会|好好|按时|注意|坚持|保持|对|为|给|跟|和|把|与|有自己)[^，。！？,!?的]{1,3}的(?![话确])")
 # Characters that make a word with the pronoun after them (迷你).
 _WORD_BEFORE_YOU = ("迷",)
 # A list introduced as rules to follow: "建议您：1.按时服药；2.…", "出远门前一定检查：· …".
@@ -609,7 +635,8 @@ def _reported(text: str, sentence: Span, start: int) -> bool:
     for m in _SPEECH.finditer(before):
         head = before[:m.end()]
         if any(head.endswith(s) for s in _SPEECH_SKIP) or (
-                before.startswith("的", m.end()) and m.group() not in ("说", "讲", "话", "规定")):
+                before.startswith("的", m.end()) and m.group() not in ("说", "讲", "话", "规定")
+                and not before.startswith(("的是", "的就是"), m.end())):
             continue  # 刚才提到的方式 reports nothing; 照您说的，… still does
         # the speaker: from the start of the clause that holds the verb
         lo = max(head.rfind(c, 0, m.start()) for c in "，,：:、。！？!?") + 1
@@ -740,6 +767,8 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
             return False
         if _OTHER_SUBJECT.search(lead) and not _LISTENER.search(lead):
             return False
+        if clause.start and text[clause.start - 1] in "：:" and _NAMED.search(text, 0, clause.start - 1):
+            return False  # a list by person ("▪ 二哥：建议去近一点的地方"): the name speaks
         if kind == "think" and word.endswith("说") and _COURTESY_AFTER.match(text, m.end()):
             return False  # 快别这么说，您一点都不麻烦: "don't mention it"
         if kind in ("think", "fixed", "remember"):
@@ -747,7 +776,8 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
         if _PAST.search(text[sentence.start:start]):
             return False
         if kind == "bare" and _SUGGESTING.search(text[sentence.start:start]) \
-                and not modal.startswith(("别", "不要")):
+                and not (modal.startswith(("别", "不要"))
+                         and not re.match(r"[^，。！？,!?]{0,6}(?:就行|就好|就可以)", text[m.end():])):
             # 你可以尝试…，同时也要倾听: the rest of a suggestion; a prohibition after one
             # (你可以一步步试，不要给自己太大压力) forbids all the same
             return False
@@ -763,8 +793,8 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
         return False  # 您要发给儿子的话…: "if you want"
     if _list_reported(text, start):
         return False  # 医生给您的建议是这几条：\n• 少吃…: the items are the doctor's
-    if modal in ("要", "需要") and text.startswith("注意的是", end):
-        return False  # 需要注意的是: "note that"
+    if modal in ("要", "需要") and re.match(r"注意(?:的是|[，,：:]\s*(?:这|那|该|此))", text[end:]):
+        return False  # 需要注意的是, 需要注意，这个比喻…: "note that"
     if kind == "you" and modal in ("要", "需要") and _RELATIVE.match(text, end):
         return False  # 这是您要计算的数值: 要 inside a noun phrase
     if modal == "必须" and re.match(r"[^，。！？,!?的]{1,3}的[\u4e00-\u9fff]", text[end:]):

@@ -120,13 +120,21 @@ _BARE_REQUEST = regex_cache.compile(r"^(?:(?:帮|替|为|给)我|为[^，。！�
                            r"解释|描述|阐释|概述|创建|创作|续写|扩写|改写|重写|优化(?=此|这|以下|下列|下面|该|给定)|"
                            r"[把将][^，。！？,!?\n]{1,16}?(?:翻译|改写|润色|扩写|缩写|整理|总结|归类|分类)(?:成|为|得)?)")
 # Verbs of an instruction dataset's task that also open speech (找到钥匙了, 说出来你都不信):
-# a task only in a turn with no one in it, no particle of speech and no 了 before its input.
-_TOOL_TASK = regex_cache.compile(r"^(?![^：:\n]*了)"
-                                 # the task's material first ("用“勤勉”写一个句子", "将表达式…转换为…")
-                                 r"(?:(?:用|根据|按|按照|基于|以|将|把|对|为(?!什么|啥))[^，。！？,!?\n]{1,24}?)?"
-                                 r"(?:找出|找到|说出|指出|举出|选出|列举出|计算|判断|识别|推荐|生成|命名|研究|制作|构建|创造|创建|"
-                                 r"提出一|举(?:一个|个|几个|一些|一例)|发布一|求(?=[^，。！？,!?\n]{1,20}(?:的值|平均|之和|的和|的积|面积|周长|的解))|"
-                                 r"取一个|取个|转换|缩减|写一|写出|对下联|编一|造句|"
+# a task only in a turn with no one in it, no particle of speech and no 了 in its first line.
+_TOOL_TASK = regex_cache.compile(r"^(?!.*了)"
+                                 # the task's material first, named as text ("用“勤勉”写一个句子",
+                                 # "将以下表达式转换为…"), or what to name ("为一款甜点取一个名字")
+                                 r"(?:(?:用|根据|按照?|基于|将|把|对)(?=[^，。！？,!?\n]{0,12}(?:以下|下面|下列|这句话|这段|"
+                                 r"句子|文本|词|表达式|数字|给定|顺序|“))[^，。！？,!?\n]{0,24}?|为(?!什么|啥|了)[^，。！？,!?\n]{1,24}?"
+                                 r"(?=(?:取|起)一?个(?:名字|标题|名称|口号)))?"
+                                 r"(?:找出|找到|说出|指出|举出|选出|列举出|计算|判断|识别|推荐|生成|命名|"
+                                 r"研究(?!表明|发现|显示|证明|了|过|半天|明白|一下)|制作(?=一(?:个|份|张|款|幅)|[^，。！？,!?\n]{1,12}(?:图|表|清单|海报|计划|简历|食谱|菜谱|视频))|构建|创造|创建|"
+                                 r"提出一|举(?:一个|几个|一些|一例)(?![^，。！？,!?\n]{0,12}[，,])|发布一|"
+                                 r"求(?=[^，。！？,!?\n]{1,20}(?:的值|平均|之和|的和|的积|面积|周长|的解))|"
+                                 r"(?:取|起)一?个(?=名字|标题|名称|口号)|转换|缩减|写一(?=个|篇|首|段|句|封|份|则|条|张)|写出|对下联|"
+                                 r"编一(?=个|首|段|则|篇|道)|造句|重新表述|重新(?:写|组织|排列|措辞)|"
+                                 r"建议(?=[^，。！？,!?\n]{0,12}(?:同义词|反义词|标题|名字|替代|替换))|"
+                                 r"让(?=(?:这|以下|下面|该)(?:句话|段话|个句子|段文字|篇文章|首诗))|"
                                  r"(?:改变|改正|修改)(?=以下|下列|下面|这个句子|这句话|句子))[^\n]{2,}")
 _PERSON = regex_cache.compile(r"[我你您他她咱俺]")
 # A quoted input of a task ("判断以下陈述属于哪种认知扭曲：“我这辈子都完了。”"): its words are not the asker's.
@@ -185,7 +193,7 @@ _TITLE = regex_cache.compile(r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,40}(?:
                     r"条件|原因|症状|食谱|攻略|清单|排行|大全|须知|步骤|技巧|方案|食疗方|最新规定|时间|推荐|"
                     r"教程|比例|说明|要求|哪家好|排名|价格|费用|安装|天气|水果|食物|习俗|由来|禁忌|消息|新闻|作用|"
                     r"副作用|功效|区别|补办|项目|常识|量表|摄入量|课程设置|所需材料|时限|价格对比|投诉电话|热线电话|"
-                    r"办理方式|联系方式|申请方式|简介|查询|(?:顺序|时间|对照|一览|价目|作息)表)"
+                    r"办理方式|联系方式|申请方式|简介)"
                     r"(?:[ \t]*\d{4})?"
                     # an instruction dataset's topic, full stop and all (网络安全的重要性。)
                     r"|的(?:定义|重要性|论点|意义|好处|优缺点|特点|目的|概述|简介)。?)")
@@ -193,7 +201,12 @@ _TITLE = regex_cache.compile(r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,40}(?:
 # (高血压能吃鸡蛋吗, 降压药和柚子能一起吃吗).
 _TYPED_QUESTION = regex_cache.compile(r"[\u4e00-\u9fff0-9./%TtA-Z\-]{2,20}(?:(?:能|可以|能不能|需要|要|算|有)[\u4e00-\u9fff0-9]{0,8}吗|"
                              r"怎么[\u4e00-\u9fff]{1,4}|多少[\u4e00-\u9fff]{0,3}|多久[\u4e00-\u9fff]{0,6}|"
-                             r"哪些[\u4e00-\u9fff]{0,3}|是什么意思|有没有[\u4e00-\u9fff]{1,8}|属于(?:几|哪)[\u4e00-\u9fff0-9]{0,6})")
+                             r"哪些[\u4e00-\u9fff]{0,3}|是什么意思|有没有[\u4e00-\u9fff]{1,8}|"
+                             r"(?<![这那底算])属于(?:几|哪)[\u4e00-\u9fff0-9]{0,6}(?<![啊嘛哈呢呀吧]))")
+# A query typed as a noun phrase ending on what it asks for (社区药店营业时间查询, 婴儿辅食添加顺序表,
+# 青少年抑郁症早期表现), with no verb or time of speech (明天去社保局查询, 终于做好暑假作息表).
+_QUERY_NOUN = regex_cache.compile(r"(?![^\n]*(?:去|做|得|要|想|又|终于|明天|今天|昨天|刚|还|了|已经|在|我|你|您))"
+                                  r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,30}(?:查询|(?:顺序|时间|对照|一览|价目|作息)表|表现)")
 # English keywords typed as a query: lowercase words, no verb of speech, no punctuation.
 _EN_KEYWORDS = regex_cache.compile(r"(?i)(?!.*\b(?:i|i'm|(?<!near\s)me|my|you|your|we|our|hi|hello|thanks|thank|feeling|"
                           r"today|tonight|miss|love|dear|lol|haha|just|so|bit)\b)[a-z][a-z0-9'\- ]{2,60}"
@@ -203,7 +216,8 @@ _EN_SPEECH = regex_cache.compile(r"(?i)n't\b|'(?:ve|re|m|ll|d)\b|\b(?:what|how|w
                         r"\b(?:u|r|ur|wat|gonna|wanna|gotta|um|umm|uh|er|erm|hmm)\b|\b(\w+)\s+\1\b|\bgoing\s+to\b")
 _ENGLISH = regex_cache.compile(
     # an instruction dataset's task (Classify the sentiment of…, Summarise this passage)
-    r"^(?:Classify|Categori[sz]e|Summari[sz]e|Paraphrase|Rewrite|Generate|Extract)\s+(?:the|this|these|following|a|an)\b|"
+    r"^(?:Classify|Categori[sz]e|Summari[sz]e|Paraphrase|Rewrite|Generate|Extract)\s+(?:the|this|these|following|a|an)\b"
+    r"(?![^\n]*(?:\?|\bmyself\b|\blol\b|\bhaha\b))|"
     r"\bplease\s+(?:list|analy[sz]e|provide|explain|describe|summari[sz]e|give|outline|compare|"
     r"write|answer|recommend|suggest|evaluate|detail|elaborate|translate|generate)\b"
     r"|\bin\s+bullet\s+points\b|\bDear\s+Sir\b|\bDear\s+Madam\b|\bI\s+am\s+writing\s+(?:to|regarding|concerning|about|in\s+(?:regard|reference|relation)\s+to|with\s+regard\s+to|further\s+to)\b|\bcould\s+you\s+(?:please\s+)?(?:provide|list|explain|summari[sz]e|"
@@ -240,7 +254,8 @@ def formal_marker(text: str) -> str | None:
             and not _SPOKEN_QUESTION.search(text):
         return "a keyword query"
     stripped = text.strip()
-    title = (_TITLE.fullmatch(stripped) or _TYPED_QUESTION.fullmatch(stripped)) \
+    title = (_TITLE.fullmatch(stripped) or _TYPED_QUESTION.fullmatch(stripped)
+             or _QUERY_NOUN.fullmatch(stripped)) \
         if len(text) <= 40 else None
     if title and not _PERSON.search(text):
         return "a title-like query"
@@ -261,7 +276,7 @@ def formal_marker(text: str) -> str | None:
     if request and not _SPOKEN.search(text):
         return request.group()
     # the task's own words, not its quoted input's
-    unquoted = _QUOTED.sub("", stripped) if "“" in text or '"' in text or "「" in text else stripped
+    unquoted = _QUOTED.sub("“”", stripped) if "“" in text or '"' in text or "「" in text else stripped
     task = _TOOL_TASK.match(unquoted)
     if task and not _PERSON.search(unquoted) and not _SPOKEN.search(unquoted):
         return stripped.split("\n", 1)[0]  # the task's line, as written
