@@ -18,7 +18,9 @@ which the scorer's own out-of-fold precision stays at or above its target (TARGE
 or PRECISION_TARGETS for the rule) on every repeat (the scorer backs up patterns that will
 miss more on new text than here, so its own precision is what its additions cost). Data:
 benchmarks/accuracy/data (dev and test both) and the labeled sets in data_v2, data_v3, ...
-...; never the held-out set in benchmarks/accuracy/heldout.
+..., plus each folder named with `--also` (a pending set, a real sample); never the held-out
+set in benchmarks/accuracy/heldout. The weights in rules/ were written by the command that
+docs/accuracy.md gives for the round that trained them.
 
 `--replay COMMIT` repeats the first evaluation's protocol for the scorer: it trains on the
 dev split only and adds the scorer to the patterns as they were at COMMIT (tuned on dev
@@ -309,16 +311,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help=f"write {OUT.relative_to(REPO)}")
     parser.add_argument("--replay", metavar="COMMIT",
                         help="train on dev only, add to the patterns at COMMIT, score on test")
+    parser.add_argument("--also", metavar="FOLDER", type=Path, action="append", default=[],
+                        help="train on this labeled folder too (pending/h34, real/r5, ...)")
     args = parser.parse_args(argv)
     ev = _evaluator()
+    if any((HERE / f).resolve() == ev.HELDOUT.resolve() for f in args.also):
+        parser.error("the held-out set is never trained on")
     if args.replay:
         return replay(ev, args.replay)
     written: dict[str, tuple[dict[str, float], float, float]] = {}
     hidden_layers: dict[str, tuple[dict[str, list[float]], list[float], float, float,
                                    float | None]] = {}
     for code, (name, label, role, n, l2) in TASKS.items():
-        items = [i for folder in (ev.DATA, *ev.LATER_SETS.values()) for i in ev.load(folder, name)
-                 if label in i]
+        folders = (ev.DATA, *ev.LATER_SETS.values(), *(HERE / f for f in args.also))
+        items = [i for folder in folders for i in ev.load(folder, name) if label in i]
         texts = [str(i["text"]) for i in items]
         labels = [bool(i[label]) for i in items]
         gs = [grams(t, n, code) for t in texts]
