@@ -36,7 +36,7 @@ _ADVERB = (r"(?:可|也|还|就|真|都|再|千万|一定|务必|还是|以后|�
 # After 别/不要: what comforts ("别担心", "不要害怕") or cares ("别忘了带伞"), not orders.
 # Blame of oneself comforts only when softened ("别太自责"); "别(再)自责了" is "stop blaming
 # yourself", an order about a feeling, and so is any "别再…" (别再难过了: stop being sad).
-_COMFORT = (r"(?:担心|害怕|怕|着急|急(?!躁|于|着(?=下结论|做决定|决定|否定|放弃|说是|辞职|卖|转账|转钱|领证|搬|扶|反驳|给|办|过户|出门|离|分手|答应|签|付|买|报名|起来|下床))|慌|紧张|客气|见外|难过|伤心|不好意思|"
+_COMFORT = (r"(?:担心|害怕|怕|着急|急(?!躁|于|着(?=下结论|做决定|决定|做判断|判断|表态|回他|回她|回复他|回复她|拉黑|删|发火|发脾气|否定|放弃|说是|辞职|卖|转账|转钱|领证|搬|扶|反驳|给|办|过户|出门|离|分手|答应|签|付|买|报名|起来|下床))|慌|紧张|客气|见外|难过|伤心|不好意思|"
             r"(?:太|过于|太过|那么|这么)(?:自责|怪自己|内疚)|"
             r"放在心上|往心里去|忘了|忘记|累着|把自己(?:累|饿|冻|熬)(?:着|坏|垮|病|倒)|冻着|着凉|受凉|饿着|摔着|(?:惦记|挂念|牵挂)我|"
             # courtesy: 您甭起来, 别送了, 别忙活了, 别破费; 别操心了 (we'll see to it) soothes
@@ -65,7 +65,7 @@ _DEI = (r"得(?!的|了|到|知|出|分|益|罪|体|意|劲|空|闲|病|过|奖|
         r"亏|很|太|多好|慌|行|嘞|咧)")
 # 绝对不能/绝对别 said to the listener or opening a clause; 这绝对不能怪你, 绝对不能定义你 do not order
 _ABSOLUTELY_NOT = r"绝对(?:不要|别|不能)(?!被|怪|怨|赖|算|说明|代表|说|是|定义|叫|全)"
-_MODAL = (rf"(?:应该|应当|(?<=[还也更])应(?![该当对用付聘邀酬急答变激届声允得有])(?=[\u4e00-\u9fff])|必须|务必|一定要|一定得|一定不要|一定别|一定不能|千万要|千万别|千万不要|{_ABSOLUTELY_NOT}|"
+_MODAL = (rf"(?:应该|应当|(?<=[还也更])应(?![该当对用付聘邀酬急答变激届声允得]|有尽有)(?=[\u4e00-\u9fff])|必须|务必|一定要|一定得|一定不要|一定别|一定不能|千万要|千万别|千万不要|{_ABSOLUTELY_NOT}|"
           r"(?:不应该|不应当|不该)(?!受|遭|吃苦|吃这)|"
           rf"千万不能|{_DEI}|该(?![死有])|最好(?!的)|{_MUST}|{_PROHIBIT}|"
           # 您马上去躺着, 你赶紧把药吃了: an order to act now
@@ -86,7 +86,7 @@ _OPENER = (r"(?:那|那就|所以|所以呀|还是|可|千万|一定|总之|其�
            r"今后|平时|现在|还有|另外|真的|哎|哎呀|唉|呀|啊|这时候|这个时候|这回|下回|下次|也|都|就|"
            r"还|而是|更|同时|最重要的是|关键是|记得|晚上|早上|出门|每天|赶紧|以后可|睡前|睡觉前|饭前|"
            r"饭后|空腹|出门前|平常|白天|夜里|天冷了|天热了|下雨天|冬天|夏天|这几天|这阵子|首先|其次|最后|此外|先(?=别|不要|甭))")
-_BARE = (rf"(?:应该(?![的额滴嘅])|应当|(?<=[还也更])应(?![该当对用付聘邀酬急答变激届声允得有])(?=[\u4e00-\u9fff])|必须|务必|一定要|一定得|一定不要|千万要|千万别|千万不要|千万不能|{_ABSOLUTELY_NOT}|"
+_BARE = (rf"(?:应该(?![的额滴嘅])|应当|(?<=[还也更])应(?![该当对用付聘邀酬急答变激届声允得]|有尽有)(?=[\u4e00-\u9fff])|必须|务必|一定要|一定得|一定不要|千万要|千万别|千万不要|千万不能|{_ABSOLUTELY_NOT}|"
          r"最好(?!的|是)|得(?=多|少|学|注意|按时|去|好好|赶紧|起来|振作|往前|换|改|跟上|走出|放下|面对|接受|听)|"
          r"该(?=走出来|放下|想开|看开|振作|面对|改改|收收|醒醒)|"
          rf"(?:需要|要)(?={_DIRECTIVE})|"
@@ -145,8 +145,8 @@ _WE_MODAL = regex_cache.compile(
     # counsellors' inclusive "we": "我们都应该保持谦逊", "我们需要为自己的情绪负责"
     r"(?P<we>(?:我们|咱们)(?:都|也|还|就|一定|真的|首先|先)*(?:应该|应当|必须|一定要|不能(?=一直|总|老|再)|"
     r"(?:需要|要)(?:为自己|学会|学着|正视|接受|面对|改正|调整心态|认识到|意识到|明确(?:一点|的是)|建立|"
-    r"正确(?:理解|认识|看待|对待)|从(?:正面|积极)|先(?:了解|接受|面对|把)|明白|懂得|珍惜|善待自己|关爱自己|"
-    r"照顾好自己|反思|提升自己|改变自己|相信自己)))")
+    r"正确(?:理解|认识|看待|对待)|从(?:正面|积极)|先(?:了解|接受|面对|把)|明白|懂得|善待自己|关爱自己|"
+    r"照顾好自己|反思|提升自己|改变自己)))")
 # What makes "remember, <a maxim>" an order: the maxim holds one (记住，爱情需要努力来维系,
 # 记住，陌生人让转账的全是骗子), not a reassurance (记住，改变需要时间).
 _MAXIM_ORDER = r"(?:需要(?!时间|一些时间|一段时间|一个过程|过程)|应该|必须|(?<!需)要|不要|别|马上|立刻|赶紧|全是)"
@@ -233,7 +233,7 @@ _FIXED = (
     # Cantonese (覅, 勿要, 唔可以)
     (r"(?:你|您)再(?:这样|这么|不)[^，。！？]{0,10}我就|说到做到|丑话说在前头|(?:莫|别|勿要|不要)(?:怪|说)我没(?:提醒|告诉|说)|"
      + _NOT_LISTENER_SAID + r"说了(?:[一二三四五六七八九十百千万几多少半]+)(?:遍|回|次)|"
-     r"(?<=[你您])说了(?:[一二三四五六七八九十百千万几多少半]+)(?:遍|回|次)了?要|讲(?:极|咗几多次)|丢人不丢人|好自为之|"
+     r"(?<=[你您])说了多少(?:遍|回|次)了?要|讲(?:极|咗几多次)|丢人不丢人|好自为之|"
      r"(?:你|您)就是记不住|不当回事|耳(?:旁|边)风|自找(?:罪受|苦吃)|作死|(?:咋|怎么|恁)(?:那么|这么|个)?犟|"
      r"听(?:见|到)没|晓得伐|不像话|白操心|服了(?:你|您)|真行[。！!]|(?:你|您)倒好|说一套做一套|"
      r"不是(?:摆设|参考意见)|规定就是规定|严禁|不得(?:遗漏|擅自|再)|请您?(?:停止|按要求|于今日)|请允许我纠正|"
@@ -254,7 +254,8 @@ _FIXED = (
      r"还用我说|是不行的|听明白(?:了)?没|没得商量|没商量|不容商量|(?:都|也)做不到吗|怪不得别人|"
      r"这都第几(?:回|次|遍|趟)了|(?:就是|是|有)(?:您|你)的不是|可就不对了|(?:做|办)得(?:太|真|可)?(?:糊涂|不对|过分)|"
      r"(?:明天|今天|今晚|现在|马上|这周末?|周末|下午|晚上|回头|下周[一二三四五六日天末]?|明早|明晚)(?:一早|早上|上午|下午|晚上)?"
-     r"就(?:去|把|给|(?:跟|和)(?![您你我大好]))|(?:就|还是)听(?:医生|大夫|专家|孩子们?|儿子|女儿|闺女|老伴儿?)的(?=[，,。！!吧]|$)|"
+     r"就(?:去|把|给|(?:跟|和)(?![您你我大好]))|(?<![最后当时也])就听(?:医生|大夫|专家|孩子们?|儿子|女儿|闺女|老伴儿?)的(?=[，,。！!吧]|$)|"
+     r"还是听(?:医生|大夫|专家|孩子们?|儿子|女儿|闺女|老伴儿?)的吧|"
      r"(?:今晚|现在|这就|马上|立马)就?(?:吃|喝|改|停|关|睡|戒|换|扔|躺)(?=[，,。！!]|$)|"
      r"(?:^|(?<=[，,。！!？?\s]))[^你您我他她们，。！？,!?\s]{1,4}(?:放下|戴上|穿上|拿好|扶好|躺好|坐好|站好|关上|关掉|"
      r"收起来|抬高|放好)(?=[，,。！!\s]|$|再|先)|(?:^|(?<=[，,。！!\s]))(?:开心|高兴|乐观|精神)(?:点|些|一点|一些)"
@@ -273,7 +274,7 @@ _FIXED = (
      # "now!" as an order, "if I were you I'd have gone", "is this what a man of eighty does?",
      # "when will you ever change", and "please, you" + an order in Taiwanese usage (拜托你把…丢掉)
      r"(?:^|(?<=[，,。！!\s]))(?:现在|马上|立刻)[！!]|(?:我要是|要是我是|如果我是|假如我是|换作是我|换了是我|换成是我)(?:您|你)?[啊呀]?[，,]\s*我?(?:(?:早就?|"
-     r"(?:现在|今天|今晚|马上|立马)?就?直接?)(?:去|把|不(?!会|舍|敢|行)|赶紧|跟|和|打|报警|离|戒|扔|退|搬|卖)|肯定(?:去|不|把)|才不)|"
+     r"(?:现在|今天|今晚|马上|立马)?就?直接?)(?:去|把|不(?!会|舍|敢|行)|赶紧|跟|和|打|报警|离|戒)|肯定(?:去|不|把)|才不)|"
      r"(?:这|那)(?:像|像是)[^，。！？,!?]{0,12}(?:该干|该做|干)的事(?:儿)?吗|什么时候(?:才)?能改|"
      r"拜(?:托|託)(?:您|你)(?:把|别|不要|少|快|赶快|赶紧)",
      ("都别", "也别", "都不要", "也不要", "都不许", "也不许", "都不准", "也不准", "都甭", "也甭", "底线", "该把",
@@ -302,9 +303,9 @@ _FIXED = (
      r"\b(?:could|can|would|will|won'?t) you (?:please |just )?(?:stop|quit|not|cut down)\b|can we agree|"
      r"one more \w+ and i(?:'m| will|'ll)|and you wonder why|that'?s on you|if you'?d listened|"
      r"shouldn'?t you be|isn'?t it (?:about )?time you|please (?:aim|make sure|ensure|try to|limit|avoid)|"
-     r"it'?s (?:important|essential|vital|crucial|imperative) that you|(?:and\s+)?please,?\s+(?:just\s+)?(?:stop|quit)\s+\w+ing\b|"
-     r"please,?\s+(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?[A-Z][a-z]+,\s+(?:stop|quit)\s+\w+ing\b|that'?s the (?:new )?rule\b|"
-     r"(?:please\s+)?(?:follow|stick\s+to)\s+(?:it|this|them|these)\s+(?:exactly|to\s+the\s+letter|strictly)\b|"
+     r"it'?s (?:important|essential|vital|crucial|imperative) that you(?!\s+(?:know|feel|understand|hear|remember\s+you))|(?:and\s+)?please,?\s+(?:just\s+)?(?:stop|quit)\s+(?!apologi|thank|being\s+(?:so\s+)?hard\s+on|saying\s+sorry)\w+ing\b|"
+     r"please,?\s+(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?[A-Z][a-z]+,\s+(?:stop|quit)\s+\w+ing\b|that'?s the (?:new )?rule[.!]|"
+     r"please\s+(?:follow|stick\s+to)\s+(?:it|this|them|these)\s+(?:exactly|to\s+the\s+letter|strictly)\b|"
      r"let'?s not (?!worry)|(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next),\s+"
      r"(?:stop|tell(?!\s+me)|change|throw|delete|lock|block)\b|you know better than(?!\s+(?:me|i|anyone|most|all)\b)|i'?ve told you (?:a |\w+ )?\w+ times|"
      r"the least you can do|you owe (?:them|her|him|me)|isn'?t a licen[cs]e to|(?:was|is) unacceptable|"
@@ -312,7 +313,7 @@ _FIXED = (
      r"money well spent|when exactly are you|i (?:do )?expect (?:it|you|this)|not going to sugarcoat|"
      r"that'?s your business|say this once more|you'?re (?:sixty|seventy|eighty|ninety)[\w-]*,? not|"
      r"(?:unkind|rude|mean|selfish|thoughtless|careless|naughty|foolish) of you\b(?! to (?:ask|think|call|check|say))|"
-     r"from (?:now on|today|tonight|tomorrow),?(?: though,)? (?:no|never|bed|you(?:'ll| will|'re going| are going))\b|"
+     r"from now on,?(?: though,)? (?:no|never|bed|you(?:'ll| will|'re going| are going))\b|from (?:today|tonight|tomorrow),? (?:no|never)\b|"
      # a house rule from a day on (From tonight the telly goes off at ten; the keys stay with me
      # from now on), an order said as "we" (We're not skipping lunch again, are we?)
      r"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=,\s))from (?:tonight|today|tomorrow|this week|next week|now on),? the \w+(?:\s+\w+)? "
@@ -339,7 +340,8 @@ _FIXED = (
      r"right away|as soon as (?:possible|you can)|today|this week)\b|"
      r"please (?:do not|don'?t) (?:take|drink|eat|drive|lift|smoke|skip|stop|bend|miss|climb|use|go out)\b|do you (?:really|honestly|seriously) think (?:it'?s|that'?s) "
      r"(?:a )?(?:good|smart|wise|clever) idea|if i were you,? i'?d (?:stop|quit|call|tell|go|get|throw|take|"
-     r"see|cut|put|leave|sell|give|ring|phone|talk|speak|book|drop|report)\b|if you (?:really |truly )?(?:care|cared|love|loved) (?:about )?[^,.!?]{1,30},"
+     r"see|cut|put|leave|sell|give|ring|phone|talk|speak|book|drop|report|ask\s+(?:him|her|them)|"
+     r"move\s+out|walk\s+away|write\s+to)\b|if you (?:really |truly )?(?:care|cared|love|loved) (?:about )?[^,.!?]{1,30},"
      r" you(?:'ll| will|'d| would)\b|[,;] so no more \w+|"
      r"(?:^|(?<=[.!?]\s)|(?<=\n))(?:next time|in future|from now on)[^.!?]{0,40}?,\s*you\s+(?!\w+(?:ed|s)\b|(?:are|were|will|would|can|"
      r"could|may|might|know|feel|need|want|get|have|had|do|did|don'?t)\b|'\w+)[a-z]+\b)"
@@ -367,7 +369,7 @@ _FIXED = (
     (r"(?:这|那)(?:不是|不就是)在?(?:添乱|瞎折腾|胡闹|找罪受|自讨苦吃|帮倒忙|添堵|给(?!你|您)[^，。！？,!?]{1,4}添(?:乱|麻烦|堵))"
      r"(?:吗|嘛|么|呢)(?![，,！!～~\s]*(?:哈|嘿|😂|🤣))|(?:别|不要|甭)瞎(?:教|说|想|操心|管|搞|整|吃|买|跑|弄|花|琢磨|担心|折腾|转|闹|掺和|出主意|指挥)|"
      r"我的(?:意见|建议)(?:是|就是)[：:，,]\s*(?:(?:您|你)(?:明天|今天|今晚|现在|还是|就|先|最好|赶紧|马上)*)?"
-     r"(?=回|去|找|跟|把|别|不要|少|戒|停|换|搬|卖|立刻|马上|今天|明天|先|赶紧|直接|主动)",
+     r"(?=回|去|找|跟|把|别|不要|少|戒|停|换|搬|卖|立刻|马上|今天|明天|先|赶紧|直接|主动|离|报警|辞|多|早点|分手|尽快)",
      ("添乱", "瞎折腾", "胡闹", "找罪受", "自讨苦吃", "帮倒忙", "添堵", "添麻烦", "别瞎", "不要瞎", "甭瞎",
       "我的意见", "我的建议")),
     # English: rhetorical reproach (How is that going to help?), the assistant's own suggestion
@@ -375,11 +377,11 @@ _FIXED = (
     # him to A&E)
     (r"(?i:\bhow\s+is\s+that\s+(?:going\s+to|gonna)\s+help\b|\bwhat\s+good\s+(?:is|will|would|does)\s+"
      r"(?:that|this|it)\s+do\b|(?<!did )\bI(?:['’]d|\s+would)?\s+(?:strongly\s+)?suggest\s+(?:that\s+)?you\s+"
-     r"(?!might|could|may|try|ask\s+(?:me|us)|were|was|are|is|be\b)[a-z]+|"
+     r"(?!might|could|may|try|ask\s+(?:me|us)|were|was|are|is)[a-z]+|"
      # an order after a condition, to get care (If it goes above 39, take him to A&E)
      r"\bif\s+(?!you\s+(?:fancy|want|like|feel\s+like|prefer|'d\s+like)|it\s+helps|in\s+doubt)[^.!?\n]{3,80}?,\s+"
      r"(?:take|call|ring|phone|get|see|go)\s+(?:(?:him|her|them)\s+)?(?:straight\s+)?(?:to\s+)?(?:999|911|111|an?\s+ambulance|"
-     r"A&E|ER|the\s+(?:hospital|GP|doctor|ER|surgery|emergency)|your\s+(?:GP|doctor|nurse))\b)",
+     r"A&E|ER|the\s+(?:hospital|GP|doctor|ER|surgery|emergency|police)|your\s+(?:GP|doctor|nurse)|a\s+(?:doctor|GP)|police)\b)",
      ("going to help", "gonna help", "good", "uggest", "if ", "If ")),
 )
 # Separate regexes, not one alternation: each starts with a literal, which the regex engine
@@ -439,7 +441,7 @@ _ITEM_START = r"(?<=\n[-*•·] )|(?<=\n\d[.)] )|(?<=\n\d[.)])|(?<=✅ )|(?<=❌
 # take a bow" and "Well, put it this way" do not order.
 _OWN_ORDER = (r"(?:Go\s+easy\s+on\s+(?!yourself|me\b|us\b)|Volunteer\s+(?:at|for|with)\b|"
                r"Sign\s+up\s+for\s+(?:a|an|something|some)\s+(?![^.!?\n]{0,20}\b(?:account|card|newsletter|trial|website|app)\b)|"
-               r"Find\s+(?:a|an|something|someone|some)\s+(?!comfortable|cosy|cozy|quiet|nice|good|warm)|"
+               r"Find\s+(?:a|an|something|someone|some)\s+(?!comfortable|cosy|cozy|quiet|nice|warm)|"
                r"Send\s+(?:one|her|him|them)\b(?!\s+(?:my|our|your)\s+(?:love|best|regards|wishes|thanks))|"
                r"(?:Talk|Speak)\s+to\s+(?!me\b|us\b|you\b|someone\s+if\b)|"
                r"Try\s+to\s+(?:see|understand|let|stop|accept|forgive|put|talk)\b)")
@@ -480,7 +482,7 @@ _ENGLISH = regex_cache.compile(
     r"think\s+(?:like|that|about\s+it)|say\s+that|talk\s+like\s+that|be\s+(?:silly|ridiculous|"
     r"so\s+negative|so\s+pessimistic))\b"
     r"|\byou\s+(?:can(?:'|no)?t|cannot)\s+(?:keep|go\s+on|just\s+(?:sit|stay|ignore|give)|let\s+(?:this|that|it)|"
-    r"spend|live\s+like|ignore|skip|stop\s+taking|sit\s+around)\b"
+    r"spend|live\s+like|ignore|skip|stop\s+taking|sit\s+around|hide\s+away\s+from\s+(?:this|it|your)|run\s+away\s+from\s+(?:this|it|your))\b"
     r"|\byou(?:'ve|\s+have)?\s+got\s+to\b(?!\s+be\s+(?:kidding|joking))|\byou\s+gotta\b|\bstop\s+thinking\b|\bI\s+want\s+you\s+to\s+(?!know|feel|have|remember|be\s+happy)"
     r"|\bit'?s\s+(?:high\s+)?time\s+you\b|\byou'?d\s+best\b|\bdo\s+as\s+I\s+say\b"
     r"|\byou(?:'re|\s+are)\s+to\s+(?!be\b)[a-z]+"
@@ -494,8 +496,7 @@ _ENGLISH = regex_cache.compile(
     r"Accept\s+(?:it|that)|Move\s+on|Hand\s+(?:over|it|them|me|(?:the|your|those|that)\s+\w+\s+over))\b"
     # …or with a verb of doing and its object (Take your pills now. Turn the telly off.),
     # not a well-wish (Take care, Sleep tight, Get well soon, Have a lovely day)
-    # (after a bold heading too: "- **Reach out**: Call a friend today.")
-    r"|(?:(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n)|(?<=\*\*:\s))(?:Now\s+|Right,?\s+|And\s+|So\s+|"
+    r"|(?:(?:^|(?<=[^\d\s][.!?]\s)|(?<=\n))(?:Now\s+|Right,?\s+|And\s+|So\s+|"
     + _VOCATIVE + r")?(?:Just\s+)?|(?<=[,;]\s)so\s+)"
     # verbs whose own words say it is an order (Volunteer at…, Talk to her, Try to see…)
     r"(?:" + _OWN_ORDER + r"|"
@@ -793,7 +794,8 @@ def _lecture(text: str, m: re.Match[str]) -> bool:
         return False  # 您要发给儿子的话…: "if you want"
     if _list_reported(text, start):
         return False  # 医生给您的建议是这几条：\n• 少吃…: the items are the doctor's
-    if modal in ("要", "需要") and re.match(r"注意(?:的是|[，,：:]\s*(?:这|那|该|此))", text[end:]):
+    if modal in ("要", "需要") and re.match(r"注意(?:的是|[，,：:]\s*(?:这|那|该|此)(?!样))", text[end:]) \
+            and (kind != "you" or text.startswith("注意的是", end)):
         return False  # 需要注意的是, 需要注意，这个比喻…: "note that"
     if kind == "you" and modal in ("要", "需要") and _RELATIVE.match(text, end):
         return False  # 这是您要计算的数值: 要 inside a noun phrase

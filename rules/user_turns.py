@@ -125,16 +125,16 @@ _TOOL_TASK = regex_cache.compile(r"^(?!.*了)"
                                  # the task's material first, named as text ("用“勤勉”写一个句子",
                                  # "将以下表达式转换为…"), or what to name ("为一款甜点取一个名字")
                                  r"(?:(?:用|根据|按照?|基于|将|把|对)(?=[^，。！？,!?\n]{0,12}(?:以下|下面|下列|这句话|这段|"
-                                 r"句子|文本|词|表达式|数字|给定|顺序|“))[^，。！？,!?\n]{0,24}?|为(?!什么|啥|了)[^，。！？,!?\n]{1,24}?"
+                                 r"句子|文本|词|表达式|数字|给定|顺序|“))[^，。！？,!?\n]{0,24}?|以[^，。！？,!?\n]{1,12}为(?:主题|题|话题|题目)|为(?!什么|啥|了)[^，。！？,!?\n]{1,24}?"
                                  r"(?=(?:取|起)一?个(?:名字|标题|名称|口号)))?"
                                  r"(?:找出|找到|说出|指出|举出|选出|列举出|计算|判断|识别|推荐|生成|命名|"
                                  r"研究(?!表明|发现|显示|证明|了|过|半天|明白|一下)|制作(?=一(?:个|份|张|款|幅)|[^，。！？,!?\n]{1,12}(?:图|表|清单|海报|计划|简历|食谱|菜谱|视频))|构建|创造|创建|"
-                                 r"提出一|举(?:一个|几个|一些|一例)(?![^，。！？,!?\n]{0,12}[，,])|发布一|"
+                                 r"提出一|举(?:一个|几个|一些|一例)|举个例子(?=说明|解释)|发布一|"
                                  r"求(?=[^，。！？,!?\n]{1,20}(?:的值|平均|之和|的和|的积|面积|周长|的解))|"
-                                 r"(?:取|起)一?个(?=名字|标题|名称|口号)|转换|缩减|写一(?=个|篇|首|段|句|封|份|则|条|张)|写出|对下联|"
-                                 r"编一(?=个|首|段|则|篇|道)|造句|重新表述|重新(?:写|组织|排列|措辞)|"
+                                 r"(?<=.)(?:取|起)一?个(?=名字|标题|名称|口号)|转换|缩减|写一(?=个|篇|首|段|句|封|份|则|条|张)|写出|对下联|"
+                                 r"编一(?=个|首|段|则|篇|道)|造句|重新表述|重新(?:写|组织|排列|措辞)(?=这|以下|下面|下列|该|句子|段落|文章)|"
                                  r"建议(?=[^，。！？,!?\n]{0,12}(?:同义词|反义词|标题|名字|替代|替换))|"
-                                 r"让(?=(?:这|以下|下面|该)(?:句话|段话|个句子|段文字|篇文章|首诗))|"
+                                 r"让(?=(?:这|以下|下面|该)(?:句话|段话|个句子|句子|段文字|篇文章|首诗))|"
                                  r"(?:改变|改正|修改)(?=以下|下列|下面|这个句子|这句话|句子))[^\n]{2,}")
 _PERSON = regex_cache.compile(r"[我你您他她咱俺]")
 # A quoted input of a task ("判断以下陈述属于哪种认知扭曲：“我这辈子都完了。”"): its words are not the asker's.
@@ -205,8 +205,9 @@ _TYPED_QUESTION = regex_cache.compile(r"[\u4e00-\u9fff0-9./%TtA-Z\-]{2,20}(?:(?:
                              r"(?<![这那底算])属于(?:几|哪)[\u4e00-\u9fff0-9]{0,6}(?<![啊嘛哈呢呀吧]))")
 # A query typed as a noun phrase ending on what it asks for (社区药店营业时间查询, 婴儿辅食添加顺序表,
 # 青少年抑郁症早期表现), with no verb or time of speech (明天去社保局查询, 终于做好暑假作息表).
-_QUERY_NOUN = regex_cache.compile(r"(?![^\n]*(?:去|做|得|要|想|又|终于|明天|今天|昨天|刚|还|了|已经|在|我|你|您))"
-                                  r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,30}(?:查询|(?:顺序|时间|对照|一览|价目|作息)表|表现)")
+_QUERY_NOUN = regex_cache.compile(r"(?![^\n]*(?:去|做好|得|想|又|终于|刚|了|已经|我|你|您))"
+                                  r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,30}(?:查询|(?:顺序|时间|对照|一览|价目|作息)表|"
+                                  r"(?:早期|临床|主要|典型|常见|症状)表现)")
 # English keywords typed as a query: lowercase words, no verb of speech, no punctuation.
 _EN_KEYWORDS = regex_cache.compile(r"(?i)(?!.*\b(?:i|i'm|(?<!near\s)me|my|you|your|we|our|hi|hello|thanks|thank|feeling|"
                           r"today|tonight|miss|love|dear|lol|haha|just|so|bit)\b)[a-z][a-z0-9'\- ]{2,60}"
@@ -217,7 +218,7 @@ _EN_SPEECH = regex_cache.compile(r"(?i)n't\b|'(?:ve|re|m|ll|d)\b|\b(?:what|how|w
 _ENGLISH = regex_cache.compile(
     # an instruction dataset's task (Classify the sentiment of…, Summarise this passage)
     r"^(?:Classify|Categori[sz]e|Summari[sz]e|Paraphrase|Rewrite|Generate|Extract)\s+(?:the|this|these|following|a|an)\b"
-    r"(?![^\n]*(?:\?|\bmyself\b|\blol\b|\bhaha\b))|"
+    r"(?![^\n]*(?:\bmyself\b|\blol\b|\bhaha\b))|"
     r"\bplease\s+(?:list|analy[sz]e|provide|explain|describe|summari[sz]e|give|outline|compare|"
     r"write|answer|recommend|suggest|evaluate|detail|elaborate|translate|generate)\b"
     r"|\bin\s+bullet\s+points\b|\bDear\s+Sir\b|\bDear\s+Madam\b|\bI\s+am\s+writing\s+(?:to|regarding|concerning|about|in\s+(?:regard|reference|relation)\s+to|with\s+regard\s+to|further\s+to)\b|\bcould\s+you\s+(?:please\s+)?(?:provide|list|explain|summari[sz]e|"
@@ -278,7 +279,8 @@ def formal_marker(text: str) -> str | None:
     # the task's own words, not its quoted input's
     unquoted = _QUOTED.sub("“”", stripped) if "“" in text or '"' in text or "「" in text else stripped
     task = _TOOL_TASK.match(unquoted)
-    if task and not _PERSON.search(unquoted) and not _SPOKEN.search(unquoted):
+    own = re.split(r"[：:]", unquoted, maxsplit=1)[0]  # the task's words, not its input's
+    if task and not _PERSON.search(own) and not _SPOKEN.search(unquoted):
         return stripped.split("\n", 1)[0]  # the task's line, as written
     if _SPOKEN.search(text):
         return None
