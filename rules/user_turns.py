@@ -205,7 +205,7 @@ _TYPED_QUESTION = regex_cache.compile(r"[\u4e00-\u9fff0-9./%TtA-Z\-]{2,20}(?:(?:
                              r"(?<![这那底算])属于(?:几|哪)[\u4e00-\u9fff0-9]{0,6}(?<![啊嘛哈呢呀吧]))")
 # A query typed as a noun phrase ending on what it asks for (社区药店营业时间查询, 婴儿辅食添加顺序表,
 # 青少年抑郁症早期表现), with no verb or time of speech (明天去社保局查询, 终于做好暑假作息表).
-_QUERY_NOUN = regex_cache.compile(r"(?![^\n]*(?:去|做好|得|想|又|终于|刚|了|已经|我|你|您))"
+_QUERY_NOUN = regex_cache.compile(r"(?![^\n]*(?:去|做好|得|想|又|终于|刚|了|已经))"
                                   r"[\u4e00-\u9fff0-9A-Za-z及与和的、 ]{2,30}(?:查询|(?:顺序|时间|对照|一览|价目|作息)表|"
                                   r"(?:早期|临床|主要|典型|常见|症状)表现)")
 # English keywords typed as a query: lowercase words, no verb of speech, no punctuation.
@@ -279,8 +279,9 @@ def formal_marker(text: str) -> str | None:
     # the task's own words, not its quoted input's
     unquoted = _QUOTED.sub("“”", stripped) if "“" in text or '"' in text or "「" in text else stripped
     task = _TOOL_TASK.match(unquoted)
-    own = re.split(r"[：:]", unquoted, maxsplit=1)[0]  # the task's words, not its input's
-    if task and not _PERSON.search(own) and not _SPOKEN.search(unquoted):
+    # no one in the task's own words (its input after a colon may name anyone)
+    if task and not _PERSON.search(re.split(r"[：:]", unquoted, maxsplit=1)[0]) \
+            and not _SPOKEN.search(unquoted):
         return stripped.split("\n", 1)[0]  # the task's line, as written
     if _SPOKEN.search(text):
         return None
