@@ -182,21 +182,26 @@ def test_other_sets_precision_and_recall_do_not_fall(folder: Path, split: str,
         assert c.recall >= recall, f"{code} recall {c.recall:.3f} < {recall}"
 
 
-def test_second_labels_cover_the_held_out_set_exactly() -> None:
-    """benchmarks/accuracy/agreement.py compares the writer's labels of v15h (data_v18) with
-    two blind annotators': each annotator labels every text of it once, and nothing else."""
+@pytest.mark.parametrize(("folder", "annotators"), [("data_v18", ("a", "b")),
+                                                    ("real/r10", ("b",))])
+def test_second_labels_cover_their_set_exactly(folder: str, annotators: tuple[str, ...]) -> None:
+    """benchmarks/accuracy/agreement.py compares a set's own labels (v15h's writer's, now
+    data_v18; real sample r10's first labeler's) with blind annotators': each annotator
+    labels every text of the set once, and nothing else."""
     import json
 
-    second = ACCURACY / "data_v18" / "second_labels"
+    second = ACCURACY / folder / "second_labels"
     if not second.exists():
         pytest.skip("no second labels")
     for name, labels in (("replies", {"lecturing", "checklist"}), ("user_turns", {"formal"})):
         ids = [json.loads(line)["id"] for line in (second.parent / f"{name}.jsonl").open()]
-        for who in ("a", "b"):
+        for who in annotators:
             rows = [json.loads(line) for line in (second / f"{name}_{who}.jsonl").open()]
             assert sorted(r["id"] for r in rows) == sorted(ids)
             assert all(set(r) == {"id", *labels} and all(isinstance(r[k], bool) for k in labels)
                        for r in rows)
+        assert sorted(p.name for p in second.glob(f"{name}_*.jsonl")) == sorted(
+            f"{name}_{who}.jsonl" for who in annotators)
 
 
 def test_clean_text_does_not_load_jieba(tmp_path: Path) -> None:
