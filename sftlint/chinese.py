@@ -370,8 +370,10 @@ class NgramScorer:
                 self._rows32 = self.weights.astype(np.float32)
         return np.take(self._rows32, gram, axis=1)
 
-    def flags(self, texts: list[str]) -> list[bool]:
-        return [score >= self.threshold for score in self.scores(texts)]
+    def flags(self, texts: list[str], threshold: float | None = None) -> list[bool]:
+        """Which texts score at least `threshold` (the trained one when None)."""
+        at = self.threshold if threshold is None else threshold
+        return [score >= at for score in self.scores(texts)]
 
     # The weights file stores each array as base64 of its little-endian bytes: loading is
     # a decode, not the parse of some 100,000 numbers. A hidden layer's rows (some 2 million

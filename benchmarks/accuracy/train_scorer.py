@@ -140,9 +140,11 @@ def fit(texts: list[list[str]], labels: np.ndarray, l2: float,
     return {g: float(x) for g, x in zip(vocab, w, strict=True)}, b
 
 
-def fit_hidden(texts: list[list[str]], labels: np.ndarray, hidden: int, seed: int = SEED
+def fit_hidden(texts: list[list[str]], labels: np.ndarray, hidden: int, seed: int = SEED,
+               weight: np.ndarray | None = None
                ) -> tuple[dict[str, list[float]], list[float], float]:
-    """(n-gram -> vector, output weights, bias) of the scorer with a hidden layer."""
+    """(n-gram -> vector, output weights, bias) of the scorer with a hidden layer; `weight`
+    scales each text's share of the loss (1 for every text when None)."""
     import torch
 
     torch.set_num_threads(2)
@@ -157,6 +159,7 @@ def fit_hidden(texts: list[list[str]], labels: np.ndarray, hidden: int, seed: in
     out = torch.nn.Linear(hidden, 1)
     optimizer = torch.optim.Adam([*embed.parameters(), *out.parameters()], lr=3e-3)
     target = torch.tensor(labels.astype(np.float32))
+    share = torch.tensor(np.ones(len(texts)) if weight is None else weight, dtype=torch.float32)
     for _ in range(EPOCHS):
         order = list(range(len(texts)))
         rng.shuffle(order)
@@ -168,7 +171,8 @@ def fit_hidden(texts: list[list[str]], labels: np.ndarray, hidden: int, seed: in
             summed = embed(torch.tensor(flat, dtype=torch.long), torch.tensor(offsets),
                            per_sample_weights=torch.tensor(weights))
             logits = out(torch.relu(summed)).squeeze(-1)
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, target[batch])
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                logits, target[batch], weight=share[batch])
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -313,7 +317,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="train on dev only, add to the patterns at COMMIT, score on test")
     parser.add_argument("--also", metavar="FOLDER", type=Path, action="append", default=[],
                         help="train on this labeled folder too (pending/h34, real/r5, ...)")
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help="write the weights into DIR instead of rules/ (implies --write): "
+                             "an experiment's scorer, for threshold_curve.py --weights DIR")
+    parser.add_argument("--real-weight", type=float, default=1.0, metavar="K",
+                        help="weigh each text of a real sample (real/...) K times in A001's loss")
     args = parser.parse_args(argv)
+    out = args.out / OUT.name if args.out else OUT
+    args.write = args.write or args.out is not None
     ev = _evaluator()
     if any((HERE / f).resolve() == ev.HELDOUT.resolve() for f in args.also):
         parser.error("the held-out set is never trained on")
@@ -324,7 +335,10 @@ def main(argv: list[str] | None = None) -> int:
                                    float | None]] = {}
     for code, (name, label, role, n, l2) in TASKS.items():
         folders = (ev.DATA, *ev.LATER_SETS.values(), *(HERE / f for f in args.also))
-        items = [i for folder in folders for i in ev.load(folder, name) if label in i]
+        origin = [(folder, i) for folder in folders for i in ev.load(folder, name) if label in i]
+        items = [i for _, i in origin]
+        weight = np.array([args.real_weight if Path(folder).parent.name == "real" else 1.0
+                           for folder, _ in origin])
         texts = [str(i["text"]) for i in items]
         labels = [bool(i[label]) for i in items]
         gs = [grams(t, n, code) for t in texts]
@@ -343,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
                 train = [i for i in range(len(texts)) if fold[i] != k]
                 kept = [gs[i] for i in train], np.array([labels[i] for i in train])
                 if code in HIDDEN:
-                    vectors, output, b = fit_hidden(*kept, HIDDEN[code])
+                    vectors, output, b = fit_hidden(*kept, HIDDEN[code], weight=weight[train])
                 else:
                     w, b = fit(*kept, l2)
                 for i in range(len(texts)):
@@ -368,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  repeat {rep}: scorer alone  {fmt(alone)}")
                 print(f"  repeat {rep}: pattern OR scorer {fmt(both)}")
         if code in HIDDEN:
-            vectors, output, b = fit_hidden(gs, np.array(labels), HIDDEN[code])
+            vectors, output, b = fit_hidden(gs, np.array(labels), HIDDEN[code], weight=weight)
             hidden_layers[code] = (vectors, output, b, chosen, veto)
         else:
             w, b = fit(gs, np.array(labels), l2)
@@ -386,13 +400,15 @@ def main(argv: list[str] | None = None) -> int:
         for code, (vectors, output, b, t, veto) in hidden_layers.items():
             scorer = NgramScorer.from_weights(TASKS[code][3], round(b, 4), round(t, 2),
                                               vectors, output, veto, WORDS.get(code, 0))
-            rows = OUT.with_name(f"{OUT.stem}.{code}.npy")
+            rows = out.with_name(f"{out.stem}.{code}.npy")
             scorer.save_rows(rows)
             table[code] = scorer.to_table(rows.name)
-        OUT.write_text(json.dumps(table) + "\n", encoding="utf-8")
-        GRAMS.write_text(json.dumps(readable, ensure_ascii=False, indent=0) + "\n",
-                         encoding="utf-8")
-        print(f"wrote {OUT.relative_to(REPO)}: " + ", ".join(
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(table) + "\n", encoding="utf-8")
+        if not args.out:  # the readable copy describes the weights the rules ship
+            GRAMS.write_text(json.dumps(readable, ensure_ascii=False, indent=0) + "\n",
+                             encoding="utf-8")
+        print(f"wrote {out}: " + ", ".join(
             [f"{c} {len(w)} n-grams, threshold {t:.2f}" for c, (w, _, t) in written.items()]
             + [f"{c} {len(v)} n-grams x {len(o)} hidden units, threshold {t:.2f}, veto {veto}"
                for c, (v, o, _, t, veto) in hidden_layers.items()]))

@@ -60,3 +60,24 @@ def test_the_veto_reads_the_sentence_the_order_stands_in(
 def test_veto_text_is_the_orders_sentence() -> None:
     text = "我懂您的难处，要不要先歇一歇？您必须按时吃药。"
     assert imperative_reply.veto_text(text) == "您必须按时吃药。"
+
+
+@pytest.mark.parametrize(("threshold", "flagged"), [
+    (None, True),  # the trained threshold (1.0): the reply scores far above it
+    (99.0, False),  # a stricter one than its score: the scorer no longer flags it
+    (-5.0, True),
+])
+def test_scorer_threshold_moves_only_the_scorers_findings(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch, threshold: float | None,
+        flagged: bool) -> None:
+    """`[rules.A001] scorer-threshold` replaces the trained threshold for replies no
+    pattern flags; a pattern's order is flagged whatever it is."""
+    scorer = NgramScorer.from_weights(3, 0.0, 1.0, {"歇": 50.0})
+    monkeypatch.setattr(imperative_reply, "load_scorer", lambda code: scorer)
+    unmarked = "您先去歇着。"  # no pattern's order, a mark (您) for the scorer to read it
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("累了。", unmarked), chat("睡不着。", ORDER)]))
+    options = {} if threshold is None else {"scorer-threshold": threshold}
+    found = {f.line: f.message for f in lint(["d.jsonl"], select=["A001"],
+                                              config={"rules": {"A001": options}})}
+    assert (1 in found) is flagged
+    assert 'lecturing phrase "' in found[2]
