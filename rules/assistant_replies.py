@@ -55,14 +55,13 @@ _COLON_HEAD = regex_cache.compile(r"[：:][ \t]*$")
 _BARE_LINE = regex_cache.compile(r"[^\s。！？!?.][^\n。！？!?.]{0,29}(?<![，,])")
 # A fenced code block: its lines (def f(x):⏎    return x) are code, not a list.
 _CODE_FENCE = regex_cache.compile(r"^[ \t]*```[^\n]*\n.*?(?:^[ \t]*```|\Z)", re.M | re.S)
-# Steps in prose: 首先…其次…(最后), 先…然后…最后…; First… Second… Finally…. Not 先是…然后…,
-# what happened first, then next (你说今天先是给奶奶擦了身，然后…，最后…): an account.
-_STEP_FIRST = regex_cache.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:首先|第一步|先(?!是))")
+# Steps in prose: 首先…其次…(最后), 先…然后…最后…; First… Second… Finally…
+_STEP_FIRST = regex_cache.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:首先|第一步|先)(?=[，,]?)")
 _STEP_SECOND = regex_cache.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次|然后|接着|再次|第二步)")
 _STEP_NEXT = regex_cache.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:其次)[，,]")
 _STEP_LAST = regex_cache.compile(r"(?:^|(?<=[：:；;，,。！!？?\s]))(?:最后|第三步)")
 # 先…，然后/再…，最后… in one run, wherever 先 stands (您必须先去…，然后…，最后…).
-_STEP_RUN = regex_cache.compile(r"先(?!是)[^。！？!?\n]{2,60}?[，,；;。]\s*(?:然后|再|接着|之后)[^。！？!?\n]{1,60}?[，,；;。]\s*最后")
+_STEP_RUN = regex_cache.compile(r"先[^。！？!?\n]{2,60}?[，,；;。]\s*(?:然后|再|接着|之后)[^。！？!?\n]{1,60}?[，,；;。]\s*最后")
 _EN_FIRST = regex_cache.compile(r"(?:^|(?<=[.!?]\s))First(?:ly)?,|(?<=[:;]\s)[Ff]irst(?:ly)?,", re.M)
 _EN_NEXT = regex_cache.compile(r"(?:^|(?<=[.!?;]\s))(?:[Ss]econd(?:ly)?|Next|Then),", re.M)
 _EN_LAST = regex_cache.compile(r"(?:^|(?<=[.!?;]\s))(?:[Tt]hird(?:ly)?|Finally|Lastly),", re.M)

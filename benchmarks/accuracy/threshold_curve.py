@@ -9,8 +9,9 @@ A001 flags a reply when a pattern finds an order (unless the scorer vetoes it) o
 scorer's score reaches its threshold. The threshold shipped is chosen by cross-validation
 (train_scorer.py); this script reads the same weights at other thresholds, so the whole
 curve of patterns OR scorer can be read, from the scorer's lowest threshold to the patterns
-alone (99). Measured on texts the weights were trained on, the curve says nothing: pass a
-`--weights` folder trained without the `--sets` read (`train_scorer.py --out`).
+with the scorer's veto only (99; `[rules.A001] scorer = false` also drops the veto).
+Measured on texts the weights were trained on, the curve says nothing: pass a `--weights`
+folder trained without the `--sets` read (`train_scorer.py --out`).
 """
 
 from __future__ import annotations
@@ -40,9 +41,13 @@ def main() -> int:
     from sftlint.rules import imperative_reply
 
     table = json.loads((args.weights / "ngram_weights.json").read_text(encoding="utf-8"))["A001"]
-    items = [i for name in args.sets.split(",") for i in load(folder_of(name), "replies")]
-    if not items:
-        parser.error(f"{args.sets}: no texts (is ../shared/realdata here?)")
+    items = []
+    for name in args.sets.split(","):
+        found = load(folder_of(name), "replies")
+        if not found:
+            parser.error(f"{name}: no labeled replies there (a real sample needs "
+                         "../shared/realdata)")
+        items += found
     texts = [str(i["text"]) for i in items]
     truth = [bool(i["lecturing"]) for i in items]
     print(f"A001 on {args.sets} ({len(texts)} replies), weights {args.weights}")

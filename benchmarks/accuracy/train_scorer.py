@@ -323,7 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--real-weight", type=float, default=1.0, metavar="K",
                         help="weigh each text of a real sample (real/...) K times in A001's loss")
     args = parser.parse_args(argv)
-    out = args.out / OUT.name if args.out else OUT
+    if not (args.real_weight > 0 and math.isfinite(args.real_weight)):
+        parser.error(f"--real-weight must be a positive number, got {args.real_weight}")
+    weights_file = args.out / OUT.name if args.out else OUT
     args.write = args.write or args.out is not None
     ev = _evaluator()
     if any((HERE / f).resolve() == ev.HELDOUT.resolve() for f in args.also):
@@ -390,6 +392,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         from sftlint.chinese import NgramScorer
 
+        weights_file.parent.mkdir(parents=True, exist_ok=True)
+
         table, readable = {}, {}
         for code, (w, b, t) in written.items():
             names = sorted(w)
@@ -400,15 +404,14 @@ def main(argv: list[str] | None = None) -> int:
         for code, (vectors, output, b, t, veto) in hidden_layers.items():
             scorer = NgramScorer.from_weights(TASKS[code][3], round(b, 4), round(t, 2),
                                               vectors, output, veto, WORDS.get(code, 0))
-            rows = out.with_name(f"{out.stem}.{code}.npy")
+            rows = weights_file.with_name(f"{weights_file.stem}.{code}.npy")
             scorer.save_rows(rows)
             table[code] = scorer.to_table(rows.name)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(table) + "\n", encoding="utf-8")
+        weights_file.write_text(json.dumps(table) + "\n", encoding="utf-8")
         if not args.out:  # the readable copy describes the weights the rules ship
             GRAMS.write_text(json.dumps(readable, ensure_ascii=False, indent=0) + "\n",
                              encoding="utf-8")
-        print(f"wrote {out}: " + ", ".join(
+        print(f"wrote {weights_file}: " + ", ".join(
             [f"{c} {len(w)} n-grams, threshold {t:.2f}" for c, (w, _, t) in written.items()]
             + [f"{c} {len(v)} n-grams x {len(o)} hidden units, threshold {t:.2f}, veto {veto}"
                for c, (v, o, _, t, veto) in hidden_layers.items()]))

@@ -3,6 +3,7 @@ score for the reply falls under the `veto` stored with its weights."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -63,21 +64,33 @@ def test_veto_text_is_the_orders_sentence() -> None:
 
 
 @pytest.mark.parametrize(("threshold", "flagged"), [
-    (None, True),  # the trained threshold (1.0): the reply scores far above it
-    (99.0, False),  # a stricter one than its score: the scorer no longer flags it
-    (-5.0, True),
+    (None, False),  # the trained threshold (50) is above the reply's score
+    (5.0, True),  # a lower one flags it
+    (99.0, False),
 ])
 def test_scorer_threshold_moves_only_the_scorers_findings(
         in_tmp: Path, monkeypatch: pytest.MonkeyPatch, threshold: float | None,
         flagged: bool) -> None:
     """`[rules.A001] scorer-threshold` replaces the trained threshold for replies no
     pattern flags; a pattern's order is flagged whatever it is."""
-    scorer = NgramScorer.from_weights(3, 0.0, 1.0, {"歇": 50.0})
+    scorer = NgramScorer.from_weights(3, 0.0, 50.0, {"歇": 50.0})
     monkeypatch.setattr(imperative_reply, "load_scorer", lambda code: scorer)
     unmarked = "您先去歇着。"  # no pattern's order, a mark (您) for the scorer to read it
+    assert 5.0 < scorer.scores([imperative_reply.scorer_text(unmarked)])[0] < 50.0
     (in_tmp / "d.jsonl").write_bytes(jsonl([chat("累了。", unmarked), chat("睡不着。", ORDER)]))
     options = {} if threshold is None else {"scorer-threshold": threshold}
     found = {f.line: f.message for f in lint(["d.jsonl"], select=["A001"],
                                               config={"rules": {"A001": options}})}
     assert (1 in found) is flagged
     assert 'lecturing phrase "' in found[2]
+
+
+def test_scorer_threshold_without_the_scorer_is_an_error(in_tmp: Path) -> None:
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("累了。", "您先去歇着。")]))
+    (in_tmp / "sftlint.toml").write_text("[rules.A001]\nscorer = false\nscorer-threshold = 4\n",
+                                         encoding="utf-8")
+    result = subprocess.run(["sftlint", "check", "d.jsonl", "--select", "A001"],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "scorer-threshold has no effect with scorer = false" in result.stderr
+    assert "Traceback" not in result.stderr
