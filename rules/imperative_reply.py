@@ -1162,8 +1162,9 @@ class ImperativeReply(RecordRule):
     ## Options
     - `scorer` (default `true`): back the patterns up with the n-gram scorer; `false` flags
       only what the patterns find (each finding then names its phrase).
-    - `scorer-threshold` (default: the one trained with the weights, 2.43): the score at
-      which the scorer flags a reply no pattern flags. Higher trades recall for precision. On
+    - `scorer-threshold` (default: the one stored with the weights, 2.43 now): the score at
+      which the scorer flags a reply no pattern flags (or whose pattern's order its veto
+      overruled). Higher trades recall for precision. On
       a real counseling sample the scorer never saw (docs/accuracy.md, round 24): 2.43 gave
       precision 0.75 / recall 0.78, 4 gave 0.78 / 0.73, 6 gave 0.84 / 0.71 and `scorer =
       false` 0.85 / 0.68; on a written set, 0.94 / 0.93, 0.95 / 0.90, 0.95 / 0.85, 0.93 / 0.80.

@@ -78,6 +78,9 @@ def main() -> int:
     for code, (name, label, role) in TASKS.items():
         ids, texts, by = labels(folder, first, name, label)
         annotators = list(by)
+        if len(annotators) < 2:
+            parser.error(f"{args.set}: no second labels for {name} in "
+                         f"{folder / 'second_labels'}")
         for x, y in combinations(annotators, 2):
             observed, k = kappa(by[x], by[y])
             print(f"| {code} ({label}) | {len(ids)} | {x} / {y} | {observed:.3f} | {k:.3f} |")

@@ -40,7 +40,10 @@ def main() -> int:
     from sftlint.chinese import NgramScorer
     from sftlint.rules import imperative_reply
 
-    table = json.loads((args.weights / "ngram_weights.json").read_text(encoding="utf-8"))["A001"]
+    weights_file = args.weights / "ngram_weights.json"
+    if not weights_file.is_file():
+        parser.error(f"{weights_file}: not found (train_scorer.py --out DIR writes it)")
+    table = json.loads(weights_file.read_text(encoding="utf-8"))["A001"]
     items = []
     for name in args.sets.split(","):
         found = load(folder_of(name), "replies")
@@ -58,7 +61,7 @@ def main() -> int:
         imperative_reply.load_scorer = lambda code, scorer=scorer: scorer
         flags = flagged_items("A001", texts, "assistant")
         tp = sum(f and t for f, t in zip(flags, truth, strict=True))
-        precision = tp / max(1, sum(flags))
+        precision = tp / sum(flags) if any(flags) else 1.0  # as evaluate.py counts it
         recall = tp / max(1, sum(truth))
         f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
         print(f"| {threshold:.2f} | {precision:.3f} | {recall:.3f} | {f1:.3f} |")
