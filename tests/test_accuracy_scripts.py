@@ -80,6 +80,9 @@ def test_train_scorer_out_writes_weights_threshold_curve_reads(
         train.main(["--out", str(out), "--real-weight", "0"])
 
     curve = _module("accuracy_threshold_curve", ACCURACY / "threshold_curve.py")
+    from sftlint.rules import imperative_reply
+
+    shipped = imperative_reply.load_scorer
     capsys.readouterr()
     monkeypatch.setattr(sys, "argv", ["threshold_curve.py", "--weights", str(out), "--sets",
                                       str(labeled), "--thresholds=-99,99"])
@@ -87,6 +90,8 @@ def test_train_scorer_out_writes_weights_threshold_curve_reads(
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| -99")
             or line.startswith("| 99")]
     assert len(rows) == 2
+    # the curve's scorer is the process's no longer: later checks read the shipped weights
+    assert imperative_reply.load_scorer is shipped
     # at -99 the scorer flags every reply it reads: every lecture is found
     assert rows[0].split("|")[3].strip() == "1.000"
     monkeypatch.setattr(sys, "argv", ["threshold_curve.py", "--weights", str(out), "--sets",

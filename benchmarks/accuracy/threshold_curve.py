@@ -55,16 +55,20 @@ def main() -> int:
     truth = [bool(i["lecturing"]) for i in items]
     print(f"A001 on {args.sets} ({len(texts)} replies), weights {args.weights}")
     print("| threshold | precision | recall | F1 |\n|---:|---:|---:|---:|")
-    for threshold in (float(t) for t in args.thresholds.split(",")):
-        scorer = NgramScorer.from_table({**table, "threshold": threshold}, args.weights)
-        # the rule asks chinese.load_scorer for its scorer: hand it this one
-        imperative_reply.load_scorer = lambda code, scorer=scorer: scorer
-        flags = flagged_items("A001", texts, "assistant")
-        tp = sum(f and t for f, t in zip(flags, truth, strict=True))
-        precision = tp / sum(flags) if any(flags) else 1.0  # as evaluate.py counts it
-        recall = tp / max(1, sum(truth))
-        f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
-        print(f"| {threshold:.2f} | {precision:.3f} | {recall:.3f} | {f1:.3f} |")
+    shipped = imperative_reply.load_scorer
+    try:
+        for threshold in (float(t) for t in args.thresholds.split(",")):
+            scorer = NgramScorer.from_table({**table, "threshold": threshold}, args.weights)
+            # the rule asks chinese.load_scorer for its scorer: hand it this one
+            imperative_reply.load_scorer = lambda code, scorer=scorer: scorer
+            flags = flagged_items("A001", texts, "assistant")
+            tp = sum(f and t for f, t in zip(flags, truth, strict=True))
+            precision = tp / sum(flags) if any(flags) else 1.0  # as evaluate.py counts it
+            recall = tp / max(1, sum(truth))
+            f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+            print(f"| {threshold:.2f} | {precision:.3f} | {recall:.3f} | {f1:.3f} |")
+    finally:  # the process's rule reads the shipped weights again
+        imperative_reply.load_scorer = shipped
     return 0
 
 
