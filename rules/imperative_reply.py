@@ -1127,7 +1127,7 @@ class ImperativeReply(RecordRule):
     a network with one hidden layer of 32 units over the reply's character 1-3-grams, so
     that it reads them together (您 with 别 and 再), trained on the labeled sets
     (benchmarks/accuracy/train_scorer.py; weights in rules/ngram_weights.json and
-    ngram_weights.A001.npy). It catches
+    the ngram_weights.A001.*.npy files). It catches
     some orders with no keyword the patterns know (行了行了，别哭了，擦擦眼泪吃饭) but says only
     "reads as lecturing", not which words, and makes some mistakes of its own. It reads the reply with the clauses the patterns
     ruled out blanked (the reported, "probably", questions, someone else's, comfort and care

@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,8 +77,8 @@ def _check_hidden_layer(scorer: NgramScorer, vectors: dict[str, list[float]],
     """`scorer` (bias 0.25) scores each text of `column` as its definition over
     `features(text)` does, before and after the round trip through the weights file."""
     with tempfile.TemporaryDirectory() as folder:
-        scorer.save_rows(Path(folder) / "rows.npy")
-        stored = NgramScorer.from_table(scorer.to_table("rows.npy"), Path(folder))
+        scorer.save_arrays(Path(folder), "s")
+        stored = NgramScorer.from_table(scorer.to_table("s"), Path(folder))
         stored_scores = stored.scores(column)
     for text, score, score_stored in zip(column, scorer.scores(column), stored_scores,
                                          strict=True):
@@ -131,20 +132,40 @@ def test_scorer_splits_a_column_too_large_for_its_keys() -> None:
 
 def test_a_stored_hidden_layer_scores_alike_read_row_by_row_or_converted_whole(
         tmp_path: Path) -> None:
-    """The float16 rows of a stored scorer are converted per n-gram for a small column and
-    all at once for a large one: the same scores either way."""
+    """The float16 rows of a stored scorer are read as they are until it has read as many
+    n-grams as it has rows, then converted to float32 all at once: the same scores
+    either way."""
     alphabet = "你您要别好吗吧的了是不在有我他她们这那就都也还又"
     vectors = {a + b: [((i * 7 + j * 3) % 11 - 5) / 4 for j in range(4)]
                for i, (a, b) in enumerate((a, b) for a in alphabet for b in alphabet)}
     scorer = NgramScorer.from_weights(3, 0.1, 0.0, vectors, [0.5, -0.25, 1.0, 0.75])
-    scorer.save_rows(tmp_path / "rows.npy")
-    table = scorer.to_table("rows.npy")
+    scorer.save_arrays(tmp_path, "s")
+    table = scorer.to_table("s")
     column = [alphabet[i:] + alphabet[:i] for i in range(len(alphabet))]
     one_by_one = [NgramScorer.from_table(table, tmp_path).scores([text])[0] for text in column]
     stored = NgramScorer.from_table(table, tmp_path)
-    assert stored._rows32 is None
+    assert stored.scores(column[:10]) == one_by_one[:10]
+    assert stored._rows32 is None  # 240 n-grams read of 625 rows
     assert stored.scores(column) == one_by_one
-    assert stored._rows32 is not None  # the large column converted the rows
+    assert stored._rows32 is not None  # 840 read: converted
+    assert stored.scores(column) == one_by_one
+
+
+def test_a_linear_scorer_scores_alike_from_files_or_inline(tmp_path: Path) -> None:
+    """The weights file names .npy files for a scorer's arrays (mapped, not parsed), or
+    holds them inline; a hidden layer's rows only go to a file."""
+    scorer = NgramScorer.from_weights(3, 0.1, 0.5, {"你": 1.0, "别再": -0.5, "好吗": 2.0})
+    scorer.save_arrays(tmp_path, "linear")
+    table = scorer.to_table("linear")
+    assert sorted(table["files"]) == ["chars", "keys", "weights"]  # type: ignore[call-overload]
+    column = ["你别再说了", "好吗？", "x"]
+    assert NgramScorer.from_table(table, tmp_path).scores(column) == \
+        NgramScorer.from_table(scorer.to_table()).scores(column) == scorer.scores(column)
+    with pytest.raises(ValueError, match="folder"):
+        NgramScorer.from_table(table)
+    hidden = NgramScorer.from_weights(3, 0.1, 0.5, {"你": [1.0, 2.0]}, [0.5, 0.5])
+    with pytest.raises(ValueError, match="files"):
+        hidden.to_table()
 
 
 def test_scorer_reads_at_most_its_reach() -> None:

@@ -24,11 +24,11 @@ def test_wheel_has_one_top_level_package(tmp_path: Path) -> None:
     assert "sftlint/rules/imperative_reply.py" in names
     assert "sftlint/trainer/data.py" in names
     assert "sftlint/formats/parquet.py" in names
-    # the scorers' weights, and the rows file of each scorer with a hidden layer
+    # the scorers' weights, and the files of their arrays
     assert "sftlint/rules/ngram_weights.json" in names
     tables = json.loads((REPO / "rules" / "ngram_weights.json").read_text())
-    assert all(f"sftlint/rules/{t['rows_file']}" in names for t in tables.values()
-               if "rows_file" in t)
+    files = [f"sftlint/rules/{file}" for t in tables.values() for file in t["files"].values()]
+    assert len(files) == 7 and all(file in names for file in files)
     metadata = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith("METADATA"))).decode()
     requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist")]
