@@ -7,6 +7,11 @@ not see (a `$ref` to nowhere, a self-reference that recurses without end), and i
 a "!" takes longer than the universe has existed. So validation here refuses to fetch any
 `$ref` outside the schema, turns every failure of the library into a message, and stops a
 validation that runs past its time budget.
+
+jsonschema walks some keywords (`additionalProperties`) over a set, whose order changes
+with each process's hash seed, so the order of its errors, and the one `check_schema` and
+`best_match` name, changed from run to run. Errors here come in the order the document was
+written.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 # CPU seconds one validation of one instance may take before it is given up: a thousand
@@ -45,14 +50,17 @@ def schema_error(schema: Any) -> str | None:
 
     if not isinstance(schema, (dict, bool)):
         return f"a JSON Schema is an object or a boolean, not {type(schema).__name__}"
-    try:
-        jsonschema.validators.validator_for(schema).check_schema(schema)
-    except jsonschema.exceptions.SchemaError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path)
-        return exc.message + (f" (at /{where})" if where else "")
+    try:  # what check_schema does, but every error, to name the first one written
+        cls = jsonschema.validators.validator_for(schema)
+        meta = jsonschema.validators.validator_for(cls.META_SCHEMA, default=cls)
+        checker = meta(cls.META_SCHEMA, format_checker=meta.FORMAT_CHECKER)
+        errors = in_document_order(checker.iter_errors(schema), schema)
     except Exception as exc:  # noqa: BLE001 - any failure of the library on foreign data
         return _failure(exc)
-    return None
+    if not errors:
+        return None
+    where = "/".join(str(p) for p in errors[0].absolute_path)
+    return errors[0].message + (f" (at /{where})" if where else "")
 
 
 def violations(schema: Any, instance: Any) -> list[Any]:
@@ -71,11 +79,34 @@ def bounded_errors(checker: Any, instance: Any) -> list[Any]:
     nowhere)."""
     try:
         with _budget(BUDGET_SECONDS):
-            return list(checker.iter_errors(instance))
+            return in_document_order(checker.iter_errors(instance), instance)
     except RecursionError:
         raise TooDeep(TOO_DEEP) from None
     except Exception as exc:  # noqa: BLE001 - any failure of the library on foreign data
         raise ValueError(_failure(exc)) from None
+
+
+def in_document_order(errors: Iterable[Any], document: Any) -> list[Any]:
+    """jsonschema's `errors` about `document`, in the order of the places they name as the
+    document was written (each step of an error's path by its key's place in its object or
+    its index in its array), then by message: the same order in every process."""
+    places: dict[int, dict[Any, int]] = {}  # an object's keys -> their places, per object
+
+    def place(error: Any) -> tuple[list[int], str]:
+        steps, node = [], document
+        for step in error.absolute_path:
+            if isinstance(node, dict) and step in node:
+                if id(node) not in places:
+                    places[id(node)] = {key: i for i, key in enumerate(node)}
+                steps.append(places[id(node)][step])
+            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+                steps.append(step)
+            else:
+                break
+            node = node[step]
+        return steps, error.message
+
+    return sorted(errors, key=place)
 
 
 class TooDeep(ValueError):

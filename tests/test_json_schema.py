@@ -70,3 +70,35 @@ def test_an_instance_nested_past_the_recursion_limit_is_too_deep_not_a_bad_schem
     with pytest.raises(TooDeep, match="nested too deeply"):
         violations({"type": "object", "additionalProperties": {"$ref": "#"}}, deep)
 
+
+
+# A schema whose errors jsonschema finds while walking a set of property names (the
+# metaschema's additionalProperties), and an instance whose errors it finds the same way.
+MANY_BAD = {"type": "object", "properties": {p: {"type": "str"} for p in "abcdefgh"}}
+OPEN = {"type": "object", "additionalProperties": {"type": "integer"}}
+CHECK_IN_A_FRESH_PROCESS = """
+import json, sys
+from sftlint.json_schema import schema_error, violations
+schema, open_schema = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(schema_error(schema))
+print([list(e.absolute_path) for e in violations(open_schema, dict.fromkeys("hgfedcba", "x"))])
+"""
+
+
+def test_errors_come_in_the_order_written_whatever_the_hash_seed() -> None:
+    """jsonschema's own order of these errors, and the error check_schema names, changed
+    with each process's string hashes: the first bad property named in one run was another
+    in the next."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    outputs = {
+        subprocess.run([sys.executable, "-c", CHECK_IN_A_FRESH_PROCESS, json.dumps(MANY_BAD),
+                        json.dumps(OPEN)], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+        for seed in range(8)}
+    assert outputs == {"'str' is not valid under any of the given schemas "
+                       "(at /properties/a/type)\n"
+                       "[['h'], ['g'], ['f'], ['e'], ['d'], ['c'], ['b'], ['a']]\n"}
