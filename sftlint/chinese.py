@@ -4,7 +4,7 @@ share, and the sentence, clause and quotation around a position in a text."""
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -238,20 +238,20 @@ class NgramScorer:
 
     def __init__(self, n: int, bias: float, threshold: float, chars: ArrayLike,
                  keys: ArrayLike, weights: ArrayLike, output: ArrayLike | None = None,
-                 veto: float | None = None, m: int = 0, words: Sequence[str] = ()) -> None:
+                 veto: float | None = None, m: int = 0,
+                 words: Sequence[str] | Path = ()) -> None:
         """`chars`: the code points the weighted character n-grams hold, sorted; `keys`:
         each weighted character n-gram as one integer, sorted: its characters' ranks in
         `chars` as digits in base len(chars) + 1 (the last rank stands for any other
         character, which no weighted n-gram holds), plus an offset per length so lengths
-        never collide; `words`: the weighted word n-grams (WORD_MARK and the words);
+        never collide; `words`: the weighted word n-grams (WORD_MARK and the words), or
+        the JSON file of their list, read when a text first holds a Latin word;
         `weights`: theirs, the keys' in order and then the words' (one row each with a
         hidden layer); `output`: the hidden layer's weights. `from_weights` computes them."""
         import numpy as np
 
         self.n, self.bias, self.threshold, self.veto = n, bias, threshold, veto
-        self.m, self.words = m, list(words)
-        # each word's row after the keys' rows (dict(zip), 2x faster than a comprehension)
-        self.word_rows = dict(zip(self.words, range(len(self.words)), strict=True))
+        self.m, self._words = m, words
         self.chars = np.asarray(chars, dtype=np.uint32)
         self.base = len(self.chars) + 1
         self.offsets = [sum(self.base ** j for j in range(1, k)) for k in range(1, n + 1)]
@@ -263,14 +263,28 @@ class NgramScorer:
         self.output = None if output is None else np.asarray(output, dtype=np.float64)
         if self.output is None:
             self.weights = np.asarray(weights, dtype=np.float64)
-        else:  # one row per hidden unit: a text's n-grams are summed along contiguous rows,
-            # 7x faster than down columns; float16 rows (the stored ones) are kept as they are
+        else:  # one row per hidden unit, which `scores` gathers from while it stays in
+            # cache; float16 rows (the stored ones) are kept as they are
             rows = np.asarray(weights)
             rows = rows if rows.dtype == np.float16 else rows.astype(np.float32)
-            self.weights = np.ascontiguousarray(
-                rows.reshape(len(self.keys) + len(self.words), len(self.output)).T)
+            self.weights = np.ascontiguousarray(rows.reshape(-1, len(self.output)).T)
         self._rows32: Any = None  # the rows as float32, made once many n-grams are read
         self._read = 0  # n-grams read through the hidden layer so far
+
+    @cached_property
+    def words(self) -> list[str]:
+        """The weighted word n-grams, in the order of their rows after the keys' rows."""
+        import orjson
+
+        if isinstance(self._words, Path):
+            return list(orjson.loads(self._words.read_bytes()))
+        return list(self._words)
+
+    @cached_property
+    def word_rows(self) -> dict[str, int]:
+        """Each weighted word n-gram's row after the keys' rows: read when a text first
+        holds a Latin word (12 ms for A001's 45,000; a Chinese check never needs them)."""
+        return dict(zip(self.words, range(len(self.words)), strict=True))
 
     @classmethod
     def from_weights(cls, n: int, bias: float, threshold: float,
@@ -300,7 +314,8 @@ class NgramScorer:
         import numpy as np
 
         count = len(texts)
-        if not count or not (len(self.keys) or self.words):
+        rows = self.weights.shape[-1]  # a weighted n-gram's row: the keys', then the words'
+        if not count or not rows:
             return [self.bias] * count
         span = self.offsets[-1] + self.base ** self.n  # every key is below it
         most = (1 << 62) // span  # texts at once, for (text, key) to fit in one int64
@@ -330,7 +345,6 @@ class NgramScorer:
         where = np.minimum(np.searchsorted(self.keys, grams), max(len(self.keys) - 1, 0))
         hit = self.keys[where] == grams if len(self.keys) else np.zeros(len(grams), bool)
         # the weighted n-grams found, as text * rows + row, by text
-        rows = len(self.keys) + len(self.words)
         found = distinct[hit] % count * rows + where[hit]
         if self.m:
             found = np.concatenate((found, self._word_rows(inputs, occurrences, rows)))
@@ -401,10 +415,13 @@ class NgramScorer:
         if self.veto is not None:
             table["veto"] = self.veto
         if self.m:
-            table["m"], table["words"] = self.m, self.words
+            table["m"] = self.m
+            if stem is None:
+                table["words"] = self.words
         if stem is not None:
-            table["files"] = {name: f"{stem}.{name}.npy" for name, _ in self._ARRAYS
-                              if getattr(self, name) is not None}
+            files = {name: f"{stem}.{name}.npy" for name, _ in self._ARRAYS
+                     if getattr(self, name) is not None}
+            table["files"] = {**files, "words": f"{stem}.words.json"} if self.m else files
         elif self.output is not None:
             raise ValueError("a scorer with a hidden layer keeps its arrays in files: "
                              "give to_table the stem save_arrays wrote them under")
@@ -416,10 +433,14 @@ class NgramScorer:
         return table
 
     def save_arrays(self, folder: Path, stem: str) -> None:
-        """Write the arrays `to_table(stem)` names into `folder`: a hidden layer's rows
-        (one per hidden unit) as float16, the others as the table's dtypes."""
+        """Write the files `to_table(stem)` names into `folder`: a hidden layer's rows
+        (one per hidden unit) as float16, the other arrays as the table's dtypes, and the
+        word n-grams as a JSON list."""
         import numpy as np
+        import orjson
 
+        if self.m:
+            (folder / f"{stem}.words.json").write_bytes(orjson.dumps(self.words))
         for name, dtype in self._ARRAYS:
             array = getattr(self, name)
             if array is not None:
@@ -437,16 +458,18 @@ class NgramScorer:
         arrays: dict[str, Any] = {
             name: np.frombuffer(base64.b64decode(table[name]), dtype=dtype)
             for name, dtype in cls._ARRAYS if name in table}
-        files = table.get("files", {})
+        files = dict(table.get("files", {}))
         if files and folder is None:
             raise ValueError("a scorer whose arrays are files needs their folder")
+        words_file = files.pop("words", None)
         for name, file in files.items():
             arrays[name] = np.load(folder / file, mmap_mode="r")
         if "output" in arrays:  # the file holds one row per hidden unit: one per n-gram here
             arrays["weights"] = arrays["weights"].T
         return cls(table["n"], table["bias"], table["threshold"], arrays["chars"],
                    arrays["keys"], arrays["weights"], arrays.get("output"), table.get("veto"),
-                   table.get("m", 0), table.get("words", ()))
+                   table.get("m", 0),
+                   folder / words_file if words_file else table.get("words", ()))
 
 
 @cache

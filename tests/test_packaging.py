@@ -24,11 +24,11 @@ def test_wheel_has_one_top_level_package(tmp_path: Path) -> None:
     assert "sftlint/rules/imperative_reply.py" in names
     assert "sftlint/trainer/data.py" in names
     assert "sftlint/formats/parquet.py" in names
-    # the scorers' weights, and the files of their arrays
+    # the scorers' weights, and the files of their arrays and word n-grams
     assert "sftlint/rules/ngram_weights.json" in names
     tables = json.loads((REPO / "rules" / "ngram_weights.json").read_text())
     files = [f"sftlint/rules/{file}" for t in tables.values() for file in t["files"].values()]
-    assert len(files) == 7 and all(file in names for file in files)
+    assert len(files) == 8 and all(file in names for file in files)
     metadata = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith("METADATA"))).decode()
     requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist")]
