@@ -33,12 +33,19 @@ except ImportError:  # pragma: no cover
 Entry = tuple[int, list[int], int, dict[str, int], tuple[Any, ...]]
 
 MAX_ENTRIES = 5_000  # a bound on growth while patterns are edited; a run needs ~200
+# Entries no run uses any more (the patterns of an older sftlint, a config's old keywords)
+# still cost every run their read (a 5 MB file of them, 25 ms). A run that compiles new
+# patterns (the first after an upgrade) writes back only the entries it used when it used
+# fewer than half of them and more than STALE_FLOOR went unused; a run that adds nothing
+# (`sftlint --help`, which compiles a few) never rewrites the file.
+STALE_FLOOR = 64
 MAX_BYTES = 16 << 20  # 5,000 entries are about 2 MB
 MAX_GROUPS = 100  # the rules' patterns have a few; more is compiled afresh
 _HEADER = (sys.hexversion, getattr(_sre, "MAGIC", None), getattr(_sre, "CODESIZE", None))
 
 _entries: dict[tuple[str, int], Entry] | None = None
 _added: dict[tuple[str, int], Entry] = {}
+_used: set[tuple[str, int]] = set()  # the loaded entries this run compiled from
 
 
 def cache_file() -> Path | None:
@@ -55,9 +62,12 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - mi
     entry = _load().get(key)
     if entry is not None:
         try:
-            return _sre.compile(pattern, *entry)
+            compiled_from_cache: re.Pattern[str] = _sre.compile(pattern, *entry)
         except Exception:  # noqa: BLE001 - a damaged entry: compile it afresh
             pass
+        else:
+            _used.add(key)
+            return compiled_from_cache
     try:
         entry = _build(pattern, int(flags))
         compiled: re.Pattern[str] = _sre.compile(pattern, *entry)
@@ -113,11 +123,14 @@ def _plausible(key: object, entry: object) -> bool:
 
 def _save(owner: int) -> None:
     """Write what this run compiled, from the process that loaded the cache (not a worker
-    forked from it)."""
+    forked from it), dropping the entries it did not use where they are most of them."""
     path = cache_file()
     if not _added or os.getpid() != owner or path is None:
         return
-    entries = {**(_entries or {}), **_added}
+    loaded = _entries or {}
+    if len(loaded) - len(_used) > max(STALE_FLOOR, len(_used)):  # mostly stale
+        loaded = {key: entry for key, entry in loaded.items() if key in _used}
+    entries = {**loaded, **_added}
     if len(entries) > MAX_ENTRIES:
         entries = dict(list(entries.items())[-MAX_ENTRIES:])
     user_cache.write_sealed(path, _HEADER, entries)

@@ -31,8 +31,7 @@ TEXTS = ["您应该多休息。", "You SHOULD rest, you must.", "1. 按时服药
 def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty cache in tmp_path, as a new process would see it."""
     monkeypatch.setenv("SFTLINT_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(regex_cache, "_entries", None)
-    monkeypatch.setattr(regex_cache, "_added", {})
+    _new_process(monkeypatch)
     return tmp_path
 
 
@@ -48,9 +47,10 @@ def _behaves_as_re(compiled: re.Pattern[str], pattern: str, flags: int) -> None:
 
 
 def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Forget what this process loaded and compiled, as the next run starts."""
+    """Forget what this process loaded, compiled and used, as the next run starts."""
     monkeypatch.setattr(regex_cache, "_entries", None)
     monkeypatch.setattr(regex_cache, "_added", {})
+    monkeypatch.setattr(regex_cache, "_used", set())
 
 
 def test_patterns_round_trip_through_the_cache_file(fresh_cache: Path,
@@ -236,3 +236,33 @@ def test_no_home_directory_turns_the_cache_off(monkeypatch: pytest.MonkeyPatch) 
     assert regex_cache.cache_file() is None
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # the XDG spec: ignore it
     assert regex_cache.cache_file() is None
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, patterns: list[str]) -> None:
+    """One run that compiles `patterns` and writes the cache at its end."""
+    _new_process(monkeypatch)
+    for pattern in patterns:
+        regex_cache.compile(pattern)
+    regex_cache._save(os.getpid())
+
+
+def _cached(path: Path) -> set[str]:
+    return {pattern for pattern, _ in regex_cache._read(path)}
+
+
+def test_a_run_that_compiles_new_patterns_drops_the_entries_no_run_uses(
+        fresh_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an upgrade most entries are the old version's patterns: the first run that
+    compiles new ones writes back only what it used; a run that compiles nothing new (a
+    few patterns, as `sftlint --help` does) leaves the file as it is."""
+    old = [f"old-{i}-[a-z]+" for i in range(100)]
+    _run(monkeypatch, old)
+    path = regex_cache.cache_file()
+    assert path is not None and _cached(path) == set(old)
+    written = path.read_bytes()
+    _run(monkeypatch, old[:3])  # nothing new: not rewritten, though mostly unused
+    assert path.read_bytes() == written
+    _run(monkeypatch, [*old[:10], "new-[0-9]+"])  # an upgrade: 90 of 100 unused
+    assert _cached(path) == {*old[:10], "new-[0-9]+"}
+    _run(monkeypatch, [*old[:5], "newer-[0-9]+"])  # 6 of 11 unused: under the floor
+    assert _cached(path) == {*old[:10], "new-[0-9]+", "newer-[0-9]+"}
