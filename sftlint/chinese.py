@@ -317,16 +317,12 @@ class NgramScorer:
         rows = self.weights.shape[-1]  # a weighted n-gram's row: the keys', then the words'
         if not count or not rows:
             return [self.bias] * count
-        span = self.offsets[-1] + self.base ** self.n  # every key is below it
-        most = (1 << 62) // span  # texts at once, for (text, key) to fit in one int64
-        if count > most:
-            return [s for at in range(0, count, most) for s in self.scores(texts[at:at + most])]
         inputs = [scorer_input(t) for t in texts]
         codes = np.frombuffer("".join(inputs).encode("utf-32-le", "surrogatepass"),
                               dtype=np.uint32)
         owner = np.repeat(np.arange(count), np.fromiter(map(len, inputs), np.int64, count))
         ranks = self.ranks[np.minimum(codes, len(self.ranks) - 1)]
-        pairs = []  # (n-gram key, text) for each n-gram occurrence, as key * count + text
+        grams, texts_of = [], []  # each n-gram occurrence's key, and its text
         key = np.zeros(len(codes), dtype=np.int64)
         for k in range(1, self.n + 1):
             size = len(codes) - k + 1
@@ -334,21 +330,21 @@ class NgramScorer:
                 break
             key = key[:size] * self.base + ranks[k - 1:]  # the k-gram starting at each place
             inside = owner[:size] == owner[k - 1:]  # not running into the next text
-            pairs.append((key[inside] + self.offsets[k - 1]) * count + owner[:size][inside])
-        # each n-gram counts once per text, however often it occurs there (sorted and
-        # compared with the next: numpy's own unique hashes, 50x slower here), and is looked
-        # up in key order, which numpy's binary search is several times faster at
-        occurring = np.sort(np.concatenate(pairs))
-        occurrences = np.bincount(occurring % count, minlength=count)
-        distinct = occurring[np.concatenate(([True], occurring[1:] != occurring[:-1]))]
-        grams = distinct // count
-        where = np.minimum(np.searchsorted(self.keys, grams), max(len(self.keys) - 1, 0))
-        hit = self.keys[where] == grams if len(self.keys) else np.zeros(len(grams), bool)
-        # the weighted n-grams found, as text * rows + row, by text
-        found = distinct[hit] % count * rows + where[hit]
+            grams.append(key[inside] + self.offsets[k - 1])
+            texts_of.append(owner[:size][inside])
+        gram_keys, owners = np.concatenate(grams), np.concatenate(texts_of)
+        occurrences = np.bincount(owners, minlength=count)
+        # every occurrence looked up, then the weighted ones found sorted by text and each
+        # kept once per text, however often it occurs there: 2x faster than sorting every
+        # occurrence to count each once before looking them up in key order
+        where = np.minimum(np.searchsorted(self.keys, gram_keys), max(len(self.keys) - 1, 0))
+        hit = self.keys[where] == gram_keys if len(self.keys) else np.zeros(len(where), bool)
+        found = owners[hit] * rows + where[hit]  # text * rows + row
         if self.m:
             found = np.concatenate((found, self._word_rows(inputs, occurrences, rows)))
         found = np.sort(found)
+        if len(found):
+            found = found[np.concatenate(([True], found[1:] != found[:-1]))]
         text, gram = found // rows, found % rows
         scale = 1 / np.sqrt(np.maximum(occurrences, 1))
         if self.output is None:
