@@ -293,9 +293,10 @@ def _schema_problem_of(text: str) -> str | None:
 
 def schema_problem(schema: dict[str, Any]) -> str | None:
     """Why `schema` is not a valid JSON Schema for function parameters, or None. Kept per
-    schema text: a dataset repeats the same few declarations in every record."""
+    schema text (its keys as written, so the error named is the first written): a dataset
+    repeats the same few declarations in every record."""
     try:
-        text = json.dumps(schema, sort_keys=True)
+        text = json.dumps(schema)
     except (RecursionError, TypeError, ValueError):
         return "parameters are not a valid JSON Schema: nested too deeply, or not JSON values"
     return _schema_problem_of(text)

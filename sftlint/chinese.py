@@ -432,17 +432,26 @@ class NgramScorer:
         """Write the files `to_table(stem)` names into `folder`: a hidden layer's rows
         (one per hidden unit) as float16, the other arrays as the table's dtypes, and the
         word n-grams as a JSON list."""
+        import io
+        import os
+
         import numpy as np
         import orjson
 
+        def replace(name: str, data: bytes) -> None:  # a running check may have it mapped:
+            temporary = folder / f".{name}.tmp"  # a new file, not the old one rewritten
+            temporary.write_bytes(data)
+            os.replace(temporary, folder / name)
+
         if self.m:
-            (folder / f"{stem}.words.json").write_bytes(orjson.dumps(self.words))
+            replace(f"{stem}.words.json", orjson.dumps(self.words))
         for name, dtype in self._ARRAYS:
             array = getattr(self, name)
             if array is not None:
                 hidden_rows = name == "weights" and self.output is not None
-                np.save(folder / f"{stem}.{name}.npy", array.astype("<f2" if hidden_rows
-                                                                    else dtype))
+                out = io.BytesIO()
+                np.save(out, array.astype("<f2" if hidden_rows else dtype))
+                replace(f"{stem}.{name}.npy", out.getvalue())
 
     @classmethod
     def from_table(cls, table: dict[str, Any], folder: Path | None = None) -> NgramScorer:

@@ -89,10 +89,11 @@ def bounded_errors(checker: Any, instance: Any) -> list[Any]:
 def in_document_order(errors: Iterable[Any], document: Any) -> list[Any]:
     """jsonschema's `errors` about `document`, in the order of the places they name as the
     document was written (each step of an error's path by its key's place in its object or
-    its index in its array), then by message: the same order in every process."""
+    its index in its array): the same order in every process. Errors about one place keep
+    jsonschema's order (its schema's keywords, a `required` list's names), which is."""
     places: dict[int, dict[Any, int]] = {}  # an object's keys -> their places, per object
 
-    def place(error: Any) -> tuple[list[int], str]:
+    def place(error: Any) -> list[int]:
         steps, node = [], document
         for step in error.absolute_path:
             if isinstance(node, dict) and step in node:
@@ -104,7 +105,7 @@ def in_document_order(errors: Iterable[Any], document: Any) -> list[Any]:
             else:
                 break
             node = node[step]
-        return steps, error.message
+        return steps
 
     return sorted(errors, key=place)
 

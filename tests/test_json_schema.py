@@ -74,7 +74,7 @@ def test_an_instance_nested_past_the_recursion_limit_is_too_deep_not_a_bad_schem
 
 # A schema whose errors jsonschema finds while walking a set of property names (the
 # metaschema's additionalProperties), and an instance whose errors it finds the same way.
-MANY_BAD = {"type": "object", "properties": {p: {"type": "str"} for p in "abcdefgh"}}
+MANY_BAD = {"type": "object", "properties": {p: {"type": "str"} for p in "hgfedcba"}}
 OPEN = {"type": "object", "additionalProperties": {"type": "integer"}}
 CHECK_IN_A_FRESH_PROCESS = """
 import json, sys
@@ -100,5 +100,20 @@ def test_errors_come_in_the_order_written_whatever_the_hash_seed() -> None:
                        env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
         for seed in range(8)}
     assert outputs == {"'str' is not valid under any of the given schemas "
-                       "(at /properties/a/type)\n"
+                       "(at /properties/h/type)\n"
                        "[['h'], ['g'], ['f'], ['e'], ['d'], ['c'], ['b'], ['a']]\n"}
+
+
+def test_errors_about_one_place_keep_the_schemas_order() -> None:
+    """Two names missing from one object: said in the order `required` lists them."""
+    missing = violations({"type": "object", "required": ["name", "age"]}, {})
+    assert [e.message for e in missing] == ["'name' is a required property",
+                                           "'age' is a required property"]
+
+
+def test_c005_names_the_first_bad_parameter_as_written() -> None:
+    from sftlint.rules.tool_calls import schema_problem
+
+    problem = schema_problem({"type": "object", "properties": {"zip": {"type": "int"},
+                                                                "city": {"type": "str"}}})
+    assert problem is not None and problem.endswith("(at /properties/zip/type)")
