@@ -90,28 +90,26 @@ class Verdicts:
         return cls(path, {key: verdict for key, verdict in known.items()
                           if _plausible(key, verdict)})
 
-    @staticmethod
-    def _key(rule_key: str, text: str) -> bytes:
-        return hashlib.blake2b(rule_key.encode() + b"\0" + text.encode("utf-8", "surrogatepass"),
-                               digest_size=16).digest()
-
-    def recall(self, rule_key: str, texts: list[str]) -> list[Any]:
-        """Each text's verdict under `rule_key`, UNKNOWN where there is none."""
+    def recall(self, rule_key: str, texts: list[str]) -> tuple[list[Any], list[bytes]]:
+        """Each text's verdict under `rule_key` (UNKNOWN where there is none), and each
+        text's key for `keep` (none where nothing is kept)."""
         if self.path is None:
-            return [UNKNOWN] * len(texts)
+            return [UNKNOWN] * len(texts), []
+        rule = rule_key.encode() + b"\0"  # a text's key: the digest of the rule's and its
+        keys = [hashlib.blake2b(rule + text.encode("utf-8", "surrogatepass"),
+                                digest_size=16).digest() for text in texts]
         found = []
-        for text in texts:
-            key = self._key(rule_key, text)
+        for key in keys:
             verdict = self._known.get(key, UNKNOWN)
             if verdict is not UNKNOWN:
                 self._kept[key] = verdict
             found.append(verdict)
-        return found
+        return found, keys
 
-    def keep(self, rule_key: str, text: str, verdict: Any) -> None:
-        """Keep `verdict` (None, or a tuple of one or two strings) for `text`."""
-        if self.path is not None:
-            self._kept[self._key(rule_key, text)] = verdict
+    def keep(self, key: bytes, verdict: Any) -> None:
+        """Keep `verdict` (None, or a tuple of one or two strings) under a key `recall`
+        gave."""
+        self._kept[key] = verdict
 
     def save(self) -> None:
         """Write the verdicts this check read or added, if they differ from those known."""
@@ -130,13 +128,14 @@ def recalled(rule: RecordRule, turns: Turns, judge: Callable[[Turns], list[Verdi
     stands."""
     store = rule.run.verdicts
     key = f"{rule.code} {rule.options!r}"
-    verdicts = store.recall(key, turns.texts)
+    verdicts, keys = store.recall(key, turns.texts)
     unknown = [i for i, verdict in enumerate(verdicts) if verdict is UNKNOWN]
     if unknown:
         judged = judge(turns if len(unknown) == len(verdicts) else turns.subset(unknown))
         for i, verdict in zip(unknown, judged, strict=True):
             verdicts[i] = verdict
-            store.keep(key, turns.texts[i], verdict)
+            if keys:  # each text hashed once, by recall
+                store.keep(keys[i], verdict)
     return verdicts
 
 
