@@ -335,8 +335,8 @@ class NgramScorer:
         gram_keys, owners = np.concatenate(grams), np.concatenate(texts_of)
         occurrences = np.bincount(owners, minlength=count)
         # every occurrence looked up, then the weighted ones found sorted by text and each
-        # kept once per text, however often it occurs there: 2x faster than sorting every
-        # occurrence to count each once before looking them up in key order
+        # kept once per text, however often it occurs there (as fast as sorting every
+        # occurrence first at the engine's column size, 2x faster on 50,000 texts at once)
         where = np.minimum(np.searchsorted(self.keys, gram_keys), max(len(self.keys) - 1, 0))
         hit = self.keys[where] == gram_keys if len(self.keys) else np.zeros(len(where), bool)
         found = owners[hit] * rows + where[hit]  # text * rows + row
@@ -355,7 +355,8 @@ class NgramScorer:
             starts = np.flatnonzero(np.concatenate(([True], text[1:] != text[:-1])))
             sums = np.empty((len(self.output), len(starts)), dtype=np.float32)
             # one hidden unit at a time: its row (1 MB) stays in cache while the n-grams
-            # are gathered from it, 5-9x faster than gathering every unit of each n-gram
+            # are gathered from it, and no (n-grams x units) matrix is made (520 MB, and
+            # 5-9x slower, for 50,000 texts at once)
             for unit, into in zip(self._units(len(gram)), sums, strict=True):
                 np.add.reduceat(unit.take(gram).astype(np.float32, copy=False), starts,
                                 out=into)
