@@ -20,7 +20,7 @@ import argparse
 import json
 from pathlib import Path
 
-from evaluate import LATER_SETS, REAL_SETS, flagged_items, load
+from evaluate import LATER_SETS, REAL_SETS, Confusion, flagged_items, load
 
 HERE = Path(__file__).resolve().parent
 
@@ -61,11 +61,12 @@ def main() -> int:
             scorer = NgramScorer.from_table({**table, "threshold": threshold}, args.weights)
             # the rule asks chinese.load_scorer for its scorer: hand it this one
             imperative_reply.load_scorer = lambda code, scorer=scorer: scorer
-            flags = flagged_items("A001", texts, "assistant")
-            tp = sum(f and t for f, t in zip(flags, truth, strict=True))
-            precision = tp / sum(flags) if any(flags) else 1.0  # as evaluate.py counts it
-            recall = tp / max(1, sum(truth))
-            f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+            counts = Confusion()  # counted as evaluate.py counts its tables
+            for item, flagged, true in zip(items, flagged_items("A001", texts, "assistant"),
+                                           truth, strict=True):
+                counts.add(true, flagged, item)
+            precision, recall = counts.precision, counts.recall
+            f1 = 2 * precision * recall / (precision + recall) if counts.tp else 0.0
             print(f"| {threshold:.2f} | {precision:.3f} | {recall:.3f} | {f1:.3f} |")
     finally:  # the process's rule reads the shipped weights again
         imperative_reply.load_scorer = shipped

@@ -395,20 +395,20 @@ def main(argv: list[str] | None = None) -> int:
         weights_file.parent.mkdir(parents=True, exist_ok=True)
 
         table, readable = {}, {}
-        for code, (w, b, t) in written.items():
-            names = sorted(w)
-            scorer = NgramScorer.from_weights(TASKS[code][3], round(b, 4), round(t, 2),
-                                              {g: round(w[g], 3) for g in names})
-            stem = f"{weights_file.stem}.{code}"  # keyed here, so loading computes nothing
-            scorer.save_arrays(weights_file.parent, stem)
-            table[code] = scorer.to_table(stem)
-            readable[code] = {g: round(w[g], 3) for g in names}
-        for code, (vectors, output, b, t, veto) in hidden_layers.items():
-            scorer = NgramScorer.from_weights(TASKS[code][3], round(b, 4), round(t, 2),
-                                              vectors, output, veto, WORDS.get(code, 0))
+
+        def store(code: str, scorer: NgramScorer) -> None:  # keyed here: loading computes nothing
             stem = f"{weights_file.stem}.{code}"
             scorer.save_arrays(weights_file.parent, stem)
             table[code] = scorer.to_table(stem)
+
+        for code, (w, b, t) in written.items():
+            names = sorted(w)
+            store(code, NgramScorer.from_weights(TASKS[code][3], round(b, 4), round(t, 2),
+                                                 {g: round(w[g], 3) for g in names}))
+            readable[code] = {g: round(w[g], 3) for g in names}
+        for code, (vectors, output, b, t, veto) in hidden_layers.items():
+            store(code, NgramScorer.from_weights(TASKS[code][3], round(b, 4), round(t, 2),
+                                                 vectors, output, veto, WORDS.get(code, 0)))
         weights_file.write_text(json.dumps(table) + "\n", encoding="utf-8")
         if not args.out:  # the readable copy describes the weights the rules ship
             GRAMS.write_text(json.dumps(readable, ensure_ascii=False, indent=0) + "\n",
