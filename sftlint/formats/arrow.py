@@ -64,18 +64,51 @@ def _batches(files: list[str]) -> Iterator[Any]:
                              "dataset again with save_to_disk") from None
 
 
+# An IPC stream ends with this marker (pyarrow >= 0.15; before, four zero bytes). A stream
+# cut at a message boundary reads as a shorter valid one: only the missing marker tells.
+END_OF_STREAM = b"\xff\xff\xff\xff\x00\x00\x00\x00"
+_LEGACY_END_OF_STREAM = b"\x00\x00\x00\x00"
+_FILE_MAGIC = b"ARROW1"  # the IPC file format (Feather 2) starts and ends with it
+
+
 def _file_batches(pa: Any, file: str) -> Iterator[Any]:
     # read, not memory-mapped: a mapped file that another process truncates kills the
     # reader with SIGBUS; a read comes back short, and that is a one-line error
     with pa.OSFile(file, "rb") as source:
-        try:
-            reader = pa.ipc.open_stream(source)
-        except pa.ArrowInvalid:
+        if source.read(len(_FILE_MAGIC)) == _FILE_MAGIC:
+            # its footer lists every batch and a cut file has none: open_file says so
             source.seek(0)
             reader = pa.ipc.open_file(source)
             yield from (reader.get_batch(i) for i in range(reader.num_record_batches))
             return
-        yield from reader
+        source.seek(0)
+        reader = pa.ipc.open_stream(source)
+        rows = 0
+        while True:
+            end = source.tell()  # OSFile is unbuffered: this is where the last message ended
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            rows += batch.num_rows
+            yield batch
+        size = source.size()
+        source.seek(end)
+        tail = source.read(len(END_OF_STREAM))
+    marker = next((m for m in (END_OF_STREAM, _LEGACY_END_OF_STREAM) if tail.startswith(m)),
+                  b"")
+    if marker and end + len(marker) == size:
+        return
+    if marker:  # a second stream appended, say: its rows would go unread
+        raise InputError(f"{file}: {size - end - len(marker)} byte(s) after the Arrow "
+                         "stream's end-of-stream marker would be left out; save the dataset "
+                         "again with save_to_disk")
+    if not tail:
+        raise InputError(f"{file}: the Arrow stream ends after {rows} row(s) without its "
+                         "end-of-stream marker; the file was cut short and rows would be left "
+                         "out, copy or save the dataset again")
+    raise InputError(f"{file}: the Arrow stream ends after {rows} row(s) in a partial "
+                     "message; the file was cut short, copy or save the dataset again")
 
 
 ARROW = Arrow()

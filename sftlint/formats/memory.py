@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from sftlint.formats.rows import BATCH_ROWS, RowFormat, Rows, row_records, table_rows
+from sftlint.formats.rows import (
+    BATCH_ROWS,
+    RowFormat,
+    Rows,
+    check_column_names,
+    row_records,
+    table_rows,
+    unconvertible,
+)
 from sftlint.reader import InputError, RawRecord, SourceFacts
 
 
@@ -31,10 +39,12 @@ def rows_of(records: Any, display: str) -> Rows:
         return Rows(table_rows(records.to_batches(max_chunksize=BATCH_ROWS), display),
                     padded=True, decoded=True)
     if hasattr(records, "to_pylist") and hasattr(records, "schema"):  # pyarrow.RecordBatch
-        return Rows(records.to_pylist(), padded=True, decoded=True)
+        return Rows(table_rows([records], display), padded=True, decoded=True)
     if hasattr(records, "with_format") and hasattr(records, "iter"):  # datasets.Dataset
-        return Rows(_dataset_rows(records.with_format(None)), padded=True, decoded=True)
+        return Rows(_dataset_rows(records, display), padded=True, decoded=True)
     if hasattr(records, "to_dict") and hasattr(records, "columns"):  # a pandas DataFrame
+        # to_dict keeps the last of two columns of one name, with only a warning
+        check_column_names([str(c) for c in records.columns], display)
         return Rows(records.to_dict("records"), padded=True, decoded=False)
     if isinstance(records, Mapping):
         splits = [k for k, v in records.items() if hasattr(v, "with_format")]
@@ -48,8 +58,22 @@ def rows_of(records: Any, display: str) -> Rows:
     return Rows(records, padded=False, decoded=False)
 
 
-def _dataset_rows(dataset: Any) -> Iterator[dict[str, Any]]:
-    for batch in dataset.iter(batch_size=BATCH_ROWS):
+def _dataset_rows(dataset: Any, display: str) -> Iterator[dict[str, Any]]:
+    import pyarrow as pa
+
+    batches = dataset.with_format(None).iter(batch_size=BATCH_ROWS)
+    first = 0  # the batch's first row, counted from 0 as the dataset does
+    while True:
+        try:
+            batch = next(batches, None)
+        except (pa.ArrowException, ValueError, OverflowError):  # text that is not UTF-8...
+            # the same rows as Arrow name the row and column that pyarrow cannot convert
+            table = dataset.with_format("arrow")[first:first + BATCH_ROWS]
+            raise InputError(unconvertible(table, first + 1, display)) from None
+        if batch is None:
+            return
         keys = list(batch)
-        for values in zip(*(batch[k] for k in keys), strict=True):
-            yield dict(zip(keys, values, strict=True))
+        values = [batch[k] for k in keys]
+        first += len(values[0]) if values else 0
+        for row in zip(*values, strict=True):
+            yield dict(zip(keys, row, strict=True))

@@ -5,7 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from sftlint.formats.rows import BATCH_ROWS, RowFormat, Rows, row_records, table_rows
+from sftlint.formats.rows import (
+    BATCH_ROWS,
+    RowFormat,
+    Rows,
+    check_column_names,
+    row_records,
+    table_rows,
+)
 from sftlint.reader import (
     InputError,
     RawRecord,
@@ -33,6 +40,8 @@ class Parquet(RowFormat):
             if isinstance(exc, OSError) and exc.errno is not None:  # the file cannot be opened
                 raise InputError(unreadable_message(path, exc)) from exc
             raise InputError(f"{path}: not a readable Parquet file ({one_line(exc)})") from None
+        # pyarrow reads such a file, the last column of a name winning; pq.read_table refuses
+        check_column_names(parquet.schema_arrow.names, path)
         facts = SourceFacts(path=display, size=size)
         batches = parquet.iter_batches(batch_size=BATCH_ROWS)
         rows = Rows(table_rows(batches, path), padded=True, decoded=True)

@@ -118,10 +118,13 @@ def row_records(facts: SourceFacts, rows: Rows, accept_lists: bool) -> Iterator[
 
 def table_rows(batches: Iterable[Any], path: str) -> Iterator[dict[str, Any]]:
     """Rows of pyarrow record batches, as dicts, one batch in memory at a time; a batch
-    that cannot be read (a corrupt page) is an InputError naming `path`."""
+    that cannot be read (a corrupt page) or turned into Python values (text that is not
+    UTF-8, a struct with two fields of one name), or two columns of one name, is an
+    InputError naming `path` and the row."""
     import pyarrow as pa
 
     it = iter(batches)
+    first = 1  # the batch's first row, counted from 1 across batches
     while True:
         try:
             batch = next(it, None)
@@ -130,4 +133,66 @@ def table_rows(batches: Iterable[Any], path: str) -> Iterator[dict[str, Any]]:
                              "file again") from None
         if batch is None:
             return
-        yield from batch.to_pylist()
+        check_column_names(batch.schema.names, path)
+        try:
+            rows = batch.to_pylist()
+        except (pa.ArrowException, ValueError, OverflowError):  # UnicodeDecodeError too
+            raise InputError(unconvertible(batch, first, path)) from None
+        first += batch.num_rows
+        yield from rows
+
+
+def check_column_names(names: list[str], path: str) -> None:
+    """Two columns of one name read as one dict key, the last one winning: the other
+    would never be checked."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise InputError(f"{path}: two columns are named {name!r}; only one of them would "
+                             "be checked, rename or drop the other")
+        seen.add(name)
+
+
+def unconvertible(batch: Any, first: int, path: str) -> str:
+    """A one-line error for a batch pyarrow cannot turn into Python values, naming the first
+    row and column that fail (`first` is the batch's first row)."""
+    import pyarrow as pa
+
+    for i in range(batch.num_rows):
+        row = batch.slice(i, 1)
+        for name, column in zip(row.schema.names, row.columns, strict=True):
+            try:
+                column.to_pylist()
+            except (pa.ArrowException, ValueError, OverflowError) as exc:
+                return f"{path}: row {first + i}, column {name!r}: {_why(column.type, exc)}"
+    last = first + batch.num_rows - 1
+    return (f"{path}: rows {first}-{last}: pyarrow cannot turn them into Python values; "
+            "write the data again")
+
+
+def _why(kind: Any, exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return (f"a string holds bytes that are not UTF-8 ({exc.reason} at byte {exc.start}); "
+                "write it as UTF-8 text, or as binary")
+    twice = _duplicate_field(kind)
+    if twice is not None:
+        return (f"a struct has two fields named {twice!r}, which Python cannot hold; rename "
+                "one of them")
+    return f"pyarrow cannot turn it into Python values ({one_line(exc)}); write the data again"
+
+
+def _duplicate_field(kind: Any) -> str | None:
+    """The first field name a struct inside the Arrow type `kind` has twice, if any."""
+    import pyarrow as pa
+
+    inner = []
+    if pa.types.is_struct(kind):
+        names = [kind.field(i).name for i in range(kind.num_fields)]
+        twice = next((n for i, n in enumerate(names) if n in names[:i]), None)
+        if twice is not None:
+            return twice
+        inner = [kind.field(i).type for i in range(kind.num_fields)]
+    # list items, map keys and items, dictionary values
+    inner += [getattr(kind, a) for a in ("value_type", "key_type", "item_type")
+              if hasattr(kind, a)]
+    return next((t for t in map(_duplicate_field, inner) if t is not None), None)
