@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from sftlint import regex_cache
 from sftlint.findings import Edit, Finding, Severity
-from sftlint.records import Record
+from sftlint.records import Message, Pair, Record
 from sftlint.rule import RecordRule, byte_span
 
 # What str.isspace() calls space, less U+001C-U+001F: those are separators a record may use
@@ -133,7 +133,8 @@ class UntrimmedContent(RecordRule):
     """Content with leading or trailing whitespace or newlines.
 
     ## What it does
-    Flags a message whose content starts or ends with spaces, tabs or newlines.
+    Flags a message whose content starts or ends with spaces, tabs or newlines, on both
+    sides of a preference pair (the rejected reply, and the rejected conversation's turns).
 
     ## Why it matters for training
     The model learns to open or close its replies with stray newlines, and the chat
@@ -150,8 +151,12 @@ class UntrimmedContent(RecordRule):
     ```
 
     ## Fix safety
-    Safe: only the JSON string of that content is rewritten, trimmed; the rest of the line
-    stays byte for byte.
+    Safe: only the whitespace at the ends of that content's JSON string is removed, as
+    written (a space, `\\n`, `\\u3000`); the rest of the line, the string's escapes
+    included, stays byte for byte. A preference pair's sides are trimmed alike; where a
+    trim would change whether they match (they differ only in that whitespace, or are
+    equal and one side cannot be edited), neither is fixed: a fix never hides an identical
+    pair (V001) nor splits a shared turn (V003).
     """
 
     code = "S009"
@@ -160,12 +165,67 @@ class UntrimmedContent(RecordRule):
     fixable = True
 
     def check(self, record: Record) -> Iterator[Finding]:
-        for m in record.messages:
-            c = m.content
-            if c and (c[0] in WHITESPACE or c[-1] in WHITESPACE) and c.strip(WHITESPACE):
+        pair = record.pair
+        # the rejected side too: a fix of one side only would make equal sides differ,
+        # hiding an identical pair (V001) or splitting a shared turn (V003)
+        rejected = [] if pair is None else [*pair.rejected_prompt, *(pair.rejected or [])]
+        untrimmed = [(m, side) for side, turns in (("", record.messages),
+                                                   ("rejected ", rejected))
+                     for m in turns if _untrimmed(m.content)]
+        if not untrimmed:
+            return
+        edits = {m.pointer: _trim_edit(record, m.pointer, m.content) for m, _ in untrimmed}
+        held = _unsafe_in_pair(pair, {p for p, e in edits.items() if e}) if pair else set()
+        for m, side in untrimmed:
+            if m.pointer in held:
                 yield self.at(record, m.pointer,
-                              f"{m.role} content has leading or trailing whitespace",
-                              edits=_trim_edit(record, m.pointer, c))
+                              f"{side}{m.role} content has leading or trailing whitespace "
+                              "(no safe fix: trimming it changes whether the chosen and "
+                              "rejected sides match)")
+            else:
+                yield self.at(record, m.pointer,
+                              f"{side}{m.role} content has leading or trailing whitespace",
+                              edits=edits[m.pointer])
+
+
+def _untrimmed(content: str) -> bool:
+    return bool(content) and (content[0] in WHITESPACE or content[-1] in WHITESPACE) \
+        and bool(content.strip(WHITESPACE))
+
+
+def _unsafe_in_pair(pair: Pair, trimmed: set[str]) -> set[str]:
+    """The pointers among `trimmed` whose fix would change whether the two sides agree:
+    the replies (V001) or a turn before them (V003). Where one side cannot be fixed (its
+    content is assembled from parts, say), the other is left as it is too."""
+    def text(m: Message) -> str:
+        return m.content.strip(WHITESPACE) if m.pointer in trimmed else m.content
+
+    def reply(side: list[Message], after: bool) -> str:  # as V001 compares them
+        return "\n".join((m.reasoning or "") + (text(m) if after else m.content) for m in side)
+
+    held: set[str] = set()
+    groups = [(pair.chosen or [], pair.rejected or [],
+               reply(pair.chosen or [], False) == reply(pair.rejected or [], False),
+               reply(pair.chosen or [], True) == reply(pair.rejected or [], True))]
+    groups += [([a], [b], a.role == b.role and a.content == b.content,
+                a.role == b.role and text(a) == text(b))
+               for a, b in zip(pair.chosen_prompt, pair.rejected_prompt, strict=False)]
+    for chosen, rejected, before, after in groups:
+        if before != after:
+            held.update(m.pointer for m in chosen + rejected)
+    return held
+
+
+# One character of a JSON string as written: an escape or a character
+_JSON_CHAR = regex_cache.compile(r'\\u[0-9A-Fa-f]{4}|\\.|.', re.DOTALL)
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", '"': '"', "\\": "\\",
+            "/": "/"}
+
+
+def _written_char(unit: str) -> str:
+    if unit[0] != "\\":
+        return unit
+    return chr(int(unit[2:], 16)) if unit[1] == "u" else _ESCAPES[unit[1]]
 
 
 def _trim_edit(record: Record, pointer: str, content: str) -> tuple[Edit, ...]:
@@ -174,10 +234,20 @@ def _trim_edit(record: Record, pointer: str, content: str) -> tuple[Edit, ...]:
         return ()
     token = record.source.raw[span[0] - record.source.offset: span[1] - record.source.offset]
     try:
-        if json.loads(token) != content:
+        if json.loads(token) != content or token[:1] != b'"':
             return ()  # the content was assembled from several fields: no safe edit
+        # drop whole characters at the ends, each as written (a space, \n, \u3000), and
+        # keep the rest byte for byte: re-encoding would turn \u2028 or \u003c into raw
+        # characters (a raw U+2028 splits the line for str.splitlines())
+        chars = _JSON_CHAR.findall(token[1:-1].decode("utf-8"))
     except ValueError:
         return ()
-    ascii_only = b"\\u" in token and token.isascii()
-    new = json.dumps(content.strip(WHITESPACE), ensure_ascii=ascii_only).encode()
+    start, end = 0, len(chars)
+    while start < end and _written_char(chars[start]) in WHITESPACE:
+        start += 1
+    while end > start and _written_char(chars[end - 1]) in WHITESPACE:
+        end -= 1
+    new = ('"' + "".join(chars[start:end]) + '"').encode()
+    if json.loads(new) != content.strip(WHITESPACE):
+        return ()  # not what trimming means: leave the content as it is
     return (Edit(span[0], span[1], new),)

@@ -219,6 +219,10 @@ class Pair:
     chosen_pointer: str
     rejected_pointer: str
     prompt_mismatch: tuple[str, str] | None = None  # (pointer, message) (V003)
+    # whole conversations: each side's turns before its reply, which V003 compares (the
+    # chosen ones are in `Record.messages` too); S009 trims both alike
+    chosen_prompt: list[Message] = field(default_factory=list)
+    rejected_prompt: list[Message] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -914,6 +918,7 @@ def _normalize_full_pair(value: dict[str, Any], shape: Shape, messages: list[Mes
                 pair.prompt_mismatch = (where, f"chosen has {len(before)} turn(s) before its "
                                         f"reply, rejected {len(after)}")
         messages.extend(before)
+        pair.chosen_prompt, pair.rejected_prompt = before, after
         pair.chosen, pair.rejected = chosen[-1:], rejected[-1:]
     return pair
 
