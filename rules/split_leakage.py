@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from sftlint.config import StrictModel, relative_path
 from sftlint.dedup import best_matches, find_near_matches
 from sftlint.findings import Finding
+from sftlint.formats import Dataset
 from sftlint.options import Field, from_project
 from sftlint.records import Record
 from sftlint.rule import ProjectRule, Scope
@@ -57,7 +58,8 @@ class SplitLeakage(ProjectRule):
         threshold: float = Field(90.0, ge=50, le=100)
         # the paths of `[splits] train` and `eval`, resolved; None: no splits configured
         splits: tuple[list[str], list[str]] | None = from_project("splits")
-        exclude: list[str] = from_project("exclude")
+        # the datasets paths name, as the check reads them (exclude, not_data)
+        datasets: Callable[[list[str]], list[Dataset]] = from_project("datasets")
         # a data file's records, read as the config reads them (shape, mapping, categories)
         read_records: Callable[[str], Iterable[Record]] = from_project("read-records")
         root: str | None = from_project("project-root")
@@ -67,10 +69,8 @@ class SplitLeakage(ProjectRule):
     def check(self) -> Iterator[Finding]:
         if self.options.splits is None:
             return
-        from sftlint.formats import collect_datasets
-
         def records_of(targets: list[str]) -> list[Record]:
-            return [record for dataset in collect_datasets(targets, self.options.exclude)
+            return [record for dataset in self.options.datasets(targets)
                     for path in dataset.files for record in self.options.read_records(path)
                     if not record.problems]
 

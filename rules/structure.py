@@ -124,7 +124,9 @@ class RoleOrder(RecordRule, DatasetRule):
 
     A system message is required (`require-system = "auto"`) when a system prompt is
     configured, or when most records of the dataset have one; data without system turns
-    (LLaMA-Factory's demos, most multimodal sets) is left alone.
+    (LLaMA-Factory's demos, most multimodal sets) is left alone. That majority is a
+    dataset judgment: `--no-dataset` (the `sftlint` pre-commit hook) leaves it to the
+    dataset hook.
 
     ## Why it matters for training
     Chat templates assume alternation; two user turns in a row render as a conversation

@@ -184,10 +184,11 @@ def check(data: Any = None, *, config: ConfigLike = None,
     if (engine or cfg.engine) == "ray":  # paths on a Ray cluster (sftlint.ray_engine)
         from sftlint.ray_engine import RayLinter
 
-        linter: Linter = RayLinter(cfg, rules, jobs=jobs, run=run,
+        linter: Linter = RayLinter(cfg, rules, dataset_rules=dataset_rules, jobs=jobs, run=run,
                                    address=ray_address or cfg.ray_address)
     elif engine in (None, "local"):
-        linter = Linter(cfg, rules, jobs=jobs, run=run, remember_verdicts=True)
+        linter = Linter(cfg, rules, dataset_rules=dataset_rules, jobs=jobs, run=run,
+                        remember_verdicts=True)
     else:
         raise ConfigError(f"engine: {engine!r} is not one of local, ray")
     baseline_file = (cfg.baseline_path() if baseline is None or baseline is True

@@ -9,7 +9,7 @@ import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 # ConfigError, StrictModel and kebab are re-exported: rules and the trainer import them here
 from sftlint.options import ConfigError as ConfigError
@@ -17,6 +17,9 @@ from sftlint.options import Field, ValidationError, model_check, toml_value, val
 from sftlint.options import StrictModel as StrictModel
 from sftlint.options import kebab as kebab
 from sftlint.registry import validate_rule_options
+
+if TYPE_CHECKING:
+    from sftlint.formats import Dataset
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -165,6 +168,9 @@ class ExceptionEntry(StrictModel):
 
     code: str  # a rule code or name
     record: str = Field(min_length=8, max_length=64, pattern=r"[0-9a-f]+")  # the record's key
+    # a finding about a pair of records (D002): the other one's key, so the exception
+    # accepts that pair and no other, wherever the two stand
+    related: str | None = Field(None, min_length=8, max_length=64, pattern=r"[0-9a-f]+")
     reason: str = Field(min_length=1, max_length=500)
     note: str | None = Field(None, max_length=200)  # e.g. a short quote, for the diff's reader
 
@@ -174,10 +180,11 @@ class ExceptionEntry(StrictModel):
             raise ValueError("reason: say why this finding is acceptable")
         # the whole key: a prefix of 8 hex digits is 32 bits, and a record crafted to share
         # it with the reviewed one took over its exception in a fraction of a second
-        if len(self.record) != RECORD_KEY_LENGTH:
-            raise ValueError(f"record: the whole {RECORD_KEY_LENGTH}-character key from the "
-                             f"finding's `record` (--format json), not {self.record!r}; a "
-                             "shorter prefix could match another record")
+        for key, value in (("record", self.record), ("related", self.related)):
+            if value is not None and len(value) != RECORD_KEY_LENGTH:
+                raise ValueError(f"{key}: the whole {RECORD_KEY_LENGTH}-character key from the "
+                                 f"finding's `{key}` (--format json), not {value!r}; a "
+                                 "shorter prefix could match another record")
 
 
 class Config(StrictModel):
@@ -263,7 +270,7 @@ class Config(StrictModel):
             "bom": lambda: self.bom,
             "categories": lambda: self.categories,
             "expected-records": lambda: self.expected_records,
-            "exclude": lambda: self.exclude,
+            "datasets": lambda: self.datasets,
             "source": lambda: self.source,
             # what every reported path is relative to (a message naming another file too)
             "project-root": lambda: os.path.abspath(self.root),
@@ -310,6 +317,24 @@ class Config(StrictModel):
                 raise ConfigError(f"inference-prompt-sources: {path}:{value.lineno}: {name} "
                                   "is not a string constant")
         raise ConfigError(f"inference-prompt-sources: {path}: no assignment to {name}")
+
+    def not_data(self) -> dict[str, str]:
+        """The real paths of what the config names that is not data, each with its key: its
+        own input files (the prompt file, the record schema, the baseline) and the tokenizer,
+        model and output folders. A folder walk leaves them out, and pre-commit, which names
+        every staged file, gets them skipped, not read as records."""
+        named = {"system-prompt-file": self.system_prompt_file,
+                 "record-schema": self.record_schema, "baseline": self.baseline,
+                 "tokens.tokenizer": self.tokens.tokenizer, "train.model": self.train.model,
+                 "train.output": self.train.output}
+        return {os.path.realpath(self.resolve(p)): key for key, p in named.items() if p}
+
+    def datasets(self, paths: list[str], warnings: list[str] | None = None) -> list[Dataset]:
+        """The datasets `paths` name, as every command reads them: `exclude` and `not_data`
+        left out (sftlint.formats.collect_datasets)."""
+        from sftlint.formats import collect_datasets
+
+        return collect_datasets(paths, self.exclude, warnings, self.not_data())
 
     def baseline_path(self) -> str | None:
         """The configured baseline file, checked as `project_file` checks it."""

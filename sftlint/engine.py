@@ -56,16 +56,20 @@ class Linter:
                  remember_verdicts: bool = False) -> None:
         self.config = config
         self.builder = RecordBuilder(config)
-        self.rule_classes = [r for r in rules if dataset_rules or not issubclass(r, DatasetRule)]
+        # without dataset rules, a record rule with a dataset half (S004) keeps its record half
+        self.rule_classes = [r for r in rules if dataset_rules or not issubclass(r, DatasetRule)
+                             or issubclass(r, RecordRule)]
         active = instantiate(self.rule_classes, config)
         self.file_rules = [r for r in active if isinstance(r, FileRule)]
         self.record_rules = [r for r in active if isinstance(r, RecordRule)]
         self.batch_rules = [r for r in self.record_rules if r.batched()]
         self.row_rules = [r for r in self.record_rules if not r.batched()]
         self.project_rules = [r for r in active if isinstance(r, ProjectRule)]
-        dataset_classes = [r for r in self.rule_classes if issubclass(r, DatasetRule)]
-        self.want_rows = bool(dataset_classes)
-        self.row_turns = any(r.needs_turns for r in dataset_classes)
+        self.dataset_classes: list[type[Rule]] = [
+            r for r in self.rule_classes if dataset_rules and issubclass(r, DatasetRule)]
+        self.want_rows = bool(self.dataset_classes)
+        self.row_turns = any(issubclass(r, DatasetRule) and r.needs_turns
+                             for r in self.dataset_classes)
         self.jobs = jobs or os.cpu_count() or 1
         self.run = run  # what the rules share in a check; a fresh one per check if None
         # keep verdicts between checks of a file in one process (sftlint/verdicts.py)
@@ -75,7 +79,7 @@ class Linter:
               ) -> CheckResult:
         """Lint `paths`; `progress` (if given) is told what is happening, for a status line."""
         warnings: list[str] = []
-        datasets = collect_datasets(paths, self.config.exclude, warnings)
+        datasets = self.config.datasets(paths, warnings)
         result = self.check_datasets(datasets, {}, progress)
         result.warnings = warnings
         return result
@@ -102,7 +106,7 @@ class Linter:
             active.run = run
         row_paths: set[str] = set()  # inputs without columns or byte edits
         for dataset in datasets:
-            dataset_rules = [r for r in instantiate(self.rule_classes, self.config)
+            dataset_rules = [r for r in instantiate(self.dataset_classes, self.config)
                              if isinstance(r, DatasetRule)]
             for rule in dataset_rules:
                 rule.run = run
@@ -130,7 +134,7 @@ class Linter:
                     rule.observe_file(facts)
             for rule in dataset_rules:
                 say(f"sftlint: {rule.code} {rule.name} over {dataset.name}")
-                result.findings += rule.finish(dataset.name)
+                result.findings += rule.dataset_findings(dataset.name)
         say("")
         return self.finish_check(result, row_paths)
 
@@ -159,7 +163,7 @@ class Linter:
         findings: list[Finding] = []
         if isinstance(fmt, JsonLines):
             data = fmt.open(path)
-            first = fmt.first_value(data) if self.jobs > 1 and \
+            first = fmt.first_value(data, accept_lists) if self.jobs > 1 and \
                 len(data) >= PARALLEL_MIN_BYTES else None
             if first is not None:
                 parts = []

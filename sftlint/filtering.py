@@ -57,22 +57,23 @@ def _ignored_here(f: Finding, per_file: dict[str, list[str]]) -> bool:
     return False
 
 
-def _exception_for(f: Finding, exceptions: list[tuple[str, str]], spent: set[int]
+def _exception_for(f: Finding, exceptions: list[tuple[str, str, str | None]], spent: set[int]
                    ) -> int | None:
     """The index of the exception that accepts `f`, or None.
 
-    A finding about several records (D002) is reported on whichever comes later: an
-    exception naming either covers it, so reordering the file does not undo the review.
-    Such a finding (a dataset rule's) takes one exception of its own: copies of a record
-    share its hash, so an exception reviewed for one duplicate would otherwise accept every
-    later copy, and one for a pair every new near-duplicate of either record."""
+    A finding about a pair of records (D002, reported on whichever comes later) is accepted
+    by an exception that names both, `record` and `related`, in either order: reordering
+    the file does not undo the review, and a new near-duplicate of either record (another
+    pair) is reported. A dataset rule's finding takes one exception of its own: copies of a
+    record share its hash, so an exception reviewed for one repeat would otherwise accept
+    every later copy."""
     if f.record_key is None:
         return None
-    keys = (f.record_key, *f.related_keys)
+    about = {f.record_key, *f.related_keys}
     one_each = _about_several_records(f.code)
-    for i, (code, prefix) in enumerate(exceptions):
-        if f.code == code and not (one_each and i in spent) \
-                and any(k.startswith(prefix) for k in keys):
+    for i, (code, record, related) in enumerate(exceptions):
+        named = {record} if related is None else {record, related}
+        if f.code == code and named == about and not (one_each and i in spent):
             return i
     return None
 
@@ -93,7 +94,7 @@ def filter_findings(findings: list[Finding], config: Config, baseline: Baseline 
     exceptions = []
     for e in config.exceptions:
         rule = rule_by_key(e.code)
-        exceptions.append((rule.code if rule else e.code, e.record))
+        exceptions.append((rule.code if rule else e.code, e.record, e.related))
     kept = []
     spent: set[int] = set()  # the exceptions that accepted a dataset rule's finding
     for f in sorted(relative_findings(findings, root), key=Finding.sort_key):

@@ -39,10 +39,19 @@ class Finding:
     # Characters of the line, from `column`, that the finding is about (a matched phrase,
     # a placeholder); None when it is about a whole value or a place.
     length: int | None = None
+    # Reported by a dataset rule over a whole dataset (DatasetRule.dataset_findings), not by
+    # one record: S004's majority half, which the pre-commit dataset hook reports for
+    # every file, while the `sftlint` hook reports what S004 finds in one record.
+    dataset_level: bool = False
 
     @property
     def fixable(self) -> bool:
         return bool(self.edits)
+
+    @property
+    def related(self) -> list[str]:
+        """The JSON output's `related`: the other records' content hashes."""
+        return list(self.related_keys)
 
     @property
     def record(self) -> str | None:
@@ -65,4 +74,5 @@ class Finding:
             "fixable": self.fixable,
             "record": self.record_key,
             "length": self.length,
+            "related": self.related,
         }

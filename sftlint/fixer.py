@@ -232,11 +232,9 @@ def files_to_fix(linter: Linter, findings: Iterable[Finding], targets: list[str]
 
 def _data_files(linter: Linter, targets: list[str]) -> Iterator[str]:
     """The data files of `targets`; a target gone since the check is skipped."""
-    from sftlint.engine import collect_datasets
-
     for target in targets:
         try:
-            datasets = collect_datasets([target], linter.config.exclude)
+            datasets = linter.config.datasets([target])
         except InputError:
             continue
         for dataset in datasets:

@@ -23,6 +23,12 @@ from sftlint.registry import rule_by_key
 from sftlint.rule import DatasetRule, ProjectRule, RecordRule, Rule
 
 CHANGED_DATA = (*DATA_SUFFIXES, ".arrow")  # a changed .arrow file: its dataset changed
+# Files records may name as media (M002, M003): a change to one beside the data, or under
+# `media-root`, runs the dataset hook.
+MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".heic",
+                  ".heif", ".avif", ".mp4", ".mov", ".webm", ".mkv", ".avi", ".flv", ".mpg",
+                  ".mpeg", ".ts", ".m4v", ".mp3", ".wav", ".flac", ".ogg", ".oga", ".m4a",
+                  ".aac", ".amr", ".opus")
 # What the `sftlint` hook is given (its `files`): JSON text. Parquet and Arrow data are
 # checked record by record by the dataset hook.
 FILE_HOOK_SUFFIXES = (".jsonl", ".json")
@@ -30,14 +36,20 @@ FILE_HOOK_SUFFIXES = (".jsonl", ".json")
 
 def is_whole_check_rule(rule: type[Rule]) -> bool:
     """Dataset and project rules: they need every file of a dataset, or none. A record rule
-    with a dataset half (S004: is a system message the norm?) judges the files it is given."""
+    with a dataset half (S004: is a system message the norm?) runs its record half in the
+    `sftlint` hook and its dataset half in the dataset hook (`Finding.dataset_level`)."""
     return issubclass(rule, ProjectRule) or (issubclass(rule, DatasetRule)
                                              and not issubclass(rule, RecordRule))
 
 
 def per_file_rules(rules: list[type[Rule]]) -> list[type[Rule]]:
-    """What the `sftlint` hook (`--no-dataset`) runs on the files it is given."""
+    """What the `sftlint` hook (`--no-dataset`) runs on the files it is given (the engine
+    leaves out the dataset halves)."""
     return [r for r in rules if not is_whole_check_rule(r)]
+
+
+def _reported_by_dataset_hook(rule: type[Rule] | None, finding: Finding) -> bool:
+    return rule is None or is_whole_check_rule(rule) or finding.dataset_level
 
 
 @dataclass
@@ -52,6 +64,9 @@ class DatasetHookPlan:
     # Changed Parquet and Arrow data, which the `sftlint` hook is not given: this hook
     # reports their record findings.
     uncovered: set[str] = field(default_factory=set)
+    # An image, video or audio file changed beside the data or under `media-root`: the
+    # rules that read media run on every record.
+    media: bool = False
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -74,29 +89,44 @@ def plan_dataset_hook(changed: list[str], config: Config,
                  if config.tokens.tokenizer else None)
     sources = {where(config.resolve(split_prompt_source(s)[0]))
                for s in config.inference_prompt_sources}
-    data_roots = [where(config.resolve(p)) for p in config.paths]
+    splits = [*config.splits.train, *config.splits.eval] if config.splits else []
+    data_roots = [where(config.resolve(p)) for p in (*config.paths, *splits)]
+    media_roots = [where(config.resolve(config.media_root))] if config.media_root else []
     for name in changed:
         path = where(name)
         if has_suffix(name, FILE_HOOK_SUFFIXES):
             plan.covered.add(path)
         elif has_suffix(name, CHANGED_DATA) and any(_inside(path, root) for root in data_roots):
             plan.uncovered.add(path)
-        if path in shared or (tokenizer and _inside(path, tokenizer)):
+        # a data folder's link re-pointed is new data the `sftlint` hook is not given
+        relinked = path in data_roots and os.path.isdir(path)
+        if path in shared or relinked or (tokenizer and _inside(path, tokenizer)):
             plan.run = plan.all_records = True
             plan.reasons.append(name)
         elif path in sources or (has_suffix(name, CHANGED_DATA)
                                  and any(_inside(path, root) for root in data_roots)):
             plan.run = True
             plan.reasons.append(name)
+        elif has_suffix(name, MEDIA_SUFFIXES) and any(
+                _inside(path, root) for root in (*data_roots, *media_roots)):
+            plan.run = plan.media = True
+            plan.reasons.append(name)
     return plan
 
 
+def _reads_media(rule: type[Rule] | None) -> bool:
+    """Rules that open the media files records name (they take `media-root`)."""
+    return rule is not None and "media_root" in rule.Options.model_fields
+
+
 def dataset_hook_rules(rules: list[type[Rule]], plan: DatasetHookPlan) -> list[type[Rule]]:
-    """The dataset and project rules; every rule when a shared input changed, or Parquet or
-    Arrow data did (the `sftlint` hook is not given those)."""
+    """The dataset and project rules, and the dataset halves of record rules; the rules
+    that read media when a media file may have changed; every rule when a shared input
+    changed, or Parquet or Arrow data did (the `sftlint` hook is not given those)."""
     if plan.all_records or plan.uncovered:
         return rules
-    return [r for r in rules if is_whole_check_rule(r)]
+    return [r for r in rules if is_whole_check_rule(r) or issubclass(r, DatasetRule)
+            or (plan.media and _reads_media(r))]
 
 
 def dataset_hook_findings(findings: list[Finding], plan: DatasetHookPlan) -> list[Finding]:
@@ -106,9 +136,10 @@ def dataset_hook_findings(findings: list[Finding], plan: DatasetHookPlan) -> lis
     out = []
     for f in findings:
         rule = rule_by_key(f.code)
-        if rule is not None and not is_whole_check_rule(rule):
+        if not _reported_by_dataset_hook(rule, f):
             path = os.path.realpath(f.path)
-            if path in plan.covered or not (plan.all_records or _in_any(path, plan.uncovered)):
+            if path in plan.covered or not (plan.all_records or _in_any(path, plan.uncovered)
+                                            or (plan.media and _reads_media(rule))):
                 continue
         out.append(f)
     return out

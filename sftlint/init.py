@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sftlint.config import Config, ConfigError, find_config_file, parse_config, tomllib
-from sftlint.engine import collect_datasets, iter_records
+from sftlint.engine import iter_records
 from sftlint.formats import display_path, format_for
 from sftlint.records import MESSAGES, SHAPE_KEYS, detect_shape
 
@@ -146,7 +146,7 @@ def _place_by_turn_order(values: list[Any], key: str, role: str,
 
 def _sample_values(paths: list[str], config: Config) -> list[Any]:
     """The raw values of the first records of the first file (bare lists too)."""
-    for dataset in collect_datasets(paths, config.exclude):
+    for dataset in config.datasets(paths):
         for path in dataset.files:
             _, raws = format_for(path).read(path, path, True)
             sample = []
@@ -162,7 +162,7 @@ def _sample_values(paths: list[str], config: Config) -> list[Any]:
 def _refuse_mixed_shapes(paths: list[str], config: Config, mapping: Mapping) -> None:
     """A [mapping] applies to every file: with files of a built-in shape beside those that
     need it, the config would turn the built-in ones into S001 on every record."""
-    for dataset in collect_datasets(paths, config.exclude):
+    for dataset in config.datasets(paths):
         for path in dataset.files:
             _, raws = format_for(path).read(path, path, True)
             first = next(iter(raws), None)
@@ -225,7 +225,7 @@ def _category_field(values: dict[str, Counter[str]], records: int) -> str | None
 def summarize(paths: list[str], config: Config) -> DataSummary:
     summary = DataSummary()
     fields: dict[str, Counter[str]] = {}
-    for dataset in collect_datasets(paths, config.exclude):
+    for dataset in config.datasets(paths):
         for path in dataset.files:
             summary.files += 1
             first = True

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sftlint.engine import PARALLEL_MIN_BYTES, CheckResult, Linter
 from sftlint.findings import Finding
-from sftlint.formats import Dataset, collect_datasets, display_path, format_for
+from sftlint.formats import Dataset, display_path, format_for
 from sftlint.formats.jsonl import JsonLines
 from sftlint.reader import InputError, SourceFacts
 from sftlint.records import Row, Shape
@@ -126,7 +126,7 @@ class RayLinter(Linter):
     def check(self, paths: list[str], progress: Callable[[str], None] | None = None
               ) -> CheckResult:
         warnings: list[str] = []
-        datasets = collect_datasets(paths, self.config.exclude, warnings)
+        datasets = self.config.datasets(paths, warnings)
         say = progress or (lambda message: None)
         ray = _connect(self.address, say)
         quiet = _quiet_cluster_messages()
@@ -263,8 +263,7 @@ class _RayCheck:
         self.linter = linter
         self.ray = ray
         self.say = say
-        dataset_classes = [r for r in linter.rule_classes if issubclass(r, DatasetRule)]
-        codes = {r.code for r in dataset_classes}
+        codes = {r.code for r in linter.dataset_classes}
         cpus = int(ray.cluster_resources().get("CPU", 1))
         keyed = tuple(c for c in KEYED if c in codes)
         self.plan = Plan(linter.config, linter.rule_classes, os.getcwd(),
@@ -313,7 +312,7 @@ class _RayCheck:
 
     def check_dataset(self, dataset: Dataset, result: CheckResult, row_paths: set[str]) -> None:
         ray, plan, say = self.ray, self.plan, self.say
-        dataset_rules = [r for r in instantiate(self.linter.rule_classes, self.linter.config)
+        dataset_rules = [r for r in instantiate(self.linter.dataset_classes, self.linter.config)
                          if isinstance(r, DatasetRule)]
         for rule in dataset_rules:
             rule.run = self.linter.run or rule.run
@@ -360,10 +359,10 @@ class _RayCheck:
                 for head in read:
                     merged.update(head.counts.get(rule.code, {}))
                 rule.counts = merged  # type: ignore[attr-defined]  # B001's counts, summed
-                result.findings += rule.finish(dataset.name)
+                result.findings += rule.dataset_findings(dataset.name)
             elif rule.code not in (*KEYED, *TWO_PASS):
                 say(f"sftlint: {rule.code} {rule.name} over {dataset.name}")
-                result.findings += rule.finish(dataset.name)
+                result.findings += rule.dataset_findings(dataset.name)
         result.findings += self.two_pass_findings(dataset, read, [r[2] for r in refs])
         buckets = [[r[3 + p] for r in refs] for p in range(plan.partitions)]
         result.findings += self.keyed_findings(dataset, buckets)
@@ -565,7 +564,7 @@ def _replay(plan: Plan, code: str, dataset: str, rows: Sequence[tuple[int, Row]]
     assert isinstance(rule, DatasetRule)
     for _, row in sorted(rows, key=lambda item: item[0]):
         rule.observe(row)
-    return list(rule.finish(dataset))
+    return rule.dataset_findings(dataset)
 
 
 class Unique(NamedTuple):

@@ -301,15 +301,23 @@ def _count_keys(value: Any) -> int:
     return count
 
 
+_KEY_END = re.compile(rb'"[ \t\r\n]*:')  # a string's closing quote, then its colon
+
+
 def find_duplicate_key(raw: bytes, value: Any) -> str | None:
     """The first repeated key in `raw`, if any.
 
-    orjson keeps the last of repeated keys silently. Counting `":` is a cheap
-    upper bound on the keys written; only when it disagrees with the parsed
-    key count do we pay for a full parse that sees every pair.
+    orjson keeps the last of repeated keys silently. Every key written is a string
+    followed by optional whitespace and a colon, so the colons in `raw`, and then the
+    quote-colon pairs, are upper bounds on the keys written: when one equals the parsed
+    key count, no key was repeated. Only when both exceed it (colons in text, a repeated
+    key) do we pay for a full parse that sees every pair.
     """
-    written = raw.count(b'":') + raw.count(b'" :')
-    if written == _shallow_keys(value) or written == _count_keys(value):
+    parsed = _shallow_keys(value)
+    if raw.count(b":") == parsed:
+        return None
+    written = len(_KEY_END.findall(raw))
+    if written == parsed or written == _count_keys(value):
         return None
     found: list[str] = []
 
@@ -358,12 +366,10 @@ def _unsupported_json(raw: bytes | memoryview, msg: str) -> str | None:
             huge.append(text)
         return number
 
-    def parse_int(text: str) -> int | float:
-        try:
-            float(text)
-        except OverflowError:
-            if not huge:
-                huge.append(text)
+    def parse_int(text: str) -> int:
+        # float() of a decimal string too big for a double is inf; it raises nothing
+        if abs(float(text)) == float("inf") and not huge:
+            huge.append(text)
         return 0
 
     def parse_constant(text: str) -> None:
@@ -489,7 +495,7 @@ def _read_lines(facts: SourceFacts, records: list[RawRecord], text: bytes, base:
                         append(RawRecord(line, base + pos + lead, raw[lead:], value, lead))
                     else:
                         append(RawRecord(line, base + pos, raw, value))
-                    if type(value) is dict and b'":' in raw:
+                    if b":" in raw:  # a record (an object, or an accepted list) with keys
                         dup = find_duplicate_key(raw, value)
                         if dup is not None:
                             facts.duplicate_keys.append((line, dup, raw))
@@ -680,7 +686,7 @@ def read_json_document(
             raw = data[a:b]
             if type(element) is dict or (accept_lists and type(element) is list):
                 records.append(RawRecord(line, a, raw, element, col))
-                if type(element) is dict and b'":' in raw:
+                if b":" in raw:
                     dup = find_duplicate_key(raw, element)
                     if dup is not None:
                         facts.duplicate_keys.append((line, dup, raw))

@@ -129,6 +129,11 @@ class DatasetRule(Rule):
     def finish(self, dataset: str) -> Iterator[Finding]:
         raise NotImplementedError
 
+    def dataset_findings(self, dataset: str) -> list[Finding]:
+        """What `finish` reports, each finding marked as the dataset's (what the engines
+        call, so a rule that also reads records tells its two halves apart)."""
+        return [replace(f, dataset_level=True) for f in self.finish(dataset)]
+
     def at_row(self, row: Row, message: str) -> Finding:
         return self.finding(row.path, row.line, 1, message, record_key=row.key())
 

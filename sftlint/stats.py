@@ -13,7 +13,7 @@ import numpy as np
 
 from sftlint.config import Config
 from sftlint.dedup import clusters, find_near_duplicates
-from sftlint.engine import CheckResult, collect_datasets, iter_records
+from sftlint.engine import CheckResult, iter_records
 from sftlint.filtering import project_root, relative_path
 from sftlint.findings import Finding
 from sftlint.records import Record
@@ -173,7 +173,7 @@ def compute_stats(paths: list[str], config: Config, check: CheckResult,
     wanted = _ExampleIndex(picked)
     texts: list[str] = []
     places: list[str] = []
-    for dataset in collect_datasets(paths, config.exclude):
+    for dataset in config.datasets(paths):
         for path in dataset.files:
             say(f"sftlint stats: reading {printable(path)}")
             stats.files += 1

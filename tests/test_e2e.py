@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -147,3 +149,94 @@ def test_a_dirty_data_commit_prints_each_finding_once(tmp_path: Path,
     found = sorted(line.split(": ")[1].split()[0] for line in output.splitlines()
                    if line.startswith("data/chat.jsonl:"))
     assert found == ["A001", "D001"], output
+
+
+def _committed_clean(repo: Path, records: list[dict[str, object]]) -> None:
+    """data/a.jsonl with `records`, committed before the hooks are installed."""
+    (repo / "data" / "a.jsonl").write_bytes(jsonl(records))
+    git(repo, "add", ".")
+    assert commit(repo).returncode == 0
+    assert pre_commit(repo, "install").returncode == 0
+
+
+CLEAN = [chat("家里就我一个人。", "一个人在家，安静得连钟声都听得见吧。今天做了些什么？"),
+         chat("孩子们都忙。", "等电话的滋味不好受。您最想跟他们说点什么呢？"),
+         chat("晚上没人陪。", "一个人吃饭，饭菜都少了点味道。今晚做了什么菜？"),
+         chat("今天下雨了。", "下雨天待在家里也挺好，听听雨声。您平时爱做点什么？")]
+
+
+def test_a_data_file_committed_as_a_link_is_checked(tmp_path: Path,
+                                                    hooks_repo: tuple[Path, str]) -> None:
+    """git-annex and DVC commit data files as symbolic links: pre-commit's default
+    `types: [file]` gave them to neither hook, and a lecturing record went in."""
+    repo = project(tmp_path, hooks_repo, 'paths = ["data"]\n')
+    _committed_clean(repo, CLEAN)
+    store = tmp_path / "annex" / "SHA256E-s99--abc.jsonl"
+    store.parent.mkdir()
+    store.write_bytes(jsonl([chat("睡不着。", "你应该早点睡，别想太多。")]))
+    (repo / "data" / "new.jsonl").symlink_to(store)
+    git(repo, "add", ".")
+    proc = commit(repo)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    output = proc.stdout + proc.stderr
+    assert "data/new.jsonl:1:" in output and "A001" in output, output
+
+
+def test_a_missing_system_message_the_dataset_makes_the_norm_blocks_a_commit(
+        tmp_path: Path, hooks_repo: tuple[Path, str]) -> None:
+    """S004 with no configured prompt requires a system message when most records have
+    one: a judgment over the dataset, which the `sftlint` hook (staged files only) cannot
+    make and the dataset hook left to it, so a new file without one went in."""
+    repo = project(tmp_path, hooks_repo, 'paths = ["data"]\n')
+    _committed_clean(repo, CLEAN)
+    (repo / "data" / "b.jsonl").write_bytes(
+        jsonl([chat("膝盖又疼了。", "膝盖疼起来走路都难，疼了多久了？", system=None)]))
+    git(repo, "add", ".")
+    proc = commit(repo)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    output = proc.stdout + proc.stderr
+    s004 = [line for line in output.splitlines() if "S004" in line]
+    assert len(s004) == 1 and s004[0].startswith("data/b.jsonl:1:"), output  # printed once
+    assert "4 of the dataset's 5 records" in s004[0]
+
+
+def test_a_changed_eval_split_or_image_runs_the_dataset_hook(
+        tmp_path: Path, hooks_repo: tuple[Path, str]) -> None:
+    """The eval split (D004) and the media records name (M003) are inputs of the check
+    too: a commit that changes only them must run it."""
+    repo = project(tmp_path, hooks_repo,
+                   'paths = ["data"]\n[splits]\ntrain = ["data"]\n'
+                   'eval = ["evalset/eval.jsonl"]\n')
+    (repo / "evalset").mkdir()
+    (repo / "evalset" / "eval.jsonl").write_bytes(
+        jsonl([chat("膝盖又疼了。", "膝盖疼起来走路都难，疼了多久了？")]))
+    (repo / "data" / "img").mkdir()
+    png = repo / "data" / "img" / "a.png"
+    png.write_bytes(PNG)
+    pictured = chat("<image>这是我孙子画的画。", "画得真用心，颜色好鲜艳。您最喜欢哪一部分？",
+                    images=["img/a.png"])
+    _committed_clean(repo, [*CLEAN, pictured])
+
+    (repo / "evalset" / "eval.jsonl").write_bytes(jsonl([CLEAN[0]]))  # a training record
+    git(repo, "add", ".")
+    proc = commit(repo)
+    assert proc.returncode == 1 and "D004" in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    git(repo, "checkout", "HEAD", "--", "evalset/eval.jsonl")  # the index and the file
+
+    png.write_bytes(b"not a png")
+    git(repo, "add", "data/img/a.png")
+    proc = commit(repo)
+    assert proc.returncode == 1 and "M003" in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+
+
+def _png() -> bytes:
+    """A valid 2x2 PNG, chunk checksums and all."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    pixels = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(pixels)) + chunk(b"IEND", b""))
+
+
+PNG = _png()

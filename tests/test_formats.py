@@ -58,7 +58,7 @@ def test_sarif_uris_are_percent_encoded(in_tmp: Path) -> None:
 
     folder = in_tmp / "my data"
     folder.mkdir()
-    names = ["对话 100%.jsonl", "a:b.jsonl"]
+    names = ["对话 100%.jsonl", "a:b.jsonl", "back\\slash.jsonl"]  # "\\" is a name on POSIX
     for name in names:
         (folder / name).write_bytes(jsonl(DIRTY))
     code, out = run(["check", "my data", "--format", "sarif"])

@@ -7,6 +7,7 @@ import os
 import pty
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from tests.conftest import chat, jsonl
@@ -17,6 +18,12 @@ def run_with_tty_stderr(args: list[str], cwd: Path) -> tuple[str, str]:
     master, slave = pty.openpty()
     proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=slave)
     os.close(slave)
+    # stdout is read beside the terminal: a report past the pipe's buffer (64 KiB) would
+    # block the check while this loop waits for the terminal to close
+    out_parts: list[bytes] = []
+    reader = threading.Thread(target=lambda: out_parts.append(
+        proc.stdout.read() if proc.stdout else b""))
+    reader.start()
     err = b""
     while True:
         try:
@@ -26,7 +33,8 @@ def run_with_tty_stderr(args: list[str], cwd: Path) -> tuple[str, str]:
         if not chunk:
             break
         err += chunk
-    out = proc.stdout.read() if proc.stdout else b""
+    reader.join(timeout=120)
+    out = b"".join(out_parts)
     proc.wait(timeout=120)
     os.close(master)
     return out.decode(), err.decode(errors="replace")

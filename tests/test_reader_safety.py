@@ -56,23 +56,43 @@ def test_fifo_in_a_folder_is_skipped_with_a_warning(in_tmp: Path) -> None:
                            "not a regular file; skipped\n")
 
 
-def test_broken_and_looping_links_in_a_folder_are_skipped(in_tmp: Path) -> None:
+@pytest.mark.parametrize("name, target, words", [
+    ("gone.jsonl", "nowhere.jsonl", "broken symbolic link (its target does not exist)"),
+    ("loop.jsonl", "loop.jsonl", "symbolic link loop")])
+def test_a_bad_link_in_a_folder_stops_the_check(in_tmp: Path, name: str, target: str,
+                                                words: str) -> None:
+    """A data file the check cannot read (git-annex leaves a dropped file as a broken
+    link) was skipped with a warning and the check passed: a gate must not vouch for data
+    it never read. `exclude` leaves it out on purpose."""
     data = in_tmp / "data"
     data.mkdir()
-    (data / "a.jsonl").write_bytes(jsonl([chat("睡不着。", "你应该早点睡。")]))
-    (data / "gone.jsonl").symlink_to("nowhere.jsonl")
-    (data / "loop.jsonl").symlink_to("loop.jsonl")
+    (data / "a.jsonl").write_bytes(jsonl([chat("睡不着。", "想聊聊吗？")]))
+    (data / name).symlink_to(target)
+    proc = sftlint("check", "data", "--select", "A001", cwd=in_tmp)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr.startswith(f"sftlint: error: data/{name}: {words}; fix or remove the "
+                                  "link, or leave it out with `exclude`"), proc.stderr
+    (in_tmp / "sftlint.toml").write_text(f'exclude = ["{name}"]\n', encoding="utf-8")
+    proc = sftlint("check", "data", "--select", "A001", cwd=in_tmp)
+    assert proc.returncode == 0 and "1 file(s)" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_linked_folders_are_followed_once(in_tmp: Path) -> None:
+    """A linked subfolder (shared data, a release) was left out without a word; a link
+    back up to the data folder must not walk it forever."""
+    data, shared = in_tmp / "data", in_tmp / "shared"
+    data.mkdir()
+    shared.mkdir()
+    (data / "a.jsonl").write_bytes(jsonl([chat("想家了。", "想家是很正常的。")]))
+    (shared / "b.jsonl").write_bytes(jsonl([chat("睡不着。", "你应该早点睡。")]))
+    (data / "shared").symlink_to(shared, target_is_directory=True)
+    (data / "again").symlink_to(shared, target_is_directory=True)  # the same folder twice
+    (shared / "up").symlink_to(data, target_is_directory=True)  # a cycle
     (data / "real.jsonl").symlink_to("a.jsonl")  # a link to a file is still checked
     proc = sftlint("check", "data", "--select", "A001", cwd=in_tmp)
-    assert proc.returncode == 1, proc.stderr
-    assert "data/a.jsonl:1:" in proc.stdout and "data/real.jsonl:1:" in proc.stdout
-    assert "2 file(s)" in proc.stdout
-    lines = proc.stderr.splitlines()
-    assert lines == [
-        "sftlint: warning: data/gone.jsonl: broken symbolic link (its target does not "
-        "exist); skipped",
-        "sftlint: warning: data/loop.jsonl: symbolic link loop; skipped",
-    ]
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "3 file(s)" in proc.stdout and proc.stdout.count("A001") == 1, proc.stdout
+    assert "data/again/b.jsonl:1:" in proc.stdout and proc.stderr == ""
 
 
 @pytest.mark.parametrize("target, words", [("nowhere.jsonl", "broken symbolic link"),

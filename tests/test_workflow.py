@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -179,8 +181,15 @@ def test_an_exception_on_a_near_duplicate_pair_survives_reordering(in_tmp: Path)
     pair = [near("老槐树"), near("老枣树")]
     (in_tmp / "d.jsonl").write_bytes(jsonl([pair[0], *OTHERS, pair[1]]))
     [finding] = findings(["d.jsonl", "--select", "D002"])
+    [earlier] = finding["related"]  # the record the reported one nearly duplicates
+    for record in (finding["record"], earlier):  # one record alone names no pair
+        (in_tmp / "sftlint.toml").write_text(
+            f'[[exceptions]]\ncode = "D002"\nrecord = "{record}"\nreason = "reviewed"\n',
+            encoding="utf-8")
+        assert [f["code"] for f in findings(["d.jsonl", "--select", "D002"])] == ["D002"]
     (in_tmp / "sftlint.toml").write_text(
         f'[[exceptions]]\ncode = "D002"\nrecord = "{finding["record"]}"\n'
+        f'related = "{earlier}"\n'
         'reason = "two phrasings of one question, kept on purpose"\n', encoding="utf-8")
     assert findings(["d.jsonl", "--select", "D002"]) == []
     # reversed: the finding is now on the other record of the pair
@@ -192,6 +201,10 @@ def test_an_exception_on_a_near_duplicate_pair_survives_reordering(in_tmp: Path)
     # nor a new near-duplicate of a record of the reviewed pair
     (in_tmp / "d.jsonl").write_bytes(jsonl([pair[1], *OTHERS, pair[0], near("老柳树")]))
     assert [f["code"] for f in findings(["d.jsonl", "--select", "D002"])] == ["D002"]
+    # nor one that takes the place of a record of the pair (the exception is unused then)
+    for kept in pair:
+        (in_tmp / "d.jsonl").write_bytes(jsonl([kept, *OTHERS, near("老柳树")]))
+        assert [f["code"] for f in findings(["d.jsonl", "--select", "D002"])] == ["D002"]
 
 
 def test_an_exception_for_a_duplicate_accepts_that_one_copy_not_new_ones(in_tmp: Path) -> None:
@@ -463,3 +476,35 @@ def test_init_writes_toml_it_can_read_back_whatever_the_data_holds(in_tmp: Path)
     written = tomllib.loads(out)
     assert written["system-prompt"] == "你是小暖\x7f"
     assert written["categories"]["names"] == ["x\ny", "z"]
+
+
+def test_the_configs_own_files_are_not_data(in_tmp: Path) -> None:
+    """With the default `paths = ["."]` the baseline and the record schema were read as
+    records (S001 on the baseline, which then baselined the schema's findings), and the
+    `sftlint` pre-commit hook, given every staged .json, failed a clean commit on them."""
+    (in_tmp / "data").mkdir()
+    (in_tmp / "schemas").mkdir()
+    (in_tmp / "data" / "a.jsonl").write_bytes(jsonl([chat("想家了。", "想家是很正常的。")]))
+    (in_tmp / "schemas" / "record.json").write_text('{"type": "object"}', encoding="utf-8")
+    (in_tmp / "tok").mkdir()
+    (in_tmp / "tok" / "tokenizer_config.json").write_text('{"model_max_length": 8}')
+    (in_tmp / "sftlint.toml").write_text(
+        'record-schema = "schemas/record.json"\nbaseline = ".sftlint-baseline.json"\n'
+        '[tokens]\ntokenizer = "tok"\n', encoding="utf-8")
+    code, out, err = run(["check", "--write-baseline", ".sftlint-baseline.json", "--ignore",
+                          "T"])
+    assert code == 0 and "Wrote 0 finding(s)" in out + err, out + err
+    proc = subprocess.run([sys.executable, "-m", "sftlint", "check", "--ignore", "T"],
+                          cwd=in_tmp, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "(1 file(s), 1 record(s))" in proc.stdout, proc.stdout
+    assert proc.stderr == ""  # a folder walk leaves them out in silence
+    # named one by one, as pre-commit names staged files: skipped, and said so
+    proc = subprocess.run([sys.executable, "-m", "sftlint", "check", "--no-dataset",
+                           "--ignore", "T", ".sftlint-baseline.json", "schemas/record.json",
+                           "data/a.jsonl"],
+                          cwd=in_tmp, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stderr.splitlines() == [
+        "sftlint: warning: .sftlint-baseline.json: the config's `baseline`, not data; skipped",
+        "sftlint: warning: schemas/record.json: the config's `record-schema`, not data; "
+        "skipped"]

@@ -27,7 +27,6 @@ from sftlint.engine import (
     CheckResult,
     Dataset,
     Linter,
-    collect_datasets,
     display_path,
     iter_records,
 )
@@ -222,7 +221,7 @@ def gate_rules(config: Config, method: str = "sft") -> list[type[Rule]]:
     return rules + [r for r in select_rules(forced, config.ignore) if r not in rules]
 
 
-def training_set(targets: list[str], exclude: list[str],
+def training_set(targets: list[str], config: Config,
                  warnings: list[str] | None = None) -> Dataset:
     """Every input `targets` name, as the one dataset training sees: the gate's dataset rules
     (duplicates, counts, balance) must judge the records together, as they are trained. A
@@ -233,7 +232,7 @@ def training_set(targets: list[str], exclude: list[str],
     files: list[str] = []
     seen: dict[object, str] = {}
     named_real = {os.path.realpath(t) for t in targets}
-    for dataset in collect_datasets(targets, exclude, warnings):
+    for dataset in config.datasets(targets, warnings):
         for path in dataset.files:
             _named_once(path, seen)
             _one_split(path, named_real)
@@ -345,7 +344,11 @@ def run_gate(config: Config, request: TrainRequest,
     if not request.dry_run:
         check_output_apart(settings.output, targets, config.exclude, model_dir)
     skipped: list[str] = []  # what a folder holds that cannot be read: neither checked nor trained
-    dataset = training_set(targets, config.exclude, skipped)
+    # the model and the run's folder are not data, however they were named (a link to the
+    # model inside the project is followed like any folder)
+    apart = config.model_copy(update={"train": config.train.model_copy(
+        update={"model": model_dir, "output": settings.output})})
+    dataset = training_set(targets, apart, skipped)
     files = hash_data(dataset.files)  # before the checks: the receipt names these
     gate_config = config.model_copy(update={"tokens": TokensConfig(
         tokenizer=tokenizer_dir, max_length=config.tokens.max_length)})

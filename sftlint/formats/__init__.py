@@ -161,10 +161,14 @@ def display_path(path: str) -> str:
 
 
 def collect_datasets(paths: list[str], exclude: list[str],
-                     warnings: list[str] | None = None) -> list[Dataset]:
+                     warnings: list[str] | None = None,
+                     not_data: dict[str, str] | None = None) -> list[Dataset]:
     """The datasets named by `paths`. A path named directly must be a regular file or a
-    folder (else InputError); inside a folder, what cannot be read is skipped with a line
-    in `warnings`."""
+    folder (else InputError); inside a folder, a FIFO or a device is skipped with a line in
+    `warnings`. `not_data` (real path -> config key, `Config.not_data`) names files and
+    folders that are never data: a file of them named directly is skipped with a warning,
+    and a folder walk leaves them out."""
+    not_data = not_data or {}
     datasets = []
     named: set[tuple[int, int]] = set()  # a file or folder named twice is checked once
     for path in paths:
@@ -180,11 +184,12 @@ def collect_datasets(paths: list[str], exclude: list[str],
                 continue
             named.add((st.st_dev, st.st_ino))
         if stat.S_ISDIR(mode):
-            files = list(iter_inputs(path, exclude, warnings))
+            files = list(iter_inputs(path, exclude, warnings, not_data))
             datasets.append(Dataset(display_path(path), files))
         elif stat.S_ISREG(mode):
             # pre-commit names every staged file, the metadata beside the data too
-            reason = _metadata_of_data(path)
+            key = not_data.get(os.path.realpath(path)) if not_data else None
+            reason = f"the config's `{key}`" if key else _metadata_of_data(path)
             if reason:
                 if warnings is not None:
                     warnings.append(f"{path}: {reason}, not data; skipped")
@@ -202,27 +207,42 @@ def skipped_folder(name: str, exclude: list[str]) -> bool:
     return name.startswith(".") or any(fnmatch.fnmatch(name, pat) for pat in exclude)
 
 
-def iter_inputs(root: str, exclude: list[str], skipped: list[str] | None = None
-                ) -> Iterator[str]:
+def iter_inputs(root: str, exclude: list[str], skipped: list[str] | None = None,
+                not_data: dict[str, str] | None = None) -> Iterator[str]:
     """Data files (.jsonl, .json, .parquet) and Arrow dataset folders under a directory,
-    sorted, skipping hidden and excluded folders.
+    sorted, skipping hidden and excluded folders; linked folders are followed, each folder
+    walked once (a link back up is not a loop).
 
-    Only regular files (or links to them) are yielded; a broken or looping link, a FIFO,
-    a device or an unreadable folder is left out with a line in `skipped`."""
+    Only regular files (or links to them) are yielded. A data file that cannot be read (a
+    broken or looping link, no permission) or a folder that cannot be listed is an
+    InputError: the check would pass data it never read. A FIFO or a device is left out
+    with a line in `skipped`; what `not_data` names (real paths), in silence."""
+
+    def data(path: str) -> bool:
+        return not not_data or os.path.realpath(path) not in not_data
 
     def note(message: str) -> None:
         if skipped is not None:
             skipped.append(message)
 
     def walk_error(exc: OSError) -> None:
-        note(f"{exc.filename or root}: {unreadable_reason(str(exc.filename), exc)}; skipped")
+        where = str(exc.filename or root)
+        raise InputError(f"{where}: {unreadable_reason(where, exc)}; fix it, or leave it out "
+                         "with `exclude`") from exc
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=walk_error):
+    walked: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, onerror=walk_error, followlinks=True):
+        st = os.stat(dirpath)
+        if st.st_ino and (st.st_dev, st.st_ino) in walked:  # reached again through a link
+            dirnames[:] = []
+            continue
+        walked.add((st.st_dev, st.st_ino))
         if is_arrow_dataset(dirpath):  # one input; its dataset_info.json is not data
             dirnames[:] = []
             yield dirpath
             continue
-        dirnames[:] = sorted(d for d in dirnames if not skipped_folder(d, exclude))
+        dirnames[:] = sorted(d for d in dirnames if not skipped_folder(d, exclude)
+                             and data(os.path.join(dirpath, d)))
         for name in sorted(filenames):
             if name == DATASET_DICT and any(is_arrow_dataset(os.path.join(dirpath, d))
                                             for d in dirnames):
@@ -231,15 +251,17 @@ def iter_inputs(root: str, exclude: list[str], skipped: list[str] | None = None
                 fnmatch.fnmatch(name, pat) for pat in exclude
             ):
                 path = os.path.join(dirpath, name)
+                if not data(path):
+                    continue
                 try:
                     mode = os.stat(path).st_mode
                 except OSError as exc:
-                    note(f"{path}: {unreadable_reason(path, exc)}; skipped")
-                    continue
+                    raise InputError(unreadable_message(path, exc)
+                                     + ", or leave it out with `exclude`") from exc
                 if stat.S_ISREG(mode):
                     if _dataset_registry(path):
                         note(f"{path}: {_REGISTRY}, not data; skipped")
                         continue
                     yield path
-                elif not stat.S_ISDIR(mode):  # a link to a folder is not followed
+                elif not stat.S_ISDIR(mode):
                     note(f"{path}: {file_kind(mode)}, not a regular file; skipped")

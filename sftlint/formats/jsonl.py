@@ -25,6 +25,9 @@ from sftlint.reader import (
 if TYPE_CHECKING:
     from sftlint.records import Record
 
+FIRST_RECORD_BYTES = 1 << 24  # where the first record is looked for before a parallel read
+
+
 class JsonText:
     """JSON text files (JSON Lines or one document). The format of a path is chosen by its
     suffix (`format_for`); each format then owns how it reads its bytes, and where they
@@ -69,18 +72,37 @@ class JsonLines(JsonText):
             facts.single_document = "array" if opener == b"[" else "object"
         return facts, records
 
-    def first_value(self, data: Data) -> object | None:
-        """The first line's JSON value, or None when it does not parse or is longer than
-        16 MB (then read serially: parsing a huge line here as well would double its time,
-        and forked workers would inherit it)."""
-        end = data.find(b"\n", 0, 1 << 24)
-        if end == -1 and len(data) > 1 << 24:
+    def first_value(self, data: Data, accept_lists: bool = False) -> object | None:
+        """The value of the file's first record, the one a serial read detects the shape
+        from; None when the first line does not parse (it may open one JSON document, which
+        only a serial read handles) or when no record starts in the first 16 MB (then read
+        serially: parsing a huge line here as well would double its time, and forked workers
+        would inherit it)."""
+        end = data.find(b"\n", 0, FIRST_RECORD_BYTES)
+        if end == -1 and len(data) > FIRST_RECORD_BYTES:
             return None
         first = bytes(data[: end if end != -1 else len(data)])
         try:
-            return orjson.loads(first.removeprefix(BOM))
+            value = orjson.loads(first.removeprefix(BOM))
         except orjson.JSONDecodeError:
             return None
+        if _is_record(value, accept_lists):
+            return value
+        if end == -1:
+            return None
+        # the first line is not a record (F008): the first line that is one gives the shape
+        window = data[end + 1:FIRST_RECORD_BYTES]
+        lines = window.split(b"\n")
+        if end + 1 + len(window) < len(data):
+            lines.pop()  # cut by the window: may be part of a record
+        for line in lines:
+            try:
+                value = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                continue
+            if _is_record(value, accept_lists):
+                return value
+        return None
 
     def split(self, data: Data, parts: int) -> list[tuple[int, int, int]]:
         """`parts` newline-aligned byte ranges: (start, end, line of start)."""
@@ -111,6 +133,11 @@ class JsonLines(JsonText):
             merged.records += part.records
             merged.unterminated_last_line = part.unterminated_last_line
         return merged
+
+
+def _is_record(value: object, accept_lists: bool) -> bool:
+    """Whether a line's value is read as a record (read_jsonl's test)."""
+    return type(value) is dict or (accept_lists and type(value) is list)
 
 
 JSON_LINES = JsonLines()

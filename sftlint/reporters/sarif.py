@@ -19,8 +19,9 @@ def artifact_uri(path: str) -> str:
     """A finding's path as SARIF's URI reference (§3.10): percent-encoded, so a space, a
     "%" or a Chinese file name stays one valid URI and "a:b.jsonl" is no URI scheme; an
     absolute path (outside the project) a file: URI. A file name's bytes that are not UTF-8
-    are percent-encoded as they are (%FF), so the URI still names the file."""
-    posix = os.fsencode(path.replace("\\", "/"))
+    are percent-encoded as they are (%FF), so the URI still names the file. Only Windows
+    separates with a backslash; on POSIX it is part of a name, and quote keeps it as %5C."""
+    posix = os.fsencode(path.replace(os.sep, "/"))
     if os.path.isabs(path):
         return "file://" + quote(posix if posix.startswith(b"/") else b"/" + posix)
     return quote(posix)
