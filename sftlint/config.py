@@ -329,12 +329,13 @@ class Config(StrictModel):
                  "train.output": self.train.output}
         return {os.path.realpath(self.resolve(p)): key for key, p in named.items() if p}
 
-    def datasets(self, paths: list[str], warnings: list[str] | None = None) -> list[Dataset]:
+    def datasets(self, paths: list[str], warnings: list[str] | None = None,
+                 once: bool = True) -> list[Dataset]:
         """The datasets `paths` name, as every command reads them: `exclude` and `not_data`
-        left out (sftlint.formats.collect_datasets)."""
+        left out, a file two paths reach read once (sftlint.formats.collect_datasets)."""
         from sftlint.formats import collect_datasets
 
-        return collect_datasets(paths, self.exclude, warnings, self.not_data())
+        return collect_datasets(paths, self.exclude, warnings, self.not_data(), once)
 
     def baseline_path(self) -> str | None:
         """The configured baseline file, checked as `project_file` checks it."""

@@ -19,6 +19,7 @@ from sftlint.config import Config, ConfigError, find_config_file, parse_config, 
 from sftlint.engine import iter_records
 from sftlint.formats import display_path, format_for
 from sftlint.records import MESSAGES, SHAPE_KEYS, detect_shape
+from sftlint.reporters import printable
 
 # Keys that hold the conversation or media in some shape: never a category.
 CONVERSATION_KEYS = frozenset({
@@ -191,17 +192,20 @@ class DataSummary:
 
 
 def _string_fields(value: Any) -> dict[str, str]:
-    """Top-level string fields of a record, and those one object down (`meta.category`)."""
+    """Top-level string fields of a record, and those one object down (`meta.category`).
+    A key holding a dot is left out: `[categories] field` reads a dot as a step down, so
+    the config would name another field."""
     out: dict[str, str] = {}
     if not isinstance(value, dict):
         return out
     for key, item in value.items():
-        if key in CONVERSATION_KEYS:
+        if key in CONVERSATION_KEYS or "." in key:
             continue
         if isinstance(item, str):
             out[key] = item
         elif isinstance(item, dict):
-            out.update({f"{key}.{k}": v for k, v in item.items() if isinstance(v, str)})
+            out.update({f"{key}.{k}": v for k, v in item.items()
+                        if isinstance(v, str) and "." not in k})
     return out
 
 
@@ -345,8 +349,14 @@ def write_starter_config(paths: list[str], output: str = "sftlint.toml") -> tupl
     text = render_config(summary, relative, mapping)
     parse_config(tomllib.loads(text), str(dest), str(folder))  # what we write must load
     try:
-        with open(dest, "x", encoding="utf-8") as f:  # "x": never replace a file
-            f.write(text)
+        data = text.encode("utf-8")  # before the file is made: a failure leaves none
+    except UnicodeEncodeError:
+        raise ConfigError(f"{printable(', '.join(paths))}: a file name that is not UTF-8 "
+                          "cannot be written into a config; rename it, or name the folder "
+                          "that holds it") from None
+    try:
+        with open(dest, "xb") as f:  # "x": never replace a file
+            f.write(data)
     except FileExistsError:
         raise ConfigError(f"{output} already exists; sftlint init does not overwrite it") \
             from None

@@ -502,7 +502,9 @@ def stats_dict(stats: DatasetStats) -> dict[str, object]:
         "lengths": lengths,
         "categories": [{"name": n, "count": stats.categories[n],
                         "target": stats.category_targets.get(n)} for n in names],
-        "duplicate_clusters": stats.duplicate_clusters,
+        # places name files, whose names may hold bytes that are not UTF-8 (bad\xff.jsonl)
+        "duplicate_clusters": [[printable(p) for p in group]
+                               for group in stats.duplicate_clusters],
         "kinds": {"tool_calls": dict(stats.kinds.tool_calls.most_common()),
                   "replies": stats.kinds.replies,
                   "replies_with_reasoning": stats.kinds.replies_with_reasoning,

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from sftlint.reporters import DECEPTIVE
 from sftlint.stats import (
     CLUSTERS_SHOWN,
     TEXT_SHOWN,
@@ -28,6 +29,8 @@ _VISIBLE_CONTROLS.update({c: f"\\x{c:02x}" for c in range(0x80, 0xA0)})
 # UTF-8 (surrogateescape), shown as the reports show it (bad\xff.jsonl)
 _VISIBLE_CONTROLS.update({c: f"\\x{c - 0xDC00:02x}" if 0xDC80 <= c <= 0xDCFF else f"\\u{c:04x}"
                           for c in range(0xD800, 0xE000)})
+# bidirectional overrides, Unicode's line separators, non-characters: as every report
+_VISIBLE_CONTROLS.update({c: f"\\u{c:04x}" for c in DECEPTIVE})
 
 
 def escape(text: str) -> str:
@@ -424,23 +427,33 @@ def lengths_section(stats: DatasetStats) -> str:
     return '<h2 id="lengths">Lengths</h2>' + note + "".join(cards)
 
 
+MAX_CATEGORY_BARS = 60  # the configured ones first, then the most common others
+MAX_LABEL = 80  # characters of a category's name drawn (its bar's tooltip too)
+
+
 def categories_section(stats: DatasetStats) -> str:
     if not stats.categories:
         return ""
-    names = list(stats.category_targets) + sorted(
-        n for n in stats.categories if n not in stats.category_targets)
+    others = sorted((n for n in stats.categories if n not in stats.category_targets),
+                    key=lambda n: (-stats.categories[n], n))
+    names = [*stats.category_targets, *others][:MAX_CATEGORY_BARS]
     tolerance = stats.limits.tolerance
     rows, targets = [], []
     for n in names:
         count, target = stats.categories[n], stats.category_targets.get(n)
         off = target is None or (abs(count - target) > (tolerance or 0) * target
                                  if target else count > 0)
-        rows.append((n, float(count), "#cf222e" if off else "#1a7f37"))
+        label = n if len(n) <= MAX_LABEL else n[:MAX_LABEL - 1] + "…"
+        rows.append((label, float(count), "#cf222e" if off else "#1a7f37"))
         targets.append(target)
     chart = horizontal_bars(rows, "categories", targets=targets, tolerance=tolerance, log=False)
     caption = ("Bar: records; dashed line: target; grey band: target ± tolerance "
                f"({tolerance:.0%}); red: outside it." if tolerance is not None else
                "Bar: records; dashed line: target.")
+    left = [n for n in stats.categories if n not in names]
+    if left:  # data with thousands of distinct values (free text in the field) stays small
+        caption += (f" {len(left)} more categories ({sum(stats.categories[n] for n in left)} "
+                    "records) are not drawn.")
     return '<h2 id="categories-section">Categories</h2>' + _card("Records per category",
                                                                   chart, caption)
 

@@ -148,17 +148,22 @@ def _run_installed(args: list[str], cwd: Path) -> bytes:
     return proc.stdout
 
 
-@pytest.mark.parametrize("fmt", ["text", "github", "junit", "json", "sarif"])
+@pytest.mark.parametrize("fmt", ["text", "github", "junit", "json", "sarif", "html"])
 def test_reports_escape_control_characters_from_the_data(in_tmp: Path, fmt: str) -> None:
     """A quoted reply holding ESC (a terminal runs "\\x1b[31m"), a form feed (XML 1.0
-    cannot hold it) or a right-to-left override is shown escaped, never printed raw."""
+    cannot hold it), a right-to-left override (the HTML page drew the place reversed) or a
+    line separator (str.splitlines broke the finding's line) is shown escaped."""
     import xml.etree.ElementTree as ET
 
-    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("睡不着。", "你应该\x1b[31m早\x0c点\u202e睡。")]))
+    reply = "你应该\u202e\u2028\x1b[31m早\x0c点睡。"  # all inside the phrase A001 quotes
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("睡不着。", reply)]))
     out = _run_installed(["check", "d.jsonl", "--format", fmt], in_tmp)
     text = out.decode("utf-8")
     assert not any(ord(c) < 0x20 and c not in "\n" for c in text), repr(text)
-    assert "\x7f" not in text and "\u202e" not in text
+    assert not {"\x7f", "\u202e", "\u2028"} & set(text)
+    if fmt == "html":
+        assert "\\u202e" in text and "\\u2028" in text
+        return
     if fmt == "junit":
         ET.fromstring(out)
     elif fmt in ("json", "sarif"):
@@ -218,6 +223,10 @@ def test_stats_show_file_names_that_are_not_utf8_or_hold_controls(in_tmp: Path) 
 
     text = stats()
     assert "bad\\xffname.jsonl" in text and "cr\\rname.jsonl" in text and "\r" not in text
+    # the duplicate clusters' places held the raw byte: the output was not UTF-8
+    clusters = json.loads(stats("--format", "json"))["duplicate_clusters"]
+    places = [place for cluster in clusters for place in cluster]
+    assert any(p.startswith("bad\\xffname.jsonl:") for p in places), clusters
     stats("--html", "r.html")
     page = (in_tmp / "r.html").read_bytes().decode("utf-8")
     assert "bad\\xffname.jsonl" in page
@@ -229,6 +238,7 @@ def test_printable_escapes_what_a_report_must_not_print_raw() -> None:
     assert printable("平常的文字 plain") == "平常的文字 plain"
     assert printable("a\x1b[2Jb\tc\nd\x7f\x85") == "a\\x1b[2Jb\\tc\\nd\\x7f\\x85"
     assert printable("\u202eevil\u2066") == "\\u202eevil\\u2066"  # bidi overrides
+    assert printable("a\u2028b\u2029") == "a\\u2028b\\u2029"  # Unicode's line breaks
     assert printable(b"bad\xff.jsonl".decode("utf-8", "surrogateescape")) == "bad\\xff.jsonl"
     assert printable("a\uffffb\ufffe") == "a\\uffffb\\ufffe"  # not characters in XML
 

@@ -266,6 +266,55 @@ def test_data_changed_during_training(tiny_model: Path, in_tmp: Path) -> None:
     assert isinstance(DataChanged("x"), ConfigError)  # the CLI: one line, exit 2
 
 
+def test_a_data_link_pointed_at_a_dirty_copy_and_back_is_a_change(in_tmp: Path) -> None:
+    """git-annex and DVC keep data as links: re-pointing the link at a dirty copy while the
+    gate reads and back again left the file it names untouched, and the gate, which
+    fingerprinted only that file, trained the dirty copy under the clean one's hash."""
+    from sftlint.trainer.gate import changed_files, hash_data
+
+    store = in_tmp / "store"
+    store.mkdir()
+    (store / "clean.jsonl").write_bytes(jsonl(RECORDS))
+    (store / "dirty.jsonl").write_bytes(jsonl([chat("睡不着。", "你应该早点睡。")]))
+    (in_tmp / "data").mkdir()
+    link = in_tmp / "data" / "train.jsonl"
+    link.symlink_to(store / "clean.jsonl")
+    [hashed] = hash_data([str(link)])
+    assert changed_files([hashed]) == []
+    for target in ("dirty.jsonl", "clean.jsonl"):  # what `ln -sfn` does, twice
+        link.unlink()
+        link.symlink_to(store / target)
+    assert changed_files([hashed]) == [str(link)]
+    # a linked folder above the file counts the same
+    (in_tmp / "v1").symlink_to(store, target_is_directory=True)
+    [hashed] = hash_data([str(in_tmp / "v1" / "clean.jsonl")])
+    (in_tmp / "v1").unlink()
+    (in_tmp / "v1").symlink_to(store, target_is_directory=True)
+    assert changed_files([hashed]) == [str(in_tmp / "v1" / "clean.jsonl")]
+
+
+def test_the_prompt_file_is_read_once(tiny_model: Path, in_tmp: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The receipt (and so `sftlint chat`) read `system-prompt-file` again after the
+    encoding: an edit meanwhile served a prompt the data was never checked against."""
+    import sftlint.trainer.gate as gate_module
+    from sftlint.config import parse_config
+
+    (in_tmp / "d.jsonl").write_bytes(jsonl(RECORDS))
+    (in_tmp / "prompt.txt").write_text(SYSTEM + "\n", encoding="utf-8")
+    config = parse_config({"system-prompt-file": "prompt.txt"}, "test config", str(in_tmp))
+    real = gate_module.load_tokenizer
+
+    def edit_then_load(directory: str) -> object:  # after the checks, before the encoding
+        (in_tmp / "prompt.txt").write_text("EDITED PROMPT\n", encoding="utf-8")
+        return real(directory)
+
+    monkeypatch.setattr(gate_module, "load_tokenizer", edit_then_load)
+    gate = run_gate(config, TrainRequest(model=str(tiny_model), dry_run=True,
+                                         data=("d.jsonl",)))
+    assert gate.passed and gate.system_prompt == SYSTEM
+
+
 # --- policy lives in the library -----------------------------------------------------------
 
 def test_run_gate_is_the_policy(tiny_model: Path, in_tmp: Path) -> None:

@@ -88,11 +88,15 @@ def test_linked_folders_are_followed_once(in_tmp: Path) -> None:
     (data / "shared").symlink_to(shared, target_is_directory=True)
     (data / "again").symlink_to(shared, target_is_directory=True)  # the same folder twice
     (shared / "up").symlink_to(data, target_is_directory=True)  # a cycle
-    (data / "real.jsonl").symlink_to("a.jsonl")  # a link to a file is still checked
+    (in_tmp / "kept.jsonl").write_bytes(jsonl([chat("下雨了。", "下雨天在家听听雨也好。")]))
+    (data / "real.jsonl").symlink_to(in_tmp / "kept.jsonl")  # a link to a file is checked
+    (data / "same.jsonl").symlink_to("a.jsonl")  # once: its records are a.jsonl's
     proc = sftlint("check", "data", "--select", "A001", cwd=in_tmp)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "3 file(s)" in proc.stdout and proc.stdout.count("A001") == 1, proc.stdout
-    assert "data/again/b.jsonl:1:" in proc.stdout and proc.stderr == ""
+    assert "3 file(s), 3 record(s)" in proc.stdout, proc.stdout
+    assert proc.stdout.count("A001") == 1 and "data/again/b.jsonl:1:" in proc.stdout
+    assert proc.stderr == ("sftlint: warning: data/same.jsonl: the same file as data/a.jsonl; "
+                           "checked once\n")
 
 
 @pytest.mark.parametrize("target, words", [("nowhere.jsonl", "broken symbolic link"),

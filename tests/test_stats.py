@@ -140,3 +140,18 @@ def test_stats_compares_the_texts_d002_compares(in_tmp: Path) -> None:
     result = CliRunner().invoke(cli, ["stats", "d.jsonl", "--format", "json"])
     clusters = json.loads(result.stdout)["duplicate_clusters"]
     assert clusters == [["d.jsonl:3", "d.jsonl:4"]]
+
+
+def test_the_category_chart_stays_small_for_free_text_in_the_field(in_tmp: Path) -> None:
+    """A category field holding free text (every value long and distinct) drew one bar per
+    value with its name in full twice: 38 MB of data made a 193 MB page."""
+    records = [chat(f"第{i}天。", "您好呀。", category=f"{i:04d}" + "长" * 2000)
+               for i in range(300)]
+    (in_tmp / "d.jsonl").write_bytes(jsonl(records))
+    (in_tmp / "sftlint.toml").write_text('[categories]\nfield = "category"\nnames = ["a", "b"]\n')
+    result = CliRunner().invoke(cli, ["stats", "d.jsonl", "--html", "r.html"])
+    assert result.exit_code == 0, result.output
+    page = (in_tmp / "r.html").read_text(encoding="utf-8")
+    assert "242 more categories (242 records) are not drawn" in page  # 60 bars: a, b, 58
+    assert page.count("0000" + "长" * 75 + "…") == 2  # cut to 80, in its label and tooltip
+    assert "长" * 100 not in page.split('id="categories-section"')[1].split("</svg>")[0]

@@ -4,6 +4,7 @@ exceptions, project-relative paths, the dataset hook's plan, S004 by default, in
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -508,3 +509,40 @@ def test_the_configs_own_files_are_not_data(in_tmp: Path) -> None:
         "sftlint: warning: .sftlint-baseline.json: the config's `baseline`, not data; skipped",
         "sftlint: warning: schemas/record.json: the config's `record-schema`, not data; "
         "skipped"]
+
+
+def test_a_file_two_paths_reach_is_read_once(in_tmp: Path) -> None:
+    """`check data data/a.jsonl` read a.jsonl twice (8 records for 4), and `init` wrote
+    twice its records as `expected-records`: a file named twice is checked once."""
+    (in_tmp / "data").mkdir()
+    (in_tmp / "data" / "a.jsonl").write_bytes(jsonl([chat(f"第{i}天。", "您好呀。")
+                                                      for i in range(4)]))
+    code, out, err = run(["check", "data", "data/a.jsonl", "--select", "F,S"])
+    assert code == 0 and "(1 file(s), 4 record(s))" in out, out + err
+    assert "data/a.jsonl: named twice; checked once" in err
+    code, out, err = run(["init", "data", "data/a.jsonl"])
+    assert code == 0, out + err
+    assert "expected-records = 4" in (in_tmp / "sftlint.toml").read_text(encoding="utf-8")
+
+
+def test_init_leaves_no_config_where_it_cannot_write_one(in_tmp: Path) -> None:
+    """A file name that is not UTF-8 cannot stand in a TOML file: init crashed (internal
+    error) and left an empty sftlint.toml, which the next check took as the config."""
+    name = os.fsdecode(b"bad\xff.jsonl")
+    (in_tmp / name).write_bytes(jsonl([chat("想家了。", "想家是很正常的。")] * 3))
+    code, out, err = run(["init", name])
+    assert code == 2 and "bad\\xff.jsonl: a file name that is not UTF-8" in err, out + err
+    assert not (in_tmp / "sftlint.toml").exists()
+
+
+def test_init_names_no_field_the_config_would_read_as_another(in_tmp: Path) -> None:
+    """`[categories] field` reads a dot as a step down: a key "meta.category" proposed as
+    the field named meta -> category, and the next check flagged every record (B002)."""
+    records = [{**chat(f"第{i}天。", "您好呀。"), "meta.category": ["a", "b"][i % 2]}
+               for i in range(6)]
+    (in_tmp / "d.jsonl").write_bytes(jsonl(records))
+    code, out, err = run(["init", "d.jsonl"])
+    assert code == 0, out + err
+    assert "[categories]" not in (in_tmp / "sftlint.toml").read_text(encoding="utf-8")
+    code, out, err = run(["check", "d.jsonl"])
+    assert "B002" not in out, out

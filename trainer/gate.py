@@ -113,10 +113,11 @@ class DataFile:
     path: str  # absolute
     sha256: str  # of the bytes the gate checked, taken before it ran
     records: int = 0
-    # (device, inode, size, mtime, ctime) before the hash, per file of a folder: any write
-    # or rename since moves the ctime, which no process sets back, so the bytes hashed,
-    # checked and trained are one and the same (a file swapped between the gate's reads
-    # and swapped back has the same hash, not the same ctime)
+    # (device, inode, size, mtime, ctime) before the hash, per file of a folder, and the
+    # links on its path: any write or rename since moves the ctime, which no process sets
+    # back, so the bytes hashed, checked and trained are one and the same (a file, or the
+    # link naming it, swapped between the gate's reads and swapped back has the same hash,
+    # not the same ctime)
     fingerprint: tuple[Any, ...] = ()
 
 
@@ -232,7 +233,7 @@ def training_set(targets: list[str], config: Config,
     files: list[str] = []
     seen: dict[object, str] = {}
     named_real = {os.path.realpath(t) for t in targets}
-    for dataset in config.datasets(targets, warnings):
+    for dataset in config.datasets(targets, warnings, once=False):  # repeats refused below
         for path in dataset.files:
             _named_once(path, seen)
             _one_split(path, named_real)
@@ -284,9 +285,25 @@ def fingerprint(path: str) -> tuple[Any, ...]:
         return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
     if os.path.isdir(path):  # an Arrow dataset saved with save_to_disk
-        return tuple((str(p.relative_to(path)), *key(str(p)))
-                     for p in sorted(Path(path).rglob("*")) if p.is_file())
-    return key(path)
+        return (_links(path), *((str(p.relative_to(path)), *key(str(p)))
+                                for p in sorted(Path(path).rglob("*")) if p.is_file()))
+    return (_links(path), *key(path))
+
+
+def _links(path: str) -> tuple[tuple[int, ...], ...]:
+    """The symbolic links on `path` (the file, the folders above it), each by its inode and
+    change time: a link pointed at a dirty copy and back is a new link (git-annex and DVC
+    keep data as links), where the file it names is unchanged."""
+    links = []
+    here = os.path.abspath(path)
+    while True:
+        if os.path.islink(here):
+            st = os.lstat(here)
+            links.append((st.st_dev, st.st_ino, st.st_ctime_ns))
+        parent = os.path.dirname(here)
+        if parent == here:
+            return tuple(links)
+        here = parent
 
 
 def changed_files(files: list[DataFile]) -> list[str]:
@@ -333,6 +350,11 @@ def run_gate(config: Config, request: TrainRequest,
     Raises ConfigError (one line) for what cannot be evaluated; returns the Gate, with the
     findings, when it ran: `gate.passed` says whether training may go on, and then the gate
     holds the records and their encodings exactly as training will use them."""
+    if config.system_prompt_file is not None:
+        # read once: the prompt P001 checks the data against is the one the receipt records
+        # and `sftlint chat` serves, even if the file is edited while the gate runs
+        config = config.model_copy(update={"system_prompt": config.prompt(),
+                                           "system_prompt_file": None})
     model_dir = model_directory(request.model or
                                 (config.resolve(config.train.model) if config.train.model
                                  else None))

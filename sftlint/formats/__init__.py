@@ -162,12 +162,14 @@ def display_path(path: str) -> str:
 
 def collect_datasets(paths: list[str], exclude: list[str],
                      warnings: list[str] | None = None,
-                     not_data: dict[str, str] | None = None) -> list[Dataset]:
+                     not_data: dict[str, str] | None = None, once: bool = True) -> list[Dataset]:
     """The datasets named by `paths`. A path named directly must be a regular file or a
     folder (else InputError); inside a folder, a FIFO or a device is skipped with a line in
     `warnings`. `not_data` (real path -> config key, `Config.not_data`) names files and
     folders that are never data: a file of them named directly is skipped with a warning,
-    and a folder walk leaves them out."""
+    and a folder walk leaves them out. With `once`, a file that two paths reach (`data` and
+    `data/a.jsonl`) is read in the first only, with a warning; training, which refuses
+    such a file, asks for every file as named."""
     not_data = not_data or {}
     datasets = []
     named: set[tuple[int, int]] = set()  # a file or folder named twice is checked once
@@ -198,7 +200,31 @@ def collect_datasets(paths: list[str], exclude: list[str],
         else:
             raise InputError(f"{path}: {file_kind(mode)}, not a regular file; "
                              "pass only .jsonl/.json/.parquet data files")
-    return datasets
+    return _each_file_once(datasets, warnings) if once else datasets
+
+
+def _each_file_once(datasets: list[Dataset], warnings: list[str] | None) -> list[Dataset]:
+    seen: dict[object, str] = {}  # a file's identity -> the path it is read as
+    kept = []
+    for dataset in datasets:
+        files = []
+        for path in dataset.files:
+            try:
+                st = os.stat(path)
+                same: object = (st.st_dev, st.st_ino) if st.st_ino else os.path.realpath(path)
+            except OSError:  # gone since the walk: the reader says so
+                same = os.path.realpath(path)
+            if same in seen:
+                if warnings is not None:
+                    first = seen[same]
+                    again = "named twice" if first == path else f"the same file as {first}"
+                    warnings.append(f"{path}: {again}; checked once")
+                continue
+            seen[same] = path
+            files.append(path)
+        if files or not dataset.files:
+            kept.append(Dataset(dataset.name, files))
+    return kept
 
 
 def skipped_folder(name: str, exclude: list[str]) -> bool:

@@ -60,12 +60,16 @@ def emit(reporter: Reporter, summary: Summary) -> None:
     reporter.finish(summary)
 
 
+# Characters that are not what they show: bidirectional overrides and isolates (they
+# reorder what a reader sees), the line and paragraph separators (Unicode's newlines:
+# str.splitlines and editors split a finding's line at them), and U+FFFE/U+FFFF (not
+# characters in XML). Every report, the HTML page too, writes them as \u escapes.
+DECEPTIVE = (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029, 0xFFFE, 0xFFFF)
 # What a report must not print as it is: control characters (a terminal runs an ESC
 # sequence, XML 1.0 cannot hold most of them, a newline would split a finding's line),
-# bidirectional overrides (they reorder what a reader sees), the surrogates that stand
-# for a file name's bytes that are not UTF-8, and U+FFFE/U+FFFF (not characters in XML).
-_UNPRINTABLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+# the surrogates that stand for a file name's bytes that are not UTF-8, and DECEPTIVE.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff" + "".join(map(chr, DECEPTIVE))
+                          + "]")
 _NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
