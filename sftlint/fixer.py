@@ -290,7 +290,7 @@ def unified_diff(path: str, before: bytes, after: bytes) -> bytes:
     """A unified diff of one file, `patch -p0` style (the same path on both sides)."""
     import difflib  # every check imports this module to clear stale temps; few show diffs
 
-    name = os.fsencode(path)
+    name = _diff_name(path)
     out = []
     for line in difflib.diff_bytes(difflib.unified_diff, _lines(before), _lines(after),
                                    name, name):
@@ -298,6 +298,21 @@ def unified_diff(path: str, before: bytes, after: bytes) -> bytes:
         if not line.endswith(b"\n"):
             out.append(b"\n\\ No newline at end of file\n")
     return b"".join(out)
+
+
+_C_ESCAPES = {0x07: b"\\a", 0x08: b"\\b", 0x09: b"\\t", 0x0A: b"\\n", 0x0B: b"\\v",
+              0x0C: b"\\f", 0x0D: b"\\r", 0x22: b'\\"', 0x5C: b"\\\\"}
+
+
+def _diff_name(path: str) -> bytes:
+    """A diff header's file name, C-quoted as git writes it where the name holds a control
+    character, a quote or a backslash: a raw tab ends the name for `patch`, which then
+    patches another file (GNU patch and `git apply` read the quoted form)."""
+    name = os.fsencode(path)
+    if not any(c < 0x20 or c in (0x22, 0x5C, 0x7F) for c in name):
+        return name
+    return b'"' + b"".join(_C_ESCAPES.get(c) or (b"\\%03o" % c if c < 0x20 or c == 0x7F
+                                                  else bytes([c])) for c in name) + b'"'
 
 
 def _pid_alive(pid: int) -> bool:

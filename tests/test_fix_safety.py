@@ -222,6 +222,22 @@ def test_diff_shows_the_fix_and_writes_nothing(in_tmp: Path) -> None:
     assert run(["check", "d.jsonl", "--diff", "--exit-zero"])[0] == 0
 
 
+def test_diff_quotes_a_file_name_patch_would_cut(in_tmp: Path) -> None:
+    """A raw tab in the header ended the name for `patch`, which then patched the file
+    "tab" and left "tab<TAB>x.jsonl" unfixed: such a name is C-quoted, as git writes it."""
+    name = "tab\tx.jsonl"
+    (in_tmp / name).write_bytes(messy(2))
+    (in_tmp / "tab").write_bytes(b"not data\n")
+    result = CliRunner().invoke(cli, ["check", name, "--diff"], catch_exceptions=False)
+    assert result.stdout_bytes.startswith(b'--- "tab\\tx.jsonl"\n+++ "tab\\tx.jsonl"\n@@ ')
+    if shutil.which("patch"):
+        (in_tmp / "fix.diff").write_bytes(result.stdout_bytes)
+        subprocess.run(["patch", "-s", "-p0", "--binary", "-i", "fix.diff"], cwd=in_tmp,
+                       check=True, timeout=30)
+        assert (in_tmp / "tab").read_bytes() == b"not data\n"
+        assert run(["check", name, "--select", "F,S009"])[0] == 0  # patched: nothing to fix
+
+
 def test_diff_exit_codes(in_tmp: Path) -> None:
     (in_tmp / "d.jsonl").write_bytes(messy(3))
     assert run(["check", "d.jsonl", "--diff", "--exit-zero"])[0] == 0

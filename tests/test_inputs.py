@@ -306,6 +306,11 @@ def test_pandas_and_mapping_rows_read_as_json(in_tmp: Path) -> None:
     ({**chat("在吗", "在的。"), "x\ud800": 1}, "row 1: a string holds a lone surrogate"),
     ("deep", "row 1: nested more than"),
     ("cycle", "row 1: nested more than"),
+    # what a JSON Lines file cannot hold either (F006 there): they passed in memory
+    ({**chat("在吗", "在的。"), "score": float("nan")}, "row 1: nan is not a JSON number"),
+    ({**chat("在吗", "在的。"), "score": -float("inf")}, "row 1: -inf is not a JSON number"),
+    ({**chat("在吗", "在的。"), "id": 10**400}, "row 1: the integer 1000"),
+    ({**chat("在吗", "在的。"), "tags": {"a"}}, "row 1: a set is not a JSON value"),
 ])
 def test_rows_json_cannot_hold_are_one_line_errors(row: Any, error: str) -> None:
     import sftlint

@@ -4,6 +4,7 @@ finding's `line` is the 1-based row and its `column` is null; no file rules, no 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ BATCH_ROWS = 4096
 # Deeper than this is a row no chat record needs, or one that holds itself (a cycle).
 MAX_DEPTH = 200
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_LARGEST = int(sys.float_info.max)
 _NULLS = ("NAType", "NaTType")  # pandas' pd.NA and pd.NaT
 
 
@@ -54,7 +56,9 @@ class _NotJson(Exception):
 def json_value(value: Any, padded: bool, decoded: bool, depth: int = 0) -> Any:
     """`value` as JSON values: a mapping as a dict, a tuple or numpy array as a list, a
     numpy scalar or a str subclass as its plain value; other values (bytes, dates) as they
-    are. Raises _NotJson for a non-string key, a lone surrogate or a nesting past MAX_DEPTH."""
+    are. Raises _NotJson for a non-string key, a lone surrogate, a nesting past MAX_DEPTH,
+    a set, or a number JSON Lines would not take either (NaN and infinities, but a table's
+    NaN, which is a missing value; an integer past a 64-bit float's range: F006 there)."""
     kind = type(value)
     if kind is str:
         lone = None if decoded or value.isascii() else _SURROGATE.search(value)
@@ -62,10 +66,22 @@ def json_value(value: Any, padded: bool, decoded: bool, depth: int = 0) -> Any:
             raise _NotJson(f"a string holds a lone surrogate ({ascii(lone.group())}), which is "
                            "not valid Unicode")
         return value
-    if kind is int or kind is bool or value is None:
+    if kind is int:
+        if -_LARGEST <= value <= _LARGEST:
+            return value
+        raise _NotJson(f"the integer {str(value)[:20]}... is beyond a 64-bit float's range, "
+                       "which JSON readers use")
+    if kind is bool or value is None:
         return value
     if kind is float:
-        return None if padded and value != value else value  # pandas' NaN: a missing value
+        if value != value and padded:
+            return None  # pandas' NaN: a missing value
+        if value - value == 0:  # finite
+            return value
+        raise _NotJson(f"{value} is not a JSON number; write null or a finite number")
+    if kind is set or kind is frozenset:
+        raise _NotJson(f"a {kind.__name__} is not a JSON value (it has no order); make it a "
+                       "list")
     if depth >= MAX_DEPTH:
         raise _NotJson(f"nested more than {MAX_DEPTH} levels deep (or it holds itself)")
     if kind is list or kind is tuple:
