@@ -107,8 +107,9 @@ def _parse_baseline(data: object) -> Baseline:
     trusted: every field is checked)."""
     if not isinstance(data, dict):
         raise ValueError("not a JSON object")
-    if data.get("version") not in (1, 2, VERSION):
-        raise ValueError(f"unsupported baseline version {data.get('version')!r}")
+    version = data.get("version")
+    if type(version) is not int or version not in (1, 2, VERSION):  # true == 1 in Python
+        raise ValueError(f"unsupported baseline version {version!r}")
     items, groups = data.get("findings"), data.get("groups", [])
     if not isinstance(items, list) or not isinstance(groups, list):
         raise ValueError('"findings" and "groups" must be lists')

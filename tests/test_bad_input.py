@@ -241,3 +241,13 @@ def test_help_version_and_no_command_through_the_entry_point(in_tmp: Path) -> No
         assert proc.returncode == 0 and proc.stdout.strip() and not proc.stderr, args
     bare = sftlint(cwd=in_tmp)
     assert bare.returncode == 2 and "Usage: " in bare.stderr and "Commands:" in bare.stderr
+
+
+@pytest.mark.parametrize("version", ["true", "1.0", '"1"'])
+def test_a_baseline_version_must_be_a_known_integer(in_tmp: Path, version: str) -> None:
+    """`"version": true` was read as version 1 (True == 1 in Python)."""
+    (in_tmp / "d.jsonl").write_bytes(jsonl([chat("想家了。", "想家是很正常的。")]))
+    (in_tmp / "b.json").write_text(f'{{"version": {version}, "tool": "sftlint", '
+                                   '"findings": []}', encoding="utf-8")
+    assert_one_line_error(sftlint("check", "d.jsonl", "--baseline", "b.json", cwd=in_tmp),
+                          "unsupported baseline version")
