@@ -27,13 +27,24 @@ def describe_difference(actual: str, expected: str) -> str:
     if n == len(actual) == len(expected):
         return "identical"
     if n == len(expected):
-        return f"has {len(actual) - n} extra character(s) at the end: {a_part!r}"
+        return f"has {len(actual) - n} extra character(s) at the end: {_quote(a_part)}"
     if n == len(actual):
-        return f"is missing {len(expected) - n} character(s) at the end: {e_part!r}"
-    def quote(part: str) -> str:  # escaped: a newline in a prompt keeps the message one line
-        return json.dumps(part, ensure_ascii=False)
+        return f"is missing {len(expected) - n} character(s) at the end: {_quote(e_part)}"
+    return f"differs at char {n + 1}: {_quote(a_part)} vs {_quote(e_part)}"
 
-    return f"differs at char {n + 1}: {quote(a_part)} vs {quote(e_part)}"
+
+def _quote(part: str) -> str:
+    """`part` in quotes, escaped: a newline keeps the message one line, and a character one
+    cannot see (a zero-width space, a BOM, a no-break or full-width space) is shown as
+    \\uXXXX, or two prompts that differ only there would be quoted alike."""
+    import unicodedata
+
+    text = json.dumps(part, ensure_ascii=False)
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in _UNSEEN
+                   or (c != " " and unicodedata.category(c) == "Zs") else c for c in text)
+
+
+_UNSEEN = {"Cc", "Cf", "Zl", "Zp"}  # controls, format characters, line/paragraph separators
 
 
 class SystemPromptMismatch(RecordRule):
