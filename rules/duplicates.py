@@ -172,6 +172,7 @@ class NearDuplicate(DatasetRule):
     - `threshold` (default 90): the rapidfuzz ratio at or above which two samples count.
     """
 
+    about_pairs = True  # the record reported and the earlier one it nearly duplicates
     code = "D002"
     name = "near-duplicate"
     severity = Severity.WARNING

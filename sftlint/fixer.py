@@ -305,11 +305,11 @@ _C_ESCAPES = {0x07: b"\\a", 0x08: b"\\b", 0x09: b"\\t", 0x0A: b"\\n", 0x0B: b"\\
 
 
 def _diff_name(path: str) -> bytes:
-    """A diff header's file name, C-quoted as git writes it where the name holds a control
-    character, a quote or a backslash: a raw tab ends the name for `patch`, which then
-    patches another file (GNU patch and `git apply` read the quoted form)."""
+    """A diff header's file name, C-quoted as git writes it where the name holds a space, a
+    control character, a quote or a backslash: `patch` ends an unquoted name at a space or
+    a tab, and then patches another file (GNU patch and `git apply` read the quoted form)."""
     name = os.fsencode(path)
-    if not any(c < 0x20 or c in (0x22, 0x5C, 0x7F) for c in name):
+    if not any(c <= 0x20 or c in (0x22, 0x5C, 0x7F) for c in name):
         return name
     return b'"' + b"".join(_C_ESCAPES.get(c) or (b"\\%03o" % c if c < 0x20 or c == 0x7F
                                                   else bytes([c])) for c in name) + b'"'

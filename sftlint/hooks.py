@@ -25,10 +25,11 @@ from sftlint.rule import DatasetRule, ProjectRule, RecordRule, Rule
 CHANGED_DATA = (*DATA_SUFFIXES, ".arrow")  # a changed .arrow file: its dataset changed
 # Files records may name as media (M002, M003): a change to one beside the data, or under
 # `media-root`, runs the dataset hook.
-MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".heic",
-                  ".heif", ".avif", ".mp4", ".mov", ".webm", ".mkv", ".avi", ".flv", ".mpg",
-                  ".mpeg", ".ts", ".m4v", ".mp3", ".wav", ".flac", ".ogg", ".oga", ".m4a",
-                  ".aac", ".amr", ".opus")
+MEDIA_SUFFIXES = (".jpg", ".jpeg", ".jfif", ".pjpeg", ".png", ".apng", ".gif", ".webp",
+                  ".bmp", ".tif", ".tiff", ".heic", ".heif", ".avif", ".ico", ".mp4", ".mov",
+                  ".webm", ".mkv", ".avi", ".flv", ".wmv", ".3gp", ".3g2", ".mpg", ".mpeg",
+                  ".ts", ".mts", ".m2ts", ".m4v", ".ogv", ".mp3", ".wav", ".flac", ".ogg",
+                  ".oga", ".opus", ".m4a", ".aac", ".wma", ".weba", ".amr")
 # What the `sftlint` hook is given (its `files`): JSON text. Parquet and Arrow data are
 # checked record by record by the dataset hook.
 FILE_HOOK_SUFFIXES = (".jsonl", ".json")
@@ -94,21 +95,28 @@ def plan_dataset_hook(changed: list[str], config: Config,
     media_roots = [where(config.resolve(config.media_root))] if config.media_root else []
     for name in changed:
         path = where(name)
+        # a link is judged where it stands as well as where it leads: git-annex and DVC
+        # links lead out of `paths`, into their store
+        standing = os.path.join(where(os.path.dirname(os.path.abspath(name))),
+                                os.path.basename(name))
+
+        def under(roots: list[str], places: tuple[str, ...] = (path, standing)) -> bool:
+            return any(_inside(place, root) for place in places for root in roots)
+
         if has_suffix(name, FILE_HOOK_SUFFIXES):
             plan.covered.add(path)
-        elif has_suffix(name, CHANGED_DATA) and any(_inside(path, root) for root in data_roots):
+        # Parquet and Arrow data, and a folder link in the data re-pointed (data -> v4,
+        # data/part -> ../store/part): data the `sftlint` hook is not given
+        elif (has_suffix(name, CHANGED_DATA) or os.path.isdir(path)) and under(data_roots):
             plan.uncovered.add(path)
-        # a data folder's link re-pointed is new data the `sftlint` hook is not given
-        relinked = path in data_roots and os.path.isdir(path)
-        if path in shared or relinked or (tokenizer and _inside(path, tokenizer)):
+        if path in shared or (tokenizer and _inside(path, tokenizer)):
             plan.run = plan.all_records = True
             plan.reasons.append(name)
-        elif path in sources or (has_suffix(name, CHANGED_DATA)
-                                 and any(_inside(path, root) for root in data_roots)):
+        elif path in sources or ((has_suffix(name, CHANGED_DATA) or os.path.isdir(path))
+                                 and under(data_roots)):
             plan.run = True
             plan.reasons.append(name)
-        elif has_suffix(name, MEDIA_SUFFIXES) and any(
-                _inside(path, root) for root in (*data_roots, *media_roots)):
+        elif has_suffix(name, MEDIA_SUFFIXES) and under([*data_roots, *media_roots]):
             plan.run = plan.media = True
             plan.reasons.append(name)
     return plan
@@ -146,5 +154,6 @@ def dataset_hook_findings(findings: list[Finding], plan: DatasetHookPlan) -> lis
 
 
 def _in_any(path: str, changed: set[str]) -> bool:
-    """Whether `path` is one of the changed files, or the Arrow dataset folder of one."""
-    return path in changed or any(_inside(c, path) for c in changed)
+    """Whether `path` is one of the changed files, the Arrow dataset folder of one, or in a
+    changed (re-linked) folder."""
+    return path in changed or any(_inside(c, path) or _inside(path, c) for c in changed)

@@ -301,7 +301,8 @@ class _RayCheck:
             absolute, display = os.path.abspath(path), display_path(path)
             if isinstance(fmt, JsonLines):
                 data = fmt.open(path)
-                first = fmt.first_value(data) if len(data) >= linter.split_min_bytes else None
+                first = (fmt.first_value(data, linter.builder.accept_lists)
+                         if len(data) >= linter.split_min_bytes else None)
                 if first is not None:
                     shape = linter.builder.shape_for(first)
                     count = min(1 << PART_BITS, max(1, len(data) // linter.chunk_bytes))

@@ -301,7 +301,9 @@ def _count_keys(value: Any) -> int:
     return count
 
 
-_KEY_END = re.compile(rb'"[ \t\r\n]*:')  # a string's closing quote, then its colon
+# A string's closing quote, then its colon: a quote after an even run of backslashes, so a
+# tool call's arguments, JSON inside a string (\"city\": ...), count no keys
+_KEY_END = re.compile(rb'(?<!\\)(?:\\\\)*"[ \t\r\n]*:')
 
 
 def find_duplicate_key(raw: bytes, value: Any) -> str | None:

@@ -166,11 +166,21 @@ def validate_rule_options(config: Config, source: str, table: str = "") -> None:
         except ValidationError as exc:
             raise ConfigError(validation_message(exc, source, section, values)) from None
     per_file = [c for codes in config.per_file_ignores.values() for c in codes]
-    exceptions = [e.code for e in config.exceptions]
     check_selectors(list(config.select or []) + list(config.ignore) + per_file, source)
-    for code in exceptions:
-        if rule_by_key(code) is None:
-            raise ConfigError(f"{source}: exceptions: unknown rule code or name '{code}'")
+    for entry in config.exceptions:
+        rule = rule_by_key(entry.code)
+        if rule is None:
+            raise ConfigError(f"{source}: exceptions: unknown rule code or name '{entry.code}'")
+        # an exception that could never match would leave its finding reported in silence
+        if rule.about_pairs and entry.related is None:
+            raise ConfigError(f"{source}: exceptions: {rule.code} {entry.record}: each "
+                              f"{rule.code} finding is about two records; name the other one "
+                              "too, as related = \"...\" (the finding's `related` in --format "
+                              "json)")
+        if not rule.about_pairs and entry.related is not None:
+            raise ConfigError(f"{source}: exceptions: {rule.code} {entry.record}: `related` "
+                              f"names a second record, and each {rule.code} finding is about "
+                              "one; remove it")
 
 
 def instantiate(rules: list[type[Rule]], config: Config) -> list[Rule]:

@@ -36,6 +36,8 @@ class Rule:
     scope: ClassVar[Scope]
     severity: ClassVar[Severity] = Severity.ERROR
     fixable: ClassVar[bool] = False
+    # each finding is about a pair of records (`Finding.related_keys`): an exception names both
+    about_pairs: ClassVar[bool] = False
 
     class Options(StrictModel):
         pass

@@ -183,11 +183,17 @@ def test_an_exception_on_a_near_duplicate_pair_survives_reordering(in_tmp: Path)
     (in_tmp / "d.jsonl").write_bytes(jsonl([pair[0], *OTHERS, pair[1]]))
     [finding] = findings(["d.jsonl", "--select", "D002"])
     [earlier] = finding["related"]  # the record the reported one nearly duplicates
-    for record in (finding["record"], earlier):  # one record alone names no pair
-        (in_tmp / "sftlint.toml").write_text(
-            f'[[exceptions]]\ncode = "D002"\nrecord = "{record}"\nreason = "reviewed"\n',
-            encoding="utf-8")
-        assert [f["code"] for f in findings(["d.jsonl", "--select", "D002"])] == ["D002"]
+    # one record alone names no pair: it would never match, so it is refused, not ignored
+    (in_tmp / "sftlint.toml").write_text(
+        f'[[exceptions]]\ncode = "D002"\nrecord = "{earlier}"\nreason = "reviewed"\n',
+        encoding="utf-8")
+    code, out, err = run(["check", "d.jsonl", "--select", "D002"])
+    assert code == 2 and "name the other one too, as related" in err, out + err
+    (in_tmp / "sftlint.toml").write_text(  # and `related` on a finding about one record
+        f'[[exceptions]]\ncode = "A001"\nrecord = "{earlier}"\nrelated = "{earlier}"\n'
+        'reason = "reviewed"\n', encoding="utf-8")
+    code, out, err = run(["check", "d.jsonl", "--select", "D002"])
+    assert code == 2 and "and each A001 finding is about one; remove it" in err, err
     (in_tmp / "sftlint.toml").write_text(
         f'[[exceptions]]\ncode = "D002"\nrecord = "{finding["record"]}"\n'
         f'related = "{earlier}"\n'
@@ -314,6 +320,27 @@ def test_dataset_hook_reports_only_what_the_file_hook_does_not(in_tmp: Path) -> 
     codes = {(f["code"], f["path"]) for f in findings(["--changed-files", "sftlint.toml",
                                                        "data/a.jsonl"])}
     assert codes == {("D001", "data/a.jsonl"), ("A001", "data/b.jsonl")}
+
+
+def test_dataset_hook_judges_links_where_they_stand(in_tmp: Path) -> None:
+    """git-annex and DVC links lead out of `paths` into their store: judged by where they
+    lead alone, a linked file or folder in the data was no input of the check."""
+    (in_tmp / "data").mkdir()
+    (in_tmp / "store" / "part").mkdir(parents=True)
+    home = chat("想家了。", "想家是很正常的。")
+    (in_tmp / "data" / "a.jsonl").write_bytes(jsonl([home]))
+    (in_tmp / "store" / "b.jsonl").write_bytes(jsonl([home]))
+    (in_tmp / "data" / "b.jsonl").symlink_to(in_tmp / "store" / "b.jsonl")
+    (in_tmp / "sftlint.toml").write_text('paths = ["data"]\n')
+    codes = {(f["code"], f["path"]) for f in findings(["--changed-files", "data/b.jsonl"])}
+    assert codes == {("D001", "data/b.jsonl")}
+    # a linked folder re-pointed: its records are new to both hooks, so this one reports them
+    (in_tmp / "data" / "b.jsonl").unlink()
+    (in_tmp / "store" / "part" / "c.jsonl").write_bytes(
+        jsonl([chat("睡不着。", "你应该早点睡。")]))
+    (in_tmp / "data" / "part").symlink_to(in_tmp / "store" / "part", target_is_directory=True)
+    codes = {(f["code"], f["path"]) for f in findings(["--changed-files", "data/part"])}
+    assert codes == {("A001", "data/part/c.jsonl")}
 
 
 def test_dataset_hook_checks_changed_parquet_record_by_record(in_tmp: Path) -> None:
@@ -502,13 +529,15 @@ def test_the_configs_own_files_are_not_data(in_tmp: Path) -> None:
     # named one by one, as pre-commit names staged files: skipped, and said so
     proc = subprocess.run([sys.executable, "-m", "sftlint", "check", "--no-dataset",
                            "--ignore", "T", ".sftlint-baseline.json", "schemas/record.json",
-                           "data/a.jsonl"],
+                           "tok/tokenizer_config.json", "data/a.jsonl"],
                           cwd=in_tmp, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stderr.splitlines() == [
         "sftlint: warning: .sftlint-baseline.json: the config's `baseline`, not data; skipped",
         "sftlint: warning: schemas/record.json: the config's `record-schema`, not data; "
-        "skipped"]
+        "skipped",
+        "sftlint: warning: tok/tokenizer_config.json: the config's `tokens.tokenizer`, not "
+        "data; skipped"]
 
 
 def test_a_file_two_paths_reach_is_read_once(in_tmp: Path) -> None:

@@ -190,7 +190,7 @@ def collect_datasets(paths: list[str], exclude: list[str],
             datasets.append(Dataset(display_path(path), files))
         elif stat.S_ISREG(mode):
             # pre-commit names every staged file, the metadata beside the data too
-            key = not_data.get(os.path.realpath(path)) if not_data else None
+            key = _not_data_key(os.path.realpath(path), not_data) if not_data else None
             reason = f"the config's `{key}`" if key else _metadata_of_data(path)
             if reason:
                 if warnings is not None:
@@ -201,6 +201,15 @@ def collect_datasets(paths: list[str], exclude: list[str],
             raise InputError(f"{path}: {file_kind(mode)}, not a regular file; "
                              "pass only .jsonl/.json/.parquet data files")
     return _each_file_once(datasets, warnings) if once else datasets
+
+
+def _not_data_key(real: str, not_data: dict[str, str]) -> str | None:
+    """The config key naming the file `real`, or a folder that holds it (a tokenizer's
+    tokenizer.json, a run's adapter_config.json)."""
+    if real in not_data:
+        return not_data[real]
+    return next((key for where, key in not_data.items()
+                 if real.startswith(where.rstrip(os.sep) + os.sep)), None)
 
 
 def _each_file_once(datasets: list[Dataset], warnings: list[str] | None) -> list[Dataset]:
@@ -257,6 +266,18 @@ def iter_inputs(root: str, exclude: list[str], skipped: list[str] | None = None,
                          "with `exclude`") from exc
 
     walked: set[tuple[int, int]] = set()
+    top = os.path.realpath(root)
+
+    def above(folder: str) -> bool:
+        """A link to the folder walked or one that holds it (data/up -> ..): following
+        it would read what the user never named."""
+        real = os.path.realpath(folder)
+        if top == real or top.startswith(real.rstrip(os.sep) + os.sep):
+            note(f"{folder}: a link to {display_path(real)}, which holds the folder checked; "
+                 "skipped")
+            return True
+        return False
+
     for dirpath, dirnames, filenames in os.walk(root, onerror=walk_error, followlinks=True):
         st = os.stat(dirpath)
         if st.st_ino and (st.st_dev, st.st_ino) in walked:  # reached again through a link
@@ -268,7 +289,8 @@ def iter_inputs(root: str, exclude: list[str], skipped: list[str] | None = None,
             yield dirpath
             continue
         dirnames[:] = sorted(d for d in dirnames if not skipped_folder(d, exclude)
-                             and data(os.path.join(dirpath, d)))
+                             and data(os.path.join(dirpath, d))
+                             and not above(os.path.join(dirpath, d)))
         for name in sorted(filenames):
             if name == DATASET_DICT and any(is_arrow_dataset(os.path.join(dirpath, d))
                                             for d in dirnames):
