@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from sftlint.config import StrictModel
@@ -12,10 +13,13 @@ from sftlint.rule import RecordRule
 
 
 def _reply(side: list[Message] | None) -> str | None:
-    """The text a side teaches (its reasoning included), or None when it has no reply."""
+    """What a side teaches (its reasoning and tool calls included), or None when it has no
+    reply: two sides that call the same tool alike, with no text, are one reply."""
     if not side:
         return None
-    return "\n".join((m.reasoning or "") + m.content for m in side)
+    return "\n".join((m.reasoning or "") + m.content + "".join(
+        f"\n{c.name}({json.dumps(c.arguments, ensure_ascii=False, sort_keys=True, default=str)})"
+        for c in m.tool_calls or []) for m in side)
 
 
 def _well_formed(side: list[Message] | None) -> bool:

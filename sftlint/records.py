@@ -908,9 +908,11 @@ def _normalize_full_pair(value: dict[str, Any], shape: Shape, messages: list[Mes
         # whole conversations: all but the final reply is the prompt, and must agree
         before, after = chosen[:-1], rejected[:-1]
         for a, b in zip(before, after, strict=False):
-            if a.role != b.role or a.content != b.content:
+            differs = _turn_difference(a, b)
+            if differs is not None:
                 pair.prompt_mismatch = (b.pointer, f"rejected conversation differs from the "
-                                        f"chosen one at its {b.role} turn before the reply")
+                                        f"chosen one at its {b.role} turn before the reply"
+                                        f"{differs}")
                 break
         else:
             if len(before) != len(after):
@@ -921,6 +923,27 @@ def _normalize_full_pair(value: dict[str, Any], shape: Shape, messages: list[Mes
         pair.chosen_prompt, pair.rejected_prompt = before, after
         pair.chosen, pair.rejected = chosen[-1:], rejected[-1:]
     return pair
+
+
+def _turn_difference(a: Message, b: Message) -> str | None:
+    """What differs between two turns a template renders: None when nothing, "" for the
+    role or the text, " (its tool calls)" and so on for the rest. The two sides of a pair
+    must share their prompt, tool calls, results and reasoning included, or the rejected
+    reply is scored after a conversation it never followed."""
+    if a.role != b.role or a.content != b.content:
+        return ""
+
+    def calls(m: Message) -> list[tuple[Any, ...]]:
+        return [(c.name, c.arguments, c.id) for c in m.tool_calls or []]
+
+    for what, x, y in (("tool calls", calls(a), calls(b)),
+                       ("tool call id", a.tool_call_id, b.tool_call_id),
+                       ("reasoning", a.reasoning, b.reasoning),
+                       ("media", [(r.kind, r.path) for r in a.media or []],
+                        [(r.kind, r.path) for r in b.media or []])):
+        if x != y:
+            return f" (its {what})"
+    return None
 
 
 def _prompt(value: dict[str, Any], shape: Shape, messages: list[Message],
