@@ -148,11 +148,16 @@ class NoTrainableTokens(_TokenRule):
 
     ## What it does
     Flags records whose assistant tokens all lie past `max-length`, so every label is
-    masked.
+    masked. Also flags, saying why, a record the chat template fails on or renders so that
+    masking cannot place each assistant turn: a template that ends the last reply its own
+    way (Phi-3 adds the eos, OLMo ends earlier replies with `<|im_end|>` and the last with
+    the eos) is followed where an earlier turn's own end-of-turn marker can be told from
+    the next turn's header, and refused where it cannot.
 
     ## Why it matters for training
     The record costs compute and contributes no gradient; with loss averaged per batch it
-    can even produce NaN losses.
+    can even produce NaN losses. A record whose masking is guessed could put a later user
+    turn in the loss: the model would learn to speak for the user.
 
     ## Example
     ```text

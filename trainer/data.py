@@ -11,7 +11,13 @@ generation prompt is where it starts, the text rendered through it is where its
 end-of-turn token ends. Tool results a template folds into user turns (Qwen's
 `<tool_response>`) lie outside every span. A template that renders a turn without its
 reasoning once later turns follow (Qwen3 drops earlier turns' reasoning) is followed: the
-span is the turn as rendered, and the turn is named in `reasoning_dropped` (R003).
+span is the turn as rendered, and the turn is named in `reasoning_dropped` (R003). A
+template that ends the last reply its own way (Phi-3 adds the eos there; OLMo ends earlier
+replies with `<|im_end|>`, the last with the eos; some leave the last one bare) is followed
+too: an earlier turn ends with the marker the template puts between a reply and the next
+turn's header, probed once; a turn whose end that cannot place is a TemplateError (T002).
+A token holding both the generation prompt's last characters and the reply's first is
+trained: it holds the reply's first word.
 
 Preference data is encoded as trl's trainers take it: prompt ids (through the generation
 prompt) and completion ids (the reply through its end-of-turn token). Needs no torch.
@@ -29,6 +35,7 @@ from sftlint.config import ConfigError
 from sftlint.records import TOOL_ROLES, Message, Record, turn_pointer
 
 IGNORE_INDEX = -100
+PROBE_USER = "SFTLINTUSERPROBE"
 
 
 class TemplateError(Exception):
@@ -271,16 +278,14 @@ def assistant_char_spans(tokenizer: Any, messages: Messages, full: str, tools: T
     the template leaves out of `full`."""
     spans, dropped = [], []
     context = list(messages)  # earlier turns as `full` renders them
+    markers = TurnMarkers(tokenizer)
     for i, message in enumerate(messages):
         if message["role"] != "assistant":
             continue
         before = render(tokenizer, context[:i], True, tools)
-        through = render(tokenizer, context[:i + 1], False, tools).rstrip()
         if not full.startswith(before):
             raise TemplateError(UNSTABLE)
-        end = len(through)
-        if not full.startswith(through):
-            end = _end_in_context(tokenizer, context, i, full, len(before), tools)
+        end = _turn_end(tokenizer, context, i, full, len(before), tools, markers)
         reasoning = reasoning_text(message)
         if reasoning and reasoning.strip() not in full[len(before):end]:
             dropped.append(i)
@@ -289,51 +294,160 @@ def assistant_char_spans(tokenizer: Any, messages: Messages, full: str, tools: T
     return spans, dropped
 
 
-def _end_in_context(tokenizer: Any, context: list[dict[str, Any]], i: int, full: str,
-                    start: int, tools: Tools) -> int:
-    """Where assistant turn `i`, which the template renders differently once later turns
-    follow, ends in `full`. Either the template dropped its reasoning (Qwen3 and DeepSeek-R1
-    do for earlier turns): then later prefixes render it so too; or it renders the last turn
-    in a way of its own (Qwen3 gives the last reply an empty `<think>` block): then the turn
-    ends at the template's end-of-turn marker, and must hold the reply."""
+class TurnMarkers:
+    """What the template puts after an assistant reply, probed once per conversation: at
+    the end of the conversation (`last`: Phi-3 adds the eos there) and before a later turn
+    (`mid`: OLMo ends those with `<|im_end|>`, the last with the eos)."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+        self._last: str | None = None
+        self._mid: str | None = None
+
+    @property
+    def last(self) -> str:
+        if self._last is None:
+            self._last = end_of_turn_marker(self.tokenizer)
+        return self._last
+
+    @property
+    def mid(self) -> str:
+        if self._mid is None:
+            self._mid = mid_turn_marker(self.tokenizer, self.last)
+        return self._mid
+
+
+def _turn_end(tokenizer: Any, context: list[dict[str, Any]], i: int, full: str, start: int,
+              tools: Tools, markers: TurnMarkers) -> int:
+    """Where assistant turn `i` ends in `full`: its reply and its own end-of-turn marker as
+    `full` renders it, never a later turn's header."""
+    through = render(tokenizer, context[:i + 1], False, tools).rstrip()
+    if full.startswith(through):
+        return _with_mid_marker(full, len(through), i, len(context), markers)
     message = context[i]
-    if reasoning_text(message) is not None:
+    if reasoning_text(message) is not None:  # Qwen3 drops earlier turns' reasoning
         bare = without_reasoning(message)
-        through = render(tokenizer, [*context[:i], bare], False, tools).rstrip()
-        if full.startswith(through):
+        through_bare = render(tokenizer, [*context[:i], bare], False, tools).rstrip()
+        if full.startswith(through_bare):
             context[i] = bare
-            return len(through)
-    marker = end_of_turn_marker(tokenizer)
-    at = full.find(marker, start) if marker else -1
+            return _with_mid_marker(full, len(through_bare), i, len(context), markers)
+    last = markers.last
+    reply_end = len(through) - len(last)
+    if last and through.endswith(last) and full.startswith(through[:reply_end]):
+        # Rendered alike through the reply; only the end differs (Phi-3 adds the eos at
+        # the end of the conversation, OLMo ends earlier turns with <|im_end|>).
+        mid = markers.mid
+        if not mid.strip() or not full.startswith(mid, reply_end):
+            raise TemplateError(_unplaced(i, last, mid))
+        return reply_end + len(mid)
+    return _end_by_marker(context, i, full, start, markers)
+
+
+def _with_mid_marker(full: str, end: int, i: int, count: int, markers: TurnMarkers) -> int:
+    """`end` of a turn rendered as `full` renders it. A template that leaves the marker off
+    the last turn only shows an earlier turn's marker once later turns follow."""
+    if i == count - 1 or markers.last.strip():
+        return end
+    mid = markers.mid
+    if not mid.strip():  # the template ends no turn with a marker
+        return end
+    rest = full[end:]
+    gap = len(rest) - len(rest.lstrip())
+    if not rest.lstrip().startswith(mid.lstrip()):
+        raise TemplateError(_unplaced(i, markers.last, mid))
+    return end + gap + len(mid.lstrip())
+
+
+def _end_by_marker(context: list[dict[str, Any]], i: int, full: str, start: int,
+                   markers: TurnMarkers) -> int:
+    """The template renders the last turn in a way of its own (Qwen3 gives the last reply
+    an empty `<think>` block): the turn ends at the first end-of-turn marker after it
+    starts, and must hold its reply and nothing of the next message."""
+    message = context[i]
+    mid = markers.mid
+    at = full.find(mid, start) if mid.strip() else -1
     bare = without_reasoning(message)
     content = str(bare.get("content") or "").strip()
     if at == -1 or content not in full[start:at]:
         raise TemplateError(UNSTABLE)
+    later = context[i + 1] if i + 1 < len(context) else None
+    following = str(later.get("content") or "").strip() if later else ""
+    if following and following not in content and following in full[start:at]:
+        raise TemplateError(UNSTABLE)  # the marker found belongs to a later turn
     reasoning = reasoning_text(message)
     if reasoning and reasoning.strip() not in full[start:at]:
         context[i] = bare  # dropped here: later prefixes must render it without, too
-    return at + len(marker)
+    return at + len(mid)
 
 
-PROBE_REPLY = "SFTLINTREPLYPROBE"
+def _unplaced(i: int, last: str, mid: str) -> str:
+    earlier = (f"earlier ones with {mid.strip()!r}, which does not follow message {i}'s reply"
+               if mid.strip() else f"earlier ones (message {i}) with no marker sftlint can find")
+    return (f"the chat template ends the last reply with {last!r} and {earlier}: where that "
+            "turn ends cannot be placed")
+
+
+PROBE_REPLY, PROBE_NEXT_USER = "SFTLINTREPLYPROBE", "SFTLINTNEXTPROBE"
 
 
 def end_of_turn_marker(tokenizer: Any) -> str:
     """The text the template puts after an assistant reply to end its turn (`<|im_end|>`),
     or "" when it puts none."""
-    text = render(tokenizer, [{"role": "user", "content": "SFTLINTUSERPROBE"},
+    text = render(tokenizer, [{"role": "user", "content": PROBE_USER},
                               {"role": "assistant", "content": PROBE_REPLY}], False).rstrip()
     return text[text.rindex(PROBE_REPLY) + len(PROBE_REPLY):] if PROBE_REPLY in text else ""
 
 
-def _tokenize(tokenizer: Any, text: str) -> tuple[list[int], list[int]]:
-    """Token ids and each token's start character."""
+def mid_turn_marker(tokenizer: Any, last: str) -> str:
+    """The text the template puts after an assistant reply that later turns follow, up to
+    the next user turn's header (the header as the template renders a first user turn,
+    matched from its end, at a token boundary); "" when it puts none. Where the header
+    cannot be told from the marker (a default system prompt ends like the marker), what
+    the reply's end shares with `last` is the marker."""
+    text = render(tokenizer, [{"role": "user", "content": PROBE_USER},
+                              {"role": "assistant", "content": PROBE_REPLY},
+                              {"role": "user", "content": PROBE_NEXT_USER},
+                              {"role": "assistant", "content": PROBE_REPLY}], False)
+    first = render(tokenizer, [{"role": "user", "content": PROBE_USER}], False)
+    if PROBE_REPLY not in text or PROBE_NEXT_USER not in text or PROBE_USER not in first:
+        raise TemplateError("the chat template drops a message's content")
+    a = text.index(PROBE_REPLY) + len(PROBE_REPLY)
+    gap = text[a:text.index(PROBE_NEXT_USER)]
+    header = first[:first.index(PROBE_USER)]
+    shared = 0
+    while shared < min(len(gap), len(header)) and gap[-1 - shared] == header[-1 - shared]:
+        shared += 1
+    _, offsets = _tokenize(tokenizer, text)
+    boundaries = sorted({s for s, _ in offsets} | {e for _, e in offsets})
+    by_header = ""
+    if shared == len(header) or shared < len(gap):  # the header's start is known
+        cut = a + len(gap) - shared
+        cut = next((b for b in boundaries if b >= cut), cut)  # never half a token
+        by_header = text[a:cut].rstrip()
+    common = 0
+    while common < min(len(gap), len(last)) and gap[common] == last[common]:
+        common += 1
+    cut = max((b for b in boundaries if b <= a + common), default=a)
+    by_last = text[a:max(cut, a)].rstrip()
+    longer, shorter = sorted((by_header, by_last), key=len, reverse=True)
+    if not longer.startswith(shorter):
+        raise TemplateError(f"the chat template ends an earlier reply with {gap!r}: where its "
+                            "end-of-turn marker stops and the next turn starts is unclear")
+    return longer
+
+
+def _tokenize(tokenizer: Any, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    """Token ids and each token's [start, end) characters."""
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-    return list(enc["input_ids"]), [start for start, _ in enc["offset_mapping"]]
+    return list(enc["input_ids"]), [(start, end) for start, end in enc["offset_mapping"]]
 
 
-def _token_span(starts: list[int], s: int, e: int) -> tuple[int, int] | None:
-    inside = [t for t, start in enumerate(starts) if s <= start < e]
+def _token_span(offsets: list[tuple[int, int]], s: int, e: int) -> tuple[int, int] | None:
+    """The tokens that hold characters of [s, e). A token that straddles `s` (a prompt
+    ending in "assistant: " and a tokenizer that merges " am") holds the reply's first
+    word: it is trained, or the word would never be."""
+    inside = [t for t, (a, b) in enumerate(offsets)
+              if (a < e and b > s if b > a else s <= a < e)]
     return (inside[0], inside[-1] + 1) if inside else None
 
 
@@ -359,9 +473,9 @@ def encode(tokenizer: Any, messages: Messages, max_length: int, tools: Tools = N
     else:
         full = render(tokenizer, messages, False, tools)
         char_spans, dropped = assistant_char_spans(tokenizer, messages, full, tools, trained)
-        ids, starts = _tokenize(tokenizer, full)
+        ids, offsets = _tokenize(tokenizer, full)
         token_spans = [span for s, e in char_spans
-                       if (span := _token_span(starts, s, e)) is not None]
+                       if (span := _token_span(offsets, s, e)) is not None]
         mask = [0] * len(ids)
         for a, b in token_spans:
             mask[a:b] = [1] * (b - a)
@@ -443,8 +557,8 @@ def encode_completion(tokenizer: Any, prompt: Messages, completion: Messages,
     if not full.startswith(before):
         raise TemplateError(UNSTABLE)
     end = len(full.rstrip())
-    ids, starts = _tokenize(tokenizer, full)
-    span = _token_span(starts, len(before), end)
+    ids, offsets = _tokenize(tokenizer, full)
+    span = _token_span(offsets, len(before), end)
     split, stop = span if span is not None else (len(ids), len(ids))
     reasoning = [r for m in completion if (r := reasoning_text(m))]
     dropped = any(r.strip() not in full[len(before):end] for r in reasoning)
@@ -473,7 +587,7 @@ def _runs(mask: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-PROBE_USER, PROBE_SYSTEM = "SFTLINTUSERPROBE", "SFTLINTSYSTEMPROBE"
+PROBE_SYSTEM = "SFTLINTSYSTEMPROBE"
 
 
 def injected_system_prompt(tokenizer: Any) -> str | None:
