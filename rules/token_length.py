@@ -21,13 +21,16 @@ from sftlint.records import TOOL_ROLES, Record
 from sftlint.rule import RecordRule
 from sftlint.trainer.data import (
     Encoded,
+    EncodedCompletion,
     EncodedPair,
     TemplateError,
     chat_messages,
     chat_tools,
     encode,
+    encode_completion,
     encode_pair,
     injected_system_prompt,
+    kto_split,
     load_tokenizer,
     pair_messages,
     trained_turns,
@@ -101,6 +104,30 @@ class _TokenRule(RecordRule):
         return self.run.latest(("pair-encoding", self.tokenizer_dir(), max_length), record,
                                compute)
 
+    def completion_encoding(self, record: Record) -> EncodedCompletion | None:
+        """A KTO record (a boolean `label`) as KTO trains it: only its final reply carries
+        the label. None for other records, or where the template fails (T002 reports it)."""
+        tokenizer = self.tokenizer()
+        if tokenizer is None or not isinstance(record.label, bool) or record.problems or \
+                record.pair is not None or any(m.role not in TOOL_ROLES for m in record.messages):
+            return None
+        messages, split = chat_messages(record), kto_split(record)
+        if split == len(messages):  # no reply to label: refused by the gate
+            return None
+        max_length = self.options.max_length
+
+        def compute() -> EncodedCompletion | None:
+            try:
+                prompt, completion, _, _ = encode_completion(
+                    tokenizer, messages[:split], messages[split:], max_length,
+                    chat_tools(record))
+            except TemplateError:
+                return None
+            return EncodedCompletion(prompt, completion, max_length, record.label)
+
+        return self.run.latest(("completion-encoding", self.tokenizer_dir(), max_length),
+                               record, compute)
+
 
 class ExceedsMaxLength(_TokenRule):
     """Tokenized with the training chat template, the record is longer than `max-length`.
@@ -148,16 +175,22 @@ class NoTrainableTokens(_TokenRule):
 
     ## What it does
     Flags records whose assistant tokens all lie past `max-length`, so every label is
-    masked. Also flags, saying why, a record the chat template fails on or renders so that
-    masking cannot place each assistant turn: a template that ends the last reply its own
-    way (Phi-3 adds the eos, OLMo ends earlier replies with `<|im_end|>` and the last with
-    the eos) is followed where an earlier turn's own end-of-turn marker can be told from
-    the next turn's header, and refused where it cannot.
+    masked; for a KTO record (a boolean `label`), whose labelled reply (the final assistant
+    turns) keeps no token. Also flags, saying why, a record the chat template fails on or
+    renders so that masking cannot place each assistant turn: a template that ends the last
+    reply its own way (Phi-3 adds the eos, OLMo ends earlier replies with `<|im_end|>` and
+    the last with the eos) is followed where an earlier turn's own end-of-turn marker can be
+    told from the next turn's header, and refused where it cannot. And each tool call
+    (its function name and arguments), tool result or `tools` declaration list the template
+    does not render: templates without tool support (plain ChatML, Llama-2, Mistral v0.1,
+    Gemma-2, Phi-3) drop them.
 
     ## Why it matters for training
     The record costs compute and contributes no gradient; with loss averaged per batch it
-    can even produce NaN losses. A record whose masking is guessed could put a later user
-    turn in the loss: the model would learn to speak for the user.
+    can even produce NaN losses; a KTO record's label is never trained. A record whose
+    masking is guessed could put a later user turn in the loss: the model would learn to
+    speak for the user. A tool call the template drops leaves an empty turn in the loss:
+    the model learns to answer with nothing.
 
     ## Example
     ```text
@@ -178,10 +211,57 @@ class NoTrainableTokens(_TokenRule):
         if isinstance(enc, Unencodable):  # cannot be evaluated, nor trained: never a pass
             yield self.at(record, None, f"cannot tell what this record trains: {enc.reason}")
             return
-        if enc is not None and enc.trainable_tokens == 0:
+        if enc is None:
+            return
+        yield from self.tools_dropped(record, enc)
+        if enc.trainable_tokens == 0:
             yield self.at(record, None, f"no assistant token within max-length "
                                         f"{self.options.max_length} "
                                         f"({enc.full_length} tokens): nothing to learn")
+            return
+        # KTO trains the final reply only: an earlier reply's tokens do not carry the label
+        kto = self.completion_encoding(record)
+        if kto is not None and not kto.trainable_ids:
+            reply = record.messages[kto_split(record)]
+            yield self.at(record, reply.pointer,
+                          f"the labelled reply keeps no token within max-length "
+                          f"{kto.max_length} (the prompt is {len(kto.prompt_ids)} tokens): "
+                          "its label is never trained")
+
+    def tools_dropped(self, record: Record, enc: Encoded) -> Iterator[Finding]:
+        """Tool calls, results and declarations the template leaves out (as R003 does for
+        reasoning): the record would be trained without them."""
+        messages = [m for m in record.messages if m.role in TOOL_ROLES]
+        for i in enc.tool_turns_dropped:
+            message = messages[i]
+            if message.tool_calls:
+                names = ", ".join(str(c.name) for c in message.tool_calls)
+                calls, them = ("calls", "them") if len(message.tool_calls) > 1 else ("call", "it")
+                yield self.at(record, message.tool_calls[0].pointer,
+                              f"the chat template does not render this turn's tool {calls} "
+                              f"({names}): the turn would be trained without {them}; use a "
+                              "template with tool support")
+            else:
+                yield self.at(record, message.pointer,
+                              f"the chat template does not render this tool result "
+                              f"({len(message.content)} characters): the reply after it "
+                              "would be trained without it; use a template with tool support")
+        if enc.tools_dropped and record.tools is not None:
+            count = len(record.tools.declarations)
+            yield self.at(record, record.tools.pointer,
+                          f"the chat template does not render the record's tools ({count} "
+                          f"declaration{'s' if count != 1 else ''}): the model would never "
+                          "see what it may call; use a template with tool support")
+        pair = record.pair
+        if pair is not None and pair.rejected and any(m.tool_calls for m in pair.rejected):
+            encoded_pair = self.pair_encoding(record)
+            if encoded_pair is not None and encoded_pair.rejected_tools_dropped:
+                rejected = next(m for m in pair.rejected if m.tool_calls)
+                assert rejected.tool_calls
+                yield self.at(record, rejected.tool_calls[0].pointer,
+                              "the chat template does not render the rejected reply's tool "
+                              "call: it would be scored without it; use a template with tool "
+                              "support")
 
 
 class TemplateInjectedSystem(_TokenRule):
@@ -340,8 +420,9 @@ class PairIdenticalAfterTruncation(_TokenRule):
     ## What it does
     Encodes a preference pair as `sftlint train --method dpo` does (the prompt through
     the generation prompt, then each reply through its end-of-turn token) and flags pairs
-    whose two replies differ only past `[tokens] max-length`: cut there, the two training
-    sequences are the same tokens.
+    whose two replies differ only past `[tokens] max-length` (cut there, the two training
+    sequences are the same tokens), or not at all once encoded (a template that trims the
+    trailing space that told them apart).
 
     ## Why it matters for training
     DPO learns from where chosen and rejected differ. Cut to the same tokens, the pair's
@@ -368,6 +449,16 @@ class PairIdenticalAfterTruncation(_TokenRule):
         if enc is None or not enc.identical_within_max_length:
             return
         assert record.pair is not None and record.pair.rejected
-        yield self.at(record, record.pair.rejected[-1].pointer,
-                      f"chosen and rejected first differ at token {enc.diverge_at}, past "
-                      f"max-length {enc.max_length}: cut there, the pair is identical")
+        where = record.pair.rejected[-1].pointer
+        if enc.diverge_at is None:
+            yield self.at(record, where, "chosen and rejected encode to the same "
+                                         f"{len(enc.chosen_ids)} tokens with the chat "
+                                         "template: the pair is identical as trained")
+        elif len(enc.prompt_ids) >= enc.max_length:
+            yield self.at(record, where, f"the prompt alone is {len(enc.prompt_ids)} tokens "
+                                         f"(max-length {enc.max_length}): no token of either "
+                                         "reply is left, the pair is identical")
+        else:
+            yield self.at(record, where, f"chosen and rejected first differ at token "
+                                         f"{enc.diverge_at}, past max-length {enc.max_length}: "
+                                         "cut there, the pair is identical")

@@ -12,6 +12,9 @@ end-of-turn token ends. Tool results a template folds into user turns (Qwen's
 `<tool_response>`) lie outside every span. A template that renders a turn without its
 reasoning once later turns follow (Qwen3 drops earlier turns' reasoning) is followed: the
 span is the turn as rendered, and the turn is named in `reasoning_dropped` (R003). A
+template without tool support drops tool calls, tool results or the `tools` declarations:
+those are named too (`tool_turns_dropped`, `tools_dropped`: T002), since the record would
+be trained without them (an empty turn where the call was). A
 template that ends the last reply its own way (Phi-3 adds the eos there; OLMo ends earlier
 replies with `<|im_end|>`, the last with the eos; some leave the last one bare) is followed
 too: an earlier turn ends with the marker the template puts between a reply and the next
@@ -50,6 +53,10 @@ class Encoded:
     full_length: int  # tokens before truncation
     assistant_spans: list[tuple[int, int]]  # token [start, end) per assistant turn, untruncated
     reasoning_dropped: list[int] = field(default_factory=list)  # message indices (R003)
+    # message indices of assistant turns whose tool calls, and of tool results, that the
+    # template leaves out; and whether it leaves out the `tools` declarations (T002)
+    tool_turns_dropped: list[int] = field(default_factory=list)
+    tools_dropped: bool = False
 
     @property
     def truncated(self) -> bool:
@@ -273,10 +280,11 @@ UNSTABLE = ("the chat template renders earlier turns differently once later ones
 
 def assistant_char_spans(tokenizer: Any, messages: Messages, full: str, tools: Tools = None,
                          trained: Sequence[bool] | None = None
-                         ) -> tuple[list[tuple[int, int]], list[int]]:
-    """Each trained assistant turn's [start, end) in `full`, and the turns whose reasoning
-    the template leaves out of `full`."""
+                         ) -> tuple[list[tuple[int, int]], list[int], dict[int, tuple[int, int]]]:
+    """Each trained assistant turn's [start, end) in `full`, the turns whose reasoning the
+    template leaves out of `full`, and every assistant turn's [start, end) by its index."""
     spans, dropped = [], []
+    turns: dict[int, tuple[int, int]] = {}
     context = list(messages)  # earlier turns as `full` renders them
     markers = TurnMarkers(tokenizer)
     for i, message in enumerate(messages):
@@ -289,9 +297,10 @@ def assistant_char_spans(tokenizer: Any, messages: Messages, full: str, tools: T
         reasoning = reasoning_text(message)
         if reasoning and reasoning.strip() not in full[len(before):end]:
             dropped.append(i)
+        turns[i] = (len(before), end)
         if trained is None or trained[i]:
             spans.append((len(before), end))
-    return spans, dropped
+    return spans, dropped, turns
 
 
 class TurnMarkers:
@@ -455,6 +464,8 @@ def encode(tokenizer: Any, messages: Messages, max_length: int, tools: Tools = N
            trained: Sequence[bool] | None = None) -> Encoded:
     """`trained`: per message, whether an assistant turn may carry loss (None: all do)."""
     dropped: list[int] = []
+    # assistant turn -> (its text, the text up to the next assistant turn)
+    turn_texts: dict[int, tuple[str, str]] = {}
     if has_generation_markers(tokenizer):
         out = _apply_template(tokenizer, messages, tools, tokenize=True, return_dict=True,
                               return_assistant_tokens_mask=True)
@@ -462,9 +473,13 @@ def encode(tokenizer: Any, messages: Messages, max_length: int, tools: Tools = N
         mask = list(out["assistant_masks"])
         turns = [i for i, m in enumerate(messages) if m["role"] == "assistant"]
         token_spans = []
-        for i, (a, b) in zip(turns, _runs(mask), strict=False):
+        runs = _runs(mask)
+        for k, (i, (a, b)) in enumerate(zip(turns, runs, strict=False)):
             reasoning = reasoning_text(messages[i])
-            if reasoning and reasoning.strip() not in str(tokenizer.decode(ids[a:b])):
+            following = runs[k + 1][0] if k + 1 < len(runs) else len(ids)
+            turn_texts[i] = (str(tokenizer.decode(ids[a:b])),
+                             str(tokenizer.decode(ids[b:following])))
+            if reasoning and reasoning.strip() not in turn_texts[i][0]:
                 dropped.append(i)
             if trained is not None and not trained[i]:
                 mask[a:b] = [0] * (b - a)
@@ -472,7 +487,11 @@ def encode(tokenizer: Any, messages: Messages, max_length: int, tools: Tools = N
                 token_spans.append((a, b))
     else:
         full = render(tokenizer, messages, False, tools)
-        char_spans, dropped = assistant_char_spans(tokenizer, messages, full, tools, trained)
+        char_spans, dropped, placed = assistant_char_spans(tokenizer, messages, full, tools,
+                                                           trained)
+        starts = [s for s, _ in placed.values()] + [len(full)]
+        turn_texts = {i: (full[s:e], full[e:starts[k + 1]])
+                      for k, (i, (s, e)) in enumerate(placed.items())}
         ids, offsets = _tokenize(tokenizer, full)
         token_spans = [span for s, e in char_spans
                        if (span := _token_span(offsets, s, e)) is not None]
@@ -480,7 +499,76 @@ def encode(tokenizer: Any, messages: Messages, max_length: int, tools: Tools = N
         for a, b in token_spans:
             mask[a:b] = [1] * (b - a)
     labels = [tok if m else IGNORE_INDEX for tok, m in zip(ids, mask, strict=True)]
-    return Encoded(ids[:max_length], labels[:max_length], len(ids), token_spans, dropped)
+    tool_turns = tool_turns_dropped(messages, turn_texts)
+    return Encoded(ids[:max_length], labels[:max_length], len(ids), token_spans, dropped,
+                   tool_turns, tools_dropped(tokenizer, messages, tools))
+
+
+def tool_turns_dropped(messages: Messages, turn_texts: dict[int, tuple[str, str]]
+                       ) -> list[int]:
+    """The assistant turns whose tool calls, and the tool results, that the template does
+    not render (a template without tool support). A call counts as rendered when its
+    function name and its arguments are in the turn's text; a result when its content is
+    between the assistant turn before it and the next one. Turns masking could not place
+    are left to the other checks."""
+    dropped = []
+    after: str | None = None  # between the latest assistant turn and the next
+    for i, message in enumerate(messages):
+        if message["role"] == "assistant":
+            text, after = turn_texts.get(i, (None, None))
+            calls = message.get("tool_calls") or []
+            if text is not None and not all(_call_rendered(c, text) for c in calls):
+                dropped.append(i)
+        elif message["role"] == "tool" and after is not None:
+            content = message.get("content")
+            if isinstance(content, str) and not _appears(content, after):
+                dropped.append(i)
+    return dropped
+
+
+def tools_dropped(tokenizer: Any, messages: Messages, tools: Tools) -> bool:
+    """Whether the template renders the conversation alike with and without `tools`: it
+    then leaves the declarations out, and the model never sees what it may call."""
+    if not tools:
+        return False
+    try:
+        return render(tokenizer, messages, False, tools) == render(tokenizer, messages, False)
+    except TemplateError:  # a template that needs the tools renders them
+        return False
+
+
+def _call_rendered(call: dict[str, Any], text: str) -> bool:
+    function = call.get("function") or {}
+    name = function.get("name")
+    if isinstance(name, str) and name and name not in text:
+        return False
+    return all(_appears(value, text) for value in _argument_parts(function.get("arguments")))
+
+
+def _argument_parts(value: Any) -> list[Any]:
+    """The keys and leaf values of tool-call arguments: templates write them as JSON, as
+    XML parameters or as keyword arguments, but each key and value is in the text."""
+    if isinstance(value, dict):
+        return [part for k, v in value.items() for part in [k, *_argument_parts(v)]]
+    if isinstance(value, list):
+        return [part for v in value for part in _argument_parts(v)]
+    return [value]
+
+
+def _appears(value: Any, text: str) -> bool:
+    """Whether `value` is in `text` as written, as a JSON string's inside (escaped, with
+    or without `ensure_ascii`) or, for a number, a boolean or null, as JSON or Python
+    writes it."""
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return True
+        forms = {value, json.dumps(value, ensure_ascii=False)[1:-1], json.dumps(value)[1:-1]}
+    elif value is None or isinstance(value, int | float):  # bool is an int
+        forms = {json.dumps(value), str(value)}
+    else:  # arguments C001 reports as unreadable: nothing to look for
+        return True
+    return any(form in text for form in forms)
 
 
 @dataclass
@@ -517,6 +605,8 @@ class EncodedPair:
     max_length: int
     chosen_reasoning_dropped: bool = False
     rejected_reasoning_dropped: bool = False
+    chosen_tools_dropped: bool = False  # a tool call the template leaves out (T002)
+    rejected_tools_dropped: bool = False
 
     def side(self, ids: list[int]) -> EncodedCompletion:
         return EncodedCompletion(self.prompt_ids, ids, self.max_length)
@@ -541,17 +631,19 @@ class EncodedPair:
 
     @property
     def identical_within_max_length(self) -> bool:
-        """Different replies that are equal as training sees them (T005)."""
+        """Replies that are equal as training sees them (T005): cut to the same tokens, or
+        the same tokens already (a template that trims what tells them apart)."""
         at = self.diverge_at
-        return at is not None and at >= self.max_length
+        return at is None or at >= self.max_length
 
 
 def encode_completion(tokenizer: Any, prompt: Messages, completion: Messages,
                       max_length: int, tools: Tools = None
-                      ) -> tuple[list[int], list[int], bool]:
+                      ) -> tuple[list[int], list[int], bool, bool]:
     """(prompt ids, completion ids, whether the template dropped the completion's
-    reasoning): the conversation rendered whole and tokenized once, split where the
-    generation prompt ends; the completion ends with its end-of-turn token."""
+    reasoning, whether it dropped a tool call of it): the conversation rendered whole and
+    tokenized once, split where the generation prompt ends; the completion ends with its
+    end-of-turn token."""
     full = render(tokenizer, [*prompt, *completion], False, tools)
     before = render(tokenizer, prompt, True, tools)
     if not full.startswith(before):
@@ -562,18 +654,29 @@ def encode_completion(tokenizer: Any, prompt: Messages, completion: Messages,
     split, stop = span if span is not None else (len(ids), len(ids))
     reasoning = [r for m in completion if (r := reasoning_text(m))]
     dropped = any(r.strip() not in full[len(before):end] for r in reasoning)
-    return ids[:split], ids[split:stop], dropped
+    calls = [c for m in completion for c in m.get("tool_calls") or []]
+    calls_dropped = not all(_call_rendered(c, full[len(before):end]) for c in calls)
+    return ids[:split], ids[split:stop], dropped, calls_dropped
 
 
 def encode_pair(tokenizer: Any, prompt: Messages, chosen: Messages, rejected: Messages,
                 max_length: int, tools: Tools = None) -> EncodedPair:
-    p1, c, d1 = encode_completion(tokenizer, prompt, chosen, max_length, tools)
-    p2, r, d2 = encode_completion(tokenizer, prompt, rejected, max_length, tools)
+    p1, c, d1, t1 = encode_completion(tokenizer, prompt, chosen, max_length, tools)
+    p2, r, d2, t2 = encode_completion(tokenizer, prompt, rejected, max_length, tools)
     if p1 != p2:  # tokens merged across the prompt's end: keep what both sides share
         shared = next((k for k, (x, y) in enumerate(zip(p1, p2, strict=False)) if x != y),
                       min(len(p1), len(p2)))
         c, r, p1 = p1[shared:] + c, p2[shared:] + r, p1[:shared]
-    return EncodedPair(p1, c, r, max_length, d1, d2)
+    return EncodedPair(p1, c, r, max_length, d1, d2, t1, t2)
+
+
+def kto_split(record: Record) -> int:
+    """Where a KTO record's completion starts: after its last turn that is not the
+    assistant's (the prompt is everything before)."""
+    k = len(record.messages)
+    while k > 0 and record.messages[k - 1].role == "assistant":
+        k -= 1
+    return k
 
 
 def _runs(mask: list[int]) -> list[tuple[int, int]]:

@@ -47,6 +47,7 @@ from sftlint.trainer.data import (
     encode,
     encode_completion,
     encode_pair,
+    kto_split,
     load_tokenizer,
     pair_messages,
     trained_turns,
@@ -431,15 +432,6 @@ def untrainable(record: Record, method: str) -> str | None:
     return None
 
 
-def kto_split(record: Record) -> int:
-    """Where a KTO record's completion starts: after its last turn that is not the
-    assistant's (the prompt is everything before)."""
-    k = len(record.messages)
-    while k > 0 and record.messages[k - 1].role == "assistant":
-        k -= 1
-    return k
-
-
 def _encode(tokenizer: Any, record: Record, settings: TrainSettings) -> Example:
     """A record as training sees it; what cannot be read, trained as it is, or encoded is
     refused."""
@@ -460,7 +452,7 @@ def _encode(tokenizer: Any, record: Record, settings: TrainSettings) -> Example:
         if settings.method == "kto":
             messages = chat_messages(record)
             split = kto_split(record)
-            prompt_ids, completion_ids, dropped = encode_completion(
+            prompt_ids, completion_ids, dropped, _ = encode_completion(
                 tokenizer, messages[:split], messages[split:], max_length, tools)
             return EncodedCompletion(prompt_ids, completion_ids, max_length,
                                      bool(record.label), dropped)
