@@ -327,7 +327,13 @@ class Config(StrictModel):
                  "record-schema": self.record_schema, "baseline": self.baseline,
                  "tokens.tokenizer": self.tokens.tokenizer, "train.model": self.train.model,
                  "train.output": self.train.output}
-        return {os.path.realpath(self.resolve(p)): key for key, p in named.items() if p}
+        splits = [*self.splits.train, *self.splits.eval] if self.splits else []
+        data = [os.path.realpath(self.resolve(p)) for p in (*self.paths, *splits)]
+        # a folder that holds the data (output = ".") is no reason to skip the data in it
+        return {real: key for key, p in named.items() if p
+                for real in [os.path.realpath(self.resolve(p))]
+                if not any(d == real or d.startswith(real.rstrip(os.sep) + os.sep)
+                           for d in data)}
 
     def datasets(self, paths: list[str], warnings: list[str] | None = None,
                  once: bool = True) -> list[Dataset]:

@@ -575,3 +575,15 @@ def test_init_names_no_field_the_config_would_read_as_another(in_tmp: Path) -> N
     assert "[categories]" not in (in_tmp / "sftlint.toml").read_text(encoding="utf-8")
     code, out, err = run(["check", "d.jsonl"])
     assert "B002" not in out, out
+
+
+def test_a_not_data_folder_that_holds_the_data_skips_none_of_it(in_tmp: Path) -> None:
+    """`[train] output = "."` (or a tokenizer folder that is the project) named the folder
+    that holds the data as not data: every staged file would have been skipped."""
+    (in_tmp / "data").mkdir()
+    (in_tmp / "data" / "a.jsonl").write_bytes(jsonl([chat("睡不着。", "你应该早点睡。")]))
+    (in_tmp / "sftlint.toml").write_text('[train]\noutput = "."\n', encoding="utf-8")
+    code, out, err = run(["check", "--no-dataset", "data/a.jsonl", "--select", "A001"])
+    assert code == 1 and "A001" in out and err == "", out + err
+    code, out, err = run(["check", "--select", "A001"])
+    assert code == 1 and "data/a.jsonl:1:" in out, out + err
