@@ -369,8 +369,10 @@ def run_gate(config: Config, request: TrainRequest,
     skipped: list[str] = []  # what a folder holds that cannot be read: neither checked nor trained
     # the model and the run's folder are not data, however they were named (a link to the
     # model inside the project is followed like any folder)
-    apart = config.model_copy(update={"train": config.train.model_copy(
-        update={"model": model_dir, "output": settings.output})})
+    apart = config.model_copy(update={
+        "paths": [os.path.abspath(t) for t in targets],  # what not_data must never hide
+        "train": config.train.model_copy(update={"model": model_dir,
+                                                 "output": settings.output})})
     dataset = training_set(targets, apart, skipped)
     files = hash_data(dataset.files)  # before the checks: the receipt names these
     gate_config = config.model_copy(update={"tokens": TokensConfig(
