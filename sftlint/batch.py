@@ -110,9 +110,9 @@ class Batch:
         self._turns: dict[tuple[str | None, bool], Turns] = {}
 
     def turns(self, role: str | None, *, desirable_only: bool = False) -> Turns:
-        """The turns of `role` (None: of every role) in record order; `desirable_only`
-        leaves out the records that show what not to say (a KTO example labeled
-        undesirable)."""
+        """The turns of `role` in record order; None: every turn, the rejected side of a
+        preference pair too (Record.rejected_turns). `desirable_only` leaves out the records
+        that show what not to say (a KTO example labeled undesirable)."""
         key = (role, desirable_only)
         column = self._turns.get(key)
         if column is None:
@@ -120,7 +120,8 @@ class Batch:
             for record in self.records:
                 if desirable_only and record.undesirable:
                     continue
-                for m in record.messages:
+                for m in (record.messages if role is not None
+                          else [*record.messages, *record.rejected_turns()]):
                     if role is None or m.role == role:
                         column.records.append(record)
                         column.messages.append(m)

@@ -269,6 +269,15 @@ class Record:
                     refs += m.media
         return refs
 
+    def rejected_turns(self) -> list[Message]:
+        """The rejected side of a preference pair, as its data holds it (its reply, and for
+        whole conversations the turns before it): DPO feeds it to the model too, so what
+        must not be trained at all (personal data, control tokens, placeholders) is looked
+        for there as well as in `messages`."""
+        if self.pair is None:
+            return []
+        return [*self.pair.rejected_prompt, *(self.pair.rejected or [])]
+
     def calls(self) -> Iterator[tuple[Message, ToolCall]]:
         for m in self.messages:
             if m.tool_calls:
