@@ -17,8 +17,9 @@ WHITESPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0
               + "\u2028\u2029\u202f\u205f\u3000")
 
 _PLACEHOLDER = regex_cache.compile(
-    r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}"  # {{name}}
-    r"|(?<![{$\\])\{[A-Za-z_][A-Za-z0-9_]+\}(?!\})"  # {author}; not ${x}, {{x}} or a set {x}
+    r"\{\{\s*[^\W\d][\w.-]*\s*\}\}"  # {{name}}, {{用户名}}, {{user-name}}
+    r"|(?<![{$\\])\{(?:[A-Za-z_][A-Za-z0-9_]+|[\u4e00-\u9fff]{2,8})\}(?!\})"  # {author}, {用户名};
+    # not ${x}, {{x}} or a set {x}
     r"|<[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*>"  # <PLACEHOLDER>, <USER_NAME>
     r"|\[(?:PLACEHOLDER|NAME|INSERT[ _][A-Z ]+)\]"
 )
@@ -27,6 +28,7 @@ _PLACEHOLDER = regex_cache.compile(
 # \begin{array}{cc}
 _CODE_BEFORE_BRACE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                                "0123456789\\^_$#=})]")
+_BACKTICKS = regex_cache.compile(r"`+")
 _MATH_INDEX = regex_cache.compile(r"\{[A-Za-z]_[A-Za-z0-9]{1,2}\}")  # a sequence {x_n}, {a_ij}
 _FORMAT_STRING = regex_cache.compile(r"""\bf["']|\.format\(|%\(""")  # f"…{x}…", "{x}".format(
 # A placeholder the text talks about rather than one left unfilled: named as a token
@@ -60,11 +62,12 @@ def placeholders(text: str) -> Iterator[re.Match[str]]:
         if text[start] == "{" and (start and text[start - 1] in _CODE_BEFORE_BRACE
                                    or _MATH_INDEX.fullmatch(m.group())):
             continue
-        fences += text.count("```", seen, start)
+        fences += text.count("```", seen, start) + text.count("~~~", seen, start)
         newline = text.rfind("\n", seen, start)
         if newline != -1:  # a new line: its backticks and format strings start afresh
             line_start, ticks, formats = newline + 1, 0, None
-        ticks += text.count("`", max(seen, line_start), start)
+        # a run of backticks opens or closes inline code (``{x}``), one character or more
+        ticks += len(_BACKTICKS.findall(text, max(seen, line_start), start))
         seen = start
         if fences % 2 or ticks % 2:
             continue  # inside a fenced code block, or inline code
@@ -82,9 +85,10 @@ class UnfilledPlaceholder(RecordRule):
     """Template placeholders left in the content.
 
     ## What it does
-    Flags `{{name}}`, `{author}`, `<PLACEHOLDER>` and `[INSERT NAME]` in any message:
-    text that a generation script should have filled in. Braces that belong to code or
-    markup are not placeholders: inside a code block or inline code, on a line that formats
+    Flags `{{name}}`, `{author}`, `{{用户名}}`, `{用户名}`, `<PLACEHOLDER>` and `[INSERT NAME]`
+    in any message, a preference pair's rejected side too: text that a generation script
+    should have filled in. Braces that belong to code or markup are not placeholders:
+    inside a code block (``` or ~~~) or inline code (`x` or ``x``), on a line that formats
     strings (`f"…{x}"`, `"{x}".format(`), or right after code or LaTeX syntax
     (`\\begin{table}`, `textbf{x}`, `d^{FB}`, `${{ github.repository }}`, `#{x}`, `={x}`),
     and a sequence in math (`{x_n}`). Nor is a placeholder the text talks about: one named

@@ -23,6 +23,10 @@ _EMAIL = regex_cache.compile(r"(?<![A-Za-z0-9_.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@
 # RFC 2606 / 6761 names that never belong to anyone: documentation examples, not PII.
 _RESERVED_DOMAINS = ("example.com", "example.org", "example.net", "localhost")
 _RESERVED_TLDS = (".example", ".test", ".invalid", ".localhost")
+# File suffixes that are no top-level domain: icon@2x.png is a retina image's name
+_FILE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".tif", ".tiff",
+                  ".heic", ".js", ".css", ".json", ".txt", ".pdf", ".html", ".htm", ".xml",
+                  ".yaml", ".yml", ".mp3", ".mp4", ".wav", ".jsonl", ".csv")
 _CN_MOBILE = regex_cache.compile(r"(?<!\d)(?<!\d\.)(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})"
                                  r"(?!\d|\.\d)")
 _E164 = regex_cache.compile(r"(?<![A-Za-z0-9_+])\+[1-9](?:[ -]?\d){7,14}(?!\d|\.\d)")
@@ -125,8 +129,8 @@ class PiiEmail(_PiiRule):
     def matches(self, text: str) -> Iterator[str]:
         for match in _EMAIL.finditer(text):
             domain = match.group(1).lower()
-            if domain in _RESERVED_DOMAINS or domain.endswith(_RESERVED_TLDS) or any(
-                    domain.endswith("." + d) for d in _RESERVED_DOMAINS):
+            if domain in _RESERVED_DOMAINS or domain.endswith(_RESERVED_TLDS + _FILE_SUFFIXES) \
+                    or any(domain.endswith("." + d) for d in _RESERVED_DOMAINS):
                 continue
             yield match.group()
 
