@@ -781,6 +781,15 @@ def _read_call_turn(message: Message) -> None:
     message.content = ""
 
 
+def _string_reply(content: str, pointer: str, raw_role: str) -> Message:
+    """An assistant reply given as a plain string (alpaca's `output`, a TRL string side):
+    its `<think>` block read as in a list of messages (R001, R002, R004 judge it)."""
+    message = Message("assistant", content, pointer, raw_role)
+    if "think>" in content:
+        _split_think(message)
+    return message
+
+
 def _split_think(message: Message) -> None:
     """`<think>reasoning</think>answer` in an assistant's content: the reasoning and the
     answer apart, or a reasoning issue (R001) when the tags are malformed."""
@@ -896,7 +905,7 @@ def _normalize_full_pair(value: dict[str, Any], shape: Shape, messages: list[Mes
         if side is None:
             sides.append(None)
         elif isinstance(side, str):
-            sides.append([Message("assistant", side, f"/{key}", key)])
+            sides.append([_string_reply(side, f"/{key}", key)])
         elif isinstance(side, list):
             got: list[Message] = []
             read_messages(side, f"/{key}", shape, got, problems, extra)
@@ -989,7 +998,7 @@ def _side(value: dict[str, Any], key: str, shape: Shape, problems: list[Problem]
     if side is None:
         return None
     if isinstance(side, str):
-        return [Message("assistant", side, f"/{key}", key)]
+        return [_string_reply(side, f"/{key}", key)]
     got: list[Message] = []
     if isinstance(side, dict):
         read_messages([side], f"/{key}", shape, got, problems, extra)
@@ -1078,7 +1087,7 @@ def _normalize_alpaca(value: Any, messages: list[Message], problems: list[Proble
             if (isinstance(pair, list) and len(pair) == 2
                     and all(isinstance(t, str) for t in pair)):
                 messages.append(Message("user", pair[0], f"/history/{i}/0", "history"))
-                messages.append(Message("assistant", pair[1], f"/history/{i}/1", "history"))
+                messages.append(_string_reply(pair[1], f"/history/{i}/1", "history"))
             else:
                 problems.append(Problem("S002", f"/history/{i}",
                                         f"history item {i} is not a [user, assistant] pair"))
@@ -1086,7 +1095,7 @@ def _normalize_alpaca(value: Any, messages: list[Message], problems: list[Proble
     if value.get("input"):
         user = f"{user}\n{value['input']}" if user else value["input"]
     messages.append(Message("user", user, "/instruction", "instruction"))
-    messages.append(Message("assistant", value["output"], "/output", "output"))
+    messages.append(_string_reply(value["output"], "/output", "output"))
 
 
 def _normalize_xtuner(value: Any, messages: list[Message], problems: list[Problem],
@@ -1115,5 +1124,6 @@ def _normalize_xtuner(value: Any, messages: list[Message], problems: list[Proble
                 continue
             if role == "system" and not text:
                 continue
-            messages.append(Message(role, text, f"{ptr}/{key}", key))
+            messages.append(_string_reply(text, f"{ptr}/{key}", key) if role == "assistant"
+                            else Message(role, text, f"{ptr}/{key}", key))
         extra.extend((ptr, k) for k in turn if k not in XTUNER.message_keys)
