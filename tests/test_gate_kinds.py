@@ -20,6 +20,7 @@ import torch  # noqa: E402
 from sftlint.trainer.data import encode, load_tokenizer  # noqa: E402
 from sftlint.trainer.gate import TrainRequest, run_gate  # noqa: E402
 from tests.conftest import SYSTEM, jsonl, make_config  # noqa: E402
+from tests.test_trainer_v2 import WEATHER  # noqa: E402
 from tests.tiny_model import CHATML_GENERATION, PAIRS, shared_tiny_model  # noqa: E402
 
 pytestmark = pytest.mark.train
@@ -52,10 +53,6 @@ TRIM = ("{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + m['conte
         "+ '<|im_end|>\\n' }}{% endfor %}"
         "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}")
 
-WEATHER = {"type": "function", "function": {
-    "name": "get_weather", "description": "今天的天气",
-    "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
-                   "required": ["city"]}}}
 TOOL_CHAT = {"tools": [WEATHER], "messages": [
     {"role": "system", "content": SYSTEM},
     {"role": "user", "content": "北京今天冷不冷？"},
