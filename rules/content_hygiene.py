@@ -114,7 +114,7 @@ class UnfilledPlaceholder(RecordRule):
 
     def check(self, record: Record) -> Iterator[Finding]:
         in_prompt: set[str] = set()  # placeholders of the turns before the assistant's
-        for m in [*record.messages, *record.rejected_turns()]:
+        for m in record.every_turn():
             if not ("{" in m.content or "<" in m.content or "[" in m.content):
                 continue
             matches = list(placeholders(m.content))

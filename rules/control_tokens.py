@@ -51,7 +51,7 @@ class ControlTokenInContent(RecordRule):
     name = "control-token-in-content"
 
     def check(self, record: Record) -> Iterator[Finding]:
-        for m in [*record.messages, *record.rejected_turns()]:
+        for m in record.every_turn():
             text = m.content
             if "<" in text or "[" in text:  # every token starts with one of these
                 found = _PATTERN.search(text)

@@ -11,13 +11,13 @@ the run. R003 and T005 live here too: they are about what the template renders a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from sftlint.findings import Finding, Severity
 from sftlint.options import StrictModel, from_project
-from sftlint.records import TOOL_ROLES, Record
+from sftlint.records import TOOL_ROLES, Message, Record
 from sftlint.rule import RecordRule
 from sftlint.trainer.data import (
     Encoded,
@@ -127,6 +127,18 @@ class _TokenRule(RecordRule):
 
         return self.run.latest(("completion-encoding", self.tokenizer_dir(), max_length),
                                record, compute)
+
+    def rejected_dropping(self, record: Record, carries: Callable[[Message], bool],
+                          dropped: Callable[[EncodedPair], bool]) -> Message | None:
+        """The rejected reply's first turn that `carries` what the template leaves out of
+        it (`dropped` of the pair's encoding: its tool calls, its reasoning), or None."""
+        pair = record.pair
+        if pair is None or not pair.rejected or not any(carries(m) for m in pair.rejected):
+            return None
+        encoded = self.pair_encoding(record)
+        if encoded is None or not dropped(encoded):
+            return None
+        return next(m for m in pair.rejected if carries(m))
 
 
 class ExceedsMaxLength(_TokenRule):
@@ -252,16 +264,13 @@ class NoTrainableTokens(_TokenRule):
                           f"the chat template does not render the record's tools ({count} "
                           f"declaration{'s' if count != 1 else ''}): the model would never "
                           "see what it may call; use a template with tool support")
-        pair = record.pair
-        if pair is not None and pair.rejected and any(m.tool_calls for m in pair.rejected):
-            encoded_pair = self.pair_encoding(record)
-            if encoded_pair is not None and encoded_pair.rejected_tools_dropped:
-                rejected = next(m for m in pair.rejected if m.tool_calls)
-                assert rejected.tool_calls
-                yield self.at(record, rejected.tool_calls[0].pointer,
-                              "the chat template does not render the rejected reply's tool "
-                              "call: it would be scored without it; use a template with tool "
-                              "support")
+        rejected = self.rejected_dropping(record, lambda m: bool(m.tool_calls),
+                                          lambda pair: pair.rejected_tools_dropped)
+        if rejected is not None and rejected.tool_calls:
+            yield self.at(record, rejected.tool_calls[0].pointer,
+                          "the chat template does not render the rejected reply's tool "
+                          "call: it would be scored without it; use a template with tool "
+                          "support")
 
 
 class TemplateInjectedSystem(_TokenRule):
@@ -403,15 +412,13 @@ class ReasoningDroppedByTemplate(_TokenRule):
                           f"the chat template drops this turn's reasoning "
                           f"({len(message.reasoning or '')} characters): the reply is trained "
                           "without it")
-        pair = record.pair
-        if pair is not None and pair.rejected and any(m.reasoning for m in pair.rejected):
-            encoded_pair = self.pair_encoding(record)
-            if encoded_pair is not None and encoded_pair.rejected_reasoning_dropped:
-                rejected = next(m for m in pair.rejected if m.reasoning)
-                yield self.at(record, rejected.reasoning_pointer or rejected.pointer,
-                              "the chat template drops the rejected reply's reasoning "
-                              f"({len(rejected.reasoning or '')} characters): it is trained "
-                              "without it")
+        rejected = self.rejected_dropping(record, lambda m: bool(m.reasoning),
+                                          lambda pair: pair.rejected_reasoning_dropped)
+        if rejected is not None:
+            yield self.at(record, rejected.reasoning_pointer or rejected.pointer,
+                          "the chat template drops the rejected reply's reasoning "
+                          f"({len(rejected.reasoning or '')} characters): it is trained "
+                          "without it")
 
 
 class PairIdenticalAfterTruncation(_TokenRule):

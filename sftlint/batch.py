@@ -120,8 +120,7 @@ class Batch:
             for record in self.records:
                 if desirable_only and record.undesirable:
                     continue
-                for m in (record.messages if role is not None
-                          else [*record.messages, *record.rejected_turns()]):
+                for m in record.messages if role is not None else record.every_turn():
                     if role is None or m.role == role:
                         column.records.append(record)
                         column.messages.append(m)

@@ -278,6 +278,11 @@ class Record:
             return []
         return [*self.pair.rejected_prompt, *(self.pair.rejected or [])]
 
+    def every_turn(self) -> list[Message]:
+        """`messages`, then `rejected_turns()`; the messages themselves (no copy) for a record
+        that is no pair, as most are."""
+        return self.messages if self.pair is None else [*self.messages, *self.rejected_turns()]
+
     def calls(self) -> Iterator[tuple[Message, ToolCall]]:
         for m in self.messages:
             if m.tool_calls:

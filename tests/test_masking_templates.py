@@ -25,7 +25,11 @@ from sftlint.trainer.data import (  # noqa: E402
     load_tokenizer,
 )
 from tests.conftest import SYSTEM, jsonl  # noqa: E402
-from tests.tiny_model import CHATML, PAIRS  # noqa: E402
+from tests.tiny_model import (  # noqa: E402
+    CHATML,
+    PAIRS,
+    train_bpe,  # noqa: E402
+)
 
 pytestmark = pytest.mark.train
 torch.set_num_threads(1)
@@ -86,15 +90,7 @@ TWO = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": U1},
 def bpe() -> Any:
     """One byte-level BPE for every template (as tests/tiny_model.py trains it), with the
     special tokens of all of them."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-
-    tokenizer = Tokenizer(models.BPE())
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tokenizer.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=700, special_tokens=SPECIAL,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    tokenizer.train_from_iterator(TEXTS, trainer=trainer)
-    return tokenizer
+    return train_bpe(TEXTS, SPECIAL, 700)
 
 
 def make_tokenizer(bpe: Any, template: str, eos: str = "<|im_end|>") -> Any:

@@ -5,6 +5,7 @@ weights. Real files, loaded back with from_pretrained, trained for real on the C
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 CHATML = ("{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + "
           "message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}"
@@ -32,18 +33,25 @@ def shared_tiny_model(base: Path, name: str, texts: list[str], template: str = C
     return out
 
 
-def build_tiny_model(out: Path, texts: list[str], template: str = CHATML) -> Path:
-    import torch
+def train_bpe(texts: list[str], special: list[str], vocab_size: int) -> Any:
+    """A byte-level BPE trained on `texts`, with `special` tokens."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
 
-    torch.manual_seed(0)
     bpe = Tokenizer(models.BPE())
     bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     bpe.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=600, special_tokens=SPECIAL,
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=special,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
     bpe.train_from_iterator(texts, trainer=trainer)
+    return bpe
+
+
+def build_tiny_model(out: Path, texts: list[str], template: str = CHATML) -> Path:
+    import torch
+    from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
+
+    torch.manual_seed(0)
+    bpe = train_bpe(texts, SPECIAL, 600)
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe, eos_token="<|im_end|>",
                                         pad_token="<|endoftext|>",
                                         additional_special_tokens=SPECIAL[1:])
