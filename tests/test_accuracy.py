@@ -76,19 +76,16 @@ SET_FLOORS = {
     "v35": {"A001": (0.98, 0.97), "A002": (0.98, 0.98), "U003": (0.98, 0.98)},
     "v36": {"A001": (0.96, 0.96), "A002": (0.95, 0.96), "U003": (0.97, 0.95)},
 }
-# On the held-out set h38, written blind in round 24 by a new helper (its angle: illness,
-# grief and caregiving over months), read once with the rules and the scorer as committed
-# (A001's and U003's scorers retrained in round 24 on every labeled set but h38 and real11):
-# A001 0.938 / 0.934, A002 0.882 / 0.993, U003 0.986 / 0.944; in the same run round 23's
-# scorer (the session's starting rules) gave A001 0.956 / 0.879. A blind adjudication of 86
-# list-like replies set 8 of the writer's checklist labels to true (inline lists of orders:
-# 一是…二是…三是…): A002 0.929 / 0.994. These floors keep a later
-# change from losing ground on text nobody tuned on. (h37, round 23's set, is in pending/ and
-# the scorer is trained on it.)
+# On the held-out set h39, written blind in round 25 by a new helper (its angle: family
+# conflict across generations, with the line between taking the user's side and telling them
+# what to do), read once with round 24's rules and scorer, which nothing in round 25 changed:
+# A001 0.928 / 0.921, A002 0.977 / 0.966, U003 0.986 / 0.944. These floors keep a later change
+# from losing ground on text nobody tuned on. (h38, round 24's set, is in pending/ and nothing
+# has been trained on it.)
 HELDOUT_FLOORS = {
-    "A001": (0.93, 0.92),
-    "A002": (0.92, 0.98),
-    "U003": (0.97, 0.93),
+    "A001": (0.92, 0.91),
+    "A002": (0.97, 0.96),
+    "U003": (0.98, 0.94),
 }
 
 # Samples of ../shared/realdata labeled blind (benchmarks/accuracy/real/; checked only where
@@ -118,7 +115,9 @@ HELDOUT_FLOORS = {
 # real3-10 and on real12-14 (drawn and labeled in round 24 as training data), so their figures
 # are fitted; real11 was drawn and labeled in round 24 and read once after it (A001 0.748 /
 # 0.779, A002 0.750 / 1.000 on three lists, U003 0.889 / 0.865; round 23's scorer: A001 0.795 /
-# 0.730).
+# 0.730). real15 was drawn and labeled in round 25 and read once with round 24's rules, which
+# round 25 did not change (A001 0.902 / 0.822, A002 0.600 / 0.429 on seven lists, U003 0.971 /
+# 0.805).
 REAL_FLOORS = {
     "real3": {"A001": (0.96, 0.97), "A002": (0.85, 0.73), "U003": (0.89, 0.86)},
     "real4": {"A001": (0.96, 0.99), "A002": (0.44, 0.50), "U003": (0.95, 0.88)},
@@ -132,6 +131,7 @@ REAL_FLOORS = {
     "real12": {"A001": (0.92, 0.98), "A002": (0.95, 0.70), "U003": (0.96, 0.85)},
     "real13": {"A001": (0.92, 0.98), "A002": (0.95, 0.95), "U003": (0.96, 0.77)},
     "real14": {"A001": (0.94, 0.99), "A002": (0.85, 0.85), "U003": (0.96, 0.82)},
+    "real15": {"A001": (0.90, 0.82), "A002": (0.60, 0.42), "U003": (0.97, 0.80)},
 }
 
 def test_real_samples_resolve_every_text() -> None:
