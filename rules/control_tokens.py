@@ -29,7 +29,9 @@ class ControlTokenInContent(RecordRule):
     ## What it does
     Flags content that contains a turn marker of a common chat template (`<|im_start|>`,
     `<|im_end|>`, `<|endoftext|>`, `<|eot_id|>`, `<|start_header_id|>`, `[INST]`, `</s>`,
-    `<start_of_turn>`, ...). `<s>` alone is not flagged, since HTML uses it.
+    `<start_of_turn>`, ...), and so do a turn's reasoning and the values in its tool calls'
+    arguments, which the template renders too. `<s>` alone is not flagged, since HTML uses
+    it.
 
     ## Why it matters for training
     The chat template wraps each turn in these tokens. One inside the content splits the
@@ -52,10 +54,10 @@ class ControlTokenInContent(RecordRule):
 
     def check(self, record: Record) -> Iterator[Finding]:
         for m in record.every_turn():
-            text = m.content
-            if "<" in text or "[" in text:  # every token starts with one of these
-                found = _PATTERN.search(text)
-                if found:
-                    yield self.at(record, m.pointer, f'control token "{found.group()}" in '
-                                                     f"{m.role} content; remove it or escape "
-                                                     "it as plain text", span=found.span())
+            for pointer, text in m.text_fields():  # the template renders reasoning and calls too
+                if "<" in text or "[" in text:  # every token starts with one of these
+                    found = _PATTERN.search(text)
+                    if found:
+                        yield self.at(record, pointer, f'control token "{found.group()}" in '
+                                                       f"{m.role} turn; remove it or escape it "
+                                                       "as plain text", span=found.group())

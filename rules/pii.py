@@ -1,7 +1,11 @@
 """I001-I004: personal data in content (e-mail, phone, national ID, payment card).
 
-ID and card numbers are validated by their checksums, so random digit runs (order numbers,
-timestamps) are not flagged; only the first match per message and rule is reported.
+Every text a template puts before the model is read: a turn's content, its reasoning and
+the values in its tool calls' arguments (a phone number passed to a `send_sms` tool is as
+much in the training data as one in a reply), on both sides of a preference pair. ID and card
+numbers are validated by their checksums, so random digit runs (order numbers, timestamps)
+are not flagged; full-width digits (１３９…, as Chinese input methods type them) are read as
+digits; only the first match per text and rule is reported.
 """
 
 from __future__ import annotations
@@ -45,6 +49,13 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
 
+# Digits as a Chinese input method types them (full-width), with its plus, hyphen, space and
+# an ID number's check letter X: read as ASCII, one character for one, so positions stay.
+_ASCII_DIGITS = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)},
+                               "\uff0b": "+", "\uff0d": "-", "\u3000": " ", "\uff38": "X",
+                               "\uff58": "x"})
+
+
 def _mask(text: str) -> str:
     """Enough of a match to find it, not enough to leak it into a CI log."""
     return text[:3] + "*" * max(len(text) - 5, 1) + text[-2:] if len(text) > 6 else "***"
@@ -77,23 +88,27 @@ def luhn_valid(digits: str) -> bool:
 
 
 class _PiiRule(RecordRule):
-    """Shared: report the first match per message, masked. The turns of a batch are read
-    by one pass of `gate` over them, and `matches` only in those it finds something in."""
+    """Shared: report the first match per text of a turn (its content, its reasoning, each
+    value in its tool calls' arguments: `Batch.fields`), masked. The texts of a batch are
+    read by one pass of `gate` over them, and `matches` only in those it finds something in,
+    with full-width digits read as ASCII ones."""
 
     what = ""
     gate: re.Pattern[str]  # matches wherever `matches` can find anything (and more)
 
-    def matches(self, text: str) -> Iterator[str]:
+    def matches(self, text: str) -> Iterator[tuple[int, int]]:
+        """The (start, end) of each match in `text`, whose digits are ASCII."""
         raise NotImplementedError
 
     def check_batch(self, batch: Batch) -> Iterator[Finding]:
-        turns = batch.turns(None)
-        for i in turns.matching(self.gate):
-            m = turns.messages[i]
-            for found in self.matches(m.content):
-                yield self.at(turns.records[i], m.pointer, f"{self.what} in {m.role} turn "
-                                                           f'("{_mask(found)}"); remove or '
-                                                           "replace it", span=found)
+        fields = batch.fields()
+        for i in sorted(fields.matching(self.gate)):
+            text = fields.texts[i]
+            for start, end in self.matches(text.translate(_ASCII_DIGITS)):
+                found = text[start:end]
+                yield self.at(fields.records[i], fields.pointers[i],
+                              f"{self.what} in {fields.messages[i].role} turn "
+                              f'("{_mask(found)}"); remove or replace it', span=found)
                 break
 
 
@@ -101,7 +116,8 @@ class PiiEmail(_PiiRule):
     """An e-mail address in content.
 
     ## What it does
-    Flags e-mail addresses in any message. Documentation domains that belong to nobody
+    Flags e-mail addresses in any message (its content, reasoning and tool-call
+    arguments). Documentation domains that belong to nobody
     (`example.com`, `example.org`, `example.net`, `*.example`, `*.test`, `*.invalid`,
     `localhost`) are not flagged.
 
@@ -126,13 +142,13 @@ class PiiEmail(_PiiRule):
     what = "e-mail address"
     gate = regex_cache.compile("@")
 
-    def matches(self, text: str) -> Iterator[str]:
+    def matches(self, text: str) -> Iterator[tuple[int, int]]:
         for match in _EMAIL.finditer(text):
             domain = match.group(1).lower()
             if domain in _RESERVED_DOMAINS or domain.endswith(_RESERVED_TLDS + _FILE_SUFFIXES) \
                     or any(domain.endswith("." + d) for d in _RESERVED_DOMAINS):
                 continue
-            yield match.group()
+            yield match.span()
 
 
 class PiiPhone(_PiiRule):
@@ -141,7 +157,8 @@ class PiiPhone(_PiiRule):
     ## What it does
     Flags mainland China mobile numbers (`1[3-9]` and 9 more digits, optionally with a `+86`
     prefix and spaces or dashes as `138-1234-5678`) and international numbers written in
-    E.164 form (`+` and 8 to 15 digits). Digit runs inside longer numbers are not flagged.
+    E.164 form (`+` and 8 to 15 digits), in a message's content, reasoning or tool-call
+    arguments; full-width digits count. Digit runs inside longer numbers are not flagged.
 
     ## Why it matters for training
     Phone numbers identify people; a model that memorizes them can leak them.
@@ -161,14 +178,14 @@ class PiiPhone(_PiiRule):
     name = "pii-phone"
     severity = Severity.WARNING
     what = "phone number"
-    gate = regex_cache.compile(r"1[3-9]\d|\+[1-9]")
+    gate = regex_cache.compile(r"[1１][3-9３-９]\d|[+＋][1-9１-９]")
 
-    def matches(self, text: str) -> Iterator[str]:
+    def matches(self, text: str) -> Iterator[tuple[int, int]]:
         for match in _CN_MOBILE.finditer(text):
-            yield match.group()
+            yield match.span()
         if "+" in text:
             for match in _E164.finditer(text):
-                yield match.group()
+                yield match.span()
 
 
 class PiiNationalId(_PiiRule):
@@ -177,7 +194,8 @@ class PiiNationalId(_PiiRule):
     ## What it does
     Flags 18-character PRC resident ID numbers with a plausible region digit and birth date
     whose last character is the ISO 7064 MOD 11-2 check of the first 17. Random 18-digit runs
-    fail the check ten times in eleven, and are not flagged.
+    fail the check ten times in eleven, and are not flagged. Content, reasoning and tool-call
+    arguments are read, full-width digits as digits.
 
     ## Why it matters for training
     An ID number is the key to a person's records; it must never be in training data.
@@ -198,10 +216,10 @@ class PiiNationalId(_PiiRule):
     what = "national ID number"
     gate = regex_cache.compile(r"\d{17}")
 
-    def matches(self, text: str) -> Iterator[str]:
+    def matches(self, text: str) -> Iterator[tuple[int, int]]:
         for match in _CN_ID.finditer(text):
             if valid_cn_id(match.group(1)):
-                yield match.group(1)
+                yield match.span(1)
 
 
 class PiiPaymentCard(_PiiRule):
@@ -210,7 +228,8 @@ class PiiPaymentCard(_PiiRule):
     ## What it does
     Flags runs of 13 to 19 digits (spaces or dashes between them allowed, as in
     `4111 1111 1111 1111`) that start with 2-6, as card numbers do, and pass the Luhn check.
-    A number that is a valid national ID (I003) is not also reported here.
+    A number that is a valid national ID (I003) is not also reported here. Content,
+    reasoning and tool-call arguments are read, full-width digits as digits.
 
     ## Why it matters for training
     Card numbers in training data are a leak waiting to be generated.
@@ -229,11 +248,11 @@ class PiiPaymentCard(_PiiRule):
     code = "I004"
     name = "pii-payment-card"
     what = "payment card number"
-    gate = regex_cache.compile(r"[2-6]\d{3}")
+    gate = regex_cache.compile(r"[2-6２-６]\d{3}")
 
-    def matches(self, text: str) -> Iterator[str]:
+    def matches(self, text: str) -> Iterator[tuple[int, int]]:
         for match in _CARD.finditer(text):
             digits = _digits(match.group(1))
             if 13 <= len(digits) <= 19 and luhn_valid(digits) and not valid_cn_id(digits) \
                     and _card_grouping(match.group(1)):
-                yield match.group(1)
+                yield match.span(1)

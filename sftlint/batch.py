@@ -27,11 +27,13 @@ SEPARATOR = "\n"
 @dataclass
 class Turns:
     """Every turn of one role in a batch, in record order: `records[i]` holds `messages[i]`,
-    whose text is `texts[i]`."""
+    whose text is `texts[i]`, found at `pointers[i]` (the content's, for a column of turns;
+    `Batch.fields` holds other texts of a turn too)."""
 
     records: list[Record] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    pointers: list[str] = field(default_factory=list)
     _joined: str | None = None
     _starts: list[int] | None = None
     _reading: Turns | None = None
@@ -82,13 +84,13 @@ class Turns:
         if self._reading is None:
             texts = [reading_form(text) for text in self.texts]
             self._reading = self if texts == self.texts else \
-                Turns(self.records, self.messages, texts)
+                Turns(self.records, self.messages, texts, self.pointers)
         return self._reading
 
     def subset(self, indices: list[int]) -> Turns:
         """The turns at `indices`, in that order, as a column of their own."""
         return Turns([self.records[i] for i in indices], [self.messages[i] for i in indices],
-                     [self.texts[i] for i in indices])
+                     [self.texts[i] for i in indices], [self.pointers[i] for i in indices])
 
     def codepoints(self, reach: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(code points of every text, each cut to `reach` characters if given, one after
@@ -108,6 +110,7 @@ class Batch:
     def __init__(self, records: list[Record]) -> None:
         self.records = records
         self._turns: dict[tuple[str | None, bool], Turns] = {}
+        self._fields: Turns | None = None
 
     def turns(self, role: str | None, *, desirable_only: bool = False) -> Turns:
         """The turns of `role` in record order; None: every turn, the rejected side of a
@@ -125,5 +128,24 @@ class Batch:
                         column.records.append(record)
                         column.messages.append(m)
                         column.texts.append(m.content)
+                        column.pointers.append(m.pointer)
             self._turns[key] = column
         return column
+
+    def fields(self) -> Turns:
+        """Every text of every turn (`Message.text_fields`: content, reasoning, tool-call
+        arguments), the rejected side of a preference pair too: where rules look for what
+        must never be trained at all (personal data)."""
+        if self._fields is None:
+            column = self._fields = Turns()
+            for record in self.records:
+                for m in record.every_turn():
+                    # most turns hold only their content: no generator to run for them
+                    texts = m.text_fields() if m.reasoning is not None or m.tool_calls \
+                        else ((m.pointer, m.content),)
+                    for pointer, text in texts:
+                        column.records.append(record)
+                        column.messages.append(m)
+                        column.texts.append(text)
+                        column.pointers.append(pointer)
+        return self._fields

@@ -161,6 +161,9 @@ class ToolCall:
     id: str | None
     pointer: str  # the call
     arguments_pointer: str
+    # the arguments were JSON text (OpenAI's "arguments": "{...}"): a value inside has no
+    # pointer of its own, only that text has
+    arguments_in_string: bool = False
 
 
 @dataclass(slots=True)
@@ -185,6 +188,18 @@ class Message:
     reasoning_pointer: str | None = None
     reasoning_issue: str | None = None  # malformed <think> tags or order (R001)
     media: list[MediaRef] | None = None  # from content parts
+
+    def text_fields(self) -> Iterator[tuple[str, str]]:
+        """(pointer, text) of every text of the turn that a template puts before the model:
+        the content, the reasoning, and each string or number in the arguments of its tool
+        calls (for arguments given as JSON text, the pointer of that text)."""
+        yield self.pointer, self.content
+        if self.reasoning:
+            yield self.reasoning_pointer or self.pointer, self.reasoning
+        for call in self.tool_calls or ():
+            if call.error is None:
+                yield from _leaves(call.arguments, call.arguments_pointer,
+                                   call.arguments_in_string)
 
 
 @dataclass(slots=True)
@@ -406,6 +421,22 @@ def turn_pointer(message: Message, shape: Shape) -> str | None:
     if message.tool_calls and not message.content:  # a call turn without content
         return p
     return p.rsplit("/", 1)[0] or None
+
+
+def _leaves(value: Any, pointer: str, in_string: bool) -> Iterator[tuple[str, str]]:
+    """(pointer, text) of each string and number inside `value`, depth first; every one at
+    `pointer` itself when `in_string` (the value was parsed from the text there)."""
+    stack = [(pointer, value)]
+    while stack:
+        at, item = stack.pop()
+        if isinstance(item, str):
+            yield at, item
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            yield at, str(item)
+        elif isinstance(item, (dict, list)):
+            pairs = item.items() if isinstance(item, dict) else enumerate(item)
+            stack.extend(reversed([(at if in_string else f"{at}/{escape_pointer(str(key))}",
+                                    child) for key, child in pairs]))
 
 
 def escape_pointer(token: str) -> str:
@@ -747,8 +778,11 @@ def _call_from_value(value: Any, ptr: str, value_ptr: str) -> ToolCall:
             return ToolCall(None, MISSING, f"the call is {_type_name(value)}, not an object",
                             None, value_ptr, value_ptr)
         ptr = args_ptr = value_ptr  # inside a string: point at the string
+        in_string = True
     elif type(value) is dict:
-        args_ptr = f"{ptr}/arguments" if "arguments" in value else ptr
+        args_ptr = next((f"{ptr}/{key}" for key in ("arguments", "parameters") if key in value),
+                        ptr)
+        in_string = False
     else:
         return ToolCall(None, MISSING, "the call is "
                         f"{'missing' if value is MISSING else _type_name(value)}, not an object",
@@ -757,6 +791,7 @@ def _call_from_value(value: Any, ptr: str, value_ptr: str) -> ToolCall:
     arguments = value.get("arguments", value.get("parameters", {}))
     error = None
     if isinstance(arguments, str):
+        in_string = True
         try:
             arguments = orjson.loads(arguments)
         except orjson.JSONDecodeError as exc:
@@ -766,7 +801,7 @@ def _call_from_value(value: Any, ptr: str, value_ptr: str) -> ToolCall:
         error = f"arguments are {_type_name(arguments)}, not an object"
     ident = value.get("id") if isinstance(value.get("id"), str) else None
     return ToolCall(name if isinstance(name, str) else None, arguments, error, ident, ptr,
-                    args_ptr)
+                    args_ptr, in_string)
 
 
 def _json_error(exc: Exception) -> str:

@@ -340,7 +340,8 @@ def attach_record(e: Example, record: Record) -> None:
         if f.pointer in (m.pointer, turn) or f.pointer.startswith(turn + "/"):
             e.target = i
             break
-    if e.target is None or not f.length or f.column is None:
+    if e.target is None or not f.length or f.column is None \
+            or f.pointer != record.messages[e.target].pointer:  # a span in the content only
         return
     literal = content_literal(record, f.pointer)
     line, column = locate(record, f.pointer)

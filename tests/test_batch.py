@@ -6,6 +6,7 @@ rule must report on a batch of records what it reports on each record alone."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import tempfile
@@ -197,15 +198,16 @@ def _seen(f: Finding) -> tuple[object, ...]:
 
 
 @settings(max_examples=400, deadline=None, derandomize=True)
-@given(st.text(alphabet="0123456789１٣Xx+-. @a你", max_size=40))
+@given(st.text(alphabet="0123456789１２３６９٣XxＸ+-＋－　. @a你", max_size=40))
 def test_a_pii_rule_gate_passes_every_turn_its_matches_read(text: str) -> None:
     """A PII rule reads only the turns its gate finds something in: the gate must find
     something wherever the rule's own matching does (random runs of digits, separators,
-    plus signs, at signs and non-ASCII digits)."""
-    from sftlint.rules.pii import PiiEmail, PiiNationalId, PiiPaymentCard, PiiPhone
+    plus signs, at signs, full-width and other non-ASCII digits), which reads full-width
+    digits as ASCII ones."""
+    from sftlint.rules.pii import _ASCII_DIGITS, PiiEmail, PiiNationalId, PiiPaymentCard, PiiPhone
 
     for rule in (PiiEmail, PiiPhone, PiiNationalId, PiiPaymentCard):
-        if any(True for _ in rule.matches(rule.__new__(rule), text)):
+        if any(True for _ in rule.matches(rule.__new__(rule), text.translate(_ASCII_DIGITS))):
             assert rule.gate.search(text), (rule.code, text)
 
 
@@ -220,6 +222,46 @@ def test_pii_rules_read_every_role() -> None:
     assert sorted((f.code, f.pointer) for f in report.findings) == [
         ("I001", "/messages/0/content"), ("I002", "/messages/1/content"),
         ("I003", "/messages/2/content"), ("I004", "/messages/2/content")]
+
+
+def test_personal_data_in_reasoning_and_tool_calls_is_reported_where_it_stands(
+        tmp_path: Path) -> None:
+    """Reasoning and the values of a tool call's arguments are trained on as much as the
+    content: a finding there points at the value, the column at the number itself, whether
+    the arguments are an object or JSON text."""
+    records = [
+        {"messages": [{"role": "user", "content": "给我闺女发短信"}, {
+            "role": "assistant", "content": None, "tool_calls": [{
+                "id": "c1", "type": "function", "function": {
+                    "name": "send_sms",
+                    "arguments": '{"to": "13912345678", "text": "到家了"}'}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": "sent"},
+            {"role": "assistant", "content": "发好了。"}]},
+        {"messages": [{"role": "user", "content": "打给她"}, {
+            "role": "assistant", "content": None, "tool_calls": [{
+                "id": "c1", "type": "function", "function": {
+                    "name": "call", "arguments": {"who": ["闺女", {"phone": "13912345678"}]}}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": "ok"},
+            {"role": "assistant", "content": "打通了。"}]},
+        {"messages": [{"role": "user", "content": "记得她电话吗"}, {
+            "role": "assistant", "reasoning_content": "她闺女的号码是１３９１２３４５６７８。",
+            "content": "记得。"}]},
+    ]
+    data = tmp_path / "calls.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config, _ = load_config(None, cwd=tmp_path)
+    rules = [r for r in all_rules() if r.code == "I002"]
+    findings = sorted(Linter(config, rules, dataset_rules=False, jobs=1).check(
+        [str(data)]).findings, key=lambda f: f.line)
+    assert [(f.line, f.pointer) for f in findings] == [
+        (1, "/messages/1/tool_calls/0/function/arguments"),
+        (2, "/messages/1/tool_calls/0/function/arguments/who/1/phone"),
+        (3, "/messages/1/reasoning_content")]
+    numbers = ("13912345678", "13912345678", "１３９１２３４５６７８")
+    for f, line, number in zip(findings, lines, numbers, strict=True):
+        assert f.column is not None and line[f.column - 1:].startswith(number), f
+        assert f.length == len(number)
 
 
 def test_a_column_in_traditional_characters_is_read_as_simplified_and_reported_as_written(

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+import orjson
+
 if TYPE_CHECKING:
     from sftlint.records import Record
 
@@ -139,24 +141,38 @@ def string_offsets(literal: str) -> list[int]:
     return starts
 
 
-def content_literal(record: Record, pointer: str) -> tuple[str, list[int]] | None:
-    """The message content at `pointer` and the offsets of its characters in the JSON
-    string literal in the file; None where the content is not that string verbatim (a shape
-    that joins fields, astral characters written as surrogate pairs)."""
-    content = next((m.content for m in record.messages if m.pointer == pointer), None)
+def string_literal(record: Record, pointer: str) -> tuple[str, list[int]] | None:
+    """The string at `pointer` (a message's content, its reasoning, a value in a tool call's
+    arguments) and the offsets of its characters in the JSON string literal in the file;
+    None where the value there is no string."""
     text = record.source.raw.decode("utf-8")
     where = value_span(text, pointer)
-    if content is None or where is None or text[where[0]:where[0] + 1] != '"':
+    if where is None or text[where[0]:where[0] + 1] != '"':
         return None
-    starts = string_offsets(text[where[0]:where[1]])
-    return (content, starts) if len(starts) - 1 == len(content) else None
+    literal = text[where[0]:where[1]]
+    try:
+        value = orjson.loads(literal)
+    except orjson.JSONDecodeError:  # a lone surrogate escape, which Python's json reads
+        return None
+    starts = string_offsets(literal)
+    return (value, starts) if len(starts) - 1 == len(value) else None
+
+
+def content_literal(record: Record, pointer: str) -> tuple[str, list[int]] | None:
+    """`string_literal` at a message's content pointer, where the content is that string
+    verbatim (not one a shape joins from fields, or one that held the reasoning)."""
+    found = string_literal(record, pointer)
+    content = next((m.content for m in record.every_turn() if m.pointer == pointer), None)
+    return found if found is not None and found[0] == content else None
 
 
 def locate_span(record: Record, pointer: str,
                 span: tuple[int, int] | str) -> tuple[int, int, int] | None:
     """(line, column, length in line characters) of characters [start, end) of the message
-    content at `pointer`, mapped through the JSON string's escapes."""
-    found = content_literal(record, pointer)
+    content at `pointer`, mapped through the JSON string's escapes; a phrase (`span` a str):
+    its first occurrence in the string at `pointer`, whatever string that is."""
+    found = string_literal(record, pointer) if isinstance(span, str) \
+        else content_literal(record, pointer)
     if found is None:
         return None
     content, starts = found
