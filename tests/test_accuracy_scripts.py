@@ -120,3 +120,24 @@ def test_agreement_scores_a_second_annotator(labeled: Path, monkeypatch: pytest.
            f"{(len(replies) - 1) / len(replies):.3f} |" in out
     assert "| U003 (formal) | 24 | first / b | 1.000 |" in out
     assert f"the {len(replies) - 1} texts both label alike" in out
+
+
+def test_sentence_scorer_trains_each_model_and_reads_its_frontier(labeled: Path) -> None:
+    """sentence_scorer.py (round 25) on the tiny folder: each unit reading trains, and one
+    trained on replies that are plainly lecturing or not ranks them apart (AUC, frontier)."""
+    pytest.importorskip("torch")
+    import numpy as np
+
+    module = _module("accuracy_sentence_scorer", ACCURACY / "sentence_scorer.py")
+    assert [len(u) > 0 for u in module.units("别哭了。我在这儿陪你。", module.UNITS["sentences"])] \
+        == [True, True]
+    assert len(module.units("别哭了。我在这儿陪你。", None)) == 1
+    texts, labels = module.replies([labeled])
+    assert labels.sum() == 24 and len(labels) == 48
+    for split in module.UNITS.values():
+        scores = module.train_and_score(split, (texts, labels), {"same": texts})["same"]
+        assert scores.shape == (48,) and module.roc_auc(scores, labels) > 0.9
+    perfect = np.array([1.0, 2.0, 3.0, 4.0])
+    truth = np.array([False, False, True, True])
+    assert module.roc_auc(perfect, truth) == 1.0 and module.roc_auc(-perfect, truth) == 0.0
+    assert module.frontier(perfect, truth, None).startswith("F1 1.000 (P 1.000 R 1.000)")
