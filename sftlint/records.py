@@ -766,27 +766,26 @@ def _call_from_openai(call: Any, ptr: str) -> ToolCall:
     return made
 
 
-def _call_from_value(value: Any, ptr: str, value_ptr: str) -> ToolCall:
-    """A call given as `{"name", "arguments"}`, or as that object in a JSON string."""
+def _call_from_value(value: Any, ptr: str, value_ptr: str, parsed: bool = False) -> ToolCall:
+    """A call given as `{"name", "arguments"}`, or as that object in a JSON string (`parsed`:
+    `value` was already read from the string at `value_ptr`)."""
     if isinstance(value, str):
         try:
             value = orjson.loads(value)
         except orjson.JSONDecodeError as exc:
             return ToolCall(None, MISSING, f"the call is not valid JSON: {_json_error(exc)}",
                             None, value_ptr, value_ptr)
-        if type(value) is not dict:
-            return ToolCall(None, MISSING, f"the call is {_type_name(value)}, not an object",
-                            None, value_ptr, value_ptr)
-        ptr = args_ptr = value_ptr  # inside a string: point at the string
-        in_string = True
-    elif type(value) is dict:
-        args_ptr = next((f"{ptr}/{key}" for key in ("arguments", "parameters") if key in value),
-                        ptr)
-        in_string = False
-    else:
+        parsed = True
+    if type(value) is not dict:
         return ToolCall(None, MISSING, "the call is "
                         f"{'missing' if value is MISSING else _type_name(value)}, not an object",
                         None, value_ptr, value_ptr)
+    in_string = parsed
+    if parsed:  # inside a string: point at the string
+        ptr = args_ptr = value_ptr
+    else:
+        args_ptr = next((f"{ptr}/{key}" for key in ("arguments", "parameters") if key in value),
+                        ptr)
     name = value.get("name")
     arguments = value.get("arguments", value.get("parameters", {}))
     error = None
@@ -816,7 +815,8 @@ def _read_call_turn(message: Message) -> None:
     except orjson.JSONDecodeError:
         value = text  # _call_from_value reports it
     items = value if isinstance(value, list) and value else [value]
-    calls = [_call_from_value(item, message.pointer, message.pointer) for item in items]
+    calls = [_call_from_value(item, message.pointer, message.pointer, parsed=value is not text)
+             for item in items]
     message.tool_calls = calls
     message.content = ""
 

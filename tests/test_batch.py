@@ -264,6 +264,26 @@ def test_personal_data_in_reasoning_and_tool_calls_is_reported_where_it_stands(
         assert f.length == len(number)
 
 
+def test_a_sharegpt_function_call_points_at_its_string(tmp_path: Path) -> None:
+    """A sharegpt `function_call` turn holds its call as JSON text: a finding in its
+    arguments points at that text (there is no `/value/arguments/to` in the file), the column
+    at the address itself."""
+    record = {"conversations": [
+        {"from": "human", "value": "Email my boss that I am late."},
+        {"from": "function_call", "value": json.dumps(
+            {"name": "send_email", "arguments": {"to": "li.ming@corp-mail.cn", "body": "late"}})},
+        {"from": "observation", "value": "sent"},
+        {"from": "gpt", "value": "Done."}]}
+    line = json.dumps(record)
+    data = tmp_path / "sharegpt.jsonl"
+    data.write_text(line + "\n", encoding="utf-8")
+    config, _ = load_config(None, cwd=tmp_path)
+    rules = [r for r in all_rules() if r.code == "I001"]
+    [f] = Linter(config, rules, dataset_rules=False, jobs=1).check([str(data)]).findings
+    assert f.pointer == "/conversations/1/value"
+    assert f.column is not None and line[f.column - 1:].startswith("li.ming@corp-mail.cn")
+
+
 def test_a_column_in_traditional_characters_is_read_as_simplified_and_reported_as_written(
         tmp_path: Path) -> None:
     # U003 reads 請提供 as 请提供; the finding quotes and points at what the file holds
