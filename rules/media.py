@@ -222,7 +222,8 @@ class MediaUnreadable(RecordRule):
     With Pillow installed (`pip install 'sftlint[media]'`) images up to `verify-max-bytes`
     are also opened and verified by Pillow; without it the check is by header only, and
     findings say so. A large file is never read whole: headers only, bounded. Each file is
-    checked once however many records use it.
+    checked once for each kind records use it as (an image, an audio file), however many
+    records use it.
 
     ## Why it matters for training
     A truncated download or an HTML error page saved as `.jpg` crashes the image processor
@@ -254,9 +255,10 @@ class MediaUnreadable(RecordRule):
 
     def __init__(self, options: StrictModel) -> None:
         super().__init__(options)
-        # one verdict per file version (path, size, mtime): a file used by many records
-        # is read once, and an edited file is read again; bounded
-        self.verdicts: dict[tuple[str, int, int], str | None] = {}
+        # one verdict per file version (path, size, mtime) and kind it is used as: a file
+        # used by many records is read once, an edited file again, and a file used as an
+        # image by one record and as audio by another is judged as each; bounded
+        self.verdicts: dict[tuple[str, int, int, str], str | None] = {}
 
     def check(self, record: Record) -> Iterator[Finding]:
         if record.media is None and not any(m.media for m in record.messages):
@@ -264,14 +266,14 @@ class MediaUnreadable(RecordRule):
         refs = record.media_refs()
         roots: list[str] | None = None
         verdicts = self.verdicts
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()  # (kind, path)
         for ref in refs:
             if ref.inline is not None or ref.path.startswith("data:"):
                 problem = self._inline(ref)
-            elif not ref.path or _is_remote(ref.path) or ref.path in seen:
+            elif not ref.path or _is_remote(ref.path) or (ref.kind, ref.path) in seen:
                 continue
             else:
-                seen.add(ref.path)
+                seen.add((ref.kind, ref.path))
                 roots = roots or media_roots(record, self.options.media_root)
                 real, _ = locate_media(ref.path, roots)
                 if real is None:
@@ -295,7 +297,7 @@ class MediaUnreadable(RecordRule):
         return self._verdict(ref.kind, header)
 
     def _file(self, kind: str, real: str,
-              verdicts: dict[tuple[str, int, int], str | None]) -> str | None:
+              verdicts: dict[tuple[str, int, int, str], str | None]) -> str | None:
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         try:
             fd = os.open(real, flags)
@@ -306,7 +308,7 @@ class MediaUnreadable(RecordRule):
             os.close(fd)
             return "is not a regular file"
         with os.fdopen(fd, "rb") as f:
-            key = (real, st.st_size, st.st_mtime_ns)
+            key = (real, st.st_size, st.st_mtime_ns, kind)
             if key in verdicts:
                 return verdicts[key]
             if len(verdicts) >= MAX_CACHED:
@@ -325,7 +327,7 @@ class MediaUnreadable(RecordRule):
         found = sniff(header)
         if _accepts(kind, found, header):
             return None
-        what = f"a {found} file" if found else "no known format"
+        what = f"{'an' if found == 'audio' else 'a'} {found} file" if found else "no known format"
         hint = "" if _pillow_available() else " (header check only: pip install 'sftlint[media]')"
         return f"is not a readable {kind}: its header says {what}{hint}"
 
