@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from sftlint.config import StrictModel
 from sftlint.findings import Finding, Severity
 from sftlint.options import Field
-from sftlint.records import MISSING, Message, Record, turn_pointer
+from sftlint.records import MISSING, Message, Record, side_text, turn_pointer
 from sftlint.rule import RecordRule
-
-
-def _reply(side: list[Message] | None) -> str | None:
-    """What a side teaches (its reasoning and tool calls included), or None when it has no
-    reply: two sides that call the same tool alike, with no text, are one reply."""
-    if not side:
-        return None
-    return "\n".join((m.reasoning or "") + m.content + "".join(
-        f"\n{c.name}({json.dumps(c.arguments, ensure_ascii=False, sort_keys=True, default=str)})"
-        for c in m.tool_calls or []) for m in side)
 
 
 def _well_formed(side: list[Message] | None) -> bool:
@@ -55,10 +44,7 @@ class IdenticalPair(RecordRule):
 
     def check(self, record: Record) -> Iterator[Finding]:
         pair = record.pair
-        if pair is None:
-            return
-        chosen, rejected = _reply(pair.chosen), _reply(pair.rejected)
-        if chosen is not None and chosen == rejected and chosen.strip():
+        if pair is not None and pair.identical():
             assert pair.rejected is not None
             yield self.at(record, pair.rejected[-1].pointer,
                           "rejected reply is the same text as the chosen one")
@@ -102,7 +88,7 @@ class NearIdenticalPair(RecordRule):
         pair = record.pair
         if pair is None:
             return
-        chosen, rejected = _reply(pair.chosen), _reply(pair.rejected)
+        chosen, rejected = side_text(pair.chosen), side_text(pair.rejected)
         if not chosen or not rejected or chosen == rejected:
             return
         from rapidfuzz import fuzz

@@ -239,6 +239,23 @@ class Pair:
     chosen_prompt: list[Message] = field(default_factory=list)
     rejected_prompt: list[Message] = field(default_factory=list)
 
+    def identical(self) -> bool:
+        """The two sides teach the same, non-blank reply (V001; T005 leaves such a pair to
+        it)."""
+        chosen = side_text(self.chosen)
+        return chosen is not None and chosen == side_text(self.rejected) and bool(chosen.strip())
+
+
+def side_text(side: list[Message] | None) -> str | None:
+    """What a side of a pair teaches (its reasoning and tool calls included), or None when
+    it has no reply: two sides that call the same tool alike, with no text, are one reply."""
+    if not side:
+        return None
+    return "\n".join((m.reasoning or "") + m.content + "".join(
+        f"\n{c.name}("
+        f"{orjson.dumps(c.arguments, option=orjson.OPT_SORT_KEYS, default=str).decode()})"
+        for c in m.tool_calls or []) for m in side)
+
 
 @dataclass(slots=True)
 class Problem:
