@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import os
 import stat
 from collections.abc import Iterator
@@ -116,7 +117,7 @@ class MediaCountMismatch(RecordRule):
                         placed[kind] += n
                         first.setdefault(kind, m.pointer)
             for ref in m.media or ():
-                if not ref.path and ref.inline is None:  # a placeholder part
+                if not ref.path and ref.inline is None and ref.data is None:  # a placeholder
                     placed[ref.kind] += 1
                     first.setdefault(ref.kind, ref.pointer)
         for kind in MEDIA_KINDS:
@@ -268,7 +269,9 @@ class MediaUnreadable(RecordRule):
         verdicts = self.verdicts
         seen: set[tuple[str, str]] = set()  # (kind, path)
         for ref in refs:
-            if ref.inline is not None or ref.path.startswith("data:"):
+            if ref.data is not None:
+                problem = self._embedded(ref.kind, ref.data)
+            elif ref.inline is not None or ref.path.startswith("data:"):
                 problem = self._inline(ref)
             elif not ref.path or _is_remote(ref.path) or (ref.kind, ref.path) in seen:
                 continue
@@ -280,9 +283,18 @@ class MediaUnreadable(RecordRule):
                     continue  # M002
                 problem = self._file(ref.kind, real, verdicts)
             if problem is not None:
-                shown = "inline data" if ref.inline is not None or ref.path.startswith(
-                    "data:") else f'"{ref.path[:200]}"'
+                shown = "embedded data" if ref.data is not None else "inline data" \
+                    if ref.inline is not None or ref.path.startswith("data:") \
+                    else f'"{ref.path[:200]}"'
                 yield self.at(record, ref.pointer, f"{ref.kind} {shown} {problem}")
+
+    def _embedded(self, kind: str, data: bytes) -> str | None:
+        if not data:
+            return "is empty"
+        verdict = self._verdict(kind, data[:HEADER_BYTES])
+        if verdict is None and kind == "image":
+            verdict = self._pillow(io.BytesIO(data), len(data))
+        return verdict
 
     def _inline(self, ref: MediaRef) -> str | None:
         data = ref.inline if ref.inline is not None else ref.path.partition(",")[2]
@@ -335,8 +347,6 @@ class MediaUnreadable(RecordRule):
         """Pillow's verdict on an image whose header looked right (None without Pillow)."""
         if not _pillow_available() or size > self.options.verify_max_bytes:
             return None
-        import io
-
         from PIL import Image
 
         assert hasattr(f, "seek") and hasattr(f, "read")

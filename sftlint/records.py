@@ -174,6 +174,9 @@ class MediaRef:
     path: str  # a path, URL or data: URL
     pointer: str
     inline: str | None = None  # base64 data given inline (OpenAI input_audio)
+    # the file's bytes, embedded in the record: `datasets`' Image/Audio/Video columns as
+    # Parquet and Arrow store them, {"bytes", "path"} (the path then only the file's old name)
+    data: bytes | None = None
 
 
 @dataclass(slots=True)
@@ -523,7 +526,9 @@ def _read_record_extras(value: dict[str, Any], shape: Shape, record: Record) -> 
         elif isinstance(items, list):
             for i, item in enumerate(items):
                 where = _media_path(item)
-                if where is not None:
+                if isinstance(item, dict) and isinstance(item.get("bytes"), bytes):
+                    refs.append(MediaRef(kind, "", f"{base}/{i}", data=item["bytes"]))
+                elif where is not None:
                     refs.append(MediaRef(kind, where, f"{base}/{i}"))
                 else:
                     record.problems.append(Problem("S002", f"{base}/{i}", f"{kind} {i} is "

@@ -388,3 +388,104 @@ def test_bytes_content_is_called_bytes() -> None:
     messages = [f.message for f in sftlint.check([record], config={}).findings
                 if f.code == "S002"]
     assert messages == ['message 0: "content" is bytes, not a string']
+
+
+# Records of the newer kinds, whose objects do not share one set of keys: `datasets` 5 loads
+# such a JSON Lines file with `Json()` columns (JSON text), as Parquet and Arrow keep them.
+MIXED_KEYS: list[dict[str, Any]] = [
+    {"messages": [{"role": "user", "content": "2+2?"},
+                  {"role": "assistant", "content": "Four. <|im_end|>",  # S011
+                   "reasoning_content": "A sum."}]},
+    {"messages": [{"role": "user", "content": "Weather in Paris?"},
+                  {"role": "assistant", "content": None, "tool_calls": [
+                      {"id": "c1", "type": "function", "function": {
+                          "name": "get_weather", "arguments": {"city": "Paris"}}}]},  # C003
+                  {"role": "tool", "tool_call_id": "c1", "content": "sunny"},
+                  {"role": "assistant", "content": "Sunny, call 13912345678."}]},  # I002
+    {"messages": [{"role": "user", "content": "hi"}]},  # S007
+]
+
+
+def test_json_typed_columns_are_read_as_the_json_they_hold(in_tmp: Path) -> None:
+    """`datasets` stores a column as `Json()` (Arrow's `arrow.json` type) when its objects
+    differ in keys; read as text, every message was "a string, not an object" (S002) and
+    every real finding was lost."""
+    datasets = pytest.importorskip("datasets")
+    (in_tmp / "d.jsonl").write_bytes(jsonl(MIXED_KEYS))
+    select = ["S", "C", "I", "R"]
+    expected = lint([in_tmp / "d.jsonl"], select=select)
+    assert {f.code for f in expected} >= {"S011", "C003", "I002", "S007"}
+    ds = datasets.load_dataset("json", data_files=str(in_tmp / "d.jsonl"), split="train",
+                               cache_dir=str(in_tmp / "hf"))
+    if "Json" not in repr(ds.features):
+        pytest.skip("this `datasets` gives no Json() column")
+    ds.to_parquet(str(in_tmp / "d.parquet"))
+    ds.save_to_disk(str(in_tmp / "ds"))
+    for path in ("d.parquet", "ds"):
+        assert comparable(lint([in_tmp / path], select=select)) == comparable(expected), path
+    linter = Linter(make_config({}), select_rules(select, []))
+    assert comparable(linter.check_records(ds).findings) == comparable(expected)
+    assert comparable(linter.check_records(ds.data.table).findings) == comparable(expected)
+
+
+def test_a_json_typed_column_of_text_that_is_not_json_is_a_one_line_error(
+        in_tmp: Path) -> None:
+    if not hasattr(pa, "json_"):
+        pytest.skip("pyarrow before 19 has no JSON type")
+    storage = pa.array(['{"role": "user", "content": "hi"}', "{broken"])
+    table = pa.table({"messages": pa.ExtensionArray.from_storage(pa.json_(), storage)})
+    pq.write_table(table, in_tmp / "d.parquet")
+    result = CliRunner().invoke(cli, ["check", "d.parquet"])
+    assert result.exit_code == 2
+    assert "d.parquet: row 2: column 'messages' is typed JSON but holds text that is not " \
+           "JSON" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_map_typed_tool_arguments_are_objects(in_tmp: Path) -> None:
+    """Spark writes a JSON object as `map<string, string>`: it is an object, not a list of
+    pairs (C001 "arguments are an array"), and what is in it is read (I002)."""
+    call = pa.struct([("name", pa.string()),
+                      ("arguments", pa.map_(pa.string(), pa.string()))])
+    message = pa.struct([("role", pa.string()), ("content", pa.string()),
+                         ("tool_calls", pa.list_(pa.struct([("function", call)])))])
+    rows = [{"messages": [
+        {"role": "user", "content": "call my daughter", "tool_calls": None},
+        {"role": "assistant", "content": None, "tool_calls": [{"function": {
+            "name": "call", "arguments": [("phone", "13912345678")]}}]}]}]
+    pq.write_table(pa.Table.from_pylist(rows, schema=pa.schema([("messages",
+                                                                 pa.list_(message))])),
+                   in_tmp / "d.parquet")
+    found = lint([in_tmp / "d.parquet"], select=["C001", "I002"])
+    assert [(f.code, f.pointer) for f in found] == [
+        ("I002", "/messages/1/tool_calls/0/function/arguments/phone")]
+
+
+PNG_1X1 = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+                        "0000000c49444154789c63606060000000040001f61738550000000049454e44ae"
+                        "426082")
+
+
+def test_images_embedded_as_datasets_stores_them_are_media(in_tmp: Path) -> None:
+    """A `datasets` Image() column in Parquet or Arrow holds {"bytes", "path"}: the image is
+    in the record (no M002 for its old file name, no "an object, not a path", the count is
+    right), and bytes that are no image are M003."""
+    image = pa.struct([("bytes", pa.binary()), ("path", pa.string())])
+    ask = [{"role": "user", "content": "<image>What is this?"},
+           {"role": "assistant", "content": "A tiny square."}]
+    table = pa.table({"messages": pa.array([ask, ask, ask]), "id": [1, 2, 3],
+                      "images": pa.array([[{"bytes": PNG_1X1, "path": None}],
+                                          [{"bytes": PNG_1X1, "path": "0001.png"}],
+                                          [{"bytes": b"<html>404</html>", "path": "x.png"}]],
+                                         type=pa.list_(image))})
+    pq.write_table(table, in_tmp / "d.parquet")
+    found = lint([in_tmp / "d.parquet"], select=["S", "M"])
+    assert [(f.code, f.line, f.pointer) for f in found] == [("M003", 3, "/images/0")]
+    assert found[0].message.startswith("image embedded data is not a readable image")
+    datasets = pytest.importorskip("datasets")
+    ds = datasets.Dataset(table)
+    ds.save_to_disk(str(in_tmp / "ds"))
+    assert [(f.code, f.line) for f in lint([in_tmp / "ds"], select=["S", "M"])] == [
+        ("M003", 3)]
+    linter = Linter(make_config({}), select_rules(["S", "M"], []))
+    assert [(f.code, f.line) for f in linter.check_records(ds).findings] == [("M003", 3)]

@@ -13,7 +13,6 @@ from sftlint.formats.rows import (
     check_column_names,
     row_records,
     table_rows,
-    unconvertible,
 )
 from sftlint.reader import InputError, RawRecord, SourceFacts
 
@@ -59,21 +58,8 @@ def rows_of(records: Any, display: str) -> Rows:
 
 
 def _dataset_rows(dataset: Any, display: str) -> Iterator[dict[str, Any]]:
-    import pyarrow as pa
-
-    batches = dataset.with_format(None).iter(batch_size=BATCH_ROWS)
-    first = 0  # the batch's first row, counted from 0 as the dataset does
-    while True:
-        try:
-            batch = next(batches, None)
-        except (pa.ArrowException, ValueError, OverflowError):  # text that is not UTF-8...
-            # the same rows as Arrow name the row and column that pyarrow cannot convert
-            table = dataset.with_format("arrow")[first:first + BATCH_ROWS]
-            raise InputError(unconvertible(table, first + 1, display)) from None
-        if batch is None:
-            return
-        keys = list(batch)
-        values = [batch[k] for k in keys]
-        first += len(values[0]) if values else 0
-        for row in zip(*values, strict=True):
-            yield dict(zip(keys, row, strict=True))
+    """Its rows as they are stored (the Arrow tables of its selection and order), read as a
+    Parquet file's are: `datasets` would decode an `Image()` column into Pillow images and a
+    `Json()` one with its own rules, where a file written from the same dataset holds
+    {"bytes", "path"} and JSON text."""
+    return table_rows(dataset.with_format("arrow").iter(batch_size=BATCH_ROWS), display)

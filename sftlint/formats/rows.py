@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from sftlint.reader import InputError, RawRecord, SourceFacts, one_line
 from sftlint.records import SHAPE_KEYS
@@ -154,8 +156,48 @@ def table_rows(batches: Iterable[Any], path: str) -> Iterator[dict[str, Any]]:
             rows = batch.to_pylist()
         except (pa.ArrowException, ValueError, OverflowError):  # UnicodeDecodeError too
             raise InputError(unconvertible(batch, first, path)) from None
+        decoders = {field.name: decode for field in batch.schema
+                    if (decode := _decoder(pa, field.type)) is not None}
+        if decoders:
+            for n, row in enumerate(rows, first):
+                for name, decode in decoders.items():
+                    try:
+                        row[name] = decode(row[name])
+                    except ValueError as exc:  # orjson's JSONDecodeError
+                        raise InputError(f"{path}: row {n}: column {name!r} is typed JSON but "
+                                         f"holds text that is not JSON ({one_line(exc)}); "
+                                         "write the file again") from None
         first += batch.num_rows
         yield from rows
+
+
+def _decoder(pa: Any, kind: Any) -> Callable[[Any], Any] | None:
+    """A function that turns a value of Arrow type `kind`, as `to_pylist` gives it, into the
+    JSON value it stands for, or None where `to_pylist` gives that already. Two types need
+    it: JSON text (`datasets` stores a column as `Json()`, Arrow's `arrow.json` extension
+    type, when its objects do not share one set of keys: tool calls on some turns only,
+    `reasoning_content` on a few), parsed; and maps (Spark writes tool-call arguments as
+    `map<string, string>`), which `to_pylist` gives as a list of (key, value) pairs."""
+    json_type = getattr(pa, "JsonType", None)  # pyarrow 19 and later
+    if json_type is not None and isinstance(kind, json_type):
+        return lambda v: v if v is None else orjson.loads(v)
+    if pa.types.is_map(kind):
+        item = _decoder(pa, kind.item_type) or (lambda x: x)
+        return lambda v: v if v is None else {k: item(x) for k, x in v}
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind) or \
+            pa.types.is_fixed_size_list(kind):
+        inner = _decoder(pa, kind.value_type)
+        if inner is None:
+            return None
+        return lambda v: v if v is None else [inner(x) for x in v]
+    if pa.types.is_struct(kind):
+        fields = {field.name: d for field in (kind.field(i) for i in range(kind.num_fields))
+                  if (d := _decoder(pa, field.type)) is not None}
+        if not fields:
+            return None
+        return lambda v: v if v is None else {
+            k: fields[k](x) if k in fields else x for k, x in v.items()}
+    return None
 
 
 def check_column_names(names: list[str], path: str) -> None:
