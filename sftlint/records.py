@@ -506,13 +506,15 @@ _RECORD_EXTRAS = frozenset({"tools", "functions"}) | _MEDIA_LISTS
 def _read_record_extras(value: dict[str, Any], shape: Shape, record: Record) -> None:
     """Tools, media lists and the KTO label, where the record has them."""
     if shape.tools:
+        # null is no tools, as `tools=None` is to a chat template (and `datasets`' to_json
+        # writes null where a record had no `tools`)
         if shape is OPENAI_PREFERENCE and type(value.get("input")) is dict:
-            given = value["input"].get("tools", MISSING)
-            if given is not MISSING:
+            given = value["input"].get("tools")
+            if given is not None:
                 record.tools = read_tools(given, "/input/tools")
         else:
             for key in ("tools", "functions"):
-                if key in value:
+                if value.get(key) is not None:
                     record.tools = read_tools(value[key], "/" + key)
                     break
     for kind in MEDIA_KINDS:
@@ -1137,6 +1139,8 @@ def _normalize_alpaca(value: Any, messages: list[Message], problems: list[Proble
             problems.append(Problem("S001", None, f'alpaca record has no "{key}"'))
             return
     for key in ("instruction", "input", "output", "system"):
+        if key in ("input", "system") and value.get(key) is None:
+            continue  # null is none, as LLaMA-Factory reads it (and to_json writes it)
         if key in value and not isinstance(value[key], str):
             problems.append(Problem("S002", f"/{key}", f'"{key}" is {_type_name(value[key])}, '
                                                        "not a string"))

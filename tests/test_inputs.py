@@ -275,8 +275,8 @@ def test_a_first_row_of_nulls_keeps_the_shape(in_tmp: Path) -> None:
 
 def test_nulls_in_a_list_of_dicts_are_the_records_own(in_tmp: Path) -> None:
     """Only a table pads records with nulls: in a list of dicts a null is data, reported
-    as in JSON Lines (`"input": null`), and a null argument of a tool call stays one."""
-    rows = [{"instruction": "写首诗", "input": None, "output": "春眠不觉晓。"}]
+    as in JSON Lines (`"output": null`), and a null argument of a tool call stays one."""
+    rows = [{"instruction": "写首诗", "input": "", "output": None}]
     (in_tmp / "d.jsonl").write_bytes(jsonl(rows))
     expected = lint([in_tmp / "d.jsonl"], select=["S"])
     assert expected
@@ -489,3 +489,20 @@ def test_images_embedded_as_datasets_stores_them_are_media(in_tmp: Path) -> None
         ("M003", 3)]
     linter = Linter(make_config({}), select_rules(["S", "M"], []))
     assert [(f.code, f.line) for f in linter.check_records(ds).findings] == [("M003", 3)]
+
+
+def test_null_optional_fields_are_absent_as_to_json_writes_them(in_tmp: Path) -> None:
+    """`datasets`' to_json writes null for a key a record did not have: `tools`, alpaca's
+    `input` and `system` are then none (as a chat template reads `tools=None`), not a
+    malformed value (C005, S002). A null reply is still no reply."""
+    rows = [{"messages": [{"role": "user", "content": "hi"},
+                          {"role": "assistant", "content": "Hello!"}], "tools": None},
+            {"messages": [{"role": "user", "content": "weather?"},
+                          {"role": "assistant", "content": "Sunny."}], "tools": []}]
+    (in_tmp / "m.jsonl").write_bytes(jsonl(rows))
+    assert lint([in_tmp / "m.jsonl"], select=["S", "C"]) == []
+    alpaca = [{"instruction": "写首诗", "input": None, "system": None, "output": "春眠不觉晓。"},
+              {"instruction": "写首诗", "input": None, "output": None}]
+    (in_tmp / "a.jsonl").write_bytes(jsonl(alpaca))
+    assert [(f.code, f.line, f.pointer) for f in lint([in_tmp / "a.jsonl"], select=["S"])] == [
+        ("S002", 2, "/output")]
