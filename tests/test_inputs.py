@@ -506,3 +506,27 @@ def test_null_optional_fields_are_absent_as_to_json_writes_them(in_tmp: Path) ->
     (in_tmp / "a.jsonl").write_bytes(jsonl(alpaca))
     assert [(f.code, f.line, f.pointer) for f in lint([in_tmp / "a.jsonl"], select=["S"])] == [
         ("S002", 2, "/output")]
+
+
+def test_a_null_shape_column_of_other_rows_does_not_change_a_rows_shape(in_tmp: Path) -> None:
+    """A table gives a plain conversation the `chosen`/`rejected` columns of the pair rows
+    after it, null: the first row is still a conversation (S007 on the second, as in JSON
+    Lines), not a pair with both sides missing (V004). A KTO row without a label says so as
+    in JSON Lines, not "label is None"."""
+    rows = [{"conversations": [{"from": "human", "value": "Tell me a fact"},
+                               {"from": "gpt", "value": "Water boils at 100C."}]},
+            {"conversations": [{"from": "human", "value": "Another fact"}],
+             "chosen": {"from": "gpt", "value": "The sky is blue."},
+             "rejected": {"from": "gpt", "value": "The sky is green."}}]
+    kto = [{"prompt": "hi", "completion": "Hello!", "label": True},
+           {"prompt": "hey", "completion": "Go away."}]
+    for name, records in (("pairs", rows), ("kto", kto)):
+        (in_tmp / f"{name}.jsonl").write_bytes(jsonl(records))
+        expected = lint([in_tmp / f"{name}.jsonl"], select=["S", "V"])
+        assert expected, name
+        # every row's columns (from_pylist would take the first row's only)
+        table = pa.Table.from_struct_array(pa.array(records))
+        assert "chosen" in table.column_names or name == "kto"
+        pq.write_table(table, in_tmp / f"{name}.parquet")
+        assert comparable(lint([in_tmp / f"{name}.parquet"], select=["S", "V"])) == \
+            comparable(expected), name

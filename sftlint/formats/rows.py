@@ -31,8 +31,10 @@ class Rows:
 
     `padded`: the rows come from a table, which gives every row every column and every
     struct every field, null (or NaN, in pandas) where the record did not have it: those
-    nulls are left out, but for a top-level field that says the record's shape, so that
-    the shape is found from the first row as it is in JSON Lines.
+    nulls are left out, but for a top-level field that says the record's shape in a row
+    that has no such field filled in (a first row of nulls is read as the shape it names,
+    and reported, as in JSON Lines; a row with `conversations` does not take the `chosen`
+    column that other rows fill for a pair shape).
     `decoded`: Arrow decoded them, so their keys are strings and their text valid UTF-8."""
 
     rows: Iterable[Any]
@@ -100,6 +102,10 @@ def json_value(value: Any, padded: bool, decoded: bool, depth: int = 0) -> Any:
             if item is None and padded and (depth or key not in SHAPE_KEYS):
                 continue
             out[key] = item
+        if padded and not depth and any(out.get(k) is not None for k in SHAPE_KEYS):
+            # the row has its shape: a null shape column is another row's (a pair's
+            # `chosen` beside a plain conversation), not this record's
+            out = {k: v for k, v in out.items() if v is not None}
         return out
     if kind.__name__ in _NULLS:
         return None
