@@ -48,6 +48,13 @@ class Shape:
     def allowed_roles(self) -> tuple[str, ...]:
         return TOOL_ROLES if self.tools else ROLES
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # a built-in shape is compared by identity (`shape is SHAREGPT_RANKING`): a worker
+        # process, or Ray's, must get this module's object back, not an equal copy
+        if BUILTIN_SHAPES.get(self.name) is self:
+            return (builtin_shape, (self.name,))
+        return object.__reduce_ex__(self, protocol)  # (slots: no zero-argument super)
+
 
 _MEDIA_LISTS = frozenset({"images", "videos", "audios"})
 _MESSAGE_KEYS = frozenset({"role", "content", "name", "weight", "tool_calls", "tool_call_id",
@@ -106,6 +113,10 @@ KTO_PROMPT_COMPLETION = Shape("kto-prompt-completion", messages="prompt", roles=
 BUILTIN_SHAPES = {s.name: s for s in (MESSAGES, SHAREGPT, ALPACA, XTUNER, SHAREGPT_RANKING,
                                       CHOSEN_REJECTED, TRL_PREFERENCE, OPENAI_PREFERENCE, KTO,
                                       PROMPT_COMPLETION, KTO_PROMPT_COMPLETION)}
+
+
+def builtin_shape(name: str) -> Shape:
+    return BUILTIN_SHAPES[name]
 
 
 def mapping_shape(messages: str, role: str, content: str, roles: dict[str, list[str]]) -> Shape:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from sftlint.dedup import EXHAUSTIVE_MAX, exhaustive_pairs, find_near_duplicates
 from sftlint.records import Row
@@ -77,3 +80,44 @@ def test_parallel_equals_serial(in_tmp: Path, monkeypatch) -> None:
     parallel = lint(["d.jsonl"], jobs=2)
     assert [f.to_dict() for f in serial] == [f.to_dict() for f in parallel]
     assert {"F006", "F005", "A001", "D001", "D002"} <= {f.code for f in serial}
+
+
+@pytest.mark.parametrize("pair", [
+    # sharegpt ranking, OpenAI preference, whole conversations: shapes read by identity
+    lambda i: {"conversations": [{"from": "human", "value": f"问题{i}？"}],
+               "chosen": {"from": "gpt", "value": f"好的，我们一起想想第{i}个办法。"},
+               "rejected": {"from": "gpt", "value": "不知道。"}},
+    lambda i: {"input": {"messages": [{"role": "user", "content": f"问题{i}？"}]},
+               "preferred_output": [{"role": "assistant", "content": f"好的，第{i}个。"}],
+               "non_preferred_output": [{"role": "assistant", "content": "不知道。"}]},
+    lambda i: {"chosen_messages": [{"role": "user", "content": f"问题{i}？"},
+                                   {"role": "assistant", "content": f"好的，第{i}个。"}],
+               "rejected_messages": [{"role": "user", "content": f"问题{i}？"},
+                                     {"role": "assistant", "content": "不知道。"}]},
+], ids=["sharegpt-ranking", "openai-preference", "chosen-rejected-messages"])
+def test_parallel_equals_serial_for_preference_pairs(in_tmp: Path, monkeypatch,
+                                                     pair: Any) -> None:
+    """Workers get the file's shape pickled: a copy of a built-in shape failed the reader's
+    identity tests, and every record of a large pair file got S004 or V004 and lost its
+    real findings (1 in 10 here: the same reply as its rejected side, V001)."""
+    import pickle
+
+    import sftlint.engine as engine
+    from sftlint.records import BUILTIN_SHAPES
+
+    assert all(pickle.loads(pickle.dumps(s)) is s for s in BUILTIN_SHAPES.values())
+    records = [pair(i) for i in range(400)]
+    for record in records[::10]:  # identical sides
+        for chosen, rejected in (("chosen", "rejected"), ("preferred_output",
+                                                          "non_preferred_output")):
+            if chosen in record:
+                record[rejected] = record[chosen]
+        if "chosen_messages" in record:
+            record["rejected_messages"] = record["chosen_messages"]
+    (in_tmp / "d.jsonl").write_bytes(jsonl(records))
+    monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(engine, "CHUNK_BYTES", 4_000)
+    serial = lint(["d.jsonl"], select=["S", "V"], jobs=1)
+    assert [f.code for f in serial] == ["V001"] * 40
+    assert [f.to_dict() for f in lint(["d.jsonl"], select=["S", "V"], jobs=2)] == \
+        [f.to_dict() for f in serial]
