@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 
 from sftlint import regex_cache
+from sftlint.batch import Batch
 from sftlint.findings import Finding
-from sftlint.records import Record
 from sftlint.rule import RecordRule
 
 # The turn markers of the common chat templates (ChatML/Qwen, Llama 2 and 3, Mistral, Gemma,
@@ -29,9 +29,9 @@ class ControlTokenInContent(RecordRule):
     ## What it does
     Flags content that contains a turn marker of a common chat template (`<|im_start|>`,
     `<|im_end|>`, `<|endoftext|>`, `<|eot_id|>`, `<|start_header_id|>`, `[INST]`, `</s>`,
-    `<start_of_turn>`, ...), and so do a turn's reasoning and the values in its tool calls'
-    arguments, which the template renders too. `<s>` alone is not flagged, since HTML uses
-    it.
+    `<start_of_turn>`, ...); a turn's reasoning and the values in its tool calls' arguments
+    are read too, since the template renders them. One finding per string. `<s>` alone is
+    not flagged, since HTML uses it.
 
     ## Why it matters for training
     The chat template wraps each turn in these tokens. One inside the content splits the
@@ -52,12 +52,16 @@ class ControlTokenInContent(RecordRule):
     code = "S011"
     name = "control-token-in-content"
 
-    def check(self, record: Record) -> Iterator[Finding]:
-        for m in record.every_turn():
-            for pointer, text in m.text_fields():  # the template renders reasoning and calls too
-                if "<" in text or "[" in text:  # every token starts with one of these
-                    found = _PATTERN.search(text)
-                    if found:
-                        yield self.at(record, pointer, f'control token "{found.group()}" in '
-                                                       f"{m.role} turn; remove it or escape it "
-                                                       "as plain text", span=found.group())
+    def check_batch(self, batch: Batch) -> Iterator[Finding]:
+        # the content, reasoning and tool-call arguments of every turn (`Batch.fields`): the
+        # template renders them all; one finding per string
+        fields = batch.fields()
+        reported: set[tuple[int, str]] = set()
+        for i in sorted(fields.matching(_PATTERN)):
+            place = id(fields.records[i]), fields.pointers[i]
+            found = _PATTERN.search(fields.texts[i])
+            if found and place not in reported:
+                reported.add(place)
+                yield self.at(fields.records[i], fields.pointers[i],
+                              f'control token "{found.group()}" in {fields.messages[i].role} '
+                              "turn; remove it or escape it as plain text", span=found.group())

@@ -217,8 +217,9 @@ class MediaUnreadable(RecordRule):
     """A media file that does not decode as the image, video or audio it should be.
 
     ## What it does
-    Reads the first bytes of every media file M002 finds (and of inline base64 media) and
-    checks its signature: JPEG, PNG, GIF, WebP, BMP, TIFF, HEIC/AVIF for images; MP4/MOV,
+    Reads the first bytes of every media file M002 finds, of inline base64 media and of
+    media embedded in the record (a `datasets` Image, Audio or Video value in Parquet or
+    Arrow, `{"bytes", "path"}`), and checks its signature: JPEG, PNG, GIF, WebP, BMP, TIFF, HEIC/AVIF for images; MP4/MOV,
     WebM/MKV, AVI, Ogg, MPEG, FLV for video; MP3, WAV, FLAC, Ogg, M4A, AMR for audio.
     With Pillow installed (`pip install 'sftlint[media]'`) images up to `verify-max-bytes`
     are also opened and verified by Pillow; without it the check is by header only, and

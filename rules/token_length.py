@@ -429,8 +429,8 @@ class PairIdenticalAfterTruncation(_TokenRule):
     the generation prompt, then each reply through its end-of-turn token) and flags pairs
     whose two replies differ only past `[tokens] max-length` (cut there, the two training
     sequences are the same tokens), or not at all once encoded (a template that trims the
-    trailing space that told them apart). A pair equal as text is V001's, not reported again
-    here.
+    trailing space that told them apart). A pair equal as text is reported here too, beside
+    V001: the gate refuses it with V001 ignored.
 
     ## Why it matters for training
     DPO learns from where chosen and rejected differ. Cut to the same tokens, the pair's
@@ -453,8 +453,6 @@ class PairIdenticalAfterTruncation(_TokenRule):
     name = "pair-identical-after-truncation"
 
     def check(self, record: Record) -> Iterator[Finding]:
-        if record.pair is not None and record.pair.identical():
-            return  # V001 reports it, tokenizer or not
         enc = self.pair_encoding(record)
         if enc is None or not enc.identical_within_max_length:
             return

@@ -135,15 +135,17 @@ class Batch:
     def fields(self) -> Turns:
         """Every text of every turn (`Message.text_fields`: content, reasoning, tool-call
         arguments), the rejected side of a preference pair too: where rules look for what
-        must never be trained at all (personal data)."""
+        must never be trained at all (personal data). The column of every turn, and after
+        it the texts of the few turns that hold more than their content."""
         if self._fields is None:
-            column = self._fields = Turns()
-            for record in self.records:
-                for m in record.every_turn():
-                    # most turns hold only their content: no generator to run for them
-                    texts = m.text_fields() if m.reasoning is not None or m.tool_calls \
-                        else ((m.pointer, m.content),)
-                    for pointer, text in texts:
+            turns = self._fields = self.turns(None)
+            more = [(record, m) for record, m in zip(turns.records, turns.messages, strict=True)
+                    if m.reasoning is not None or m.tool_calls]
+            if more:
+                column = self._fields = Turns(list(turns.records), list(turns.messages),
+                                              list(turns.texts), list(turns.pointers))
+                for record, m in more:
+                    for pointer, text in m.text_fields()[1:]:
                         column.records.append(record)
                         column.messages.append(m)
                         column.texts.append(text)

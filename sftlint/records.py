@@ -13,8 +13,9 @@ pointers of its values.
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -203,17 +204,21 @@ class Message:
     reasoning_issue: str | None = None  # malformed <think> tags or order (R001)
     media: list[MediaRef] | None = None  # from content parts
 
-    def text_fields(self) -> Iterator[tuple[str, str]]:
+    def text_fields(self) -> Sequence[tuple[str, str]]:
         """(pointer, text) of every text of the turn that a template puts before the model:
         the content, the reasoning, and each string or number in the arguments of its tool
-        calls (for arguments given as JSON text, the pointer of that text)."""
-        yield self.pointer, self.content
+        calls (for arguments given as JSON text, the pointer of that text, which several
+        texts then share)."""
+        if self.reasoning is None and not self.tool_calls:  # most turns: no list to build
+            return ((self.pointer, self.content),)
+        fields = [(self.pointer, self.content)]
         if self.reasoning:
-            yield self.reasoning_pointer or self.pointer, self.reasoning
+            fields.append((self.reasoning_pointer or self.pointer, self.reasoning))
         for call in self.tool_calls or ():
             if call.error is None:
-                yield from _leaves(call.arguments, call.arguments_pointer,
-                                   call.arguments_in_string)
+                fields += _leaves(call.arguments, call.arguments_pointer,
+                                  call.arguments_in_string)
+        return fields
 
 
 @dataclass(slots=True)
@@ -254,8 +259,7 @@ class Pair:
     rejected_prompt: list[Message] = field(default_factory=list)
 
     def identical(self) -> bool:
-        """The two sides teach the same, non-blank reply (V001; T005 leaves such a pair to
-        it)."""
+        """The two sides teach the same, non-blank reply (V001)."""
         chosen = side_text(self.chosen)
         return chosen is not None and chosen == side_text(self.rejected) and bool(chosen.strip())
 
@@ -266,9 +270,8 @@ def side_text(side: list[Message] | None) -> str | None:
     if not side:
         return None
     return "\n".join((m.reasoning or "") + m.content + "".join(
-        f"\n{c.name}("
-        f"{orjson.dumps(c.arguments, option=orjson.OPT_SORT_KEYS, default=str).decode()})"
-        for c in m.tool_calls or []) for m in side)
+        f"\n{c.name}({json.dumps(c.arguments, ensure_ascii=False, sort_keys=True, default=str)})"
+        for c in m.tool_calls or []) for m in side)  # json: orjson refuses ints past 64 bits
 
 
 @dataclass(slots=True)
@@ -534,15 +537,18 @@ def _read_record_extras(value: dict[str, Any], shape: Shape, record: Record) -> 
             continue
         refs = record.media if record.media is not None else []
         base = f"/{kind}s"
-        if isinstance(items, str):  # one path instead of a list
-            refs.append(MediaRef(kind, items, base))
+        if isinstance(items, str | dict):  # one file instead of a list
+            ref = _media_item(kind, items, base)
+            if ref is None:
+                record.problems.append(Problem("S002", base, f'"{kind}s" is '
+                                               f"{_type_name(items)}, not a list of paths"))
+            else:
+                refs.append(ref)
         elif isinstance(items, list):
             for i, item in enumerate(items):
-                where = _media_path(item)
-                if isinstance(item, dict) and isinstance(item.get("bytes"), bytes):
-                    refs.append(MediaRef(kind, "", f"{base}/{i}", data=item["bytes"]))
-                elif where is not None:
-                    refs.append(MediaRef(kind, where, f"{base}/{i}"))
+                ref = _media_item(kind, item, f"{base}/{i}")
+                if ref is not None:
+                    refs.append(ref)
                 else:
                     record.problems.append(Problem("S002", f"{base}/{i}", f"{kind} {i} is "
                                                    f"{_type_name(item)}, not a path"))
@@ -555,6 +561,16 @@ def _read_record_extras(value: dict[str, Any], shape: Shape, record: Record) -> 
     # none) is still a label: `train --method sft` must refuse it, not learn the bad reply
     if shape.kto or isinstance(label, bool) or (type(label) is int and label in (0, 1)):
         record.label = label
+
+
+def _media_item(kind: str, item: Any, pointer: str) -> MediaRef | None:
+    """One file of a record's media list: a path, {"path"|"url"|"image": ...}, or the file
+    itself as `datasets` stores it in a table ({"bytes", "path"}: the path is only its old
+    name); None when it is none of these."""
+    if isinstance(item, dict) and isinstance(item.get("bytes"), bytes):
+        return MediaRef(kind, "", pointer, data=item["bytes"])
+    path = _media_path(item)
+    return None if path is None else MediaRef(kind, path, pointer)
 
 
 def _media_path(item: Any) -> str | None:
@@ -708,8 +724,9 @@ def _read_parts(parts: list[Any], base: str, i: int, role: str, raw_role: str,
                 texts.append(part[key])
                 text_pointer = text_pointer or f"{pp}/{key}"
         elif kind in ("tool_call", "function_call"):
-            calls.append(_call_from_value(part.get("value", part.get("function", MISSING)),
-                                          pp, f"{pp}/value" if "value" in part else pp))
+            key = "value" if "value" in part else "function" if "function" in part else ""
+            where = f"{pp}/{key}" if key else pp
+            calls.append(_call_from_value(part.get(key, MISSING), where, where))
         else:
             ref = _media_part(part, kind, pp)
             if ref is None:
@@ -745,6 +762,8 @@ def _media_part(part: dict[str, Any], kind: str, pp: str) -> MediaRef | None:
         found = part.get(key)
         if isinstance(found, str):
             return MediaRef(media_kind, found, f"{pp}/{key}")
+        if isinstance(found, dict) and isinstance(found.get("bytes"), bytes):  # `datasets`
+            return MediaRef(media_kind, "", f"{pp}/{key}", data=found["bytes"])
         if isinstance(found, dict) and isinstance(found.get("url"), str):  # OpenAI image_url
             return MediaRef(media_kind, found["url"], f"{pp}/{key}/url")
     if set(part) == {"type"}:  # HF-style placeholder part: the file is in the record's list

@@ -284,6 +284,51 @@ def test_a_sharegpt_function_call_points_at_its_string(tmp_path: Path) -> None:
     assert f.column is not None and line[f.column - 1:].startswith("li.ming@corp-mail.cn")
 
 
+def test_one_finding_per_string_and_llama_factory_call_parts_point_at_their_value(
+        tmp_path: Path) -> None:
+    """Texts that share a string (a reply and its <think> block; the values of arguments
+    given as JSON text) get one finding there, not one each at the same place; a
+    LLaMA-Factory tool_call part's arguments are under its `value` or `function`."""
+    records = [
+        {"messages": [{"role": "user", "content": "记下"}, {
+            "role": "assistant",
+            "content": "<think>号码是13912345678</think>好的，13912345678。"}]},
+        {"messages": [{"role": "user", "content": "发邮件"}, {
+            "role": "assistant", "content": None, "tool_calls": [{"type": "function", "function": {
+                "name": "send", "arguments": '{"cc": "xwang@qq.com", "to": "wang@qq.com"}'}}]},
+            {"role": "tool", "content": "ok"}, {"role": "assistant", "content": "发了。"}]},
+        {"messages": [{"role": "user", "content": [{"type": "text", "value": "发邮件"}]}, {
+            "role": "assistant", "content": [{"type": "tool_call", "value": {
+                "name": "send", "arguments": {"to": "li.ming@corp-mail.cn"}}}]},
+            {"role": "tool", "content": [{"type": "text", "value": "ok"}]},
+            {"role": "assistant", "content": [{"type": "text", "value": "发了。"}]}]},
+    ]
+    data = tmp_path / "d.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config, _ = load_config(None, cwd=tmp_path)
+    rules = [r for r in all_rules() if r.code in ("I001", "I002")]
+    findings = sorted(Linter(config, rules, dataset_rules=False, jobs=1).check(
+        [str(data)]).findings, key=lambda f: f.line)
+    assert [(f.code, f.line, f.pointer) for f in findings] == [
+        ("I002", 1, "/messages/1/content"),
+        ("I001", 2, "/messages/1/tool_calls/0/function/arguments"),
+        ("I001", 3, "/messages/1/content/0/value/arguments/to")]
+    for f, line, found in zip(findings, lines, ("13912345678", "xwang@qq.com",
+                                                "li.ming@corp-mail.cn"), strict=True):
+        assert f.column is not None and line[f.column - 1:].startswith(found), f
+
+
+def test_a_pair_whose_arguments_hold_a_huge_integer_is_compared(tmp_path: Path) -> None:
+    from sftlint import check
+
+    side = [{"role": "assistant", "content": "", "tool_calls": [
+        {"type": "function", "function": {"name": "f", "arguments": {"n": 2 ** 70}}}]}]
+    report = check([{"prompt": [{"role": "user", "content": "go"}], "chosen": side,
+                     "rejected": side}], select=["V001"])
+    assert [f.code for f in report.findings] == ["V001"]
+
+
 def test_a_column_in_traditional_characters_is_read_as_simplified_and_reported_as_written(
         tmp_path: Path) -> None:
     # U003 reads 請提供 as 请提供; the finding quotes and points at what the file holds

@@ -186,14 +186,18 @@ def test_pair_identical_once_rendered_is_t005(with_template: Any, in_tmp: Path) 
     assert "(max-length 60): no token of either reply is left" in errors[1][2]
 
 
-def test_pair_identical_as_text_is_v001_alone(base_model: Path, in_tmp: Path) -> None:
-    """Equal as text, the pair is V001's; T005 (equal once encoded) does not say it again."""
+def test_pair_identical_as_text_is_refused_with_v001_ignored(base_model: Path,
+                                                            in_tmp: Path) -> None:
+    """Equal as text, the pair is V001 and T005 (equal once encoded): ignoring V001 must not
+    let the gate train it."""
     user, reply = PAIRS[0]
     pair = {"prompt": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}],
             "chosen": [{"role": "assistant", "content": reply}],
             "rejected": [{"role": "assistant", "content": reply}]}
     errors = gate_errors(base_model, [pair], "dpo", {"select": ["S", "V"]})
-    assert codes_at(errors) == [("V001", "/rejected/0/content")]
+    assert codes_at(errors) == [("T005", "/rejected/0/content"), ("V001", "/rejected/0/content")]
+    errors = gate_errors(base_model, [pair], "dpo", {"select": ["S", "V"], "ignore": ["V001"]})
+    assert codes_at(errors) == [("T005", "/rejected/0/content")]
 
 
 # --- KTO: the labelled reply cut to nothing ------------------------------------------------

@@ -530,3 +530,34 @@ def test_a_null_shape_column_of_other_rows_does_not_change_a_rows_shape(in_tmp: 
         pq.write_table(table, in_tmp / f"{name}.parquet")
         assert comparable(lint([in_tmp / f"{name}.parquet"], select=["S", "V"])) == \
             comparable(expected), name
+
+
+def test_embedded_media_in_content_parts_and_alone(in_tmp: Path) -> None:
+    """An image part that holds the image as `datasets` stores it, and an `images` column
+    of one image rather than a list: both are embedded media, checked by M003."""
+    image = pa.struct([("bytes", pa.binary()), ("path", pa.string())])
+    part = pa.struct([("type", pa.string()), ("text", pa.string()), ("image", image)])
+    message = pa.struct([("role", pa.string()), ("content", pa.list_(part))])
+
+    def turns(data: bytes) -> list[dict[str, Any]]:
+        return [{"role": "user", "content": [
+                    {"type": "image", "text": None, "image": {"bytes": data, "path": None}},
+                    {"type": "text", "text": "what?", "image": None}]},
+                {"role": "assistant", "content": [
+                    {"type": "text", "text": "A square.", "image": None}]}]
+    rows = [{"messages": turns(PNG_1X1)}, {"messages": turns(b"<html>404</html>")}]
+    pq.write_table(pa.Table.from_pylist(rows, schema=pa.schema([("messages",
+                                                                 pa.list_(message))])),
+                   in_tmp / "parts.parquet")
+    assert [(f.code, f.line, f.pointer) for f in lint([in_tmp / "parts.parquet"],
+                                                      select=["S", "M"])] == [
+        ("M003", 2, "/messages/0/content/0/image")]
+    ask = [{"role": "user", "content": "<image>What is this?"},
+           {"role": "assistant", "content": "A tiny square."}]
+    table = pa.table({"messages": pa.array([ask, ask]), "images": pa.array(
+        [{"bytes": PNG_1X1, "path": "0001.png"}, {"bytes": b"", "path": "0002.png"}],
+        type=image)})
+    pq.write_table(table, in_tmp / "one.parquet")
+    found = lint([in_tmp / "one.parquet"], select=["S", "M"])
+    assert [(f.code, f.line, f.pointer) for f in found] == [("M003", 2, "/images")]
+    assert "embedded data is empty" in found[0].message
