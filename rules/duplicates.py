@@ -14,12 +14,13 @@ from sftlint.records import Row, conversation_key
 from sftlint.rule import DatasetRule
 
 
-def _place(path: str, line: int, here: str, root: str | None) -> str:
+def _place(path: str, line: int, column: int, here: str, root: str | None,
+           with_column: bool) -> str:
     """Where another record is, as a finding's own place is shown: relative to the project
-    root (`root`), or "line N" in the same file."""
-    if path == here:
-        return f"line {line}"
-    return f"{relative_path(path, root) if root else path}:{line}"
+    root (`root`), or "line N" in the same file (`here`); `with_column` where records share
+    a line (a JSON array written on one line)."""
+    at = f"line {line}" if path == here else f"{relative_path(path, root) if root else path}:{line}"
+    return f"{at}, column {column}" if with_column else at
 
 
 class PlacedOptions(StrictModel):
@@ -121,20 +122,27 @@ class ExactDuplicate(DatasetRule):
         super().__init__(options)
         self.places = Places()
         self.first: dict[int, int] = {}
+        self.first_column: dict[int, int] = {}  # where it is not 1: JSON arrays on one line
         self.found: list[Finding] = []
 
     def observe(self, row: Row) -> None:
         if not row.user and not row.assistant:
             return  # nothing was read from it (S001/S002 say why): not a duplicate of anything
         # a 64-bit hash as the key: a collision among a million samples has odds ~1e-8
-        here = self.places.encode(row.path, row.line)
         text = shared_sample_text(self, row)
-        earlier = self.first.setdefault(hash(text), here)
-        if earlier != here:
-            where = _place(*self.places.decode(earlier), row.path, self.options.root)
-            self.found.append(self.finding(row.path, row.line, 1,
-                                           f"same user and assistant text as {where}",
-                                           record_key=text_key(text)))
+        key = hash(text)
+        earlier = self.first.get(key)
+        if earlier is None:  # each row is observed once: a second sight is another record
+            self.first[key] = self.places.encode(row.path, row.line)
+            if row.column != 1:
+                self.first_column[key] = row.column
+            return
+        path, line = self.places.decode(earlier)
+        where = _place(path, line, self.first_column.get(key, 1), row.path, self.options.root,
+                       (path, line) == (row.path, row.line))
+        self.found.append(self.finding(row.path, row.line, row.column,
+                                       f"same user and assistant text as {where}",
+                                       record_key=text_key(text)))
 
     def finish(self, dataset: str) -> Iterator[Finding]:
         yield from self.found
@@ -188,6 +196,7 @@ class NearDuplicate(DatasetRule):
         self.texts: list[str] = []
         self.places = Places()
         self.codes = array("q")
+        self.columns = array("Q")
 
     def observe(self, row: Row) -> None:
         if not row.user and not row.assistant:
@@ -201,21 +210,23 @@ class NearDuplicate(DatasetRule):
         self.seen.add(key)
         self.texts.append(text)
         self.codes.append(self.places.encode(row.path, row.line))
+        self.columns.append(row.column)
 
     def finish(self, dataset: str) -> Iterator[Finding]:
         best = best_matches(find_near_duplicates(self.texts, self.options.threshold))
         for j, (score, i) in sorted(best.items()):
-            yield self.report(self.places.decode(self.codes[j]),
-                              self.places.decode(self.codes[i]), score,
+            yield self.report((*self.places.decode(self.codes[j]), self.columns[j]),
+                              (*self.places.decode(self.codes[i]), self.columns[i]), score,
                               text_key(self.texts[j]), text_key(self.texts[i]))
 
-    def report(self, place: tuple[str, int], other: tuple[str, int], score: float,
+    def report(self, place: tuple[str, int, int], other: tuple[str, int, int], score: float,
                key: str, other_key: str) -> Finding:
-        """The finding for the record at `place`, most similar to the earlier one at
-        `other` (keys: each text's `text_key`); the Ray engine reports through it too."""
-        path, line = place
-        finding = self.finding(path, line, 1,
-                               f"near-duplicate of {_place(*other, path, self.options.root)} "
+        """The finding for the record at `place` (path, line, column), most similar to the
+        earlier one at `other` (keys: each text's `text_key`); the Ray engine reports
+        through it too."""
+        path, line, column = place
+        where = _place(*other, path, self.options.root, other[:2] == (path, line))
+        finding = self.finding(path, line, column, f"near-duplicate of {where} "
                                f"(similarity {score:.0f}, threshold "
                                f"{self.options.threshold:g})", record_key=key)
         return replace(finding, related_keys=(other_key,))
@@ -264,9 +275,9 @@ class ReusedReply(DatasetRule):
         super().__init__(options)
         # Most replies occur once: keep (first user, first place) for them, and the sets
         # and lists only for replies seen twice (a million sets would cost ~200 MB).
-        self.first: dict[int, tuple[int, str, int]] = {}
+        self.first: dict[int, tuple[int, str, int, int]] = {}
         self.users: dict[int, set[int]] = {}
-        self.places: dict[int, list[tuple[str, int]]] = {}
+        self.places: dict[int, list[tuple[str, int, int]]] = {}
         self.replies: dict[int, str] = {}  # the text of replies seen twice, for the key
 
     def observe(self, row: Row) -> None:
@@ -274,24 +285,26 @@ class ReusedReply(DatasetRule):
         if not reply:
             return
         key, user_key = hash(reply), hash(user)
-        first = self.first.setdefault(key, (user_key, row.path, row.line))
-        if first[1:] == (row.path, row.line):
+        first = self.first.get(key)
+        if first is None:  # each row is observed once: a second sight is another record
+            self.first[key] = (user_key, row.path, row.line, row.column)
             return
         self.users.setdefault(key, {first[0]}).add(user_key)
         self.replies.setdefault(key, reply)
         places = self.places.setdefault(key, [first[1:]])
         if len(places) < self.MAX_LISTED:
-            places.append((row.path, row.line))
+            places.append((row.path, row.line, row.column))
 
     def finish(self, dataset: str) -> Iterator[Finding]:
         for key, users in self.users.items():
             if len(users) >= self.options.min_count:
                 places = self.places[key]
-                path, line = places[0]
-                listed = ", ".join(_place(p, n, path, self.options.root)
-                                   for p, n in places)
+                path, line, column = places[0]
+                shared = len({(p, n) for p, n, _ in places}) < len(places)
+                listed = ", ".join(_place(p, n, c, path, self.options.root, shared)
+                                   for p, n, c in places)
                 more = "" if len(places) < self.MAX_LISTED else ", ..."
-                yield self.finding(path, line, 1,
+                yield self.finding(path, line, column,
                                    f"same assistant reply for {len(users)} different user "
                                    f"turns: {listed}{more}",
                                    record_key=text_key(self.replies[key]))

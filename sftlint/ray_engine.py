@@ -460,8 +460,8 @@ class _RayCheck:
             merge_best(best, near_across_ranges(edges, plan.config, NEIGHBOURS))
         rule = next(r for r in instantiate(plan.rules, plan.config) if r.code == "D002")
         report = rule.report  # type: ignore[attr-defined]
-        return [report((n.path, n.line), (n.other_path, n.other_line), n.score, n.key,
-                       n.other_key) for n in best.values()]
+        return [report((n.path, n.line, n.column), (n.other_path, n.other_line, n.other_column),
+                       n.score, n.key, n.other_key) for n in best.values()]
 
 
 # --- on the workers -------------------------------------------------------------------
@@ -572,7 +572,7 @@ class Unique(NamedTuple):
     """The first occurrence of each sample text of a partition, in global order."""
 
     orders: list[int]
-    places: list[tuple[str, int]]
+    places: list[tuple[str, int, int]]  # path, line, column
     texts: list[str]
 
 
@@ -591,7 +591,7 @@ def _exact_groups(plan: Plan, dataset: str, *buckets: tuple[list[tuple[int, Row]
             if text not in seen and near_comparable(text):
                 seen.add(text)
                 unique.orders.append(order)
-                unique.places.append((row.path, row.line))
+                unique.places.append((row.path, row.line, row.column))
                 unique.texts.append(text)
     return (findings, len(unique.texts), sum(map(len, unique.texts))), unique
 
@@ -609,9 +609,11 @@ class Near(NamedTuple):
     other_order: int
     path: str
     line: int
+    column: int
     key: str
     other_path: str
     other_line: int
+    other_column: int
     other_key: str
 
 

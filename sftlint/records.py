@@ -367,10 +367,12 @@ class Record:
                 users.append(m.content)
             elif role == "system" and system is None:
                 system = sys.intern(m.content)
+        column = self.source.col0 + 1
         if not turns:
-            return Row(self.path, self.source.line, system, "", "", self.category, reasoning)
+            return Row(self.path, self.source.line, system, "", "", self.category, reasoning,
+                       column)
         return Row(self.path, self.source.line, system, "\n".join(users), "\n".join(replies),
-                   self.category, reasoning)
+                   self.category, reasoning, column)
 
 
 class Row(NamedTuple):
@@ -385,6 +387,7 @@ class Row(NamedTuple):
     assistant: str
     category: str | None
     reasoning: bool | None = None  # an assistant reply carries reasoning; None: no reply
+    column: int = 1  # where the record starts on its line: 1 but in a JSON array on one line
 
     def key(self) -> str:
         turns = [("system", self.system or ""), ("user", self.user),

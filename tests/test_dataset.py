@@ -121,3 +121,31 @@ def test_parallel_equals_serial_for_preference_pairs(in_tmp: Path, monkeypatch,
     assert [f.code for f in serial] == ["V001"] * 40
     assert [f.to_dict() for f in lint(["d.jsonl"], select=["S", "V"], jobs=2)] == \
         [f.to_dict() for f in serial]
+
+
+def test_records_sharing_a_line_are_each_a_record(in_tmp: Path) -> None:
+    """`json.dump(records, f)` writes a JSON array on one line: its records share line 1,
+    and a dataset rule that told records apart by their line read a duplicate as the same
+    record (D001 and D003 lost, D002 naming the record's own line)."""
+    same = chat("最近老睡不好。", "睡不好真难受。要不要跟我说说，夜里都在想些什么？")
+    near = chat("最近老睡不好。", "睡不好真难受。要不要跟我说说，夜里都在想什么呢？")
+    canned = [chat(u, "我理解您的感受，能多说说吗？") for u in ("想家了。", "降温了。", "腿疼。")]
+    records = [same, same, near, *canned]
+    text = json.dumps(records, ensure_ascii=False)
+    (in_tmp / "one.json").write_text(text, encoding="utf-8")
+    (in_tmp / "d.jsonl").write_bytes(jsonl(records))
+    by_line = lint(["d.jsonl"], select=["D"])
+    on_one = lint(["one.json"], select=["D"])
+    assert sorted(f.code for f in on_one) == sorted(f.code for f in by_line) == [
+        "D001", "D002", "D003"]
+    parts = [json.dumps(r, ensure_ascii=False) for r in records]
+    assert text == "[" + ", ".join(parts) + "]"
+    starts = [2 + sum(len(p) + 2 for p in parts[:k]) for k in range(len(parts))]  # 1-based
+    assert [(f.code, f.line, f.column) for f in sorted(on_one, key=lambda f: f.column)] == [
+        ("D001", 1, starts[1]), ("D002", 1, starts[2]), ("D003", 1, starts[3])]
+    messages = {f.code: f.message for f in on_one}
+    assert messages["D001"] == f"same user and assistant text as line 1, column {starts[0]}"
+    assert messages["D002"].startswith(f"near-duplicate of line 1, column {starts[0]} ")
+    assert messages["D003"].endswith(f"line 1, column {starts[3]}, line 1, column "
+                                     f"{starts[4]}, line 1, column {starts[5]}")
+    assert {f.code: f.message for f in by_line}["D001"] == "same user and assistant text as line 1"
