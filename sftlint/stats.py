@@ -335,11 +335,17 @@ def attach_record(e: Example, record: Record) -> None:
     e.turns = [Turn(m.role, m.content, m.pointer) for m in record.messages]
     if not f.pointer:
         return
-    for i, m in enumerate(record.messages):
-        turn = m.pointer.rsplit("/", 1)[0]  # the message object: S002/S007 point at it
-        if f.pointer in (m.pointer, turn) or f.pointer.startswith(turn + "/"):
-            e.target = i
-            break
+    # the turn whose content (or a value inside it) the finding points at; else the turn
+    # whose message object it points into (S002/S007 point at the object). Not by object
+    # alone: alpaca's turns are fields of the record itself, xtuner's share one object.
+    e.target = next((i for i, m in enumerate(record.messages)
+                     if f.pointer == m.pointer or f.pointer.startswith(m.pointer + "/")), None)
+    if e.target is None:
+        for i, m in enumerate(record.messages):
+            turn = m.pointer.rsplit("/", 1)[0]
+            if turn and (f.pointer == turn or f.pointer.startswith(turn + "/")):
+                e.target = i
+                break
     if e.target is None or not f.length or f.column is None \
             or f.pointer != record.messages[e.target].pointer:  # a span in the content only
         return

@@ -228,3 +228,23 @@ def test_control_characters_in_the_data_are_shown_not_written_raw(in_tmp: Path) 
     assert 'id="rule-A001"' in page
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", page)
     assert "\u2407" in page and "\\x85" in page
+
+
+@pytest.mark.parametrize("records", [
+    # alpaca: the turns are fields of the record itself
+    [{"instruction": "你叫什么？", "input": "", "output": "我是{{name}}，很高兴认识您。",
+      "system": "你是一位陪伴者。"}],
+    # xtuner: the system, user and assistant turns share one object
+    [{"conversation": [{"system": "你是一位陪伴者。", "input": "你叫什么？",
+                        "output": "我是{{name}}，很高兴认识您。"}]}],
+], ids=["alpaca", "xtuner"])
+def test_the_example_outlines_the_turn_the_finding_is_in(in_tmp: Path,
+                                                         records: list[dict[str, object]]
+                                                         ) -> None:
+    (in_tmp / "d.jsonl").write_bytes(jsonl(records))
+    result = CliRunner().invoke(cli, ["check", "d.jsonl", "--select", "S008", "--format",
+                                      "html", "--exit-zero"])
+    html = result.output
+    targets = re.findall(r'<div class="turn target[^"]*"><span class="role">([a-z]+)', html)
+    assert targets == ["assistant"], targets
+    assert marks(html) == ["{{name}}"]
