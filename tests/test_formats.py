@@ -285,3 +285,18 @@ def test_report_flags_never_overwrite_the_data(in_tmp: Path) -> None:
     assert (in_tmp / "d.jsonl").read_bytes() == data
     for _ in range(2):  # a baseline is replaced by a baseline
         assert run(["check", "d.jsonl", "--write-baseline", "b.json"])[0] == 0
+
+
+def test_text_output_says_one_repeated_problem_twenty_times_then_counts(in_tmp: Path) -> None:
+    """An unknown shape gives every record the same S001: the text output shows it 20 times
+    and then how many more; JSON lists every one."""
+    (in_tmp / "d.jsonl").write_bytes(jsonl([{"dialogue": [{"role": "u", "text": "hi"}]}] * 25
+                                           + [chat("在吗", "在的。", system=None)]))
+    code, out = run(["check", "d.jsonl", "--select", "S001,S004"])
+    lines = out.splitlines()
+    assert code == 1 and sum(": S001 no " in line for line in lines) == 20
+    assert "d.jsonl: S001 ... and 5 more with the same message (`--format json` lists every " \
+           "one)" in lines
+    assert lines[-1].startswith("Found 25 error(s)")
+    code, out = run(["check", "d.jsonl", "--select", "S001", "--format", "json"])
+    assert len(json.loads(out)) == 25

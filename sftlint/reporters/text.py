@@ -19,14 +19,27 @@ def location(f: Finding) -> str:
     return ":".join(parts)
 
 
+# A file whose every record has one problem (an unknown shape: S001 on 10,722 lines) says
+# so this many times, then once how many more; the other formats list every finding.
+SAME_SHOWN = 20
+
+
 class TextReporter(Reporter):
     def file(self, path: str, findings: list[Finding]) -> None:
+        seen: Counter[tuple[str, str]] = Counter()
         for f in findings:
+            seen[f.code, f.message] += 1
+            if seen[f.code, f.message] > SAME_SHOWN:
+                continue
             color = "red" if f.severity.value == "error" else "yellow"
             code = click.style(f.code, fg=color, bold=True) if self.color else f.code
             loc = click.style(location(f), bold=True) if self.color else location(f)
             fix = " [*]" if f.fixable else ""
             self.out.write(f"{loc}: {code}{fix} {printable(f.message)}\n")
+        for (code, _), count in seen.items():
+            if count > SAME_SHOWN:
+                self.out.write(f"{printable(path)}: {code} ... and {count - SAME_SHOWN} more "
+                               "with the same message (`--format json` lists every one)\n")
 
     def finish(self, summary: Summary) -> None:
         self.out.write(summary_line(summary) + "\n")
