@@ -41,6 +41,12 @@ _CARD = regex_cache.compile(r"(?<![\d.-])([2-6]\d{3}(?:[ -]?\d){9,15})(?!\d|\.\d
 _CARD_GROUPS = regex_cache.compile(r"\d+|\d{4}(?:([ -])\d{4}){2,3}(?:\1\d{1,4})?|\d{4}([ -])\d{6}\2\d{4,5}")
 
 
+# Arithmetic on long numbers (472547338 + 960397912423686, 84834150134 - 6778576 = ...): a
+# text that does it is a math answer, and its long numbers are operands and results, which
+# pass the Luhn check one time in ten and look like phone numbers often.
+_BIG_ARITHMETIC = regex_cache.compile(r"\d{6}\s*[-+*/×÷]\s*\d{3}")
+
+
 def _card_grouping(number: str) -> bool:
     return _CARD_GROUPS.fullmatch(number) is not None
 
@@ -166,7 +172,9 @@ class PiiPhone(_PiiRule):
     Flags mainland China mobile numbers (`1[3-9]` and 9 more digits, optionally with a `+86`
     prefix and spaces or dashes as `138-1234-5678`) and international numbers written in
     E.164 form (`+` and 8 to 15 digits), in a message's content, reasoning or tool-call
-    arguments; full-width digits count. Digit runs inside longer numbers are not flagged.
+    arguments; full-width digits count. Digit runs inside longer numbers are not flagged, nor
+    are numbers in a text that does arithmetic on long numbers (`472547338 + 960397912423686`:
+    operands and results, not phones).
 
     ## Why it matters for training
     Phone numbers identify people; a model that memorizes them can leak them.
@@ -190,6 +198,8 @@ class PiiPhone(_PiiRule):
     gate = regex_cache.compile(r"1[3-9３-９]\d|\+[1-9１-９]|１[3-9３-９]\d|＋[1-9１-９]")
 
     def matches(self, text: str) -> Iterator[tuple[int, int]]:
+        if _BIG_ARITHMETIC.search(text):
+            return
         for match in _CN_MOBILE.finditer(text):
             yield match.span()
         if "+" in text:
@@ -237,8 +247,10 @@ class PiiPaymentCard(_PiiRule):
     ## What it does
     Flags runs of 13 to 19 digits (spaces or dashes between them allowed, as in
     `4111 1111 1111 1111`) that start with 2-6, as card numbers do, and pass the Luhn check.
-    A number that is a valid national ID (I003) is not also reported here. Content,
-    reasoning and tool-call arguments are read, full-width digits as digits.
+    A number that is a valid national ID (I003) is not also reported here, nor are numbers
+    in a text that does arithmetic on long numbers (a sum's result passes the Luhn check one
+    time in ten). Content, reasoning and tool-call arguments are read, full-width digits as
+    digits.
 
     ## Why it matters for training
     Card numbers in training data are a leak waiting to be generated.
@@ -260,6 +272,8 @@ class PiiPaymentCard(_PiiRule):
     gate = regex_cache.compile(r"[2-6２-６]\d{3}")
 
     def matches(self, text: str) -> Iterator[tuple[int, int]]:
+        if _BIG_ARITHMETIC.search(text):
+            return
         for match in _CARD.finditer(text):
             digits = _digits(match.group(1))
             if 13 <= len(digits) <= 19 and luhn_valid(digits) and not valid_cn_id(digits) \
