@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -1025,6 +1026,16 @@ def _patterns(padded: str, in_list: bool) -> Iterator[re.Pattern[str]]:
 _ENGLISH_STOP = regex_cache.compile(r"""[.!?]["”’']?(?=\s)|["”]""")
 
 
+_SENTENCE_BREAK = regex_cache.compile(r"(?<=[.!?])\s")
+
+
+def _sentence_start(ends: list[int], at: int) -> int:
+    """Where the English sentence holding `at` starts: after the last break (`ends`: where
+    each break of _SENTENCE_BREAK ends) that ends at or before `at`."""
+    i = bisect.bisect_right(ends, at) - 1
+    return ends[i] if i >= 0 else 0
+
+
 def _apart(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
     """The spans that do not overlap [lo, hi)."""
     return [(a, b) for a, b in spans if b <= lo or a >= hi]
@@ -1062,8 +1073,11 @@ def _read(text: str) -> tuple[str | None, list[tuple[int, int]]]:
     if intro and not _reported(text, Span(0, intro.end()), intro.end()) and checklist_items(text) >= 2:
         return written[:intro.end()], cleared
     if "o" in text or "O" in text:
+        ends: list[int] | None = None  # where each English sentence starts, once per text
         for m in _ENGLISH.finditer(text):
-            sentence = re.split(r"(?<=[.!?])\s", text[:m.start()])[-1]
+            if ends is None:
+                ends = [b.end() for b in _SENTENCE_BREAK.finditer(text)]
+            sentence = text[_sentence_start(ends, m.start()):m.start()]
             rest = text[m.end():]
             reported = _english_reported(sentence + m.group())
             if not (reported or quoted(text, m.start()) or _english_question(sentence, rest)):

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sftlint.chinese import reading_form
 from sftlint.rules import imperative_reply as a001
@@ -77,3 +79,15 @@ def test_the_english_order_marks_that_open_the_scorer(reply: str, marked: bool) 
     on a word that can order, followed by another word or "!"."""
     turns = a001.Turns(texts=[reply])
     assert (a001._with_order_mark(turns, [0]) == {0}) is marked
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet="ab .!?\n\t x", max_size=40), st.integers(0, 40))
+def test_the_english_sentence_start_is_the_last_split(text: str, at: int) -> None:
+    """`_sentence_start` finds, once per text, what splitting the text before `at` after
+    every sentence mark found for each candidate (quadratic in a long reply)."""
+    import re
+
+    at = min(at, len(text))
+    ends = [b.end() for b in a001._SENTENCE_BREAK.finditer(text)]
+    assert text[a001._sentence_start(ends, at):at] == re.split(r"(?<=[.!?])\s", text[:at])[-1]
