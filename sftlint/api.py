@@ -53,6 +53,11 @@ class CheckReport:
         """No error-level finding."""
         return not self.errors
 
+    def __repr__(self) -> str:  # `.findings` and `.text()` hold the rest
+        return (f"CheckReport(passed={self.passed}, errors={len(self.errors)}, warnings="
+                f"{len(self.warnings_found)}, files={self.summary.files}, records="
+                f"{self.summary.records})")
+
     def text(self) -> str:
         """The findings as `sftlint check` prints them."""
         import io

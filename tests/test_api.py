@@ -232,3 +232,15 @@ def test_a_gate_that_checks_no_record_does_not_pass(in_tmp: Path) -> None:
     for data in (None, [], str(in_tmp)):
         with pytest.raises(ConfigError, match="no records"):
             sftlint.gate(data, config={})
+
+
+def test_a_report_prints_as_a_summary_in_a_notebook() -> None:
+    """`report` and `print(report.summary)` in a notebook: a line, not every finding and the
+    whole config."""
+    import sftlint
+
+    report = sftlint.check([{"messages": [{"role": "user", "content": "嗯"},
+                                          {"role": "assistant", "content": "你应该早点睡。"}]}])
+    assert repr(report) == "CheckReport(passed=False, errors=1, warnings=1, files=1, records=1)"
+    assert str(report.summary) == "Found 1 error(s) and 1 warning(s) in 1 file(s), 1 record(s)."
+    assert repr(report.summary) == "Summary(files=1, records=1, errors=1, warnings=1)"

@@ -31,6 +31,15 @@ class Summary:
     def warnings(self) -> int:
         return len(self.findings) - self.errors
 
+    def __str__(self) -> str:  # the line `sftlint check` ends with
+        from sftlint.reporters.text import summary_line
+
+        return summary_line(self)
+
+    def __repr__(self) -> str:  # not every finding and the whole config, in a notebook
+        return (f"Summary(files={self.files}, records={self.records}, errors={self.errors}, "
+                f"warnings={self.warnings})")
+
 
 class Reporter:
     """start() once, file() for each file with findings (sorted), finish() once."""
