@@ -240,3 +240,26 @@ def _png() -> bytes:
 
 
 PNG = _png()
+
+
+def test_the_readmes_local_hooks_run_without_a_network(tmp_path: Path) -> None:
+    """The README's `repo: local` recipe, as written there: sftlint from the environment."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    recipe = next(block for block in readme.split("```yaml\n")[1:]
+                  if "repo: local" in block.split("```")[0]).split("```")[0]
+    repo = tmp_path / "project"
+    (repo / "data").mkdir(parents=True)
+    git(repo, "init", "-q")
+    (repo / "sftlint.toml").write_text('paths = ["data"]\n', encoding="utf-8")
+    (repo / ".pre-commit-config.yaml").write_text(recipe, encoding="utf-8")
+    same = chat("想家了。", "想家是很正常的，最想念什么呢？")
+    (repo / "data" / "a.jsonl").write_bytes(jsonl([same, chat("睡不着。", "你应该早点睡。")]))
+    (repo / "data" / "b.jsonl").write_bytes(jsonl([same]))
+    git(repo, "add", ".")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pc"),
+           "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = subprocess.run([installed("pre-commit"), "run", "--all-files"], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "data/a.jsonl:2:" in proc.stdout and "A001" in proc.stdout  # the file hook
+    assert "D001" in proc.stdout  # the dataset hook: a duplicate across the two files
