@@ -127,7 +127,13 @@ def propose_mapping(values: list[Any]) -> Mapping | None:
 def _place_by_turn_order(values: list[Any], key: str, role: str,
                          roles: dict[str, list[str]], unmapped: Counter[str]) -> None:
     """With two unknown role names and no known one for a side, the one that speaks first
-    in most conversations is the user: conversations open with the person's turn."""
+    in most conversations is the user: conversations open with the person's turn. With one
+    unknown name and one side known (ESConv: `listener` and `speaker`), it is the other
+    side: a conversation has two."""
+    if len(unmapped) == 1 and bool(roles["user"]) != bool(roles["assistant"]):
+        roles["assistant" if roles["user"] else "user"].append(next(iter(unmapped)))
+        unmapped.clear()
+        return
     if len(unmapped) != 2 or roles["user"] or roles["assistant"]:
         return
     first: Counter[str] = Counter()

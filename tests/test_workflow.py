@@ -487,6 +487,22 @@ def test_init_leaves_a_role_it_cannot_place_to_the_user(in_tmp: Path) -> None:
         in out
 
 
+def test_init_places_the_one_unknown_role_on_the_side_nobody_speaks_for(in_tmp: Path) -> None:
+    """ESConv's turns are `listener` (a known helper name) and `speaker`: the one left is
+    the other side of the conversation, not a name for the user to place (196 S003)."""
+    records = [{"dialog": [{"speaker": "speaker", "content": f"I feel low {i}."},
+                           {"speaker": "listener", "content": "I hear you. What happened?"}]}
+               for i in range(4)]
+    (in_tmp / "d.json").write_text(json.dumps(records))
+    code, out, err = run(["init", "d.json"])
+    assert tomllib.loads(out)["mapping"]["roles"] == {"user": ["speaker"],
+                                                      "assistant": ["listener"]}
+    assert "not placed" not in out
+    (in_tmp / "sftlint.toml").write_text(out, encoding="utf-8")
+    code, out, err = run(["check", "--select", "S", "--format", "json"])
+    assert code == 0 and json.loads(out) == [], out + err
+
+
 def test_init_proposes_no_mapping_for_a_known_shape(in_tmp: Path) -> None:
     (in_tmp / "d.jsonl").write_bytes(jsonl(OTHERS))
     code, out, err = run(["init", "d.jsonl"])
