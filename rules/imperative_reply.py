@@ -1026,6 +1026,11 @@ def _patterns(padded: str, in_list: bool) -> Iterator[re.Pattern[str]]:
 _ENGLISH_STOP = regex_cache.compile(r"""[.!?]["”’']?(?=\s)|["”]""")
 
 
+def _offer(phrase: str) -> str:
+    """An offer in the phrase's language, for the message."""
+    return '"would you like to…"' if phrase.isascii() else '"要不要试试…"'
+
+
 _SENTENCE_BREAK = regex_cache.compile(r"(?<=[.!?])\s")
 
 
@@ -1207,9 +1212,9 @@ class ImperativeReply(RecordRule):
             self, batch.turns("assistant", desirable_only=True),  # not a KTO "what not to say"
             self._judge,
             lambda phrase: f'lecturing phrase "{phrase}" in assistant turn; offer instead of '
-                           'telling ("要不要试试…")',
+                           f"telling ({_offer(phrase)})",
             'assistant turn reads as lecturing (n-gram scorer); offer instead of telling '
-            '("要不要试试…")')
+            '("要不要试试…", "would you like to…")')
 
     def _judge(self, turns: Turns) -> list[Verdict]:
         """Each turn's verdict: ("phrase", the phrase) where a pattern finds an order and the

@@ -234,6 +234,11 @@ _ENGLISH = regex_cache.compile(
     re.IGNORECASE)
 
 
+# What formal_marker names when no one phrase is the mark (said as is, not quoted as text)
+_KINDS = frozenset({"a list", "a task prompt", "a keyword query", "a title-like query",
+                    "an English keyword query"})
+
+
 def formal_marker(text: str) -> str | None:
     """The first written-request marker in a user turn (`text` in its reading form,
     `chinese.reading_form`), or None."""
@@ -390,8 +395,9 @@ class FormalUserTurn(RecordRule):
     def check_batch(self, batch: Batch) -> Iterator[Finding]:
         return judged_findings(
             self, batch.turns("user"), self._judge,
-            lambda marker: f'user turn reads like a written request ("{marker}"); write it as '
-                           "speech",
+            lambda marker: "user turn reads like a written request ("
+                           + (marker if marker in _KINDS else f'"{marker}"')
+                           + "); write it as speech",
             "user turn reads like a written request (n-gram scorer); write it as speech")
 
     def _judge(self, turns: Turns) -> list[Verdict]:
