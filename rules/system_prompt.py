@@ -16,7 +16,8 @@ WINDOW = 8  # characters quoted from each side: enough to see the change, never 
 
 
 def describe_difference(actual: str, expected: str) -> str:
-    """Where two prompts first differ, as `at char N: "x" vs "y"` (actual vs expected)."""
+    """Where two prompts first differ, as `at char N: "x" vs "y"` (actual vs expected), or
+    that they differ from the start."""
     n = 0
     for a, b in zip(actual, expected, strict=False):
         if a != b:
@@ -30,6 +31,8 @@ def describe_difference(actual: str, expected: str) -> str:
         return f"has {len(actual) - n} extra character(s) at the end: {_quote(a_part)}"
     if n == len(actual):
         return f"is missing {len(expected) - n} character(s) at the end: {_quote(e_part)}"
+    if n == 0:  # not an edit of the other: say so, with how each starts
+        return f"is another prompt: {_quote(a_part)}… vs {_quote(e_part)}…"
     return f"differs at char {n + 1}: {_quote(a_part)} vs {_quote(e_part)}"
 
 
