@@ -177,7 +177,7 @@ _FIXED = (
     (r"(?:最重要的是|最要紧的是|关键是|关键在于)(?:要|得)?(?:勇敢|学会|接受|面对|坚持|保持|放下|调整|改变|行动|"
      r"振作|走出|迈出)", ("重要的是", "要紧的是", "关键")),
     # 听我的 as "do as I say" ends its clause (听我的，/吧/没错), not 接听我的电话
-    (r"(?<![接收偷旁聆倾])听我(?:的(?![\u4e00-\u9fff])|的(?=吧|没错|准没错|不会错)|一句)|"
+    (r"(?<![接收偷旁聆倾])听我(?:的(?![\u4e00-\u9fff])|的(?:话|建议|劝)|的(?=吧|没错|准没错|不会错)|一句)|"
      r"(?<![不])听劝|打住|为(?:您|你)好", ("听我", "听劝", "打住", "为您好", "为你好")),
     (r"(?:您|你)?(?:这样|这么|那样)(?:下去)?(?:可|就|也|真|是|真的)*(?:不行|不成)|(?:可|就|也)?不兴(?:这样|这么|那样)|"
      r"(?:这么|这样)想就(?:钻牛角尖|想偏|错)", ("不行", "不成", "不兴", "想就")),
@@ -1026,9 +1026,12 @@ def _patterns(padded: str, in_list: bool) -> Iterator[re.Pattern[str]]:
 _ENGLISH_STOP = regex_cache.compile(r"""[.!?]["”’']?(?=\s)|["”]""")
 
 
+_CJK = regex_cache.compile("[\u3400-\u9fff]")
+
+
 def _offer(phrase: str) -> str:
     """An offer in the phrase's language, for the message."""
-    return '"would you like to…"' if phrase.isascii() else '"要不要试试…"'
+    return '"要不要试试…"' if _CJK.search(phrase) else '"would you like to…"'
 
 
 _SENTENCE_BREAK = regex_cache.compile(r"(?<=[.!?])\s")

@@ -33,7 +33,8 @@ _FILE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".ti
                   ".yaml", ".yml", ".mp3", ".mp4", ".wav", ".jsonl", ".csv")
 _CN_MOBILE = regex_cache.compile(r"(?<!\d)(?<!\d\.)(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})"
                                  r"(?!\d|\.\d)")
-_E164 = regex_cache.compile(r"(?<![A-Za-z0-9_+])\+[1-9](?:[ -]?\d){7,14}(?!\d|\.\d)")
+# not a plus that adds to a number above it (472547338\n+960397912423686)
+_E164 = regex_cache.compile(r"(?<![A-Za-z0-9_+])(?<!\d\s)\+[1-9](?:[ -]?\d){7,14}(?!\d|\.\d)")
 _CN_ID = regex_cache.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 _CARD = regex_cache.compile(r"(?<![\d.-])([2-6]\d{3}(?:[ -]?\d){9,15})(?!\d|\.\d)")
 # A card number is written whole or in the groups printed on the card (4-4-4-4, Amex's
@@ -41,10 +42,11 @@ _CARD = regex_cache.compile(r"(?<![\d.-])([2-6]\d{3}(?:[ -]?\d){9,15})(?!\d|\.\d
 _CARD_GROUPS = regex_cache.compile(r"\d+|\d{4}(?:([ -])\d{4}){2,3}(?:\1\d{1,4})?|\d{4}([ -])\d{6}\2\d{4,5}")
 
 
-# Arithmetic on long numbers (472547338 + 960397912423686, 84834150134 - 6778576 = ...): a
-# text that does it is a math answer, and its long numbers are operands and results, which
-# pass the Luhn check one time in ten and look like phone numbers often.
-_BIG_ARITHMETIC = regex_cache.compile(r"\d{6}\s*[-+*/×÷]\s*\d{3}")
+# An equation on long numbers (256626720691 + 1646615806005 = ..., 84834150134 - 6778576 =):
+# a text that works one out is a math answer, and its long numbers are operands and results,
+# which pass the Luhn check one time in ten and look like phone numbers often. A range
+# (100000-150000元) or a list of numbers (13912345678/13812345678) is no equation.
+_EQUATION = regex_cache.compile(r"\d{6}\s*[-+*/×÷]\s*\d{3,}\s*=")
 
 
 def _card_grouping(number: str) -> bool:
@@ -173,8 +175,9 @@ class PiiPhone(_PiiRule):
     prefix and spaces or dashes as `138-1234-5678`) and international numbers written in
     E.164 form (`+` and 8 to 15 digits), in a message's content, reasoning or tool-call
     arguments; full-width digits count. Digit runs inside longer numbers are not flagged, nor
-    are numbers in a text that does arithmetic on long numbers (`472547338 + 960397912423686`:
-    operands and results, not phones).
+    are numbers in a text that works out an equation on long numbers (`84834150134 - 6778576
+    = -16666579378`: operands and results, not phones), nor a `+` that adds to a number on
+    the line above.
 
     ## Why it matters for training
     Phone numbers identify people; a model that memorizes them can leak them.
@@ -198,7 +201,7 @@ class PiiPhone(_PiiRule):
     gate = regex_cache.compile(r"1[3-9３-９]\d|\+[1-9１-９]|１[3-9３-９]\d|＋[1-9１-９]")
 
     def matches(self, text: str) -> Iterator[tuple[int, int]]:
-        if _BIG_ARITHMETIC.search(text):
+        if _EQUATION.search(text):
             return
         for match in _CN_MOBILE.finditer(text):
             yield match.span()
@@ -248,8 +251,8 @@ class PiiPaymentCard(_PiiRule):
     Flags runs of 13 to 19 digits (spaces or dashes between them allowed, as in
     `4111 1111 1111 1111`) that start with 2-6, as card numbers do, and pass the Luhn check.
     A number that is a valid national ID (I003) is not also reported here, nor are numbers
-    in a text that does arithmetic on long numbers (a sum's result passes the Luhn check one
-    time in ten). Content, reasoning and tool-call arguments are read, full-width digits as
+    in a text that works out an equation on long numbers (a sum's result passes the Luhn
+    check one time in ten). Content, reasoning and tool-call arguments are read, full-width digits as
     digits.
 
     ## Why it matters for training
@@ -272,7 +275,7 @@ class PiiPaymentCard(_PiiRule):
     gate = regex_cache.compile(r"[2-6２-６]\d{3}")
 
     def matches(self, text: str) -> Iterator[tuple[int, int]]:
-        if _BIG_ARITHMETIC.search(text):
+        if _EQUATION.search(text):
             return
         for match in _CARD.finditer(text):
             digits = _digits(match.group(1))

@@ -31,8 +31,11 @@ def describe_difference(actual: str, expected: str) -> str:
         return f"has {len(actual) - n} extra character(s) at the end: {_quote(a_part)}"
     if n == len(actual):
         return f"is missing {len(expected) - n} character(s) at the end: {_quote(e_part)}"
-    if n == 0:  # not an edit of the other: say so, with how each starts
-        return f"is another prompt: {_quote(a_part)}… vs {_quote(e_part)}…"
+    edit = actual[1:] in (expected, expected[1:]) or actual == expected[1:] \
+        or actual.casefold() == expected.casefold()  # of the first character, or of case
+    if n == 0 and not edit:  # another prompt: say so, with how each starts
+        return (f"is another prompt: {_quote(a_part)}{'…' * (len(actual) > WINDOW)} vs "
+                f"{_quote(e_part)}{'…' * (len(expected) > WINDOW)}")
     return f"differs at char {n + 1}: {_quote(a_part)} vs {_quote(e_part)}"
 
 
