@@ -16,7 +16,7 @@ from sftlint.dedup import clusters, find_near_duplicates
 from sftlint.engine import CheckResult, iter_records
 from sftlint.filtering import project_root, relative_path
 from sftlint.findings import Finding
-from sftlint.records import Record
+from sftlint.records import Record, turn_pointer
 from sftlint.reporters import printable
 from sftlint.rule import content_literal, locate
 from sftlint.rules.categories import UNCATEGORIZED, category_of, category_targets
@@ -307,9 +307,24 @@ class _ExampleIndex:
 
     def fill(self, record: Record, here: dict[int, list[Example]]) -> None:
         first = record.source.line
-        for line in range(first, first + record.source.raw.count(b"\n") + 1):
-            for e in here.pop(line, ()):
+        raw = record.source.raw
+        for line in range(first, first + raw.count(b"\n") + 1):
+            examples = here.get(line)
+            if not examples:
+                continue
+            mine = examples
+            if line == first and raw:  # records may share it (a JSON array on one line)
+                start = record.source.col0 + 1
+                end = start + len(raw.split(b"\n", 1)[0].decode("utf-8", "replace"))
+                mine = [e for e in examples
+                        if e.finding.column is None or start <= e.finding.column < end]
+            for e in mine:
                 attach_record(e, record)
+            rest = [e for e in examples if e not in mine]
+            if rest:
+                here[line] = rest
+            else:
+                del here[line]
 
     def fill_lines(self, root: str) -> None:
         """Findings on lines that hold no record (F005, F006): show the line itself."""
@@ -342,7 +357,7 @@ def attach_record(e: Example, record: Record) -> None:
                      if f.pointer == m.pointer or f.pointer.startswith(m.pointer + "/")), None)
     if e.target is None:
         for i, m in enumerate(record.messages):
-            turn = m.pointer.rsplit("/", 1)[0]
+            turn = turn_pointer(m, record.shape)
             if turn and (f.pointer == turn or f.pointer.startswith(turn + "/")):
                 e.target = i
                 break

@@ -295,8 +295,8 @@ def test_text_output_says_one_repeated_problem_twenty_times_then_counts(in_tmp: 
     code, out = run(["check", "d.jsonl", "--select", "S001,S004"])
     lines = out.splitlines()
     assert code == 1 and sum(": S001 no " in line for line in lines) == 20
-    assert "d.jsonl: S001 ... and 5 more with the same message (`--format json` lists every " \
-           "one)" in lines
+    assert any(line.startswith("d.jsonl: S001 ... and 5 more with the message 'no ")
+               and line.endswith("…' (`--format json` lists every one)") for line in lines)
     assert lines[-1].startswith("Found 25 error(s)")
     code, out = run(["check", "d.jsonl", "--select", "S001", "--format", "json"])
     assert len(json.loads(out)) == 25

@@ -248,3 +248,29 @@ def test_the_example_outlines_the_turn_the_finding_is_in(in_tmp: Path,
     targets = re.findall(r'<div class="turn target[^"]*"><span class="role">([a-z]+)', html)
     assert targets == ["assistant"], targets
     assert marks(html) == ["{{name}}"]
+
+
+def test_the_example_is_the_record_and_turn_the_finding_is_in(in_tmp: Path) -> None:
+    """Two records on one line (json.dump's array): the example is the one the finding's
+    column is in. A finding in a reply's reasoning after a tool call outlines that reply,
+    not the call's turn (whose message object is its pointer)."""
+    records = [chat("你好", "你好呀，今天怎么样？"),
+               chat("你叫什么？", "我是{{name}}，很高兴认识您。")]
+    (in_tmp / "one.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    html = CliRunner().invoke(cli, ["check", "one.json", "--select", "S008", "--format",
+                                    "html", "--exit-zero"]).output
+    assert marks(html) == ["{{name}}"]
+    call = {"messages": [
+        {"role": "user", "content": "给我闺女打电话"},
+        {"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "type": "function",
+                                                                 "function": {"name": "call",
+                                                                              "arguments": {}}}]},
+        {"role": "tool", "tool_call_id": "c1", "content": "ok"},
+        {"role": "assistant", "reasoning_content": "她的号码是13912345678。",
+         "content": "打通了。"}]}
+    (in_tmp / "d.jsonl").write_bytes(jsonl([call]))
+    html = CliRunner().invoke(cli, ["check", "d.jsonl", "--select", "I002", "--format",
+                                    "html", "--exit-zero"]).output
+    turns = re.findall(r'<div class="turn ([a-z ]+)"><span class="role">([a-z]+)', html)
+    assert [role for kind, role in turns if kind.startswith("target")] == ["assistant"]
+    assert turns[-1][0].startswith("target")

@@ -36,10 +36,12 @@ class TextReporter(Reporter):
             loc = click.style(location(f), bold=True) if self.color else location(f)
             fix = " [*]" if f.fixable else ""
             self.out.write(f"{loc}: {code}{fix} {printable(f.message)}\n")
-        for (code, _), count in seen.items():
+        for (code, message), count in seen.items():
             if count > SAME_SHOWN:
+                said = message if len(message) <= 40 else message[:40] + "…"
                 self.out.write(f"{printable(path)}: {code} ... and {count - SAME_SHOWN} more "
-                               "with the same message (`--format json` lists every one)\n")
+                               f"with the message {printable(said)!r} (`--format json` lists "
+                               "every one)\n")
 
     def finish(self, summary: Summary) -> None:
         self.out.write(summary_line(summary) + "\n")
