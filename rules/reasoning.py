@@ -87,12 +87,14 @@ class ReasoningInconsistent(DatasetRule):
         # places as ints, record keys as 12-byte digests: bounded, typed state
         self.places = Places()
         self.groups = {True: array("q"), False: array("q")}
+        self.columns = {True: array("Q"), False: array("Q")}  # not 1 where records share a line
         self.keys = {True: bytearray(), False: bytearray()}
 
     def observe(self, row: Row) -> None:
         if row.reasoning is None:
             return  # no assistant reply: nothing to compare
         self.groups[row.reasoning].append(self.places.encode(row.path, row.line))
+        self.columns[row.reasoning].append(row.column)
         self.keys[row.reasoning] += bytes.fromhex(row.key())
 
     def finish(self, dataset: str) -> Iterator[Finding]:
@@ -101,15 +103,16 @@ class ReasoningInconsistent(DatasetRule):
             return
         minority = with_ < without
         for n, code in enumerate(self.groups[minority]):
-            yield self.report(self.places.decode(code),
+            yield self.report((*self.places.decode(code), self.columns[minority][n]),
                               self.keys[minority][12 * n: 12 * n + 12].hex(), with_, without)
 
-    def report(self, place: tuple[str, int], key: str, with_: int, without: int) -> Finding:
+    def report(self, place: tuple[str, int, int], key: str, with_: int, without: int
+               ) -> Finding:
         """The finding for a record of the smaller group, given the dataset's counts of
         records with and without reasoning; the Ray engine reports through it too."""
         minority = with_ < without
         what = ("carries reasoning" if minority else "carries no reasoning")
-        return self.finding(place[0], place[1], 1,
+        return self.finding(*place,
                             f"assistant reply {what}, while {max(with_, without)} of the "
                             f"dataset's {with_ + without} records "
                             f"{'do not' if minority else 'do'}", record_key=key)

@@ -166,6 +166,7 @@ class RoleOrder(RecordRule, DatasetRule):
         # (a million tuples of strings would cost ~150 MB on data that has no system turns)
         self.places = Places()
         self.without = array("q")
+        self.columns = array("Q")  # each one's column: not 1 where records share a line
         self.keys = bytearray()
 
     @property
@@ -210,6 +211,7 @@ class RoleOrder(RecordRule, DatasetRule):
             self.with_system += 1
         elif row.user or row.assistant:  # else nothing was read (S001-S003 say why)
             self.without.append(self.places.encode(row.path, row.line))
+            self.columns.append(row.column)
             self.keys += bytes.fromhex(row.key())
 
     def finish(self, dataset: str) -> Iterator[Finding]:
@@ -218,7 +220,8 @@ class RoleOrder(RecordRule, DatasetRule):
         total = self.with_system + len(self.without)
         for n, code in enumerate(self.without):
             path, line = self.places.decode(code)
-            yield self.finding(path, line, 1, f"conversation has no system message, while "
+            yield self.finding(path, line, self.columns[n], f"conversation has no system "
+                               "message, while "
                                f"{self.with_system} of the dataset's {total} records have one",
                                record_key=self.keys[12 * n: 12 * n + 12].hex())
 

@@ -521,21 +521,21 @@ def _read_part(plan: Plan, part: Part) -> tuple[Any, ...]:
             reply = normalized_turns(row)[1]
             if reply:
                 buckets[stable_hash(reply) % plan.partitions][1].append((_order(part, n), row))
-    marks: list[tuple[str, int, str | None, bool | None, str]] = []
+    marks: list[tuple[str, int, int, str | None, bool | None, str]] = []
     if "P002" in plan.two_pass:
         counts["P002"] = Counter(row.system for row in rows if row.system is not None)
     if "R002" in plan.two_pass:
         counts["R002"] = Counter("with" if row.reasoning else "without" for row in rows
                                  if row.reasoning is not None)
     if plan.two_pass:  # what the second pass needs of each row, kept on this node
-        marks = [(row.path, row.line, row.system, row.reasoning,
+        marks = [(row.path, row.line, row.column, row.system, row.reasoning,
                   row.key() if "R002" in plan.two_pass and row.reasoning is not None else "")
                  for row in rows]
     head = PartHead(facts, findings, counts, len(rows))
     return (head, rows if plan.driver_rules else None, marks, *buckets)
 
 
-def _part_reports(plan: Plan, marks: list[tuple[str, int, str | None, bool | None, str]],
+def _part_reports(plan: Plan, marks: list[tuple[str, int, int, str | None, bool | None, str]],
                   totals: dict[str, Any]) -> list[Finding]:
     """P002's and R002's findings on one part's rows, given the dataset's totals."""
     from sftlint.rules.system_prompt import describe_difference
@@ -543,7 +543,7 @@ def _part_reports(plan: Plan, marks: list[tuple[str, int, str | None, bool | Non
     rules = {r.code: r for r in instantiate(plan.rules, plan.config) if r.code in totals}
     found: list[Finding] = []
     details: dict[str, str] = {}
-    for path, line, system, reasoning, key in marks:
+    for path, line, column, system, reasoning, key in marks:
         if "P002" in totals and system is not None:
             reference, count = totals["P002"]
             if system != reference:
@@ -554,7 +554,7 @@ def _part_reports(plan: Plan, marks: list[tuple[str, int, str | None, bool | Non
         if "R002" in totals and reasoning is not None:
             with_, without = totals["R002"]
             if reasoning == (with_ < without):  # the smaller group (on a tie, without)
-                found.append(rules["R002"].report((path, line), key, with_, without))  # type: ignore[attr-defined]
+                found.append(rules["R002"].report((path, line, column), key, with_, without))  # type: ignore[attr-defined]
     return found
 
 

@@ -149,3 +149,23 @@ def test_records_sharing_a_line_are_each_a_record(in_tmp: Path) -> None:
     assert messages["D003"].endswith(f"line 1, column {starts[3]}, line 1, column "
                                      f"{starts[4]}, line 1, column {starts[5]}")
     assert {f.code: f.message for f in by_line}["D001"] == "same user and assistant text as line 1"
+
+
+def test_dataset_findings_point_at_each_record_of_a_shared_line(in_tmp: Path) -> None:
+    """S004's majority half and R002 on a JSON array written on one line: one finding per
+    record, each at its record's column (they all read 1:1)."""
+    def reply(i: int, system: bool, think: bool) -> dict[str, Any]:
+        messages = [{"role": "user", "content": f"问题{i}"},
+                    {"role": "assistant", "content": f"回答{i}",
+                     **({"reasoning_content": "想一想"} if think else {})}]
+        if system:
+            messages.insert(0, {"role": "system", "content": "你是小暖。"})
+        return {"messages": messages}
+    records = [reply(i, system=i < 5, think=i < 5) for i in range(7)]
+    parts = [json.dumps(r, ensure_ascii=False) for r in records]
+    (in_tmp / "one.json").write_text("[" + ", ".join(parts) + "]", encoding="utf-8")
+    starts = [2 + sum(len(p) + 2 for p in parts[:k]) for k in range(len(parts))]
+    found = lint(["one.json"], select=["S004", "R002"])
+    assert sorted((f.code, f.line, f.column) for f in found) == [
+        ("R002", 1, starts[5]), ("R002", 1, starts[6]),
+        ("S004", 1, starts[5]), ("S004", 1, starts[6])]
