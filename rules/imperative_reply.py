@@ -12,6 +12,7 @@ from sftlint.batch import SEPARATOR, Batch, Turns
 from sftlint.chinese import (
     Span,
     clause_at,
+    has_cjk,
     literal_trie,
     load_scorer,
     quoted,
@@ -1026,12 +1027,9 @@ def _patterns(padded: str, in_list: bool) -> Iterator[re.Pattern[str]]:
 _ENGLISH_STOP = regex_cache.compile(r"""[.!?]["”’']?(?=\s)|["”]""")
 
 
-_CJK = regex_cache.compile("[\u3400-\u9fff]")
-
-
 def _offer(phrase: str) -> str:
     """An offer in the phrase's language, for the message."""
-    return '"要不要试试…"' if _CJK.search(phrase) else '"would you like to…"'
+    return '"要不要试试…"' if has_cjk(phrase) else '"would you like to…"'
 
 
 _SENTENCE_BREAK = regex_cache.compile(r"(?<=[.!?])\s")

@@ -73,6 +73,10 @@ def token_starts(text: str) -> set[int]:
     return starts
 
 
+def has_cjk(text: str) -> bool:
+    return _CJK.search(text) is not None
+
+
 def cjk_share(text: str) -> float:
     """Share of CJK ideographs among the letters of `text` (0 when it has none)."""
     letters = len(_LETTER.findall(text))

@@ -312,15 +312,17 @@ class _ExampleIndex:
             examples = here.get(line)
             if not examples:
                 continue
-            mine = examples
+            mine: list[Example] = examples
+            rest: list[Example] = []  # another record's, on the same line
             if line == first and raw:  # records may share it (a JSON array on one line)
                 start = record.source.col0 + 1
                 end = start + len(raw.split(b"\n", 1)[0].decode("utf-8", "replace"))
-                mine = [e for e in examples
-                        if e.finding.column is None or start <= e.finding.column < end]
+                mine = []
+                for e in examples:
+                    inside = e.finding.column is None or start <= e.finding.column < end
+                    (mine if inside else rest).append(e)
             for e in mine:
                 attach_record(e, record)
-            rest = [e for e in examples if e not in mine]
             if rest:
                 here[line] = rest
             else:
